@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint venv bench browser-deps clean i18n
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(BIN)/marketplace migrate
+	$(BIN)/marketplace demo --if-empty
+	@echo "Serving at http://127.0.0.1:8000  (Ctrl-C to stop)"
+	$(BIN)/marketplace serve
+
+lint: venv
+	$(BIN)/ruff check .
+
+# The whole suite on SQLite, then again on PostgreSQL (installed and started in CI).
+test: venv lint browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: venv
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	@url=$$(bash scripts/postgres.sh) ; \
+	if [ -z "$$url" ]; then \
+	  if [ "$$CI" = "true" ]; then echo "PostgreSQL could not be started in CI" >&2; exit 1; fi ; \
+	  echo "SKIPPED: the PostgreSQL run (no server could be started here; see scripts/postgres.sh)" ; \
+	else \
+	  echo "== test suite on PostgreSQL ==" ; \
+	  DATABASE_URL=$$url $(BIN)/pytest $(PYTEST_ARGS) ; \
+	fi
+
+# Chromium from Debian for the browser tests; in CI it must be there.
+browser-deps:
+	@bash scripts/chromium.sh
+
+bench: venv
+	$(BIN)/python -m tests.bench
+
+i18n: venv
+	$(BIN)/python -m marketplace.i18n_tools update
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""Who a signed-in person is and what they may do: plain data, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RESIDENT = "resident"
+HELPER = "helper"
+MERCHANT = "merchant"
+STAFF = "staff"
+ADMIN = "admin"
+ALL_ROLES = (RESIDENT, HELPER, MERCHANT, STAFF, ADMIN)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    login: str
+    display_name: str
+    community_id: int
+    language: str = ""
+    is_admin: bool = False
+    staff_community_ids: frozenset[int] = field(default_factory=frozenset)
+    helper_status: str | None = None  # pending | verified | declined | None
+    helper_kind: str | None = None
+    merchant_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        held = [RESIDENT]
+        if self.helper_status == "verified":
+            held.append(HELPER)
+        if self.merchant_ids:
+            held.append(MERCHANT)
+        if self.staff_community_ids:
+            held.append(STAFF)
+        if self.is_admin:
+            held.append(ADMIN)
+        return tuple(held)
+
+    @property
+    def is_helper(self) -> bool:
+        return self.helper_status == "verified"
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.staff_community_ids) or self.is_admin
+
+    def can_staff(self, community_id: int) -> bool:
+        """Staff act only inside their own communities; administrators everywhere."""
+        return self.is_admin or community_id in self.staff_community_ids

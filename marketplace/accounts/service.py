@@ -1,0 +1,489 @@
+"""Accounts: registration, sign-in with throttling, sessions, profiles, helper verification."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from marketplace import db, settings
+from marketplace.accounts import passwords
+from marketplace.accounts.roles import Principal
+from marketplace.accounts.tables import (
+    AuditEvent,
+    HelperProfile,
+    LoginAttempt,
+    Session,
+    StaffMembership,
+    User,
+)
+from marketplace.community.tables import Building, Community, Grid
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.i18n import _
+
+LOGIN_RE = re.compile(r"^[a-z0-9_.\-]{3,32}$|^\+?[0-9]{6,15}$")
+MIN_PASSWORD = 8
+HELPER_KINDS = ("party_member", "volunteer")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_login(raw: str) -> str:
+    return raw.strip().lower().replace(" ", "")
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+@dataclass
+class Registration:
+    display_name: str
+    login: str
+    password: str
+    community_id: int
+    grid_id: int | None = None
+    building_id: int | None = None
+    phone: str = ""
+
+
+def validate_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(
+            _("The password needs at least %(n)s characters.", n=MIN_PASSWORD), field
+        )
+    if len(password) > 256:
+        raise DomainError(_("The password is too long (256 characters at most)."), field)
+
+
+async def _check_place(community_id: int, grid_id: int | None, building_id: int | None) -> None:
+    community = await Community.select(Community.id).where(
+        (Community.id == community_id) & (Community.archived == False)  # noqa: E712
+    ).first()
+    if community is None:
+        raise DomainError(_("Please choose your community."), "community")
+    if grid_id is not None:
+        grid = await Grid.select(Grid.community).where(Grid.id == grid_id).first()
+        if grid is None or grid["community"] != community_id:
+            raise DomainError(_("That grid is not in the chosen community."), "grid")
+    if building_id is not None:
+        building = await Building.select(Building.grid).where(Building.id == building_id).first()
+        if building is None or grid_id is None or building["grid"] != grid_id:
+            raise DomainError(_("That building is not in the chosen grid."), "building")
+
+
+async def register(reg: Registration, *, managed_by_staff: bool = False) -> int:
+    display_name = reg.display_name.strip()
+    login = normalise_login(reg.login)
+    if not 1 <= len(display_name) <= 64:
+        raise DomainError(_("Please enter a display name (up to 64 characters)."), "display_name")
+    if not LOGIN_RE.match(login):
+        raise DomainError(
+            _("Use a phone number, or 3–32 letters, digits, dots, dashes or underscores."),
+            "login",
+        )
+    validate_password(reg.password)
+    await _check_place(reg.community_id, reg.grid_id, reg.building_id)
+    password_hash = await passwords.hash_password(reg.password)
+    phone = reg.phone.strip() or (login if login.lstrip("+").isdigit() else "")
+    async with db.transaction():
+        if await User.exists().where(User.login == login):
+            raise Conflict(_("An account with this login already exists. Try signing in."), "login")
+        rows = await User.insert(
+            User(
+                login=login,
+                display_name=display_name,
+                password_hash=password_hash,
+                phone=phone,
+                community=reg.community_id,
+                grid=reg.grid_id,
+                building=reg.building_id,
+                managed_by_staff=managed_by_staff,
+            )
+        ).returning(User.id)
+    return int(rows[0]["id"])
+
+
+# --- sign-in and throttling ----------------------------------------------------------
+
+
+class Throttled(DomainError):
+    def __init__(self, wait_seconds: int) -> None:
+        minutes = max(1, (wait_seconds + 59) // 60)
+        super().__init__(
+            _("Too many failed attempts. Please wait %(m)s minute(s) and try again.", m=minutes)
+        )
+        self.wait_seconds = wait_seconds
+
+
+async def _wait_for(key: str) -> int:
+    cfg = settings.get()
+    window_start = now() - timedelta(minutes=cfg.login_window_minutes)
+    failures = await LoginAttempt.select(LoginAttempt.at).where(
+        (LoginAttempt.key == key)
+        & (LoginAttempt.success == False)  # noqa: E712
+        & (LoginAttempt.at > window_start)
+    ).order_by(LoginAttempt.at)
+    # Per address we allow more failures: many residents share one building's network.
+    limit = cfg.login_max_failures * (4 if key.startswith("ip:") else 1)
+    if len(failures) < limit:
+        return 0
+    oldest = failures[len(failures) - limit]["at"]
+    until = oldest + timedelta(minutes=cfg.login_window_minutes)
+    return max(1, int((until - now()).total_seconds()))
+
+
+async def authenticate(login: str, password: str, client_ip: str) -> int:
+    """Return the user id, or raise DomainError / Throttled with a polite message."""
+    login = normalise_login(login)
+    keys = [f"login:{login}"[:120], f"ip:{client_ip}"[:120]]
+    for key in keys:
+        wait = await _wait_for(key)
+        if wait:
+            raise Throttled(wait)
+    user = await User.select(User.id, User.password_hash, User.is_active).where(
+        User.login == login
+    ).first()
+    if user is None:
+        await passwords.burn_time(password)
+        ok, new_hash = False, None
+    else:
+        ok, new_hash = await passwords.verify_password(user["password_hash"], password)
+    if not ok or user is None or not user["is_active"]:
+        await LoginAttempt.insert(*[LoginAttempt(key=k, success=False) for k in keys])
+        raise DomainError(_("Wrong login or password."))
+    async with db.transaction():
+        if new_hash:
+            await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
+        await User.update({User.last_login_at: now()}).where(User.id == user["id"])
+        await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
+    return int(user["id"])
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+def _session_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(user_id: int, user_agent: str, old_token: str | None) -> str:
+    """A fresh id at every sign-in, so a planted session cookie is worthless."""
+    token = secrets.token_urlsafe(32)
+    async with db.transaction():
+        if old_token:
+            await Session.delete().where(Session.id == _session_id(old_token))
+        await Session.insert(
+            Session(id=_session_id(token), user=user_id, user_agent=user_agent[:200])
+        )
+    return token
+
+
+async def end_session(token: str) -> None:
+    await Session.delete().where(Session.id == _session_id(token))
+
+
+async def end_other_sessions(user_id: int, keep_token: str | None) -> None:
+    keep = _session_id(keep_token) if keep_token else ""
+    await Session.delete().where((Session.user == user_id) & (Session.id != keep))
+
+
+async def principal_for_session(token: str) -> Principal | None:
+    cfg = settings.get()
+    sid = _session_id(token)
+    row = await Session.select(
+        Session.created_at,
+        Session.last_seen_at,
+        Session.user.id,
+        Session.user.login,
+        Session.user.display_name,
+        Session.user.community,
+        Session.user.language,
+        Session.user.is_admin,
+        Session.user.is_active,
+    ).where(Session.id == sid).first()
+    if row is None:
+        return None
+    moment = now()
+    idle = timedelta(minutes=cfg.session_idle_minutes)
+    absolute = timedelta(hours=cfg.session_absolute_hours)
+    if (
+        not row["user.is_active"]
+        or moment - row["last_seen_at"] > idle
+        or moment - row["created_at"] > absolute
+    ):
+        await Session.delete().where(Session.id == sid)
+        return None
+    # Touch at most once a minute: a write per page view would serialise all readers.
+    if moment - row["last_seen_at"] > timedelta(seconds=60):
+        await Session.update({Session.last_seen_at: moment}).where(Session.id == sid)
+    return await load_principal(int(row["user.id"]), row)
+
+
+async def load_principal(user_id: int, user_row: dict[str, Any] | None = None) -> Principal:
+    if user_row is None:
+        raw = await User.select().where(User.id == user_id).first()
+        if raw is None:
+            raise NotFound(_("No such person."))
+        user_row = {f"user.{k}": v for k, v in raw.items()}
+    staff = await StaffMembership.select(StaffMembership.community).where(
+        (StaffMembership.user == user_id) & (StaffMembership.active == True)  # noqa: E712
+    )
+    helper = await HelperProfile.select(HelperProfile.status, HelperProfile.kind).where(
+        HelperProfile.user == user_id
+    ).first()
+    merchant_ids = await _merchant_ids(user_id)
+    return Principal(
+        user_id=user_id,
+        login=user_row["user.login"],
+        display_name=user_row["user.display_name"],
+        community_id=int(user_row["user.community"]),
+        language=user_row["user.language"] or "",
+        is_admin=bool(user_row["user.is_admin"]),
+        staff_community_ids=frozenset(int(s["community"]) for s in staff),
+        helper_status=helper["status"] if helper else None,
+        helper_kind=helper["kind"] if helper else None,
+        merchant_ids=merchant_ids,
+    )
+
+
+async def _merchant_ids(user_id: int) -> frozenset[int]:
+    # Merchants live in the rewards domain; accounts only asks who may act for one.
+    try:
+        from marketplace.rewards.service import merchant_ids_for_user
+    except ImportError:
+        return frozenset()
+    return await merchant_ids_for_user(user_id)
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+async def profile(user_id: int) -> dict[str, Any]:
+    row = await User.select(
+        User.id,
+        User.login,
+        User.display_name,
+        User.phone,
+        User.address,
+        User.language,
+        User.created_at,
+        User.community.id,
+        User.community.name,
+        User.grid.id,
+        User.grid.name,
+        User.building.id,
+        User.building.name,
+    ).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound(_("No such person."))
+    helper = await HelperProfile.select().where(HelperProfile.user == user_id).first()
+    row["helper"] = helper
+    return row
+
+
+async def update_profile(
+    user_id: int,
+    display_name: str,
+    phone: str,
+    address: str,
+    grid_id: int | None,
+    building_id: int | None,
+    language: str,
+) -> None:
+    display_name = display_name.strip()
+    if not 1 <= len(display_name) <= 64:
+        raise DomainError(_("Please enter a display name (up to 64 characters)."), "display_name")
+    if len(phone.strip()) > 32:
+        raise DomainError(_("The phone number is too long."), "phone")
+    if len(address.strip()) > 200:
+        raise DomainError(_("The address is too long (200 characters at most)."), "address")
+    if language not in ("", "zh", "en"):
+        raise DomainError(_("Unknown language."), "language")
+    user = await User.select(User.community).where(User.id == user_id).first()
+    if user is None:
+        raise NotFound(_("No such person."))
+    await _check_place(int(user["community"]), grid_id, building_id)
+    await User.update(
+        {
+            User.display_name: display_name,
+            User.phone: phone.strip(),
+            User.address: address.strip(),
+            User.grid: grid_id,
+            User.building: building_id,
+            User.language: language,
+        }
+    ).where(User.id == user_id)
+
+
+async def change_password(user_id: int, current: str, new: str, keep_token: str | None) -> None:
+    user = await User.select(User.password_hash).where(User.id == user_id).first()
+    if user is None:
+        raise NotFound(_("No such person."))
+    ok, _unused = await passwords.verify_password(user["password_hash"], current)
+    if not ok:
+        raise DomainError(_("The current password is not right."), "current")
+    validate_password(new, "new")
+    new_hash = await passwords.hash_password(new)
+    async with db.transaction():
+        await User.update({User.password_hash: new_hash}).where(User.id == user_id)
+        await end_other_sessions(user_id, keep_token)
+        await audit(user_id, None, "password_changed", "user", user_id)
+
+
+async def set_language(user_id: int, language: str) -> None:
+    if language in ("zh", "en"):
+        await User.update({User.language: language}).where(User.id == user_id)
+
+
+# --- helpers (双报到) ------------------------------------------------------------------
+
+
+async def apply_as_helper(
+    user_id: int, kind: str, work_unit: str, party_branch: str
+) -> None:
+    if kind not in HELPER_KINDS:
+        raise DomainError(_("Please choose party member or volunteer."), "kind")
+    work_unit, party_branch = work_unit.strip(), party_branch.strip()
+    if kind == "party_member" and not work_unit:
+        raise DomainError(_("Party members register their work unit (双报到)."), "work_unit")
+    if len(work_unit) > 100 or len(party_branch) > 100:
+        raise DomainError(_("Please keep names under 100 characters."), "work_unit")
+    async with db.transaction():
+        existing = await HelperProfile.select(HelperProfile.status).where(
+            HelperProfile.user == user_id
+        ).first()
+        if existing and existing["status"] == "verified":
+            raise Conflict(_("You are already a verified helper."))
+        values = {
+            HelperProfile.kind: kind,
+            HelperProfile.work_unit: work_unit,
+            HelperProfile.party_branch: party_branch,
+            HelperProfile.status: "pending",
+            HelperProfile.review_note: "",
+        }
+        if existing:
+            await HelperProfile.update(values).where(HelperProfile.user == user_id)
+        else:
+            await HelperProfile.insert(
+                HelperProfile(
+                    user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch
+                )
+            )
+
+
+async def set_honour_roll_listing(user_id: int, listed: bool) -> None:
+    await HelperProfile.update({HelperProfile.listed_on_honour_roll: listed}).where(
+        HelperProfile.user == user_id
+    )
+
+
+async def pending_helpers(actor: Principal, community_id: int) -> list[dict[str, Any]]:
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("Only staff of this community can see its queue."))
+    return await HelperProfile.select(
+        HelperProfile.all_columns(),
+        HelperProfile.user.display_name,
+        HelperProfile.user.login,
+        HelperProfile.user.grid.name,
+    ).where(
+        (HelperProfile.status == "pending") & (HelperProfile.user.community == community_id)
+    ).order_by(HelperProfile.created_at)
+
+
+async def review_helper(actor: Principal, profile_id: int, approve: bool, note: str) -> None:
+    note = note.strip()
+    if not approve and not note:
+        raise DomainError(_("Please give the reason for declining."), "note")
+    async with db.transaction():
+        row = await HelperProfile.select(
+            HelperProfile.id, HelperProfile.status, HelperProfile.user.community
+        ).where(HelperProfile.id == profile_id).first()
+        if row is None:
+            raise NotFound(_("That application no longer exists."))
+        community_id = int(row["user.community"])
+        if not actor.can_staff(community_id):
+            raise Forbidden(_("Only staff of this community can review its helpers."))
+        if row["status"] != "pending":
+            raise Conflict(_("This application has already been reviewed."))
+        status = "verified" if approve else "declined"
+        await HelperProfile.update(
+            {
+                HelperProfile.status: status,
+                HelperProfile.review_note: note[:300],
+                HelperProfile.reviewed_by: actor.user_id,
+                HelperProfile.reviewed_at: now(),
+            }
+        ).where(HelperProfile.id == profile_id)
+        await audit(actor.user_id, community_id, f"helper_{status}", "helper_profile",
+                    profile_id, note)
+
+
+# --- staff management -----------------------------------------------------------------
+
+
+async def grant_staff(actor: Principal, login: str, community_id: int) -> None:
+    if not actor.is_admin:
+        raise Forbidden(_("Only administrators appoint staff."))
+    async with db.transaction():
+        user = await User.select(User.id).where(User.login == normalise_login(login)).first()
+        if user is None:
+            raise NotFound(_("No account has that login."), "login")
+        if await StaffMembership.exists().where(
+            (StaffMembership.user == user["id"])
+            & (StaffMembership.community == community_id)
+            & (StaffMembership.active == True)  # noqa: E712
+        ):
+            raise Conflict(_("That person is already staff here."), "login")
+        await StaffMembership.insert(
+            StaffMembership(user=user["id"], community=community_id, created_by=actor.user_id)
+        )
+        await audit(actor.user_id, community_id, "staff_granted", "user", int(user["id"]))
+
+
+async def revoke_staff(actor: Principal, membership_id: int) -> None:
+    if not actor.is_admin:
+        raise Forbidden(_("Only administrators appoint staff."))
+    async with db.transaction():
+        row = await StaffMembership.select().where(StaffMembership.id == membership_id).first()
+        if row is None:
+            raise NotFound(_("No such staff membership."))
+        await StaffMembership.update({StaffMembership.active: False}).where(
+            StaffMembership.id == membership_id
+        )
+        await audit(actor.user_id, row["community"], "staff_revoked", "user", row["user"])
+
+
+async def staff_of(community_id: int) -> list[dict[str, Any]]:
+    return await StaffMembership.select(
+        StaffMembership.id, StaffMembership.user.display_name, StaffMembership.user.login
+    ).where(
+        (StaffMembership.community == community_id) & (StaffMembership.active == True)  # noqa: E712
+    )
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+async def audit(
+    actor_id: int | None,
+    community_id: int | None,
+    action: str,
+    target_type: str = "",
+    target_id: int = 0,
+    detail: str = "",
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=actor_id,
+            community=community_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            detail=detail[:2000],
+        )
+    )

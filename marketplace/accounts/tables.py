@@ -1,0 +1,93 @@
+"""People, their roles, their sessions, and the audit trail of sensitive actions."""
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from marketplace.community.tables import Building, Community, Grid
+
+
+class User(Table, tablename="app_user"):
+    id = Serial(primary_key=True)
+    # A phone number or a chosen username; stored lower-cased.
+    login = Varchar(length=64, unique=True)
+    display_name = Varchar(length=64)
+    password_hash = Varchar(length=255)
+    phone = Varchar(length=32, default="")
+    address = Varchar(length=200, default="")
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True, default=None)
+    building = ForeignKey(
+        references=Building, on_delete=OnDelete.restrict, null=True, default=None
+    )
+    language = Varchar(length=5, default="")
+    is_admin = Boolean(default=False)
+    is_active = Boolean(default=True)
+    # Residents without a phone have accounts made for them by staff (红色代办).
+    managed_by_staff = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class StaffMembership(Table, tablename="staff_membership"):
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    # Grid workers (网格员) are scoped to one grid; null means the whole community.
+    grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True, default=None)
+    active = Boolean(default=True)
+    created_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class HelperProfile(Table, tablename="helper_profile"):
+    """双报到: a party member (with work unit) or a registered volunteer."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, unique=True)
+    kind = Varchar(length=16)  # party_member | volunteer
+    work_unit = Varchar(length=100, default="")
+    party_branch = Varchar(length=100, default="")
+    status = Varchar(length=16, default="pending", index=True)  # pending|verified|declined
+    review_note = Varchar(length=300, default="")
+    reviewed_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
+    reviewed_at = Timestamptz(null=True, default=None)
+    listed_on_honour_roll = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Session(Table, tablename="web_session"):
+    # sha256 of the cookie value: a leaked table does not leak live sessions.
+    id = Varchar(length=64, primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    user_agent = Varchar(length=200, default="")
+
+
+class LoginAttempt(Table, tablename="login_attempt"):
+    id = Serial(primary_key=True)
+    # "login:<name>" or "ip:<address>": throttled separately, shared by every process.
+    key = Varchar(length=120, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    success = Boolean(default=False)
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    id = Serial(primary_key=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True)
+    action = Varchar(length=64, index=True)
+    target_type = Varchar(length=32, default="")
+    target_id = Integer(default=0)
+    detail = Text(default="")

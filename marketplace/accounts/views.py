@@ -1,0 +1,235 @@
+"""Sign-in, registration, profile, helper applications and the staff helper queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+
+from marketplace import settings
+from marketplace.accounts import service
+from marketplace.community import service as community
+from marketplace.errors import DomainError
+from marketplace.i18n import _
+from marketplace.web import auth
+from marketplace.web.forms import Form, parse_int
+from marketplace.web.render import page, redirect
+
+
+def _client_ip(request: Request) -> str:
+    client = request.client
+    return client.host if client else "unknown"
+
+
+def _safe_next(raw: str | None) -> str:
+    # Only same-site paths: an open redirect would make phishing links look like ours.
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return "/"
+
+
+def _set_session_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.get().cookie_secure,
+        max_age=settings.get().session_absolute_hours * 3600,
+        path="/",
+    )
+
+
+class AccountController(Controller):
+    @get("/login", name="login")
+    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Any:
+        return page(request, "accounts/login.html", values={}, next=_safe_next(next), error=None)
+
+    @post("/login")
+    async def login(self, request: Request) -> Any:
+        form = await Form.read(request)
+        nxt = _safe_next(form.str("next"))
+        try:
+            user_id = await service.authenticate(
+                form.str("login", max_length=64), form.str("password", max_length=256),
+                _client_ip(request),
+            )
+        except DomainError as exc:
+            status = 429 if isinstance(exc, service.Throttled) else 200
+            return page(request, "accounts/login.html", "accounts/_login_form.html",
+                        status_code=status, values={"login": form.str("login", max_length=64)},
+                        next=nxt, error=exc.message)
+        token = await service.start_session(
+            user_id, request.headers.get("user-agent", ""),
+            request.cookies.get(auth.SESSION_COOKIE),
+        )
+        principal = await service.load_principal(user_id)
+        if principal.is_staff:
+            await service.audit(user_id, principal.community_id, "staff_login", "user", user_id,
+                                _client_ip(request))
+        response = redirect(request, nxt, _("Welcome, %(name)s.", name=principal.display_name))
+        _set_session_cookie(response, token)
+        return response
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request) -> Any:
+        token = request.cookies.get(auth.SESSION_COOKIE)
+        if token:
+            await service.end_session(token)
+        response = redirect(request, "/login", _("You have signed out."))
+        response.delete_cookie(auth.SESSION_COOKIE, path="/")
+        return response
+
+    @get("/register", name="register")
+    async def register_form(self, request: Request,
+                            community: FromQuery[int | None] = None) -> Any:
+        places = await community.places()
+        return page(request, "accounts/register.html", "accounts/_places.html",
+                    values={"community": str(community or "")}, places=places, errors={})
+
+    @post("/register")
+    async def register(self, request: Request) -> Any:
+        form = await Form.read(request)
+        places = await community.places()
+        try:
+            community_id = form.int("community", label=_("Community"))
+            assert community_id is not None
+            reg = service.Registration(
+                display_name=form.str("display_name", max_length=200),
+                login=form.str("login", max_length=200),
+                password=form.str("password", max_length=1000),
+                community_id=community_id,
+                grid_id=form.int("grid", required=False),
+                building_id=form.int("building", required=False),
+            )
+            if reg.password != form.str("password2", max_length=1000):
+                raise DomainError(_("The two passwords differ."), "password2")
+            await service.register(reg)
+        except DomainError as exc:
+            values = form.values()
+            values.pop("password", None)
+            values.pop("password2", None)
+            return page(request, "accounts/register.html", "accounts/_register_form.html",
+                        values=values, places=places,
+                        errors={exc.field or "form": exc.message})
+        return redirect(request, "/login",
+                        _("Your account is ready. Please sign in."))
+
+    @post("/language", name="language")
+    async def language(self, request: Request) -> Any:
+        form = await Form.read(request)
+        lang = form.str("lang")
+        principal = auth.current(request)
+        if principal is not None:
+            await service.set_language(principal.user_id, lang)
+        response = redirect(request, _safe_next(form.str("next")))
+        if lang in ("zh", "en"):
+            response.set_cookie(auth.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
+                                httponly=True, secure=settings.get().cookie_secure)
+        return response
+
+
+class ProfileController(Controller):
+    path = "/me"
+    guards = [auth.login_required]
+
+    async def _render(self, request: Request, errors: dict[str, str] | None = None,
+                      values: dict[str, str] | None = None, status_code: int = 200) -> Any:
+        me = auth.require_user(request)
+        profile = await service.profile(me.user_id)
+        places = await community.places(me.community_id)
+        return page(request, "accounts/profile.html", status_code=status_code,
+                    profile=profile, places=places, errors=errors or {}, values=values or {})
+
+    @get("/", name="profile")
+    async def show(self, request: Request) -> Any:
+        return await self._render(request)
+
+    @post("/")
+    async def update(self, request: Request) -> Any:
+        me = auth.require_user(request)
+        form = await Form.read(request)
+        try:
+            await service.update_profile(
+                me.user_id,
+                display_name=form.str("display_name", max_length=200),
+                phone=form.str("phone", max_length=100),
+                address=form.str("address", max_length=500),
+                grid_id=parse_int(form.str("grid")),
+                building_id=parse_int(form.str("building")),
+                language=form.str("language"),
+            )
+        except DomainError as exc:
+            return await self._render(request, {exc.field or "form": exc.message},
+                                      form.values())
+        return redirect(request, "/me", _("Your profile is saved."))
+
+    @post("/password", name="change_password")
+    async def password(self, request: Request) -> Any:
+        me = auth.require_user(request)
+        form = await Form.read(request)
+        try:
+            if form.str("new", max_length=1000) != form.str("new2", max_length=1000):
+                raise DomainError(_("The two passwords differ."), "new2")
+            await service.change_password(
+                me.user_id, form.str("current", max_length=1000), form.str("new", max_length=1000),
+                request.cookies.get(auth.SESSION_COOKIE),
+            )
+        except DomainError as exc:
+            return await self._render(request, {exc.field or "password": exc.message})
+        return redirect(request, "/me",
+                        _("Password changed. Other devices have been signed out."))
+
+    @post("/helper", name="apply_helper")
+    async def apply_helper(self, request: Request) -> Any:
+        me = auth.require_user(request)
+        form = await Form.read(request)
+        try:
+            await service.apply_as_helper(
+                me.user_id, form.str("kind"), form.str("work_unit", max_length=200),
+                form.str("party_branch", max_length=200),
+            )
+        except DomainError as exc:
+            return await self._render(request, {"helper_" + (exc.field or "form"): exc.message},
+                                      form.values())
+        return redirect(request, "/me",
+                        _("Thank you! Community staff will verify your registration soon."))
+
+    @post("/honour-roll", name="honour_roll_listing")
+    async def honour_roll(self, request: Request) -> Any:
+        me = auth.require_user(request)
+        form = await Form.read(request)
+        await service.set_honour_roll_listing(me.user_id, form.bool("listed"))
+        return redirect(request, "/me", _("Your honour roll choice is saved."))
+
+
+class HelperQueueController(Controller):
+    path = "/staff/helpers"
+    guards = [auth.staff_required]
+
+    @get("/", name="helper_queue")
+    async def queue(self, request: Request, community_id: FromQuery[int | None] = None) -> Any:
+        me = auth.require_staff(request)
+        cid = community_id or _default_community(me)
+        rows = await service.pending_helpers(me, cid)
+        return page(request, "accounts/helper_queue.html", "accounts/_helper_queue.html",
+                    rows=rows, community_id=cid)
+
+    @post("/{profile_id:int}/review", name="review_helper")
+    async def review(self, request: Request, profile_id: FromPath[int]) -> Any:
+        me = auth.require_staff(request)
+        form = await Form.read(request)
+        approve = form.str("decision") == "approve"
+        try:
+            await service.review_helper(me, profile_id, approve, form.str("note", max_length=300))
+        except DomainError as exc:
+            return redirect(request, "/staff/helpers", exc.message, "error")
+        message = _("Helper verified.") if approve else _("Application declined.")
+        return redirect(request, "/staff/helpers", message)
+
+
+def _default_community(me: Any) -> int:
+    if me.staff_community_ids:
+        return min(me.staff_community_ids)
+    return me.community_id

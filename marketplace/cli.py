@@ -1,0 +1,149 @@
+"""The `marketplace` command: serve, migrate, demo, create-admin, tick."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def _run(coro: Any) -> Any:
+    """Run one command with the database pool open, and closed again before exit.
+
+    Kept SQLite connections run in threads that would otherwise keep the process alive.
+    """
+    from marketplace import db
+
+    async def wrapped() -> Any:
+        async with db.lifespan_pool():
+            return await coro
+
+    return asyncio.run(wrapped())
+
+
+async def migrate() -> bool:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from marketplace import db
+
+    lock = None
+    if not db.is_sqlite():
+        # Several processes may start at once: one migrates, the others wait.
+        import asyncpg
+
+        from marketplace import settings
+
+        lock = await asyncpg.connect(settings.get().database_url)
+        await lock.execute("SELECT pg_advisory_lock(727274)")
+    try:
+        result = await run_forwards(app_name="all")
+    finally:
+        if lock is not None:
+            await lock.execute("SELECT pg_advisory_unlock(727274)")
+            await lock.close()
+    return bool(result.success)
+
+
+async def _demo(only_if_empty: bool) -> None:
+    from marketplace import demo
+
+    if await demo.is_loaded():
+        if not only_if_empty:
+            print("Demo data is already loaded.")
+    else:
+        await demo.load()
+        print("Demo data loaded.")
+    print(demo.logins_text())
+
+
+async def _create_admin(login: str, name: str, password: str, community: str) -> int:
+    from marketplace.accounts import service
+    from marketplace.accounts.tables import User
+    from marketplace.community.tables import Community
+    from marketplace.errors import DomainError
+
+    row = await Community.select(Community.id).where(Community.name == community).first()
+    if row is None:
+        await Community.insert(Community(name=community))
+        row = await Community.select(Community.id).where(Community.name == community).first()
+    try:
+        user_id = await service.register(service.Registration(
+            display_name=name, login=login, password=password, community_id=int(row["id"])))
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    await User.update({User.is_admin: True}).where(User.id == user_id)
+    print(f"Administrator {login!r} created.")
+    return 0
+
+
+async def _tick() -> None:
+    from marketplace import timers
+
+    done = await timers.run_all()
+    for name, count in done.items():
+        print(f"{name}: {count}")
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "marketplace.app:create_app", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_level="info",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="marketplace", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve the web app")
+    s.add_argument("--host", default=None)
+    s.add_argument("--port", type=int, default=None)
+    s.add_argument("--workers", type=int, default=1)
+    sub.add_parser("migrate", help="apply database migrations")
+    d = sub.add_parser("demo", help="load demo data (once) and print the demo logins")
+    d.add_argument("--if-empty", action="store_true", help="say nothing if already loaded")
+    a = sub.add_parser("create-admin", help="create an administrator account")
+    a.add_argument("login")
+    a.add_argument("--name", default="Administrator")
+    a.add_argument("--community", default="Default community")
+    sub.add_parser("tick", help="run due timers once (for cron)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from marketplace.settings import SettingsError
+
+    args = parser().parse_args(argv)
+    try:
+        from marketplace import settings
+
+        cfg = settings.get()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        serve(args.host or cfg.host, args.port or cfg.port, args.workers)
+        return 0
+    if args.command == "migrate":
+        return 0 if _run(migrate()) else 1
+    if args.command == "demo":
+        _run(_demo(args.if_empty))
+        return 0
+    if args.command == "create-admin":
+        password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Password: ")
+        return int(_run(_create_admin(args.login, args.name, password, args.community)))  # type: ignore[arg-type]
+    if args.command == "tick":
+        _run(_tick())
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Communities, grids and buildings: listing for forms, and the admin/staff management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace import db
+from marketplace.accounts.roles import Principal
+from marketplace.community.tables import Building, Community, Grid
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.i18n import _
+
+KINDS = {"community": Community, "grid": Grid, "building": Building}
+
+
+async def places(community_id: int | None = None) -> list[dict[str, Any]]:
+    """Active communities with their grids and buildings, for the address selects."""
+    query = Community.select(Community.id, Community.name).where(
+        Community.archived == False  # noqa: E712
+    ).order_by(Community.name)
+    if community_id is not None:
+        query = query.where(Community.id == community_id)
+    communities = await query
+    grids = await Grid.select(Grid.id, Grid.name, Grid.community).where(
+        Grid.archived == False  # noqa: E712
+    ).order_by(Grid.name)
+    buildings = await Building.select(Building.id, Building.name, Building.grid).where(
+        Building.archived == False  # noqa: E712
+    ).order_by(Building.name)
+    by_grid: dict[int, list[dict[str, Any]]] = {}
+    for b in buildings:
+        by_grid.setdefault(b["grid"], []).append(b)
+    by_community: dict[int, list[dict[str, Any]]] = {}
+    for g in grids:
+        g["buildings"] = by_grid.get(g["id"], [])
+        by_community.setdefault(g["community"], []).append(g)
+    for c in communities:
+        c["grids"] = by_community.get(c["id"], [])
+    return communities
+
+
+async def get_community(community_id: int) -> dict[str, Any]:
+    row = await Community.select().where(Community.id == community_id).first()
+    if row is None:
+        raise NotFound(_("No such community."))
+    return row
+
+
+async def structure(community_id: int) -> dict[str, Any]:
+    """The community with all grids and buildings, archived ones included (for managers)."""
+    community = await get_community(community_id)
+    grids = await Grid.select().where(Grid.community == community_id).order_by(Grid.name)
+    buildings = await Building.select().where(Building.grid.community == community_id).order_by(
+        Building.name
+    )
+    for g in grids:
+        g["buildings"] = [b for b in buildings if b["grid"] == g["id"]]
+    community["grids"] = grids
+    return community
+
+
+async def list_communities() -> list[dict[str, Any]]:
+    return await Community.select().order_by(Community.archived, Community.name)
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise DomainError(_("Please enter a name (up to 100 characters)."), "name")
+    return name
+
+
+async def create_community(actor: Principal, name: str, district: str = "") -> int:
+    if not actor.is_admin:
+        raise Forbidden(_("Only administrators create communities."))
+    name = _clean_name(name)
+    async with db.transaction():
+        if await Community.exists().where(Community.name == name):
+            raise Conflict(_("A community with this name already exists."), "name")
+        rows = await Community.insert(
+            Community(name=name, district=district.strip()[:100])
+        ).returning(Community.id)
+    return int(rows[0]["id"])
+
+
+async def community_of(kind: str, object_id: int) -> int:
+    """Which community a grid or building belongs to: staff are checked against it."""
+    if kind == "community":
+        await get_community(object_id)
+        return object_id
+    if kind == "grid":
+        row = await Grid.select(Grid.community).where(Grid.id == object_id).first()
+        if row is None:
+            raise NotFound(_("No such grid."))
+        return int(row["community"])
+    if kind == "building":
+        row = await Building.select(Building.grid.community).where(
+            Building.id == object_id
+        ).first()
+        if row is None:
+            raise NotFound(_("No such building."))
+        return int(row["grid.community"])
+    raise NotFound(_("Unknown kind of place."))
+
+
+async def _authorise(actor: Principal, kind: str, object_id: int) -> int:
+    community_id = await community_of(kind, object_id)
+    allowed = actor.is_admin if kind == "community" else actor.can_staff(community_id)
+    if not allowed:
+        raise Forbidden(_("You cannot change places outside your community."))
+    return community_id
+
+
+async def add_grid(actor: Principal, community_id: int, name: str) -> int:
+    await get_community(community_id)
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("You cannot change places outside your community."))
+    rows = await Grid.insert(Grid(community=community_id, name=_clean_name(name))).returning(
+        Grid.id
+    )
+    return int(rows[0]["id"])
+
+
+async def add_building(actor: Principal, grid_id: int, name: str) -> int:
+    await _authorise(actor, "grid", grid_id)
+    rows = await Building.insert(Building(grid=grid_id, name=_clean_name(name))).returning(
+        Building.id
+    )
+    return int(rows[0]["id"])
+
+
+async def rename(actor: Principal, kind: str, object_id: int, name: str) -> None:
+    await _authorise(actor, kind, object_id)
+    table = KINDS[kind]
+    await table.update({table.name: _clean_name(name)}).where(table.id == object_id)
+
+
+async def set_archived(actor: Principal, kind: str, object_id: int, archived: bool) -> None:
+    """Archive, never delete: people, wishes and points keep pointing at the place."""
+    await _authorise(actor, kind, object_id)
+    table = KINDS[kind]
+    await table.update({table.archived: archived}).where(table.id == object_id)

@@ -1,0 +1,46 @@
+"""Community → grid → building: where every record of the platform belongs."""
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Community(Table, tablename="community"):
+    id = Serial(primary_key=True)
+    name = Varchar(length=100, unique=True)
+    district = Varchar(length=100, default="")
+    archived = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    # Rules staff tune per community; the wish and ledger services read them.
+    claim_deadline_days = Integer(default=7)
+    escalation_days = Integer(default=3)
+    auto_confirm_days = Integer(default=7)
+    min_wish_points = Integer(default=1)
+    max_wish_points = Integer(default=100)
+    team_size_max = Integer(default=3)
+    points_expiry_months = Integer(default=0)
+    donation_max_per_month = Integer(default=200)
+
+
+class Grid(Table, tablename="grid"):
+    id = Serial(primary_key=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=100)
+    archived = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Building(Table, tablename="building"):
+    id = Serial(primary_key=True)
+    grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=100)
+    archived = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,118 @@
+"""Managing communities, grids and buildings (admins and staff), and appointing staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+
+from marketplace.accounts import service as accounts
+from marketplace.community import service
+from marketplace.errors import DomainError
+from marketplace.i18n import _
+from marketplace.web import auth
+from marketplace.web.forms import Form
+from marketplace.web.render import page, redirect
+
+
+class CommunityController(Controller):
+    path = "/manage"
+    guards = [auth.staff_required]
+
+    @get("/", name="manage_home")
+    async def index(self, request: Request) -> Any:
+        me = auth.require_staff(request)
+        communities = await service.list_communities()
+        if not me.is_admin:
+            communities = [c for c in communities if me.can_staff(c["id"])]
+        return page(request, "community/index.html", communities=communities, errors={},
+                    values={})
+
+    @post("/communities", name="create_community")
+    async def create(self, request: Request) -> Any:
+        me = auth.require_admin(request)
+        form = await Form.read(request)
+        try:
+            cid = await service.create_community(me, form.str("name", max_length=200),
+                                                 form.str("district", max_length=200))
+        except DomainError as exc:
+            communities = await service.list_communities()
+            return page(request, "community/index.html", communities=communities,
+                        errors={exc.field or "name": exc.message}, values=form.values())
+        await accounts.audit(me.user_id, cid, "community_created", "community", cid)
+        return redirect(request, f"/manage/communities/{cid}", _("Community created."))
+
+    @get("/communities/{community_id:int}", name="community_detail")
+    async def detail(self, request: Request, community_id: FromPath[int]) -> Any:
+        auth.require_staff(request, community_id)
+        structure = await service.structure(community_id)
+        staff = await accounts.staff_of(community_id)
+        return page(request, "community/detail.html", community=structure, staff=staff,
+                    errors={}, values={})
+
+    @post("/communities/{community_id:int}/grids", name="add_grid")
+    async def add_grid(self, request: Request, community_id: FromPath[int]) -> Any:
+        me = auth.require_staff(request, community_id)
+        form = await Form.read(request)
+        try:
+            await service.add_grid(me, community_id, form.str("name", max_length=200))
+        except DomainError as exc:
+            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
+        return redirect(request, f"/manage/communities/{community_id}", _("Grid added."))
+
+    @post("/grids/{grid_id:int}/buildings", name="add_building")
+    async def add_building(self, request: Request, grid_id: FromPath[int]) -> Any:
+        me = auth.require_staff(request)
+        form = await Form.read(request)
+        community_id = await service.community_of("grid", grid_id)
+        try:
+            await service.add_building(me, grid_id, form.str("name", max_length=200))
+        except DomainError as exc:
+            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
+        return redirect(request, f"/manage/communities/{community_id}", _("Building added."))
+
+    @post("/{kind:str}/{object_id:int}/rename", name="rename_place")
+    async def rename(self, request: Request, kind: FromPath[str], object_id: FromPath[int]) -> Any:
+        me = auth.require_staff(request)
+        if kind not in service.KINDS:
+            raise NotFoundException()
+        form = await Form.read(request)
+        community_id = await service.community_of(kind, object_id)
+        try:
+            await service.rename(me, kind, object_id, form.str("name", max_length=200))
+        except DomainError as exc:
+            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
+        return redirect(request, f"/manage/communities/{community_id}", _("Renamed."))
+
+    @post("/{kind:str}/{object_id:int}/archive", name="archive_place")
+    async def archive(self, request: Request, kind: FromPath[str], object_id: FromPath[int]) -> Any:
+        me = auth.require_staff(request)
+        if kind not in service.KINDS:
+            raise NotFoundException()
+        form = await Form.read(request)
+        archived = form.str("archived", "1") == "1"
+        community_id = await service.community_of(kind, object_id)
+        await service.set_archived(me, kind, object_id, archived)
+        message = _("Archived.") if archived else _("Restored.")
+        return redirect(request, f"/manage/communities/{community_id}", message)
+
+    @post("/communities/{community_id:int}/staff", name="grant_staff")
+    async def grant_staff(self, request: Request, community_id: FromPath[int]) -> Any:
+        me = auth.require_admin(request)
+        form = await Form.read(request)
+        try:
+            await accounts.grant_staff(me, form.str("login", max_length=64), community_id)
+        except DomainError as exc:
+            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
+        return redirect(request, f"/manage/communities/{community_id}", _("Staff appointed."))
+
+    @post("/staff/{membership_id:int}/revoke", name="revoke_staff")
+    async def revoke_staff(self, request: Request, membership_id: FromPath[int]) -> Any:
+        me = auth.require_admin(request)
+        form = await Form.read(request)
+        await accounts.revoke_staff(me, membership_id)
+        back = form.str("next") or "/manage"
+        return redirect(request, back if back.startswith("/manage") else "/manage",
+                        _("Staff appointment ended."))

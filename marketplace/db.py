@@ -1,0 +1,255 @@
+"""Database engine choice and transactions.
+
+SQLite (the default) gets a small engine subclass that keeps connections open in a pool,
+serialises writers inside the process, and closes connections whose BEGIN/COMMIT failed
+(Piccolo 1.38 leaks them, which hangs the process at exit). PostgreSQL uses Piccolo's
+engine with its connection pool, started and stopped by the app's lifespan.
+
+Every service that writes more than one row wraps the work in ``transaction()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+
+from marketplace import settings as settings_module
+
+SQLITE_BUSY_TIMEOUT_S = 15.0
+SQLITE_POOL_SIZE = 8
+
+
+class PooledSQLiteTransaction(SQLiteTransaction):
+    """A transaction on a pooled connection; IMMEDIATE ones hold the process write lock."""
+
+    engine: PooledSQLiteEngine
+
+    async def __aenter__(self) -> PooledSQLiteTransaction:
+        if self._parent is not None:
+            if (
+                self.transaction_type is TransactionType.immediate
+                and self._parent.transaction_type is not TransactionType.immediate
+            ):
+                # A write nested in a read transaction would fail under load with
+                # "database is locked": make the mistake loud instead.
+                raise RuntimeError("write transaction nested inside a deferred one")
+            return self._parent  # type: ignore[return-value]
+        self._locked = False
+        if self.transaction_type is not TransactionType.deferred:
+            await self.engine.write_lock.acquire()
+            self._locked = True
+        try:
+            self.connection = await self.engine.get_connection()
+        except BaseException:
+            self._release_lock()
+            raise
+        try:
+            await self.begin()
+        except BaseException:
+            await self.engine.discard(self.connection)
+            self._release_lock()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    def _release_lock(self) -> None:
+        if getattr(self, "_locked", False):
+            self._locked = False
+            self.engine.write_lock.release()
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        healthy = True
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                try:
+                    await self.commit()
+                except BaseException:
+                    healthy = False
+                    with contextlib.suppress(Exception):  # the connection is discarded below
+                        await self.rollback()
+                    raise
+        except BaseException:
+            healthy = False
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            if healthy:
+                await self.engine.release(self.connection)
+            else:
+                await self.engine.discard(self.connection)
+            self._release_lock()
+        return exception is None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """SQLite with kept connections: ~0.1 ms a query instead of ~1.5 ms to connect."""
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        super().__init__(path=path, timeout=SQLITE_BUSY_TIMEOUT_S, **kwargs)
+        self._idle: list[aiosqlite.Connection] = []
+        self._write_lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def write_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._write_lock is None or self._lock_loop is not loop:
+            self._write_lock = asyncio.Lock()
+            self._lock_loop = loop
+        return self._write_lock
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        if self._idle:
+            return self._idle.pop()
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = _dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    async def release(self, connection: aiosqlite.Connection) -> None:
+        if len(self._idle) < SQLITE_POOL_SIZE and connection.in_transaction is False:
+            self._idle.append(connection)
+        else:
+            await connection.close()
+
+    async def discard(self, connection: aiosqlite.Connection) -> None:
+        with contextlib.suppress(Exception):  # already broken; closing is best effort
+            await connection.close()
+
+    async def close_pool(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await self.discard(connection)
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        connection = await self.get_connection()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                rows = await cursor.fetchall()
+        except BaseException:
+            await self.discard(connection)
+            raise
+        await self.release(connection)
+        return rows
+
+    async def _run_in_existing_connection(
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        # Piccolo re-runs "PRAGMA foreign_keys" before every query here; our
+        # connections set it once when opened.
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> PooledSQLiteTransaction:
+        return PooledSQLiteTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+
+def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    return {col[0]: row[idx] for idx, col in enumerate(cursor.description)}
+
+
+def prepare_sqlite_file(path: str) -> None:
+    """Create the database file once with WAL: the journal mode is stored in the file."""
+    import os
+
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()
+
+
+def _postgres_engine(url: str) -> PostgresEngine:
+    parsed = urlparse(url)
+    config: dict[str, Any] = {
+        "host": parsed.hostname or "localhost",
+        "port": parsed.port or 5432,
+        "user": parsed.username or "postgres",
+        "database": (parsed.path or "/").lstrip("/") or "marketplace",
+    }
+    if parsed.password:
+        config["password"] = parsed.password
+    return PostgresEngine(config=config)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith(("postgres://", "postgresql://")):
+        return _postgres_engine(url)
+    path = str(settings_module.get().sqlite_path)
+    prepare_sqlite_file(path)
+    return PooledSQLiteEngine(path=path)
+
+
+DB: Engine = make_engine(settings_module.get().database_url)
+
+
+def is_sqlite() -> bool:
+    return isinstance(DB, SQLiteEngine)
+
+
+def transaction() -> Any:
+    """A write transaction; joins the current one when called inside it.
+
+    SQLite: ``BEGIN IMMEDIATE`` behind the process write lock, so a transaction that reads
+    then writes never fails with "database is locked". PostgreSQL: read committed, with
+    services using conditional updates (``… WHERE balance >= :n``) for the races.
+    """
+    if isinstance(DB, SQLiteEngine):
+        return DB.transaction(transaction_type=TransactionType.immediate)
+    return DB.transaction()
+
+
+def in_transaction() -> bool:
+    return DB.current_transaction.get() is not None
+
+
+@asynccontextmanager
+async def lifespan_pool() -> AsyncIterator[None]:
+    if isinstance(DB, PostgresEngine):
+        await DB.start_connection_pool(min_size=2, max_size=20)
+        try:
+            yield
+        finally:
+            await DB.close_connection_pool()
+    else:
+        try:
+            yield
+        finally:
+            if isinstance(DB, PooledSQLiteEngine):
+                await DB.close_pool()

@@ -1,0 +1,14 @@
+"""Piccolo's configuration: the engine from settings, and one app per domain."""
+
+from piccolo.conf.apps import AppRegistry
+
+from marketplace.db import DB
+
+__all__ = ["APP_REGISTRY", "DB"]
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "marketplace.community.piccolo_app",
+        "marketplace.accounts.piccolo_app",
+    ]
+)

@@ -1,0 +1,140 @@
+"""All configuration, read once from the environment with safe defaults.
+
+Nothing else in the package reads ``os.environ``: tests and the CLI change behaviour
+only by setting variables before the first import of this module.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """Configuration that would make the app unsafe or unable to start."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    secret_key: str
+    host: str
+    port: int
+    cookie_secure: bool
+    default_language: str
+    var_dir: Path
+    upload_dir: Path
+    password_profile: str
+    session_idle_minutes: int
+    session_absolute_hours: int
+    login_max_failures: int
+    login_window_minutes: int
+    tick_seconds: int
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.is_postgres:
+            raise SettingsError("sqlite_path asked of a PostgreSQL configuration")
+        raw = self.database_url.removeprefix("sqlite:///")
+        return Path(raw) if os.path.isabs(raw) else ROOT / raw
+
+
+def _secret_key(env: str, var_dir: Path) -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters long.")
+        return key
+    if env == "production":
+        raise SettingsError(
+            "SECRET_KEY is not set. In production the secret key must come from the "
+            "environment, e.g. SECRET_KEY=$(python -c "
+            "'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    # Development: one generated key kept under var/ so sessions survive restarts.
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load() -> Settings:
+    env = os.environ.get("MARKETPLACE_ENV", "development").strip().lower()
+    if env not in {"development", "production", "test"}:
+        raise SettingsError("MARKETPLACE_ENV must be development, production or test.")
+    var_dir = Path(os.environ.get("VAR_DIR", str(ROOT / "var")))
+    default_url = f"sqlite:///{var_dir / 'marketplace.sqlite3'}"
+    database_url = os.environ.get("DATABASE_URL", "") or default_url
+    if not database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
+        raise SettingsError(
+            "DATABASE_URL must start with sqlite:/// or postgres:// (got "
+            f"{database_url.split(':', 1)[0]}://…)."
+        )
+    language = os.environ.get("DEFAULT_LANGUAGE", "zh")
+    if language not in {"zh", "en"}:
+        raise SettingsError("DEFAULT_LANGUAGE must be zh or en.")
+    profile = os.environ.get("PASSWORD_PROFILE", "owasp")
+    if profile not in {"owasp", "fast"}:
+        raise SettingsError("PASSWORD_PROFILE must be owasp or fast.")
+    if profile == "fast" and env == "production":
+        raise SettingsError("PASSWORD_PROFILE=fast is for tests only, not production.")
+    return Settings(
+        env=env,
+        database_url=database_url,
+        secret_key=_secret_key(env, var_dir),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=_int("PORT", 8000),
+        cookie_secure=_bool(os.environ.get("COOKIE_SECURE"), env == "production"),
+        default_language=language,
+        var_dir=var_dir,
+        upload_dir=Path(os.environ.get("UPLOAD_DIR", str(var_dir / "uploads"))),
+        password_profile=profile,
+        session_idle_minutes=_int("SESSION_IDLE_MINUTES", 120),
+        session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 24 * 7),
+        login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
+        login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+        tick_seconds=_int("TICK_SECONDS", 60),
+    )
+
+
+_settings: Settings | None = None
+
+
+def get() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = load()
+    return _settings

@@ -1,0 +1,113 @@
+"""Every failure gets a clear page (or JSON under /api/), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+
+from marketplace.errors import AppError, Conflict, Forbidden, NotFound
+from marketplace.i18n import _
+from marketplace.web.render import is_htmx, layout_context
+
+log = logging.getLogger("marketplace")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, title: str, message: str) -> Response:
+    if _is_api(request):
+        return Response(
+            content={"error": {"status": status, "message": message}},
+            status_code=status,
+            media_type=MediaType.JSON,
+        )
+    response = Template(
+        template_name="errors/error.html",
+        context={**layout_context(request), "status": status, "title": title,
+                 "message": message},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+    if is_htmx(request):
+        # htmx does not swap error responses by default: show the message in the flash area.
+        response.headers["HX-Retarget"] = "#flash-area"
+        response.headers["HX-Reswap"] = "innerHTML"
+        response.template_name = "errors/_error.html"
+        response.status_code = 200
+    return response
+
+
+def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
+    if _is_api(request):
+        return _error(request, 401, _("Sign in needed"), _("Please sign in to continue."))
+    target = "/login?next=" + quote(request.url.path)
+    if is_htmx(request):
+        return Response(content="", status_code=200, headers={"HX-Redirect": target})
+    return Redirect(path=target, status_code=303)
+
+
+def forbidden(request: Request, exc: PermissionDeniedException | Forbidden) -> Response:
+    detail = exc.message if isinstance(exc, AppError) else str(exc.detail)
+    if "CSRF" in detail:
+        detail = _(
+            "This form has expired or came from another site. "
+            "Please go back, reload the page and try again."
+        )
+    return _error(request, 403, _("Not allowed"), detail or _("You may not do that."))
+
+
+def not_found(request: Request, exc: Any) -> Response:
+    message = exc.message if isinstance(exc, AppError) else _(
+        "We could not find that page. It may have moved, or the address may be mistyped."
+    )
+    return _error(request, 404, _("Page not found"), message)
+
+
+def domain_error(request: Request, exc: AppError) -> Response:
+    status = 409 if isinstance(exc, Conflict) else 400
+    return _error(request, status, _("That did not work"), exc.message)
+
+
+def bad_request(request: Request, exc: ValidationException) -> Response:
+    return _error(request, 400, _("That did not work"),
+                  _("Some of the request was not valid. Please check and try again."))
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 405:
+        return _error(request, 405, _("Not allowed"), _("That action is not available here."))
+    if exc.status_code >= 500:
+        return server_error(request, exc)
+    return _error(request, exc.status_code, _("That did not work"), str(exc.detail))
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error(request, 500, _("Something went wrong"),
+                  _("Something went wrong on our side. Your data is safe; please try again."))
+
+
+HANDLERS: dict[Any, Any] = {
+    NotAuthorizedException: not_authorized,
+    PermissionDeniedException: forbidden,
+    Forbidden: forbidden,
+    NotFoundException: not_found,
+    NotFound: not_found,
+    AppError: domain_error,
+    ValidationException: bad_request,
+    HTTPException: http_error,
+    Exception: server_error,
+}

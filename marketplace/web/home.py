@@ -1,0 +1,23 @@
+"""The front door: a landing page for visitors, a role home for signed-in people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+
+from marketplace.web import auth
+from marketplace.web.render import page
+
+
+class HomeController(Controller):
+    @get("/", name="home")
+    async def home(self, request: Request) -> Any:
+        me = auth.current(request)
+        if me is None:
+            return page(request, "home/landing.html")
+        return page(request, "home/home.html")
+
+    @get("/health", name="health", include_in_schema=False)
+    async def health(self) -> dict[str, str]:
+        return {"status": "ok"}

@@ -1,0 +1,66 @@
+"""Rendering pages and htmx partials from one template, with the shared layout context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from marketplace import i18n
+from marketplace.web import auth, flash
+
+
+def is_htmx(request: Request) -> bool:
+    # History restoration asks for a full page even though it comes from htmx.
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def layout_context(request: Request) -> dict[str, Any]:
+    principal = auth.current(request)
+    language = request.scope.get("state", {}).get("language", "en")
+    return {
+        "me": principal,
+        "lang": language,
+        "languages": i18n.LANGUAGE_NAMES,
+        "flashes": flash.take(request),
+        "path": request.url.path,
+        "unread": request.scope.get("state", {}).get("unread", 0),
+    }
+
+
+def page(
+    request: Request,
+    template: str,
+    partial: str | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    """Full page normally; only ``partial`` (the same markup the page includes) for htmx."""
+    name = partial if partial and is_htmx(request) else template
+    response = Template(
+        template_name=name,
+        context={**layout_context(request), **context},
+        status_code=status_code,
+        media_type=MediaType.HTML,
+        headers={"Vary": "HX-Request"},
+    )
+    if request.scope.get("state", {}).get("clear_flash"):
+        response.delete_cookie(flash.COOKIE)
+    return response
+
+
+def redirect(request: Request, to: str, message: str | None = None,
+             category: str = "success") -> Response:
+    """303 for plain forms; HX-Redirect for htmx so the whole page changes."""
+    if is_htmx(request):
+        response: Response = Response(content="", status_code=200, headers={"HX-Redirect": to})
+    else:
+        response = Redirect(path=to, status_code=HTTP_303_SEE_OTHER)
+    if message:
+        flash.add(response, message, category)
+    return response

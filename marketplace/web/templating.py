@@ -1,0 +1,46 @@
+"""Jinja set-up: autoescape (set by Litestar for directory engines), gettext, filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from marketplace import i18n
+
+TZ_OFFSET_HOURS = 8  # China Standard Time: communities read local times
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(timezone(timedelta(hours=TZ_OFFSET_HOURS))).strftime(fmt)
+
+
+def age(value: datetime | None) -> str:
+    """'3 days ago' in the reader's language."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    seconds = int((datetime.now(UTC) - value).total_seconds())
+    if seconds < 3600:
+        return i18n.gettext("%(n)s min ago", n=max(1, seconds // 60))
+    if seconds < 86400:
+        return i18n.gettext("%(n)s h ago", n=seconds // 3600)
+    return i18n.gettext("%(n)s d ago", n=seconds // 86400)
+
+
+def configure_jinja(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    assert env.autoescape, "templates must autoescape user text"
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
+    )
+    env.filters["local_time"] = local_time
+    env.filters["age"] = age
+    env.globals["now"] = lambda: datetime.now(UTC)
+

@@ -1,0 +1,181 @@
+"""Sign-up, sign-in, sessions, CSRF, throttling and guards, through the HTTP interface."""
+
+from __future__ import annotations
+
+from marketplace.accounts.tables import AuditEvent, HelperProfile, LoginAttempt, Session
+from tests.conftest import PASSWORD, World, csrf, login, post, text_of, unique
+
+
+async def test_register_then_sign_in_and_see_home(client, world: World) -> None:
+    name = unique("n")
+    r = await post(client, "/register", {
+        "display_name": "Auntie " + name, "login": name, "password": "long-enough-pw",
+        "password2": "long-enough-pw", "community": str(world.community_id),
+        "grid": str(world.grid_id), "building": str(world.building_id)})
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    r = await post(client, "/login", {"login": name.upper(), "password": "long-enough-pw"})
+    assert r.status_code == 303
+    home = await client.get("/", headers={"accept-language": "en"})
+    assert "Hello, Auntie " + name in text_of(home.text)
+
+
+async def test_duplicate_account_is_refused_with_input_kept(client, world: World) -> None:
+    person = await world.person()
+    r = await post(client, "/register", {
+        "display_name": "Someone Else", "login": person.login, "password": "long-enough-pw",
+        "password2": "long-enough-pw", "community": str(world.community_id)},
+        headers={"accept-language": "en"})
+    assert r.status_code == 200
+    assert "already exists" in r.text
+    assert 'value="Someone Else"' in r.text
+    assert "long-enough-pw" not in r.text  # passwords are never echoed back
+
+
+async def test_registration_rejects_building_without_its_grid(client, world: World) -> None:
+    r = await post(client, "/register", {
+        "display_name": "X", "login": unique(), "password": "long-enough-pw",
+        "password2": "long-enough-pw", "community": str(world.community_id),
+        "grid": "", "building": str(world.building_id)}, headers={"accept-language": "en"})
+    assert r.status_code == 200 and "not in the chosen grid" in r.text
+
+
+async def test_wrong_password_gets_clear_message(client, world: World) -> None:
+    person = await world.person()
+    r = await post(client, "/login", {"login": person.login, "password": "nope-nope"},
+                   headers={"accept-language": "en"})
+    assert r.status_code == 200
+    assert "Wrong login or password." in r.text
+    assert f'value="{person.login}"' in r.text
+
+
+async def test_too_many_attempts_are_throttled_with_wait_time(client, world: World) -> None:
+    person = await world.person()
+    for _ in range(5):
+        await post(client, "/login", {"login": person.login, "password": "bad-password"})
+    r = await post(client, "/login", {"login": person.login, "password": PASSWORD},
+                   headers={"accept-language": "en"})
+    assert r.status_code == 429
+    assert "Too many failed attempts" in r.text and "minute" in r.text
+    # The count lives in the database, so every app process sees it.
+    assert await LoginAttempt.count().where(LoginAttempt.key == f"login:{person.login}") == 5
+
+
+async def test_session_id_rotates_at_login_and_logout_ends_it(client, world: World) -> None:
+    person = await world.person()
+    await csrf(client)
+    client.cookies.set("sid", "planted-by-attacker", domain="testserver.local")
+    response = await login(client, person)
+    sid = response.cookies["sid"]
+    assert sid and sid != "planted-by-attacker"
+    assert client.cookies.get("sid", domain="testserver.local") == sid
+    assert await Session.count().where(Session.user == person.user_id) == 1
+    r = await post(client, "/logout")
+    assert r.status_code == 303
+    assert await Session.count().where(Session.user == person.user_id) == 0
+    client.cookies.set("sid", sid, domain="testserver.local")
+    r = await client.get("/me")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+async def test_post_without_csrf_token_is_refused_politely(client, world: World) -> None:
+    person = await world.person()
+    await csrf(client)
+    r = await client.post("/login", data={"login": person.login, "password": PASSWORD},
+                          headers={"accept-language": "en"})
+    assert r.status_code == 403
+    assert "form has expired" in r.text
+    assert "Traceback" not in r.text
+
+
+async def test_htmx_sends_token_in_header(client, world: World) -> None:
+    person = await world.person()
+    token = await csrf(client)
+    r = await client.post("/login", data={"login": person.login, "password": PASSWORD},
+                          headers={"x-csrftoken": token, "hx-request": "true"})
+    assert r.status_code == 200 and r.headers["hx-redirect"] == "/"
+
+
+async def test_resident_opening_staff_page_gets_403_page(client, world: World) -> None:
+    person = await world.person()
+    await login(client, person)
+    r = await client.get("/staff/helpers", headers={"accept-language": "en"})
+    assert r.status_code == 403
+    assert "for community staff" in r.text
+
+
+async def test_unknown_url_gets_404_page_and_api_gets_json(client) -> None:
+    r = await client.get("/no/such/page", headers={"accept-language": "en"})
+    assert r.status_code == 404 and "could not find that page" in r.text
+    r = await client.get("/api/no-such-thing")
+    assert r.status_code == 404 and r.json()["error"]["status"] == 404
+
+
+async def test_security_headers_on_every_response(client) -> None:
+    for url in ("/", "/login", "/nope", "/static/css/site.css"):
+        r = await client.get(url)
+        csp = r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "same-origin"
+        assert "strict-transport-security" not in r.headers  # plain http in tests
+
+
+async def test_change_password_signs_out_other_devices(app, client, world: World) -> None:
+    import httpx
+
+    person = await world.person()
+    await login(client, person)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        await login(other, person)
+        r = await post(client, "/me/password", {"current": PASSWORD, "new": "brand-new-pw-1",
+                                                "new2": "brand-new-pw-1"})
+        assert r.status_code == 303
+        assert (await other.get("/me")).status_code == 303  # the other device is signed out
+    assert (await client.get("/me")).status_code == 200
+    await post(client, "/logout")
+    await login(client, person, "brand-new-pw-1")
+
+
+async def test_helper_application_and_staff_verification(client, world: World) -> None:
+    person = await world.person()
+    staff = await world.person(staff=True)
+    await login(client, person)
+    r = await post(client, "/me/helper", {"kind": "party_member", "work_unit": ""},
+                   headers={"accept-language": "en"})
+    assert "work unit" in r.text  # party members must name their work unit
+    r = await post(client, "/me/helper", {"kind": "party_member", "work_unit": "Tax Office"})
+    assert r.status_code == 303
+    await post(client, "/logout")
+    await login(client, staff)
+    queue = await client.get("/staff/helpers")
+    assert person.display_name in queue.text
+    profile = await HelperProfile.select(HelperProfile.id).where(
+        HelperProfile.user == person.user_id).first()
+    r = await post(client, f"/staff/helpers/{profile['id']}/review", {"decision": "approve"})
+    assert r.status_code == 303
+    row = await HelperProfile.select().where(HelperProfile.user == person.user_id).first()
+    assert row["status"] == "verified" and row["reviewed_by"] == staff.user_id
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "helper_verified") & (AuditEvent.target_id == profile["id"]))
+
+
+async def test_staff_of_another_community_cannot_verify(client, world: World) -> None:
+    person = await world.person()
+    await HelperProfile.insert(HelperProfile(user=person.user_id, kind="volunteer"))
+    profile = await HelperProfile.select(HelperProfile.id).where(
+        HelperProfile.user == person.user_id).first()
+    from marketplace.community.tables import Community
+
+    c = await Community.insert(Community(name=unique("Other "))).returning(Community.id)
+    outsider_world = World(int(c[0]["id"]), world.grid_id, world.building_id)
+    outsider_world.grid_id = None  # type: ignore[assignment]
+    outsider_world.building_id = None  # type: ignore[assignment]
+    outsider = await outsider_world.person(staff=True)
+    await login(client, outsider)
+    r = await post(client, f"/staff/helpers/{profile['id']}/review", {"decision": "approve"})
+    assert r.status_code == 403
+    row = await HelperProfile.select().where(HelperProfile.user == person.user_id).first()
+    assert row["status"] == "pending"
+    queue = await client.get(f"/staff/helpers?community_id={world.community_id}")
+    assert queue.status_code == 403
