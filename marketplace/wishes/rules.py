@@ -1,0 +1,115 @@
+"""The wish lifecycle as pure data: which action moves which state, and who may do it.
+
+No database or web imports: the service asks ``transition()`` before every change, and
+the tests walk every (state, action, role) cell.
+
+    pending ─approve→ open ─claim/assign→ claimed ─fulfil→ fulfilled ─confirm→ confirmed
+       └reject→ rejected  └cancel/expire→   └release/lapse→ open   └dispute→ disputed
+                                                          disputed ─resolve_confirm→ confirmed
+                                                          disputed ─resolve_reopen→ open
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    OPEN = "open"
+    CLAIMED = "claimed"
+    FULFILLED = "fulfilled"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    RELEASE = "release"
+    LAPSE = "lapse"
+    FULFIL = "fulfil"
+    CONFIRM = "confirm"
+    AUTO_CONFIRM = "auto_confirm"
+    DISPUTE = "dispute"
+    RESOLVE_CONFIRM = "resolve_confirm"
+    RESOLVE_REOPEN = "resolve_reopen"
+    CANCEL = "cancel"
+    EXPIRE = "expire"
+
+
+class Role(StrEnum):
+    """A person's relation to one wish (one person may have several)."""
+
+    OWNER = "owner"  # the resident the wish is for
+    CLAIMER = "claimer"  # a helper holding the claim (or a member of the claiming team)
+    HELPER = "helper"  # a verified helper of the community, not holding the claim
+    STAFF = "staff"  # staff of the wish's community
+    SYSTEM = "system"  # timers: deadlines, auto-confirmation, expiry
+
+
+TERMINAL = frozenset({State.CONFIRMED, State.REJECTED, State.CANCELLED, State.EXPIRED})
+
+# (from, action) -> (to, roles allowed)
+_TABLE: dict[tuple[State, Action], tuple[State, frozenset[Role]]] = {
+    (State.PENDING, Action.APPROVE): (State.OPEN, frozenset({Role.STAFF})),
+    (State.PENDING, Action.REJECT): (State.REJECTED, frozenset({Role.STAFF})),
+    (State.PENDING, Action.CANCEL): (State.CANCELLED, frozenset({Role.OWNER, Role.STAFF})),
+    (State.OPEN, Action.CLAIM): (State.CLAIMED, frozenset({Role.HELPER})),
+    (State.OPEN, Action.ASSIGN): (State.CLAIMED, frozenset({Role.STAFF})),
+    (State.OPEN, Action.CANCEL): (State.CANCELLED, frozenset({Role.OWNER, Role.STAFF})),
+    (State.OPEN, Action.EXPIRE): (State.EXPIRED, frozenset({Role.SYSTEM})),
+    (State.CLAIMED, Action.RELEASE): (State.OPEN, frozenset({Role.CLAIMER, Role.STAFF})),
+    (State.CLAIMED, Action.LAPSE): (State.OPEN, frozenset({Role.SYSTEM})),
+    (State.CLAIMED, Action.FULFIL): (State.FULFILLED, frozenset({Role.CLAIMER})),
+    (State.CLAIMED, Action.CANCEL): (State.CANCELLED, frozenset({Role.OWNER, Role.STAFF})),
+    (State.FULFILLED, Action.CONFIRM): (State.CONFIRMED, frozenset({Role.OWNER})),
+    (State.FULFILLED, Action.AUTO_CONFIRM): (State.CONFIRMED, frozenset({Role.SYSTEM})),
+    (State.FULFILLED, Action.DISPUTE): (State.DISPUTED, frozenset({Role.OWNER})),
+    (State.DISPUTED, Action.RESOLVE_CONFIRM): (State.CONFIRMED, frozenset({Role.STAFF})),
+    (State.DISPUTED, Action.RESOLVE_REOPEN): (State.OPEN, frozenset({Role.STAFF})),
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, reason: str, state: State, action: Action) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "state" (not now) or "role" (not you)
+        self.state = state
+        self.action = action
+
+
+def transition(state: State, action: Action, roles: frozenset[Role] | set[Role]) -> State:
+    """The next state, or IllegalTransition saying whether the state or the role is wrong."""
+    entry = _TABLE.get((state, action))
+    if entry is None:
+        raise IllegalTransition("state", state, action)
+    target, allowed = entry
+    if not allowed & set(roles):
+        raise IllegalTransition("role", state, action)
+    # A helper may never act on their own wish: claiming it would pay themselves.
+    if action is Action.CLAIM and Role.OWNER in roles:
+        raise IllegalTransition("role", state, action)
+    # Nobody confirms their own work, even if they are also the owner or staff.
+    if action in (Action.CONFIRM, Action.RESOLVE_CONFIRM) and Role.CLAIMER in roles:
+        raise IllegalTransition("role", state, action)
+    return target
+
+
+def allowed_actions(state: State, roles: frozenset[Role] | set[Role]) -> list[Action]:
+    """What to offer as buttons on the wish page for this person."""
+    result = []
+    for (from_state, action) in _TABLE:
+        if from_state is not state:
+            continue
+        try:
+            transition(state, action, roles)
+        except IllegalTransition:
+            continue
+        result.append(action)
+    return result
