@@ -24,7 +24,12 @@ async def test_concurrent_read_then_write_transactions_all_succeed(world: World)
     assert await Grid.count().where(Grid.community == world.community_id) == 51
     names = await Grid.select(Grid.name).where(Grid.community == world.community_id)
     counts = sorted(int(r["name"].split()[1].split("-")[0]) for r in names if "-" in r["name"])
-    assert counts == list(range(1, 51))  # each writer saw every earlier write
+    if db.is_sqlite():
+        # IMMEDIATE transactions serialise writers, so each saw every earlier write.
+        # PostgreSQL's read committed does not promise that; domain code locks rows instead.
+        assert counts == list(range(1, 51))
+    else:
+        assert len(counts) == 50
 
 
 async def test_failure_inside_transaction_leaves_no_rows(world: World) -> None:
