@@ -1,0 +1,176 @@
+"""Browser tests: the real app served by uvicorn in its own process, driven by headless
+Chromium through Playwright's async API.
+
+Chromium is Debian's package found on PATH (never a downloaded build: don't run
+``playwright install``). Without it the browser tests are skipped locally and fail in CI.
+
+The tests are ``async def`` and Playwright runs on pytest-asyncio's session loop. Not the
+sync API: it drives its own loop from a greenlet, and that loop stays registered as the
+thread's running loop between calls, so every async test after the first browser test
+failed with "Runner.run() cannot be called from a running event loop". For the same
+reason ask for the async fixtures as test arguments, never with request.getfixturevalue().
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
+
+from marketplace.community.tables import Building, Community, Grid
+from marketplace.settings import ROOT
+from tests.conftest import unique
+
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-gpu",
+]
+MOBILE: ViewportSize = {"width": 360, "height": 800}
+SERVER_START_TIMEOUT_S = 30.0
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(database: None) -> Iterator[str]:
+    """The app in a separate uvicorn process on a free port, sharing the test database."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = Path(os.environ["VAR_DIR"]) / f"live-server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "marketplace.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(base_url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = log_path.read_text(errors="replace")[-4000:]
+                pytest.fail(f"live server did not start (exit code {process.poll()}):\n{output}")
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for the whole test session."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium missing in CI")
+        pytest.skip("Chromium not installed: apt-get install chromium")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=executable,
+                                                   args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions of every page the test opened."""
+    return []
+
+
+PageFactory = Callable[..., Awaitable[Page]]
+
+
+@pytest.fixture
+async def make_page(browser: Browser, live_server: str,
+                    console_errors: list[str]) -> AsyncIterator[PageFactory]:
+    """Factory: a fresh context (cookies, storage) and page; all closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    async def make(*, java_script_enabled: bool = True,
+                   viewport: ViewportSize | None = None, locale: str = "en-US") -> Page:
+        context = await browser.new_context(
+            base_url=live_server, viewport=viewport or MOBILE, locale=locale,
+            java_script_enabled=java_script_enabled,
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        page = await context.new_page()
+        page.on("console", lambda msg: console_errors.append(
+            f"console: {msg.text} ({msg.location.get('url', '')})")
+            if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: console_errors.append(f"pageerror: {exc}"))
+        return page
+
+    yield make
+    for context in contexts:
+        await context.close()
+
+
+@pytest.fixture
+async def page(make_page: PageFactory) -> Page:
+    """A page at 360x800, English, JavaScript on."""
+    return await make_page()
+
+
+@pytest.fixture
+async def page_nojs(make_page: PageFactory) -> Page:
+    """A page at 360x800, English, JavaScript off (the plain-HTML path)."""
+    return await make_page(java_script_enabled=False)
+
+
+@dataclass(frozen=True)
+class Place:
+    community_id: int
+    community_name: str
+    grid_id: int
+    building_id: int
+
+
+@pytest.fixture(scope="session")
+async def place(database: None) -> Place:
+    """A community with one grid and building for browser users to register into."""
+    name = unique("Browser community ")
+    c = await Community.insert(Community(name=name)).returning(Community.id)
+    cid = int(c[0]["id"])
+    g = await Grid.insert(Grid(community=cid, name="Grid A")).returning(Grid.id)
+    gid = int(g[0]["id"])
+    b = await Building.insert(Building(grid=gid, name="Building 1")).returning(Building.id)
+    return Place(cid, name, gid, int(b[0]["id"]))
+
+
+async def scroll_width(page: Page) -> int:
+    """The document's full width in CSS pixels: more than the viewport means sideways scroll."""
+    return int(await page.evaluate("document.documentElement.scrollWidth"))
