@@ -1,4 +1,4 @@
-"""The `marketplace` command: serve, migrate, demo, create-admin, tick."""
+"""The `marketplace` command: serve, migrate, demo, create-admin, tick, ledger check."""
 
 from __future__ import annotations
 
@@ -89,6 +89,21 @@ async def _tick() -> None:
         print(f"{name}: {count}")
 
 
+async def _ledger_check() -> int:
+    from marketplace.ledger import service
+
+    breaches = await service.check()
+    if breaches:
+        for breach in breaches:
+            print(f"BREACH: {breach}")
+        print(f"{len(breaches)} breach(es) found.", file=sys.stderr)
+        return 1
+    n = await service.counts()
+    print(f"ok: {n['accounts']} accounts, {n['transfers']} transfers, "
+          f"{n['holds']} open holds; balances sum to 0 and match their entries.")
+    return 0
+
+
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -114,6 +129,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--name", default="Administrator")
     a.add_argument("--community", default="Default community")
     sub.add_parser("tick", help="run due timers once (for cron)")
+    ledger = sub.add_parser("ledger", help="points ledger tools")
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_sub.add_parser("check", help="verify every ledger invariant; exit 1 on a breach")
     return p
 
 
@@ -142,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "tick":
         _run(_tick())
         return 0
+    if args.command == "ledger" and args.ledger_command == "check":
+        return int(_run(_ledger_check()))
     return 2
 
 

@@ -8,8 +8,17 @@ from marketplace import db
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.community.tables import Building, Community, Grid
+from marketplace.ledger import service as ledger
+from marketplace.wishes import demo as wishes_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # printed for the first look; demo data only
+DEMO_BUDGET = 100000
+
+# (who, points, kind, reference, memo): the wishes demo adds the awards for confirmed wishes.
+DEMO_AWARDS = [
+    ("helper", 10, "activity", "activity:demo-1", "社区清洁日 Clean-up day"),
+    ("volunteer", 8, "activity", "activity:demo-1", "社区清洁日 Clean-up day"),
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,13 @@ async def load() -> None:
             HelperProfile(user=ids["volunteer"], kind="volunteer", status="verified",
                           reviewed_by=ids["staff"], reviewed_at=accounts.now()),
         )
+        await ledger.set_budget(community_id, DEMO_BUDGET)
+        for n, (who, points, kind, reference, memo) in enumerate(DEMO_AWARDS):
+            await ledger.award(community_id, ids[who], points, kind, reference, ids["staff"],
+                               memo, f"demo:award:{n}")
+        await wishes_demo.load(community_id, ids)
+        await ledger.donate(ids["helper"], ids["resident"], 5, ids["helper"],
+                            "送给王阿姨 A gift for Auntie Wang", "demo:donate:0")
 
 
 def logins_text() -> str:

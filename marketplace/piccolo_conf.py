@@ -10,5 +10,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "marketplace.community.piccolo_app",
         "marketplace.accounts.piccolo_app",
+        "marketplace.ledger.piccolo_app",
+        "marketplace.wishes.piccolo_app",
     ]
 )

@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 
 from marketplace import settings
 from marketplace.accounts import service
-from marketplace.community import service as community
+from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth
@@ -84,14 +84,14 @@ class AccountController(Controller):
     @get("/register", name="register")
     async def register_form(self, request: Request,
                             community: FromQuery[int | None] = None) -> Any:
-        places = await community.places()
+        places = await places_service.places()
         return page(request, "accounts/register.html", "accounts/_places.html",
                     values={"community": str(community or "")}, places=places, errors={})
 
     @post("/register")
     async def register(self, request: Request) -> Any:
         form = await Form.read(request)
-        places = await community.places()
+        places = await places_service.places()
         try:
             community_id = form.int("community", label=_("Community"))
             assert community_id is not None
@@ -138,7 +138,7 @@ class ProfileController(Controller):
                       values: dict[str, str] | None = None, status_code: int = 200) -> Any:
         me = auth.require_user(request)
         profile = await service.profile(me.user_id)
-        places = await community.places(me.community_id)
+        places = await places_service.places(me.community_id)
         return page(request, "accounts/profile.html", status_code=status_code,
                     profile=profile, places=places, errors=errors or {}, values=values or {})
 

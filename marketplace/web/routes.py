@@ -15,7 +15,13 @@ from marketplace.accounts.views import (
     ProfileController,
 )
 from marketplace.community.views import CommunityController
+from marketplace.ledger.views import (
+    PointsApiController,
+    PointsController,
+    StaffPointsController,
+)
 from marketplace.web.home import HomeController
+from marketplace.wishes.views import StaffWishController, WishController
 
 log = logging.getLogger("marketplace")
 
@@ -27,6 +33,11 @@ def handlers() -> list[Any]:
         ProfileController,
         HelperQueueController,
         CommunityController,
+        PointsController,
+        StaffPointsController,
+        PointsApiController,
+        WishController,
+        StaffWishController,
     ]
 
 

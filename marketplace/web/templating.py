@@ -33,6 +33,19 @@ def age(value: datetime | None) -> str:
     return i18n.gettext("%(n)s d ago", n=seconds // 86400)
 
 
+def duration(seconds: int | None) -> str:
+    """A stage length for the wish timeline: '2 d 3 h', '45 min'."""
+    if seconds is None:
+        return ""
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return i18n.gettext("%(d)s d %(h)s h", d=days, h=hours)
+    if hours:
+        return i18n.gettext("%(h)s h %(m)s min", h=hours, m=rest // 60)
+    return i18n.gettext("%(n)s min", n=max(1, rest // 60))
+
+
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     assert env.autoescape, "templates must autoescape user text"
@@ -42,5 +55,6 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     )
     env.filters["local_time"] = local_time
     env.filters["age"] = age
+    env.filters["duration"] = duration
     env.globals["now"] = lambda: datetime.now(UTC)
 

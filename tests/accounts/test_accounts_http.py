@@ -179,3 +179,13 @@ async def test_staff_of_another_community_cannot_verify(client, world: World) ->
     assert row["status"] == "pending"
     queue = await client.get(f"/staff/helpers?community_id={world.community_id}")
     assert queue.status_code == 403
+
+
+async def test_register_page_and_htmx_places_partial(client, world: World) -> None:
+    r = await client.get("/register", headers={"accept-language": "en"})
+    assert r.status_code == 200 and "Create an account" in r.text
+    r = await client.get(f"/register?community={world.community_id}",
+                         headers={"hx-request": "true"})
+    assert r.status_code == 200
+    assert r.text.lstrip().startswith('<fieldset id="places"')
+    assert "Grid A" in r.text and "Building 1" in r.text

@@ -1,0 +1,14 @@
+"""Timer jobs of the domains, picked up by ``marketplace.timers.jobs()``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from marketplace.ledger.service import release_expired_holds
+from marketplace.wishes.timers import JOBS as WISH_JOBS
+
+JOBS: list[tuple[str, Callable[[datetime], Awaitable[int]]]] = [
+    ("ledger_holds", release_expired_holds),
+    *WISH_JOBS,
+]

@@ -1,0 +1,451 @@
+"""The points ledger: the only code that writes ledger rows. Plain async functions.
+
+Race safety: every write runs inside ``db.transaction()`` (IMMEDIATE on SQLite). Debits
+are conditional UPDATEs (``… WHERE balance - held >= :n``), so no account other than
+issuance goes below zero on SQLite or PostgreSQL; the two accounts of a transfer are
+updated in id order so concurrent transfers cannot deadlock. Transfers are append-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from marketplace import db
+from marketplace.accounts.tables import User
+from marketplace.errors import Conflict, DomainError, NotFound
+from marketplace.i18n import _
+from marketplace.ledger import rules
+from marketplace.ledger.tables import Account, Hold, Transfer
+
+try:  # PostgreSQL's unique violation; the driver is installed with the project
+    from asyncpg.exceptions import UniqueViolationError
+except ImportError:  # pragma: no cover
+    UniqueViolationError = sqlite3.IntegrityError  # type: ignore[misc,assignment]
+
+DUPLICATE_ERRORS = (sqlite3.IntegrityError, UniqueViolationError)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class InsufficientPoints(DomainError):
+    """The debit would take an account below what it has available."""
+
+
+# --- accounts -------------------------------------------------------------------------
+
+
+async def _account(kind: str, community_id: int, owner_id: int | None = None,
+                   merchant_id: int | None = None) -> dict[str, Any]:
+    """The account, created on first use; concurrent creators end up with the same row."""
+    key = rules.account_key(kind, community_id, owner_id, merchant_id)
+    row = await Account.select().where(Account.key == key).first()
+    if row is not None:
+        return row
+    await Account.insert(
+        Account(kind=kind, community=community_id, owner=owner_id, merchant_id=merchant_id,
+                key=key)
+    ).on_conflict(action="DO NOTHING")
+    row = await Account.select().where(Account.key == key).first()
+    assert row is not None
+    return row
+
+
+async def person_account(user_id: int) -> dict[str, Any]:
+    user = await User.select(User.community).where(User.id == user_id).first()
+    if user is None:
+        raise NotFound(_("No such person."))
+    return await _account(rules.PERSON, int(user["community"]), owner_id=user_id)
+
+
+async def issuance_account(community_id: int) -> dict[str, Any]:
+    return await _account(rules.ISSUANCE, community_id)
+
+
+async def sink_account(kind: str, community_id: int) -> dict[str, Any]:
+    if kind not in (rules.EXPIRED, rules.SETTLED):
+        raise DomainError(_("Unknown kind of account."))
+    return await _account(kind, community_id)
+
+
+async def merchant_account(community_id: int, merchant_id: int) -> dict[str, Any]:
+    return await _account(rules.MERCHANT, community_id, merchant_id=merchant_id)
+
+
+async def set_budget(community_id: int, budget: int | None) -> None:
+    if budget is not None and budget < 0:
+        raise DomainError(_("The budget cannot be negative."), "budget")
+    async with db.transaction():
+        account = await issuance_account(community_id)
+        await Account.update({Account.budget: budget}).where(Account.id == account["id"])
+
+
+# --- transfers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    balance: int
+    held: int
+
+    @property
+    def available(self) -> int:
+        return self.balance - self.held
+
+
+def content_hash(debit_id: int, credit_id: int, amount: int, kind: str, reference: str,
+                 reverses: int | None = None) -> str:
+    # Actor and memo are left out: a retry typed again by a person may word the memo anew.
+    text = f"{debit_id}|{credit_id}|{amount}|{kind}|{reference}|{reverses or ''}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replayed(existing: dict[str, Any], digest: str) -> dict[str, Any]:
+    if existing["content_hash"] != digest:
+        raise Conflict(_("This request key was already used for a different transfer."))
+    return existing
+
+
+async def _debit(account: dict[str, Any], amount: int) -> None:
+    if rules.may_go_negative(account["kind"]):
+        query = Account.update({Account.balance: Account.balance - amount}).where(
+            Account.id == account["id"],
+            WhereRaw("(budget IS NULL OR balance - {} >= -budget)", amount),
+        )
+        failure = DomainError(_("The community's points budget is used up: this award would "
+                                "exceed it. Ask an administrator to raise the budget."))
+    else:
+        query = Account.update({Account.balance: Account.balance - amount}).where(
+            Account.id == account["id"], WhereRaw("balance - held >= {}", amount)
+        )
+        failure = InsufficientPoints(_("Not enough points available for this."))
+    if not await query.returning(Account.id):
+        raise failure
+
+
+async def _credit(account: dict[str, Any], amount: int) -> None:
+    await Account.update({Account.balance: Account.balance + amount}).where(
+        Account.id == account["id"]
+    )
+
+
+async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
+    rows = await Transfer.insert(Transfer(**values)).returning(*Transfer.all_columns())
+    return rows[0]
+
+
+async def _post(debit: dict[str, Any], credit: dict[str, Any], amount: int, kind: str,
+                reference: str, actor_id: int | None, memo: str, key: str, digest: str,
+                reverses: int | None) -> dict[str, Any]:
+    existing = await Transfer.select().where(Transfer.idempotency_key == key).first()
+    if existing is not None:
+        return _replayed(existing, digest)
+    # Fixed order (by id) so two transfers between the same accounts never deadlock.
+    steps = [(debit["id"], _debit, debit), (credit["id"], _credit, credit)]
+    for _id, step, account in sorted(steps, key=lambda s: s[0]):
+        await step(account, amount)
+    return await _insert_transfer({
+        "debit": debit["id"], "credit": credit["id"], "amount": amount, "kind": kind,
+        "reference": reference[:64], "actor": actor_id, "memo": memo[:300],
+        "idempotency_key": key, "content_hash": digest, "reverses": reverses,
+    })
+
+
+async def _by_key(key: str, digest: str) -> dict[str, Any] | None:
+    existing = await Transfer.select().where(Transfer.idempotency_key == key).first()
+    return _replayed(existing, digest) if existing is not None else None
+
+
+async def transfer(debit_id: int, credit_id: int, amount: int, kind: str, reference: str,
+                   actor_id: int | None, memo: str, key: str, *,
+                   reverses: int | None = None) -> dict[str, Any]:
+    """Move ``amount`` points; the same ``key`` again returns the first transfer.
+
+    Called inside another transaction it joins it (on PostgreSQL a duplicate key then
+    aborts the caller's transaction too; callers there use fresh keys).
+    """
+    if not isinstance(amount, int) or amount <= 0:
+        raise DomainError(_("The number of points must be a whole number above zero."),
+                          "amount")
+    if not key or len(key) > 128:
+        raise DomainError(_("Every transfer needs a request key (up to 128 characters)."))
+    if debit_id == credit_id:
+        raise DomainError(_("Points cannot be moved from an account to itself."))
+    digest = content_hash(debit_id, credit_id, amount, kind, reference, reverses)
+    try:
+        async with db.transaction():
+            accounts = await Account.select().where(Account.id.is_in([debit_id, credit_id]))
+            by_id = {a["id"]: a for a in accounts}
+            if debit_id not in by_id or credit_id not in by_id:
+                raise NotFound(_("No such points account."))
+            debit, credit = by_id[debit_id], by_id[credit_id]
+            if not rules.may_move(kind, debit["kind"], credit["kind"]):
+                raise DomainError(_("This kind of transfer is not allowed between these "
+                                    "accounts."))
+            if debit["community"] != credit["community"]:
+                raise DomainError(_("Points stay inside their community."))
+            return await _post(debit, credit, amount, kind, reference, actor_id, memo, key,
+                               digest, reverses)
+    except DUPLICATE_ERRORS:
+        # A concurrent request with the same key won the unique index (PostgreSQL); ours
+        # rolled back whole, so answer with the winner's transfer.
+        found = await _by_key(key, digest)
+        if found is None:
+            if reverses is not None:
+                raise Conflict(_("This transfer has already been reversed.")) from None
+            raise
+        return found
+
+
+async def award(community_id: int, user_id: int, amount: int, kind: str, reference: str,
+                actor_id: int | None, memo: str, key: str) -> dict[str, Any]:
+    """Points from the community's issuance to a person (wish confirmed, activity, …)."""
+    async with db.transaction():
+        issuance = await issuance_account(community_id)
+        person = await person_account(user_id)
+    return await transfer(issuance["id"], person["id"], amount, kind, reference, actor_id,
+                          memo, key)
+
+
+async def donate(from_user: int, to_user: int, amount: int, actor_id: int | None, memo: str,
+                 key: str) -> dict[str, Any]:
+    async with db.transaction():
+        giver = await person_account(from_user)
+        receiver = await person_account(to_user)
+    return await transfer(giver["id"], receiver["id"], amount, "donate", f"user:{to_user}",
+                          actor_id, memo, key)
+
+
+async def adjust(user_id: int, delta: int, actor_id: int, reason: str,
+                 key: str) -> dict[str, Any]:
+    """A staff correction: positive adds points from issuance, negative returns them."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Please give the reason for the adjustment."), "reason")
+    if delta == 0:
+        raise DomainError(_("The adjustment cannot be zero."), "amount")
+    async with db.transaction():
+        person = await person_account(user_id)
+        issuance = await issuance_account(int(person["community"]))
+    debit, credit = (issuance, person) if delta > 0 else (person, issuance)
+    return await transfer(debit["id"], credit["id"], abs(delta), "adjust",
+                          f"user:{user_id}", actor_id, reason, key)
+
+
+async def reverse(transfer_id: int, actor_id: int | None, memo: str) -> dict[str, Any]:
+    """Undo a transfer by moving its amount back; each transfer is reversed at most once."""
+    original = await Transfer.select().where(Transfer.id == transfer_id).first()
+    if original is None:
+        raise NotFound(_("No such transfer."))
+    if not rules.may_reverse(original["kind"]):
+        raise DomainError(_("A reversal cannot itself be reversed."))
+    if await Transfer.exists().where(Transfer.reverses == transfer_id):
+        raise Conflict(_("This transfer has already been reversed."))
+    return await transfer(original["credit"], original["debit"], original["amount"],
+                          "reverse", f"transfer:{transfer_id}", actor_id, memo,
+                          f"reverse:{transfer_id}", reverses=transfer_id)
+
+
+# --- holds ----------------------------------------------------------------------------
+
+
+async def hold(user_id: int, amount: int, reference: str, expires_at: datetime,
+               key: str) -> dict[str, Any]:
+    """Set points aside (e.g. for a redemption code) so they cannot be spent twice."""
+    if not isinstance(amount, int) or amount <= 0:
+        raise DomainError(_("The number of points must be a whole number above zero."),
+                          "amount")
+    try:
+        async with db.transaction():
+            existing = await Hold.select().where(Hold.idempotency_key == key).first()
+            if existing is not None:
+                return existing
+            account = await person_account(user_id)
+            moved = await Account.update({Account.held: Account.held + amount}).where(
+                Account.id == account["id"], WhereRaw("balance - held >= {}", amount)
+            ).returning(Account.id)
+            if not moved:
+                raise InsufficientPoints(_("Not enough points available for this."))
+            rows = await Hold.insert(
+                Hold(account=account["id"], amount=amount, reference=reference[:64],
+                     expires_at=expires_at, idempotency_key=key)
+            ).returning(*Hold.all_columns())
+            return rows[0]
+    except DUPLICATE_ERRORS:
+        existing = await Hold.select().where(Hold.idempotency_key == key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+async def _close_hold(hold_id: int, status: str) -> dict[str, Any]:
+    """Mark an open hold closed and give its points back to ``available``."""
+    rows = await Hold.update({Hold.status: status, Hold.closed_at: now()}).where(
+        (Hold.id == hold_id) & (Hold.status == "held")
+    ).returning(*Hold.all_columns())
+    if not rows:
+        if not await Hold.exists().where(Hold.id == hold_id):
+            raise NotFound(_("No such hold."))
+        raise Conflict(_("These points are no longer held."))
+    row = rows[0]
+    await Account.update({Account.held: Account.held - row["amount"]}).where(
+        Account.id == row["account"]
+    )
+    return row
+
+
+async def post_hold(hold_id: int, to_account_id: int, kind: str, actor_id: int | None,
+                    memo: str = "") -> dict[str, Any]:
+    """Spend held points: the hold closes and one transfer moves them (e.g. redeem)."""
+    async with db.transaction():
+        row = await _close_hold(hold_id, "posted")
+        return await transfer(row["account"], to_account_id, row["amount"], kind,
+                              row["reference"] or f"hold:{hold_id}", actor_id, memo,
+                              f"hold:{hold_id}:post")
+
+
+async def release_hold(hold_id: int) -> dict[str, Any]:
+    async with db.transaction():
+        return await _close_hold(hold_id, "released")
+
+
+async def release_expired_holds(moment: datetime) -> int:
+    """Timer job: holds past their expiry give their points back. Safe to run twice."""
+    due = await Hold.select(Hold.id).where(
+        (Hold.status == "held") & (Hold.expires_at < moment)
+    )
+    released = 0
+    for row in due:
+        try:
+            await release_hold(int(row["id"]))
+        except Conflict:
+            continue  # posted or released meanwhile by someone else
+        released += 1
+    return released
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+async def balance(user_id: int) -> Balance:
+    """Constant time: the cached columns of one account row."""
+    account = await person_account(user_id)
+    return Balance(balance=int(account["balance"]), held=int(account["held"]))
+
+
+async def statement(user_id: int, kind: str | None = None, date_from: datetime | None = None,
+                    date_to: datetime | None = None) -> list[dict[str, Any]]:
+    """Every transfer of the person's account, newest first, with the running balance.
+
+    The running balance is the account's balance right after each transfer, so it is
+    computed over all transfers and the filters only choose which lines are shown.
+    """
+    account = await person_account(user_id)
+    account_id = int(account["id"])
+    rows = await Transfer.select(
+        Transfer.all_columns(), Transfer.actor.display_name,
+        Transfer.debit.kind, Transfer.credit.kind,
+        Transfer.debit.owner.display_name, Transfer.credit.owner.display_name,
+    ).where((Transfer.debit == account_id) | (Transfer.credit == account_id)).order_by(
+        Transfer.id
+    )
+    running = 0
+    lines: list[dict[str, Any]] = []
+    for row in rows:
+        change = rules.signed(row["amount"], account_id, row["debit"], row["credit"])
+        running += change
+        row["change"] = change
+        row["running"] = running
+        row["counterparty"] = (row["debit.owner.display_name"] if change > 0
+                               else row["credit.owner.display_name"]) or ""
+        row["counterparty_kind"] = row["debit.kind"] if change > 0 else row["credit.kind"]
+        if kind and row["kind"] != kind:
+            continue
+        if date_from and row["created_at"] < date_from:
+            continue
+        if date_to and row["created_at"] >= date_to:
+            continue
+        lines.append(row)
+    lines.reverse()
+    return lines
+
+
+async def community_of_user(user_id: int) -> int:
+    row = await User.select(User.community).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound(_("No such person."))
+    return int(row["community"])
+
+
+# --- checking -------------------------------------------------------------------------
+
+
+async def counts() -> dict[str, int]:
+    return {
+        "accounts": await Account.count(),
+        "transfers": await Transfer.count(),
+        "holds": await Hold.count().where(Hold.status == "held"),
+    }
+
+
+async def check() -> list[str]:
+    """Every invariant over the whole ledger; one line per breach (empty when healthy)."""
+    breaches: list[str] = []
+    accounts = await Account.select()
+    transfers = await Transfer.select(
+        Transfer.id, Transfer.debit, Transfer.credit, Transfer.amount, Transfer.kind,
+        Transfer.reverses,
+    )
+    open_holds = await Hold.select(Hold.account, Hold.amount).where(Hold.status == "held")
+    entries: dict[int, int] = {}
+    by_id: dict[int, dict[str, Any]] = {}
+    reversed_count: dict[int, int] = {}
+    for t in transfers:
+        by_id[t["id"]] = t
+        if t["amount"] <= 0:
+            breaches.append(f"transfer {t['id']}: amount {t['amount']} is not above zero")
+        entries[t["debit"]] = entries.get(t["debit"], 0) - t["amount"]
+        entries[t["credit"]] = entries.get(t["credit"], 0) + t["amount"]
+        if t["reverses"] is not None:
+            reversed_count[t["reverses"]] = reversed_count.get(t["reverses"], 0) + 1
+    held: dict[int, int] = {}
+    for h in open_holds:
+        held[h["account"]] = held.get(h["account"], 0) + h["amount"]
+    total = 0
+    for a in accounts:
+        aid, bal = a["id"], a["balance"]
+        total += bal
+        if bal != entries.get(aid, 0):
+            breaches.append(f"account {aid} ({a['key']}): cached balance {bal} != "
+                            f"sum of entries {entries.get(aid, 0)}")
+        if a["held"] != held.get(aid, 0):
+            breaches.append(f"account {aid} ({a['key']}): held {a['held']} != "
+                            f"open holds {held.get(aid, 0)}")
+        if bal < 0 and not rules.may_go_negative(a["kind"]):
+            breaches.append(f"account {aid} ({a['key']}): negative balance {bal}")
+        if not rules.may_go_negative(a["kind"]) and bal - a["held"] < 0:
+            breaches.append(f"account {aid} ({a['key']}): available {bal - a['held']} < 0")
+    if total != 0:
+        breaches.append(f"sum of all balances is {total}, not 0")
+    for original_id, n in sorted(reversed_count.items()):
+        original = by_id.get(original_id)
+        if original is None:
+            breaches.append(f"a reversal names transfer {original_id}, which does not exist")
+        elif n > 1:
+            breaches.append(f"transfer {original_id} is reversed {n} times")
+    for t in transfers:
+        if t["reverses"] is None or t["reverses"] not in by_id:
+            continue
+        original = by_id[t["reverses"]]
+        if (t["debit"], t["credit"], t["amount"]) != (
+            original["credit"], original["debit"], original["amount"]
+        ):
+            breaches.append(f"transfer {t['id']} does not mirror transfer {original['id']}")
+    return breaches

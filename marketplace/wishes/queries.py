@@ -1,0 +1,73 @@
+"""Read-side queries for wish pages: lists with keyset pagination and queues for staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marketplace.wishes.tables import Wish, WishClaim
+
+PAGE_SIZE = 20
+
+# Public cards show the grid and building at most: never the owner's phone or address.
+CARD_COLUMNS = (
+    Wish.id, Wish.title, Wish.points, Wish.status, Wish.created_at, Wish.wished_by,
+    Wish.grid.name, Wish.building.name, Wish.category.name, Wish.community,
+)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    community_id: int
+    grid_id: int | None = None
+    category_id: int | None = None
+    text: str = ""
+    before: int | None = None  # keyset: show wishes with a smaller id (older)
+
+
+async def open_wishes(f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
+    """Open wishes newest first; returns the page and the cursor for the next page."""
+    query = Wish.select(*CARD_COLUMNS).where(
+        (Wish.community == f.community_id) & (Wish.status == "open"))
+    if f.grid_id:
+        query = query.where(Wish.grid == f.grid_id)
+    if f.category_id:
+        query = query.where(Wish.category == f.category_id)
+    text = f.text.strip()
+    if text:
+        like = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        query = query.where(Wish.title.ilike(like) | Wish.description.ilike(like))
+    if f.before:
+        query = query.where(Wish.id < f.before)
+    rows = await query.order_by(Wish.id, ascending=False).limit(PAGE_SIZE + 1)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[-1]["id"] if more and rows else None)
+
+
+async def owned_by(user_id: int) -> list[dict[str, Any]]:
+    return await Wish.select(*CARD_COLUMNS, Wish.reject_reason).where(
+        Wish.owner == user_id).order_by(Wish.id, ascending=False).limit(100)
+
+
+async def claimed_by(user_id: int) -> list[dict[str, Any]]:
+    ids = await WishClaim.select(WishClaim.wish).where(
+        (WishClaim.helper == user_id) & (WishClaim.active == True))  # noqa: E712
+    if not ids:
+        return []
+    return await Wish.select(*CARD_COLUMNS, Wish.claim_deadline).where(
+        Wish.id.is_in([r["wish"] for r in ids])).order_by(Wish.id, ascending=False)
+
+
+async def staff_queue(community_id: int, status: str) -> list[dict[str, Any]]:
+    return await Wish.select(*CARD_COLUMNS, Wish.owner.display_name, Wish.escalated_at,
+                             Wish.dispute_reason).where(
+        (Wish.community == community_id) & (Wish.status == status)
+    ).order_by(Wish.id).limit(200)
+
+
+async def escalated(community_id: int) -> list[dict[str, Any]]:
+    return await Wish.select(*CARD_COLUMNS, Wish.owner.display_name, Wish.escalated_at).where(
+        (Wish.community == community_id) & (Wish.status == "open")
+        & Wish.escalated_at.is_not_null()
+    ).order_by(Wish.escalated_at).limit(200)

@@ -1,0 +1,81 @@
+"""Micro-wishes (微心愿), their claims and their history."""
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from marketplace.accounts.tables import User
+from marketplace.community.tables import Building, Community, Grid
+
+
+class Category(Table, tablename="wish_category"):
+    id = Serial(primary_key=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=60)
+    default_points = Integer(default=10)
+    active = Boolean(default=True)
+
+
+class Wish(Table, tablename="wish"):
+    id = Serial(primary_key=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True, default=None)
+    building = ForeignKey(references=Building, on_delete=OnDelete.restrict, null=True,
+                          default=None)
+    owner = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    # Differs from owner when staff or a building leader posted on the resident's behalf.
+    posted_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    category = ForeignKey(references=Category, on_delete=OnDelete.restrict)
+    title = Varchar(length=80)
+    description = Text(default="")
+    photo = Varchar(length=200, default="")
+    wished_by = Date(null=True, default=None)
+    status = Varchar(length=16, default="pending", index=True)
+    points = Integer(default=0)
+    team_size = Integer(default=1)
+    claim_deadline = Timestamptz(null=True, default=None)
+    escalated_at = Timestamptz(null=True, default=None)
+    reject_reason = Varchar(length=300, default="")
+    fulfil_note = Text(default="")
+    fulfil_photo = Varchar(length=200, default="")
+    hours = Integer(default=0)  # minutes of service reported by the helper(s)
+    rating = Integer(null=True, default=None)
+    rating_comment = Varchar(length=300, default="")
+    dispute_reason = Varchar(length=300, default="")
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class WishClaim(Table, tablename="wish_claim"):
+    """One helper on a wish; a team claim has several, ordered by who joined first."""
+
+    id = Serial(primary_key=True)
+    wish = ForeignKey(references=Wish, on_delete=OnDelete.restrict, index=True)
+    helper = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    joined_at = Timestamptz(default=TimestamptzNow())
+    active = Boolean(default=True)
+    assigned_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
+                             default=None)
+
+
+class WishEvent(Table, tablename="wish_event"):
+    """Every transition: who, when, from, to, note. Shown as the wish's timeline."""
+
+    id = Serial(primary_key=True)
+    wish = ForeignKey(references=Wish, on_delete=OnDelete.restrict, index=True)
+    actor = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow())
+    action = Varchar(length=20)
+    from_state = Varchar(length=16)
+    to_state = Varchar(length=16)
+    note = Varchar(length=500, default="")

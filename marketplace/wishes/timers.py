@@ -1,0 +1,92 @@
+"""Wish timers: claim deadlines, automatic confirmation, escalation, expiry.
+
+Safe to run twice or from several processes at once: each wish moves through ``_move``,
+whose conditional update lets exactly one runner change it; the others see a Conflict and
+skip that wish.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from marketplace.community.tables import Community
+from marketplace.errors import AppError
+from marketplace.wishes import service
+from marketplace.wishes.rules import Action
+from marketplace.wishes.tables import Wish
+
+
+async def _rules() -> dict[int, dict[str, int]]:
+    rows = await Community.select(Community.id, Community.auto_confirm_days,
+                                  Community.escalation_days)
+    return {r["id"]: r for r in rows}
+
+
+async def lapse_claims(moment: datetime) -> int:
+    due = await Wish.select(Wish.id).where(
+        (Wish.status == "claimed") & (Wish.claim_deadline < moment))
+    done = 0
+    for row in due:
+        try:
+            await service.release(None, row["id"], lapsed=True)
+            done += 1
+        except AppError:
+            continue  # another runner got there first
+    return done
+
+
+async def auto_confirm(moment: datetime) -> int:
+    rules = await _rules()
+    due = await Wish.select(Wish.id, Wish.community, Wish.updated_at).where(
+        Wish.status == "fulfilled")
+    done = 0
+    for row in due:
+        days = rules[row["community"]]["auto_confirm_days"]
+        if row["updated_at"] + timedelta(days=days) > moment:
+            continue
+        try:
+            await service.confirm(None, row["id"], auto=True)
+            done += 1
+        except AppError:
+            continue
+    return done
+
+
+async def escalate(moment: datetime) -> int:
+    """Open wishes nobody claimed in time go to the staff's escalation queue (once)."""
+    rules = await _rules()
+    due = await Wish.select(Wish.id, Wish.community, Wish.updated_at).where(
+        (Wish.status == "open") & Wish.escalated_at.is_null())
+    done = 0
+    for row in due:
+        days = rules[row["community"]]["escalation_days"]
+        if row["updated_at"] + timedelta(days=days) > moment:
+            continue
+        changed = await Wish.update({Wish.escalated_at: moment}).where(
+            (Wish.id == row["id"]) & Wish.escalated_at.is_null() & (Wish.status == "open")
+        ).returning(Wish.id)
+        done += len(changed)
+    return done
+
+
+async def expire(moment: datetime) -> int:
+    """Open wishes whose wished-by date has passed without a claim."""
+    due = await Wish.select(Wish.id).where(
+        (Wish.status == "open") & Wish.wished_by.is_not_null()
+        & (Wish.wished_by < moment.date()))
+    done = 0
+    for row in due:
+        try:
+            await service.system_move(row["id"], Action.EXPIRE)
+            done += 1
+        except AppError:
+            continue
+    return done
+
+
+JOBS = [
+    ("wish_claim_deadlines", lapse_claims),
+    ("wish_auto_confirm", auto_confirm),
+    ("wish_escalation", escalate),
+    ("wish_expiry", expire),
+]
