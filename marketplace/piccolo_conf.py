@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
         "marketplace.accounts.piccolo_app",
         "marketplace.ledger.piccolo_app",
         "marketplace.wishes.piccolo_app",
+        "marketplace.notifications.piccolo_app",
     ]
 )

@@ -12,6 +12,7 @@ from marketplace import i18n, settings
 from marketplace.accounts import service as accounts
 from marketplace.accounts.roles import Principal
 from marketplace.i18n import _
+from marketplace.notifications import service as notifications
 
 SESSION_COOKIE = "sid"
 LANG_COOKIE = "lang"
@@ -26,6 +27,9 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         token = connection.cookies.get(SESSION_COOKIE)
         principal = await accounts.principal_for_session(token) if token else None
         scope["user"] = principal
+        if principal is not None and scope["method"] == "GET":
+            scope.setdefault("state", {})["unread"] = await notifications.unread_count(
+                principal.user_id)
         language = i18n.pick_language(
             principal.language if principal else None,
             connection.cookies.get(LANG_COOKIE),

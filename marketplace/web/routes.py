@@ -20,6 +20,7 @@ from marketplace.ledger.views import (
     PointsController,
     StaffPointsController,
 )
+from marketplace.notifications.views import NotificationController
 from marketplace.web.home import HomeController
 from marketplace.wishes.views import StaffWishController, WishController
 
@@ -38,6 +39,7 @@ def handlers() -> list[Any]:
         PointsApiController,
         WishController,
         StaffWishController,
+        NotificationController,
     ]
 
 

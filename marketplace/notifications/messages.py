@@ -1,0 +1,47 @@
+"""The text of every notification kind, translated when a person reads it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from marketplace.i18n import N_, _
+
+log = logging.getLogger(__name__)
+
+# Placeholders are filled from the notification's params; names and titles are user text
+# and are escaped by the template like any other text.
+MESSAGES: dict[str, str] = {
+    "wish_approved": N_("Your wish “{title}” was approved; helpers can now see it."),
+    "wish_rejected": N_("Your wish “{title}” was not approved: {reason}"),
+    "wish_claimed": N_("{helper} claimed your wish “{title}”."),
+    "wish_released": N_("{helper} released your wish “{title}”; it is open again."),
+    "wish_cancelled": N_("The wish “{title}” you claimed was cancelled by the resident."),
+    "claim_lapsed": N_("Your claim on “{title}” lapsed after its deadline; it is open again."),
+    "claim_due_soon": N_("Your claim on “{title}” is due within 24 hours."),
+    "wish_fulfilled": N_("{helper} reports your wish “{title}” done. Please confirm it."),
+    "wish_confirmed": N_("“{title}” was confirmed: you earned {points} points."),
+    "wish_auto_confirmed": N_("“{title}” was confirmed automatically after {days} days."),
+    "wish_disputed": N_("The resident disputed “{title}”: {reason}"),
+    "wish_reopened": N_("Staff reopened “{title}” after a dispute."),
+    "wish_assigned": N_("Staff asked you to help with “{title}”."),
+    "assignment_declined": N_("{helper} declined the wish “{title}”."),
+    "wish_escalated": N_("Nobody claimed “{title}” in time; staff will find a helper."),
+    "points_received": N_("You received {points} points: {memo}"),
+    "points_expiring": N_("{points} of your points expire on {date}."),
+    "merchant_verified": N_("Your shop “{name}” was verified. You can add offers now."),
+    "merchant_declined": N_("Your shop “{name}” was not verified: {reason}"),
+    "code_redeemed": N_("Your code for “{offer}” was redeemed at {merchant}."),
+}
+
+
+def render(kind: str, params: dict[str, Any]) -> str:
+    template = MESSAGES.get(kind)
+    if template is None:
+        log.warning("unknown notification kind %r", kind)
+        return kind
+    try:
+        return _(template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        log.warning("notification %r lacks params: %r", kind, params)
+        return _(template)

@@ -1,0 +1,83 @@
+"""Send, count, list and mark notifications. Senders call ``send`` inside their own
+transaction, so a notification exists exactly when the change it reports was committed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from piccolo.query.mixins import OnConflictAction
+
+from marketplace.notifications.messages import MESSAGES, render
+from marketplace.notifications.tables import Notification
+
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class Shown:
+    id: int
+    text: str
+    link: str
+    created_at: datetime
+    unread: bool
+
+
+async def send(user_id: int, kind: str, link: str = "", dedupe_key: str | None = None,
+               **params: Any) -> None:
+    """Tell ``user_id`` that ``kind`` happened. With ``dedupe_key`` it is said only once,
+    however often (or from however many processes) the sender runs."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    row = Notification(user=user_id, kind=kind, link=link[:200], dedupe_key=dedupe_key,
+                       params=json.dumps(params, ensure_ascii=False, default=str))
+    query = Notification.insert(row)
+    if dedupe_key is not None:
+        query = query.on_conflict(target=Notification.dedupe_key,
+                                  action=OnConflictAction.do_nothing)
+    await query
+
+
+async def unread_count(user_id: int) -> int:
+    return await Notification.count().where(
+        (Notification.user == user_id) & Notification.read_at.is_null())
+
+
+async def recent(user_id: int, before: int | None = None) -> tuple[list[Shown], int | None]:
+    """Newest first, a page at a time (keyset on id); returns the page and the next cursor."""
+    query = Notification.select().where(Notification.user == user_id)
+    if before:
+        query = query.where(Notification.id < before)
+    rows = await query.order_by(Notification.id, ascending=False).limit(PAGE_SIZE + 1)
+    shown = [
+        Shown(int(r["id"]), render(r["kind"], _params(r["params"])), r["link"],
+              r["created_at"], r["read_at"] is None)
+        for r in rows[:PAGE_SIZE]
+    ]
+    next_cursor = shown[-1].id if len(rows) > PAGE_SIZE else None
+    return shown, next_cursor
+
+
+async def mark_all_read(user_id: int) -> int:
+    """Marks every unread notification of ``user_id`` read; returns how many."""
+    rows = await Notification.update({Notification.read_at: datetime.now(UTC)}).where(
+        (Notification.user == user_id) & Notification.read_at.is_null()
+    ).returning(Notification.id)
+    return len(rows)
+
+
+async def kinds_sent(user_id: int) -> list[str]:
+    """The kinds a person was sent, oldest first: what tests and the audit read."""
+    rows = await Notification.select(Notification.kind).where(
+        Notification.user == user_id).order_by(Notification.id)
+    return [r["kind"] for r in rows]
+
+
+def _params(raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
