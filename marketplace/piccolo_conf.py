@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "marketplace.ledger.piccolo_app",
         "marketplace.wishes.piccolo_app",
         "marketplace.notifications.piccolo_app",
+        "marketplace.rewards.piccolo_app",
     ]
 )

@@ -51,6 +51,7 @@ class Settings:
     login_max_failures: int
     login_window_minutes: int
     tick_seconds: int
+    code_minutes: int = 10
 
     @property
     def production(self) -> bool:
@@ -127,6 +128,8 @@ def load() -> Settings:
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
         tick_seconds=_int("TICK_SECONDS", 60),
+        # How long a points-exchange code stays valid after "Get code".
+        code_minutes=_int("CODE_MINUTES", 10),
     )
 
 

@@ -1,0 +1,67 @@
+"""One-time codes and limit periods: pure functions, no database or web code.
+
+A code is 8 symbols from a 31-symbol alphabet without look-alikes (no 0/O, 1/I/L):
+31**8 ≈ 8.5e11 ≈ 2**39.6. With at most MAX_FAILURES wrong tries per cashier per window,
+guessing one of the few codes alive at a merchant is hopeless.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta, timezone
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+LENGTH = 8
+PERIODS = ("day", "week", "month")
+LOCAL = timezone(timedelta(hours=8))  # limits follow the community's calendar (China)
+
+assert len(ALPHABET) == 31 and len(set(ALPHABET)) == 31
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def normalise(raw: str) -> str | None:
+    """What the cashier typed → the stored code, or None when it cannot be a code.
+
+    Spaces, dashes and lower case are forgiven; the typed form is shown as ABCD-EFGH."""
+    cleaned = "".join(ch for ch in raw.upper() if ch not in " -\t")
+    if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def display(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def period_key(period: str, moment: datetime) -> str:
+    """The calendar period (local time) a moment falls in: 2026-03-07, 2026-W10, 2026-03."""
+    local = moment.astimezone(LOCAL)
+    if period == "day":
+        return local.strftime("%Y-%m-%d")
+    if period == "week":
+        year, week, _day = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return local.strftime("%Y-%m")
+    raise ValueError(f"unknown period {period!r}")
+
+
+def local_day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL).astimezone(UTC)
+
+
+def fen_for(points: int, points_per_yuan: int) -> int:
+    """Yuan owed for points at the agreed rate, in fen, rounded half up."""
+    return (points * 100 * 2 + points_per_yuan) // (2 * points_per_yuan)
+
+
+def offer_open(active: bool, valid_from: date | None, valid_to: date | None,
+               today: date) -> bool:
+    if not active:
+        return False
+    if valid_from is not None and today < valid_from:
+        return False
+    return valid_to is None or today <= valid_to

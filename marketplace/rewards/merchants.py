@@ -1,0 +1,188 @@
+"""Merchant onboarding: apply, staff verify or decline, owner adds and removes cashiers.
+
+A person acts for a merchant when they are a member (owner or cashier) of a *verified*
+merchant; ``merchant_ids_for_user`` feeds that into the Principal on every request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from marketplace import db
+from marketplace.accounts.roles import Principal
+from marketplace.accounts.tables import User
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.i18n import _
+from marketplace.notifications import service as notifications
+from marketplace.rewards.tables import Merchant, MerchantMember
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def merchant_ids_for_user(user_id: int) -> frozenset[int]:
+    rows = await MerchantMember.select(MerchantMember.merchant).where(
+        (MerchantMember.user == user_id) & (MerchantMember.merchant.status == "verified"))
+    return frozenset(int(r["merchant"]) for r in rows)
+
+
+async def get(merchant_id: int) -> dict[str, Any]:
+    row = await Merchant.select().where(Merchant.id == merchant_id).first()
+    if row is None:
+        raise NotFound(_("No such merchant."))
+    return row
+
+
+async def member_role(user_id: int, merchant_id: int) -> str | None:
+    row = await MerchantMember.select(MerchantMember.role).where(
+        MerchantMember.key == f"{merchant_id}:{user_id}").first()
+    return row["role"] if row else None
+
+
+async def require_member(actor: Principal, merchant_id: int, owner: bool = False
+                         ) -> dict[str, Any]:
+    """The verified merchant ``actor`` works for; owner-only actions ask ``owner=True``."""
+    merchant = await get(merchant_id)
+    role = await member_role(actor.user_id, merchant_id)
+    if merchant["status"] != "verified" or role is None:
+        raise Forbidden(_("This page is for the staff of that merchant."))
+    if owner and role != "owner":
+        raise Forbidden(_("Only the merchant's owner can do that."))
+    return merchant
+
+
+@dataclass
+class Application:
+    name: str
+    address: str
+    opening_hours: str
+    contact: str
+    description: str = ""
+    logo: str = ""
+
+
+def _clean(app: Application) -> Application:
+    fields = {"name": (app.name, 2, 80), "address": (app.address, 2, 200),
+              "opening_hours": (app.opening_hours, 1, 120), "contact": (app.contact, 3, 64)}
+    for field, (value, low, high) in fields.items():
+        if not low <= len(value.strip()) <= high:
+            raise DomainError(_("Please fill this in (%(low)s–%(high)s characters).",
+                                low=low, high=high), field)
+    if len(app.description) > 2000:
+        raise DomainError(_("The description is too long (2000 characters at most)."),
+                          "description")
+    return Application(app.name.strip(), app.address.strip(), app.opening_hours.strip(),
+                       app.contact.strip(), app.description.strip(), app.logo)
+
+
+async def apply(actor: Principal, app: Application) -> int:
+    app = _clean(app)
+    if await Merchant.exists().where(
+            (Merchant.owner == actor.user_id) & (Merchant.status == "pending")):
+        raise Conflict(_("Your application is already waiting for staff."))
+    async with db.transaction():
+        rows = await Merchant.insert(Merchant(
+            community=actor.community_id, owner=actor.user_id, name=app.name,
+            address=app.address, opening_hours=app.opening_hours, contact=app.contact,
+            description=app.description, logo=app.logo)).returning(Merchant.id)
+        merchant_id = int(rows[0]["id"])
+        await MerchantMember.insert(MerchantMember(
+            merchant=merchant_id, user=actor.user_id, role="owner",
+            key=f"{merchant_id}:{actor.user_id}", added_by=actor.user_id))
+    return merchant_id
+
+
+async def applications_of(user_id: int) -> list[dict[str, Any]]:
+    return await Merchant.select().where(Merchant.owner == user_id).order_by(
+        Merchant.id, ascending=False)
+
+
+async def mine(user_id: int) -> list[dict[str, Any]]:
+    """Verified merchants the person works for, with their role."""
+    return await MerchantMember.select(
+        MerchantMember.role, MerchantMember.merchant.id, MerchantMember.merchant.name,
+    ).where((MerchantMember.user == user_id)
+            & (MerchantMember.merchant.status == "verified")).order_by(MerchantMember.id)
+
+
+async def review(actor: Principal, merchant_id: int, approve: bool, reason: str = "",
+                 points_per_yuan: int | None = None) -> None:
+    merchant = await get(merchant_id)
+    if not actor.can_staff(merchant["community"]):
+        raise Forbidden(_("Only staff of this community review its merchants."))
+    reason = reason.strip()
+    if not approve and not reason:
+        raise DomainError(_("Please tell the applicant why the shop is not verified."),
+                          "reason")
+    if points_per_yuan is not None and not 1 <= points_per_yuan <= 10000:
+        raise DomainError(_("Points per yuan must be between 1 and 10000."),
+                          "points_per_yuan")
+    status = "verified" if approve else "declined"
+    values: dict[Any, Any] = {Merchant.status: status, Merchant.review_note: reason[:300],
+                              Merchant.reviewed_by: actor.user_id, Merchant.reviewed_at: now()}
+    if points_per_yuan is not None:
+        values[Merchant.points_per_yuan] = points_per_yuan
+    async with db.transaction():
+        moved = await Merchant.update(values).where(
+            (Merchant.id == merchant_id) & (Merchant.status == "pending")).returning(Merchant.id)
+        if not moved:
+            raise Conflict(_("This application was already reviewed."))
+        kind = "merchant_verified" if approve else "merchant_declined"
+        await notifications.send(merchant["owner"], kind, link="/merchant",
+                                 name=merchant["name"], reason=reason)
+
+
+async def set_rate(actor: Principal, merchant_id: int, points_per_yuan: int) -> None:
+    merchant = await get(merchant_id)
+    if not actor.can_staff(merchant["community"]):
+        raise Forbidden(_("Only staff of this community manage its merchants."))
+    if not 1 <= points_per_yuan <= 10000:
+        raise DomainError(_("Points per yuan must be between 1 and 10000."),
+                          "points_per_yuan")
+    await Merchant.update({Merchant.points_per_yuan: points_per_yuan}).where(
+        Merchant.id == merchant_id)
+
+
+async def for_community(community_id: int, status: str | None = None) -> list[dict[str, Any]]:
+    query = Merchant.select(Merchant.all_columns(), Merchant.owner.display_name,
+                            Merchant.owner.login).where(Merchant.community == community_id)
+    if status:
+        query = query.where(Merchant.status == status)
+    return await query.order_by(Merchant.id)
+
+
+async def members(merchant_id: int) -> list[dict[str, Any]]:
+    return await MerchantMember.select(
+        MerchantMember.id, MerchantMember.role, MerchantMember.user.display_name,
+        MerchantMember.user.login, MerchantMember.created_at,
+    ).where(MerchantMember.merchant == merchant_id).order_by(MerchantMember.id)
+
+
+async def add_cashier(actor: Principal, merchant_id: int, login: str) -> None:
+    merchant = await require_member(actor, merchant_id, owner=True)
+    login = login.strip().lower()
+    user = await User.select(User.id, User.community).where(User.login == login).first()
+    if user is None:
+        raise DomainError(_("Nobody has that login."), "login")
+    if user["community"] != merchant["community"]:
+        raise DomainError(_("Cashiers must belong to the merchant's community."), "login")
+    key = f"{merchant_id}:{user['id']}"
+    if await MerchantMember.exists().where(MerchantMember.key == key):
+        raise Conflict(_("That person already works for this merchant."), "login")
+    await MerchantMember.insert(MerchantMember(
+        merchant=merchant_id, user=user["id"], role="cashier", key=key,
+        added_by=actor.user_id)).on_conflict(action="DO NOTHING")
+
+
+async def remove_member(actor: Principal, merchant_id: int, member_id: int) -> None:
+    await require_member(actor, merchant_id, owner=True)
+    row = await MerchantMember.select().where(
+        (MerchantMember.id == member_id) & (MerchantMember.merchant == merchant_id)).first()
+    if row is None:
+        raise NotFound(_("No such cashier."))
+    if row["role"] == "owner":
+        raise DomainError(_("The owner cannot be removed."))
+    await MerchantMember.delete().where(MerchantMember.id == member_id)

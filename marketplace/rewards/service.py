@@ -1,0 +1,256 @@
+"""Codes: issue (hold points, reserve stock), cancel, expire, and redeem at the merchant.
+
+Race safety on SQLite and PostgreSQL comes from conditional UPDATEs, never from reading
+first: stock is taken with ``stock_left >= 1``, the per-person limit with ``used < limit``,
+points with the ledger's ``balance - held >= price``, and a code is spent with
+``status = 'active'`` — of simultaneous requests exactly the allowed number win, and the
+losers' transactions roll back whole. Rows are locked in one order (code, offer, limit
+counter, ledger account), so concurrent requests cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from marketplace import db, settings
+from marketplace.accounts.roles import Principal
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.i18n import N_, _
+from marketplace.ledger import service as ledger
+from marketplace.notifications import service as notifications
+from marketplace.rewards import codes, merchants, offers
+from marketplace.rewards.merchants import merchant_ids_for_user
+from marketplace.rewards.tables import LimitCounter, Offer, RedeemAttempt, RedeemCode
+
+__all__ = ["merchant_ids_for_user"]
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+# The ledger's own hold timer is only a safety net: our expiry job returns stock too.
+HOLD_GRACE = timedelta(minutes=30)
+PERIOD_NAMES = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- issuing --------------------------------------------------------------------------
+
+
+async def _take_stock(offer: dict[str, Any]) -> None:
+    if offer["stock_left"] is None:
+        return
+    taken = await Offer.update({Offer.stock_left: Offer.stock_left - 1}).where(
+        (Offer.id == offer["id"]) & (Offer.stock_left >= 1)).returning(Offer.id)
+    if not taken:
+        raise Conflict(_("Sorry, this offer is sold out."))
+
+
+async def _take_limit(offer: dict[str, Any], user_id: int, moment: datetime) -> str:
+    if offer["limit_count"] is None:
+        return ""
+    key = f"{offer['id']}:{user_id}:{codes.period_key(offer['limit_period'], moment)}"
+    await LimitCounter.insert(LimitCounter(key=key, used=0)).on_conflict(action="DO NOTHING")
+    taken = await LimitCounter.update({LimitCounter.used: LimitCounter.used + 1}).where(
+        (LimitCounter.key == key) & WhereRaw("used < {}", offer["limit_count"])
+    ).returning(LimitCounter.id)
+    if not taken:
+        raise DomainError(_("You have reached this offer's limit of %(n)s per %(period)s.",
+                            n=offer["limit_count"], period=_(PERIOD_NAMES[offer["limit_period"]])))
+    return key
+
+
+async def issue(actor: Principal, offer_id: int) -> dict[str, Any]:
+    """Hold the price and give the resident a one-time code for the offer."""
+    offer = await offers.visible_offer(actor, offer_id)
+    moment = now()
+    expires = moment + timedelta(minutes=settings.get().code_minutes)
+    code = codes.new_code()
+    async with db.transaction():
+        await _take_stock(offer)
+        limit_key = await _take_limit(offer, actor.user_id, moment)
+        hold = await ledger.hold(actor.user_id, offer["price"], f"code:{code}",
+                                 expires + HOLD_GRACE, f"code:{uuid.uuid4().hex}")
+        rows = await RedeemCode.insert(RedeemCode(
+            code=code, offer=offer_id, merchant=offer["merchant"], resident=actor.user_id,
+            price=offer["price"], hold_id=hold["id"], limit_key=limit_key, expires_at=expires,
+        )).returning(*RedeemCode.all_columns())
+    return rows[0]
+
+
+# --- giving back ----------------------------------------------------------------------
+
+
+async def _give_back(code: dict[str, Any]) -> None:
+    """A code that ends unused returns its item, its limit slot and its points."""
+    await Offer.update({Offer.stock_left: Offer.stock_left + 1}).where(
+        (Offer.id == code["offer"]) & Offer.stock_left.is_not_null())
+    if code["limit_key"]:
+        await LimitCounter.update({LimitCounter.used: LimitCounter.used - 1}).where(
+            (LimitCounter.key == code["limit_key"]) & (LimitCounter.used > 0))
+    # Conflict: the ledger's safety-net timer released it already.
+    with contextlib.suppress(Conflict):
+        await ledger.release_hold(code["hold_id"])
+
+
+async def _close(code_id: int, status: str, extra: Any = None) -> dict[str, Any] | None:
+    query = RedeemCode.update({RedeemCode.status: status, RedeemCode.closed_at: now()}).where(
+        (RedeemCode.id == code_id) & (RedeemCode.status == "active"))
+    if extra is not None:
+        query = query.where(extra)
+    rows = await query.returning(*RedeemCode.all_columns())
+    return rows[0] if rows else None
+
+
+async def own_code(actor: Principal, code_id: int) -> dict[str, Any]:
+    row = await RedeemCode.select(
+        RedeemCode.all_columns(), RedeemCode.offer.title, RedeemCode.merchant.name,
+        RedeemCode.merchant.address, RedeemCode.cashier.display_name,
+    ).where(RedeemCode.id == code_id).first()
+    if row is None or row["resident"] != actor.user_id:
+        raise NotFound(_("No such code."))
+    return row
+
+
+async def cancel(actor: Principal, code_id: int) -> None:
+    await own_code(actor, code_id)
+    async with db.transaction():
+        closed = await _close(code_id, "cancelled")
+        if closed is None:
+            raise Conflict(_("This code is no longer active."))
+        await _give_back(closed)
+
+
+async def expire_codes(moment: datetime) -> int:
+    """Timer job: codes past their expiry release their hold, stock and limit slot."""
+    due = await RedeemCode.select(RedeemCode.id).where(
+        (RedeemCode.status == "active") & (RedeemCode.expires_at < moment))
+    done = 0
+    for row in due:
+        async with db.transaction():
+            closed = await _close(row["id"], "expired", RedeemCode.expires_at < moment)
+            if closed is None:
+                continue  # redeemed, cancelled or expired meanwhile by someone else
+            await _give_back(closed)
+            done += 1
+    await RedeemAttempt.delete().where(RedeemAttempt.at < moment - timedelta(days=1))
+    return done
+
+
+async def codes_of(user_id: int) -> list[dict[str, Any]]:
+    return await RedeemCode.select(
+        RedeemCode.all_columns(), RedeemCode.offer.title, RedeemCode.merchant.name,
+    ).where(RedeemCode.resident == user_id).order_by(RedeemCode.id, ascending=False).limit(100)
+
+
+# --- redeeming at the merchant --------------------------------------------------------
+
+
+def _attempt_key(merchant_id: int, user_id: int) -> str:
+    return f"{merchant_id}:{user_id}"
+
+
+async def _check_throttle(actor: Principal, merchant_id: int) -> None:
+    recent = await RedeemAttempt.count().where(
+        (RedeemAttempt.key == _attempt_key(merchant_id, actor.user_id))
+        & (RedeemAttempt.at > now() - FAILURE_WINDOW))
+    if recent >= MAX_FAILURES:
+        raise DomainError(_("Too many wrong codes. Please wait 15 minutes and try again."),
+                          "code")
+
+
+async def _wrong(actor: Principal, merchant_id: int) -> DomainError:
+    await RedeemAttempt.insert(RedeemAttempt(key=_attempt_key(merchant_id, actor.user_id)))
+    return DomainError(_("That is not a valid code for this shop. Please check it with the "
+                         "resident."), "code")
+
+
+CODE_COLUMNS = (RedeemCode.all_columns(), RedeemCode.offer.title,
+                RedeemCode.resident.display_name, RedeemCode.merchant.name,
+                RedeemCode.merchant.community, RedeemCode.cashier.display_name)
+
+
+async def lookup(actor: Principal, merchant_id: int, raw: str) -> dict[str, Any]:
+    """The code as the cashier sees it before confirming; refusals say why."""
+    await merchants.require_member(actor, merchant_id)
+    await _check_throttle(actor, merchant_id)
+    code = codes.normalise(raw)
+    row = None
+    if code is not None:
+        row = await RedeemCode.select(*CODE_COLUMNS).where(RedeemCode.code == code).first()
+    if row is None or row["merchant"] != merchant_id:
+        # Another merchant's code is "wrong" here: it says nothing about other shops.
+        raise await _wrong(actor, merchant_id)
+    _refuse_closed(row)
+    return row
+
+
+def _refuse_closed(row: dict[str, Any]) -> None:
+    if row["status"] == "redeemed":
+        raise Conflict(_("This code was already used at %(time)s.",
+                         time=_local(row["redeemed_at"])), "code")
+    if row["status"] == "cancelled":
+        raise Conflict(_("The resident cancelled this code."), "code")
+    if row["status"] == "expired" or row["expires_at"] <= now():
+        raise Conflict(_("This code has expired. The resident can get a new one."), "code")
+
+
+def _local(moment: datetime | None) -> str:
+    from marketplace.web.templating import local_time
+
+    return local_time(moment)
+
+
+async def redeem(actor: Principal, merchant_id: int, raw: str) -> int:
+    """Spend the code: points move to the merchant, the item is sold. Returns the code id."""
+    merchant = await merchants.require_member(actor, merchant_id)
+    await _check_throttle(actor, merchant_id)
+    code = codes.normalise(raw) or "-"
+    moment = now()
+    async with db.transaction():
+        rows = await RedeemCode.update({
+            RedeemCode.status: "redeemed", RedeemCode.redeemed_at: moment,
+            RedeemCode.closed_at: moment, RedeemCode.cashier: actor.user_id,
+        }).where(
+            (RedeemCode.code == code) & (RedeemCode.merchant == merchant_id)
+            & (RedeemCode.status == "active") & (RedeemCode.expires_at > moment)
+        ).returning(*RedeemCode.all_columns())
+        if rows:
+            row = rows[0]
+            await Offer.update({Offer.sold: Offer.sold + 1}).where(Offer.id == row["offer"])
+            account = await ledger.merchant_account(merchant["community"], merchant_id)
+            title = (await Offer.select(Offer.title).where(Offer.id == row["offer"]).first()
+                     or {"title": ""})["title"]
+            transfer = await ledger.post_hold(row["hold_id"], account["id"], "redeem",
+                                              actor.user_id, title)
+            await RedeemCode.update({RedeemCode.transfer_id: transfer["id"]}).where(
+                RedeemCode.id == row["id"])
+            await notifications.send(row["resident"], "code_redeemed",
+                                     link=f"/rewards/codes/{row['id']}", offer=title,
+                                     merchant=merchant["name"])
+            return int(row["id"])
+    # Nothing changed: say why (and count a wrong code against the cashier).
+    await lookup(actor, merchant_id, raw)
+    raise Conflict(_("This code has expired. The resident can get a new one."), "code")
+
+
+async def receipt_for_merchant(actor: Principal, merchant_id: int,
+                               code_id: int) -> dict[str, Any]:
+    await merchants.require_member(actor, merchant_id)
+    row = await RedeemCode.select(*CODE_COLUMNS).where(
+        (RedeemCode.id == code_id) & (RedeemCode.merchant == merchant_id)
+        & (RedeemCode.status == "redeemed")).first()
+    if row is None:
+        raise NotFound(_("No such receipt."))
+    return row
+
+
+def require_resident(actor: Principal, row: dict[str, Any]) -> None:
+    if row["resident"] != actor.user_id:
+        raise Forbidden(_("This code belongs to someone else."))

@@ -1,0 +1,154 @@
+"""The merchant's statement and the community's settlements with its merchants.
+
+Closing a period claims the merchant's unsettled redemptions with one conditional UPDATE
+(``settlement_id IS NULL``), so two staff closing at once cannot settle a redemption twice;
+the claimed points move from the merchant's ledger account to the community's settled sink.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from marketplace import db
+from marketplace.accounts.roles import Principal
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.i18n import _
+from marketplace.ledger import rules as ledger_rules
+from marketplace.ledger import service as ledger
+from marketplace.rewards import codes, merchants
+from marketplace.rewards.tables import RedeemCode, Settlement
+
+STATEMENT_COLUMNS = (RedeemCode.id, RedeemCode.code, RedeemCode.price, RedeemCode.redeemed_at,
+                     RedeemCode.offer.title, RedeemCode.cashier.display_name,
+                     RedeemCode.resident.display_name, RedeemCode.settlement_id)
+
+
+@dataclass
+class Statement:
+    lines: list[dict[str, Any]]
+    by_day: list[tuple[str, int, int]] = field(default_factory=list)  # day, count, points
+    by_month: list[tuple[str, int, int]] = field(default_factory=list)
+    total: int = 0
+
+
+def _totals(lines: list[dict[str, Any]], fmt: str) -> list[tuple[str, int, int]]:
+    sums: dict[str, list[int]] = {}
+    for line in lines:
+        key = line["redeemed_at"].astimezone(codes.LOCAL).strftime(fmt)
+        entry = sums.setdefault(key, [0, 0])
+        entry[0] += 1
+        entry[1] += line["price"]
+    return [(k, v[0], v[1]) for k, v in sorted(sums.items(), reverse=True)]
+
+
+async def redemptions(merchant_id: int, start: date | None = None,
+                      end: date | None = None) -> list[dict[str, Any]]:
+    """Redemptions newest first; ``start``/``end`` are local days, both included."""
+    query = RedeemCode.select(*STATEMENT_COLUMNS).where(
+        (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed"))
+    if start:
+        query = query.where(RedeemCode.redeemed_at >= codes.local_day_start(start))
+    if end:
+        query = query.where(
+            RedeemCode.redeemed_at < codes.local_day_start(end + timedelta(days=1)))
+    return await query.order_by(RedeemCode.redeemed_at, ascending=False)
+
+
+async def statement(actor: Principal, merchant_id: int, start: date | None = None,
+                    end: date | None = None) -> Statement:
+    await can_read(actor, merchant_id)
+    lines = await redemptions(merchant_id, start, end)
+    return Statement(lines=lines, by_day=_totals(lines, "%Y-%m-%d"),
+                     by_month=_totals(lines, "%Y-%m"), total=sum(x["price"] for x in lines))
+
+
+async def can_read(actor: Principal, merchant_id: int) -> dict[str, Any]:
+    """Members of the merchant and staff of its community read statements and settlements."""
+    merchant = await merchants.get(merchant_id)
+    if actor.can_staff(merchant["community"]):
+        return merchant
+    return await merchants.require_member(actor, merchant_id)
+
+
+async def close_period(actor: Principal, merchant_id: int, start: date, end: date) -> int:
+    merchant = await merchants.get(merchant_id)
+    if not actor.can_staff(merchant["community"]):
+        raise Forbidden(_("Only staff of this community settle its merchants."))
+    if end < start:
+        raise DomainError(_("The end date is before the start date."), "end")
+    if end >= datetime.now(UTC).astimezone(codes.LOCAL).date():
+        raise DomainError(_("A period can be closed once it is over: end it yesterday or "
+                            "earlier."), "end")
+    async with db.transaction():
+        rows = await Settlement.insert(Settlement(
+            merchant=merchant_id, community=merchant["community"], period_start=start,
+            period_end=end, points=0, points_per_yuan=merchant["points_per_yuan"],
+            amount_fen=0, created_by=actor.user_id)).returning(Settlement.id)
+        settlement_id = int(rows[0]["id"])
+        claimed = await RedeemCode.update({RedeemCode.settlement_id: settlement_id}).where(
+            (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed")
+            & RedeemCode.settlement_id.is_null()
+            & (RedeemCode.redeemed_at >= codes.local_day_start(start))
+            & (RedeemCode.redeemed_at < codes.local_day_start(end + timedelta(days=1)))
+        ).returning(RedeemCode.price)
+        points = sum(int(r["price"]) for r in claimed)
+        if points == 0:
+            raise Conflict(_("Nothing to settle: no unsettled redemptions in this period."),
+                           "start")
+        account = await ledger.merchant_account(merchant["community"], merchant_id)
+        sink = await ledger.sink_account(ledger_rules.SETTLED, merchant["community"])
+        transfer = await ledger.transfer(
+            account["id"], sink["id"], points, "settle", f"settlement:{settlement_id}",
+            actor.user_id, f"{merchant['name']} {start}–{end}", f"settle:{settlement_id}")
+        await Settlement.update({
+            Settlement.points: points, Settlement.redemptions: len(claimed),
+            Settlement.amount_fen: codes.fen_for(points, merchant["points_per_yuan"]),
+            Settlement.transfer_id: transfer["id"],
+        }).where(Settlement.id == settlement_id)
+    return settlement_id
+
+
+async def get(actor: Principal, settlement_id: int) -> dict[str, Any]:
+    row = await Settlement.select(
+        Settlement.all_columns(), Settlement.merchant.name, Settlement.merchant.address,
+        Settlement.created_by.display_name, Settlement.paid_by.display_name,
+        Settlement.community.name,
+    ).where(Settlement.id == settlement_id).first()
+    if row is None:
+        raise NotFound(_("No such settlement."))
+    await can_read(actor, row["merchant"])
+    return row
+
+
+async def lines_of(settlement_id: int) -> list[dict[str, Any]]:
+    return await RedeemCode.select(*STATEMENT_COLUMNS).where(
+        RedeemCode.settlement_id == settlement_id).order_by(RedeemCode.redeemed_at)
+
+
+async def mark_paid(actor: Principal, settlement_id: int, note: str = "") -> None:
+    row = await Settlement.select().where(Settlement.id == settlement_id).first()
+    if row is None:
+        raise NotFound(_("No such settlement."))
+    if not actor.can_staff(row["community"]):
+        raise Forbidden(_("Only staff of this community settle its merchants."))
+    paid = await Settlement.update({
+        Settlement.status: "paid", Settlement.paid_at: datetime.now(UTC),
+        Settlement.paid_by: actor.user_id, Settlement.paid_note: note.strip()[:200],
+    }).where((Settlement.id == settlement_id) & (Settlement.status == "closed")).returning(
+        Settlement.id)
+    if not paid:
+        raise Conflict(_("This settlement is already marked paid."))
+
+
+async def of_merchant(merchant_id: int) -> list[dict[str, Any]]:
+    return await Settlement.select().where(Settlement.merchant == merchant_id).order_by(
+        Settlement.id, ascending=False)
+
+
+async def unsettled_points(merchant_id: int) -> int:
+    rows = await RedeemCode.select(RedeemCode.price).where(
+        (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed")
+        & RedeemCode.settlement_id.is_null())
+    return sum(int(r["price"]) for r in rows)

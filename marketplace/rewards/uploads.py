@@ -1,0 +1,70 @@
+"""Logo and photo uploads: checked by their first bytes and size, stored under UPLOAD_DIR.
+
+The file name is random and the extension comes from the detected type, never from the
+client, so an upload cannot choose where it lands or how it is served.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from litestar.datastructures import UploadFile
+
+from marketplace import settings
+from marketplace.errors import DomainError
+from marketplace.i18n import _
+
+MAX_BYTES = 2 * 1024 * 1024
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif",
+                 "webp": "image/webp"}
+NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp)$")
+
+
+def kind_of(data: bytes) -> str | None:
+    for magic, kind in SIGNATURES:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def folder() -> Path:
+    return settings.get().upload_dir / "rewards"
+
+
+def store_bytes(data: bytes, field: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise DomainError(_("The picture is too large (2 MB at most)."), field)
+    kind = kind_of(data)
+    if kind is None:
+        raise DomainError(_("Please upload a PNG, JPEG, GIF or WebP picture."), field)
+    name = f"{secrets.token_hex(16)}.{kind}"
+    folder().mkdir(parents=True, exist_ok=True)
+    (folder() / name).write_bytes(data)
+    return name
+
+
+async def store(upload: UploadFile | None, field: str) -> str:
+    """The stored file's name, or "" when nothing was uploaded."""
+    if upload is None:
+        return ""
+    data = await upload.read(MAX_BYTES + 1)
+    if not data:
+        return ""
+    return store_bytes(data, field)
+
+
+def path_of(name: str) -> Path | None:
+    if not NAME.match(name):
+        return None
+    path = folder() / name
+    return path if path.is_file() else None
