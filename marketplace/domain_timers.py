@@ -6,9 +6,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from marketplace.ledger.service import release_expired_holds
+from marketplace.rewards.service import expire_codes
 from marketplace.wishes.timers import JOBS as WISH_JOBS
 
 JOBS: list[tuple[str, Callable[[datetime], Awaitable[int]]]] = [
+    ("reward_codes", expire_codes),  # before the ledger's safety net for their holds
     ("ledger_holds", release_expired_holds),
     *WISH_JOBS,
 ]

@@ -21,6 +21,10 @@ from marketplace.ledger.views import (
     StaffPointsController,
 )
 from marketplace.notifications.views import NotificationController
+from marketplace.rewards.api import RewardsApiController
+from marketplace.rewards.views_merchant import MerchantController
+from marketplace.rewards.views_resident import RewardsController
+from marketplace.rewards.views_staff import SettlementController, StaffMerchantController
 from marketplace.web.home import HomeController
 from marketplace.wishes.views import StaffWishController, WishController
 
@@ -40,6 +44,11 @@ def handlers() -> list[Any]:
         WishController,
         StaffWishController,
         NotificationController,
+        RewardsController,
+        MerchantController,
+        StaffMerchantController,
+        SettlementController,
+        RewardsApiController,
     ]
 
 

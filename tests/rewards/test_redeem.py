@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from marketplace.errors import AppError, Conflict, DomainError, Forbidden, NotFound
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
 from marketplace.rewards import service

@@ -1,0 +1,106 @@
+"""JSON API: the catalogue, the resident's codes (create, list, cancel), and the
+merchant's redeem action. Same services and authorisation as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from marketplace.ledger import service as ledger
+from marketplace.rewards import offers, service
+from marketplace.web import auth
+from marketplace.web.forms import parse_int
+
+
+class OfferOut(msgspec.Struct):
+    id: int
+    title: str
+    description: str
+    price: int
+    stock_left: int | None
+    merchant_id: int
+    merchant_name: str
+    balance_after: int
+
+
+class CodeOut(msgspec.Struct):
+    id: int
+    code: str
+    offer_id: int
+    offer_title: str
+    merchant_id: int
+    merchant_name: str
+    price: int
+    status: str
+    expires_at: datetime
+    redeemed_at: datetime | None
+
+
+class CreateCode(msgspec.Struct):
+    offer_id: int
+
+
+class RedeemIn(msgspec.Struct):
+    code: str
+
+
+class RedeemOut(msgspec.Struct):
+    code_id: int
+    offer_title: str
+    points: int
+    resident: str
+    redeemed_at: datetime
+
+
+def _code_out(row: dict) -> CodeOut:
+    return CodeOut(id=row["id"], code=row["code"], offer_id=row["offer"],
+                   offer_title=row["offer.title"], merchant_id=row["merchant"],
+                   merchant_name=row["merchant.name"], price=row["price"],
+                   status=row["status"], expires_at=row["expires_at"],
+                   redeemed_at=row["redeemed_at"])
+
+
+class RewardsApiController(Controller):
+    path = "/api/rewards"
+    guards = [auth.login_required]
+
+    @get("/offers", name="api_rewards_offers")
+    async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
+                        afford: FromQuery[bool] = False) -> list[OfferOut]:
+        me = auth.require_user(request)
+        available = (await ledger.balance(me.user_id)).available
+        rows = await offers.catalogue(me.community_id, parse_int(merchant),
+                                      available if afford else None)
+        return [OfferOut(id=r["id"], title=r["title"], description=r["description"],
+                         price=r["price"], stock_left=r["stock_left"],
+                         merchant_id=r["merchant"], merchant_name=r["merchant.name"],
+                         balance_after=available - r["price"]) for r in rows]
+
+    @get("/codes", name="api_rewards_codes")
+    async def codes(self, request: Request) -> list[CodeOut]:
+        me = auth.require_user(request)
+        return [_code_out(r) for r in await service.codes_of(me.user_id)]
+
+    @post("/codes", name="api_rewards_create_code", status_code=201)
+    async def create(self, request: Request, data: JSONBody[CreateCode]) -> CodeOut:
+        me = auth.require_user(request)
+        code = await service.issue(me, data.offer_id)
+        return _code_out(await service.own_code(me, code["id"]))
+
+    @post("/codes/{code_id:int}/cancel", name="api_rewards_cancel_code", status_code=200)
+    async def cancel(self, request: Request, code_id: FromPath[int]) -> CodeOut:
+        me = auth.require_user(request)
+        await service.cancel(me, code_id)
+        return _code_out(await service.own_code(me, code_id))
+
+    @post("/merchants/{merchant_id:int}/redeem", name="api_rewards_redeem", status_code=200)
+    async def redeem(self, request: Request, merchant_id: FromPath[int],
+                     data: JSONBody[RedeemIn]) -> RedeemOut:
+        me = auth.require_user(request)
+        code_id = await service.redeem(me, merchant_id, data.code)
+        row = await service.receipt_for_merchant(me, merchant_id, code_id)
+        return RedeemOut(code_id=code_id, offer_title=row["offer.title"], points=row["price"],
+                         resident=row["resident.display_name"], redeemed_at=row["redeemed_at"])

@@ -1,0 +1,103 @@
+"""Resident pages: the catalogue, an offer, "Get code", my codes, a code with its QR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import File
+
+from marketplace.errors import DomainError
+from marketplace.i18n import _
+from marketplace.ledger import service as ledger
+from marketplace.rewards import codes, offers, service, uploads
+from marketplace.web import auth
+from marketplace.web.forms import parse_int
+from marketplace.web.render import page, redirect
+
+
+def redeem_url(request: Request, merchant_id: int, code: str) -> str:
+    return f"{request.base_url}merchant/{merchant_id}/redeem?code={code}"
+
+
+class RewardsController(Controller):
+    path = "/rewards"
+    guards = [auth.login_required]
+
+    @get("/", name="rewards_catalogue")
+    async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
+                        afford: FromQuery[str | None] = None) -> Any:
+        me = auth.require_user(request)
+        balance = await ledger.balance(me.user_id)
+        merchant_id = parse_int(merchant)
+        rows = await offers.catalogue(me.community_id, merchant_id,
+                                      balance.available if afford else None)
+        return page(request, "rewards/catalogue.html", "rewards/_catalogue.html", rows=rows,
+                    balance=balance, merchants=await offers.merchants_in(me.community_id),
+                    merchant_id=merchant_id, afford=bool(afford))
+
+    @get("/offers/{offer_id:int}", name="rewards_offer")
+    async def offer(self, request: Request, offer_id: FromPath[int]) -> Any:
+        me = auth.require_user(request)
+        return await _offer_page(request, offer_id, me_id=me.user_id)
+
+    @post("/offers/{offer_id:int}/code", name="rewards_get_code")
+    async def get_code(self, request: Request, offer_id: FromPath[int]) -> Any:
+        me = auth.require_user(request)
+        try:
+            code = await service.issue(me, offer_id)
+        except DomainError as exc:
+            return await _offer_page(request, offer_id, me.user_id, exc.message, 409)
+        return redirect(request, f"/rewards/codes/{code['id']}",
+                        _("Show this code to the cashier before it expires."))
+
+    @get("/codes", name="rewards_my_codes")
+    async def my_codes(self, request: Request) -> Any:
+        me = auth.require_user(request)
+        return page(request, "rewards/codes.html", rows=await service.codes_of(me.user_id),
+                    display=codes.display)
+
+    @get("/codes/{code_id:int}", name="rewards_code")
+    async def code(self, request: Request, code_id: FromPath[int]) -> Any:
+        me = auth.require_user(request)
+        row = await service.own_code(me, code_id)
+        return page(request, "rewards/code.html", code=row, display=codes.display(row["code"]),
+                    link=redeem_url(request, row["merchant"], row["code"]))
+
+    @get("/codes/{code_id:int}/qr.svg", name="rewards_code_qr")
+    async def qr(self, request: Request, code_id: FromPath[int]) -> Response:
+        me = auth.require_user(request)
+        row = await service.own_code(me, code_id)
+        svg = segno.make(redeem_url(request, row["merchant"], row["code"]), error="m").svg_inline(
+            scale=5, dark="#000", light="#fff")
+        return Response(content=svg, media_type="image/svg+xml",
+                        headers={"Cache-Control": "private, no-store"})
+
+    @post("/codes/{code_id:int}/cancel", name="rewards_cancel_code")
+    async def cancel(self, request: Request, code_id: FromPath[int]) -> Any:
+        me = auth.require_user(request)
+        try:
+            await service.cancel(me, code_id)
+        except DomainError as exc:
+            return redirect(request, f"/rewards/codes/{code_id}", exc.message, "error")
+        return redirect(request, "/rewards/codes",
+                        _("The code is cancelled and your points are free again."))
+
+    @get("/media/{name:str}", name="rewards_media")
+    async def media(self, name: FromPath[str]) -> File:
+        path = uploads.path_of(name)
+        if path is None:
+            raise NotFoundException()
+        return File(path=path, media_type=uploads.CONTENT_TYPES[path.suffix[1:]],
+                    content_disposition_type="inline")
+
+
+async def _offer_page(request: Request, offer_id: int, me_id: int, error: str | None = None,
+                      status_code: int = 200) -> Any:
+    me = auth.require_user(request)
+    row = await offers.visible_offer(me, offer_id)
+    return page(request, "rewards/offer.html", status_code=status_code, o=row,
+                balance=await ledger.balance(me_id), error=error)
