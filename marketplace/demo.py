@@ -9,6 +9,7 @@ from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
+from marketplace.rewards import demo as rewards_demo
 from marketplace.wishes import demo as wishes_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # printed for the first look; demo data only
@@ -35,6 +36,7 @@ LOGINS = [
     DemoLogin("merchant", "陈老板 Boss Chen", "merchant"),
     DemoLogin("staff", "刘社工 Liu (community worker)", "staff"),
     DemoLogin("admin", "管理员 Administrator", "administrator"),
+    DemoLogin("shop2", "赵姐 Sister Zhao (bakery)", "merchant"),
 ]
 
 
@@ -97,6 +99,7 @@ async def load() -> None:
         await wishes_demo.load(community_id, ids)
         await ledger.donate(ids["helper"], ids["resident"], 5, ids["helper"],
                             "送给王阿姨 A gift for Auntie Wang", "demo:donate:0")
+        await rewards_demo.load(community_id, ids)
 
 
 def logins_text() -> str:

@@ -1,0 +1,59 @@
+"""Demo partner merchants: Boss Chen's grocery and Sister Zhao's bakery, with offers and
+past redemptions — made through the services like real ones, so the ledger stays clean."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from marketplace.accounts import service as accounts
+from marketplace.ledger import service as ledger
+from marketplace.rewards import merchants, offers, service
+from marketplace.rewards.tables import RedeemCode
+
+SHOPS = [
+    ("merchant", merchants.Application(
+        "陈记便民超市 Chen's Corner Grocery", "悦河路 12 号 12 Yuehe Road", "7:00–21:00",
+        "13800000003", "粮油、日用品 Rice, oil and daily goods"),
+     [("大米 5 斤 Rice, 2.5 kg", 40, 20, 2, "month"), ("食用油 1 升 Cooking oil, 1 L", 60, 10,
+                                                     1, "month"),
+      ("洗衣粉 Washing powder", 25, None, None, "month")]),
+    ("shop2", merchants.Application(
+        "赵姐面包房 Sister Zhao's Bakery", "悦河路 30 号 30 Yuehe Road", "6:30–19:00",
+        "13800000006", "面包、蛋糕 Bread and cakes"),
+     [("早餐面包 Breakfast bread", 8, None, 1, "day"), ("生日蛋糕 Birthday cake", 88, 3, 1,
+                                                    "month")]),
+]
+# (who, shop index, offer index, days ago)
+REDEMPTIONS = [("resident", 0, 0, 20), ("volunteer", 1, 1, 6), ("volunteer", 1, 0, 3),
+               ("resident", 0, 2, 1)]
+
+
+async def load(community_id: int, ids: dict[str, int]) -> None:
+    staff = await accounts.load_principal(ids["staff"])
+    offer_ids: list[list[int]] = []
+    merchant_ids: list[int] = []
+    for login, application, items in SHOPS:
+        owner = await accounts.load_principal(ids[login])
+        merchant_id = await merchants.apply(owner, application)
+        await merchants.review(staff, merchant_id, True, points_per_yuan=10)
+        owner = await accounts.load_principal(ids[login])
+        merchant_ids.append(merchant_id)
+        offer_ids.append([await offers.create(owner, merchant_id, offers.OfferInput(
+            title, price, stock=stock, limit_count=limit, limit_period=period))
+            for title, price, stock, limit, period in items])
+    for who in ("resident", "volunteer"):
+        await ledger.award(community_id, ids[who], 100, "activity", "activity:demo-exchange",
+                           ids["staff"], "社区议事会 Residents' meeting",
+                           f"demo:exchange:{who}")
+    cashiers = [await accounts.load_principal(ids[s[0]]) for s in SHOPS]
+    for n, (who, shop, item, days) in enumerate(REDEMPTIONS):
+        person = await accounts.load_principal(ids[who])
+        code = await service.issue(person, offer_ids[shop][item])
+        await service.redeem(cashiers[shop], merchant_ids[shop], code["code"])
+        # Demo history: the redemption shows on the statement as days ago.
+        past = datetime.now(UTC) - timedelta(days=days, hours=n)
+        await RedeemCode.update({RedeemCode.redeemed_at: past, RedeemCode.created_at: past,
+                                 RedeemCode.closed_at: past}).where(RedeemCode.id == code["id"])
+    resident = await accounts.load_principal(ids["resident"])
+    cancelled = await service.issue(resident, offer_ids[0][2])
+    await service.cancel(resident, cancelled["id"])
