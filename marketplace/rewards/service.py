@@ -61,8 +61,9 @@ async def _take_limit(offer: dict[str, Any], user_id: int, moment: datetime) -> 
         (LimitCounter.key == key) & WhereRaw("used < {}", offer["limit_count"])
     ).returning(LimitCounter.id)
     if not taken:
+        period = PERIOD_NAMES[offer["limit_period"]]
         raise DomainError(_("You have reached this offer's limit of %(n)s per %(period)s.",
-                            n=offer["limit_count"], period=_(PERIOD_NAMES[offer["limit_period"]])))
+                            n=offer["limit_count"], period=_(period)))
     return key
 
 
