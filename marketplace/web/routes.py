@@ -14,6 +14,7 @@ from marketplace.accounts.views import (
     HelperQueueController,
     ProfileController,
 )
+from marketplace.audit.views import AuditController
 from marketplace.community.views import CommunityController
 from marketplace.ledger.views import (
     PointsApiController,
@@ -21,6 +22,9 @@ from marketplace.ledger.views import (
     StaffPointsController,
 )
 from marketplace.notifications.views import NotificationController
+from marketplace.reports.public_views import PublicCommunityController
+from marketplace.reports.record_views import ServiceRecordController, VerifyController
+from marketplace.reports.views import StaffReportsController
 from marketplace.web.home import HomeController
 from marketplace.wishes.views import StaffWishController, WishController
 
@@ -40,6 +44,11 @@ def handlers() -> list[Any]:
         WishController,
         StaffWishController,
         NotificationController,
+        StaffReportsController,
+        PublicCommunityController,
+        ServiceRecordController,
+        VerifyController,
+        AuditController,
     ]
 
 
