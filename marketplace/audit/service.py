@@ -58,8 +58,10 @@ async def entries(f: AuditFilter) -> tuple[list[dict[str, Any]], int | None]:
         query = query.where(AuditEvent.action == f.action)
     if f.actor.strip():
         like = "%" + f.actor.strip().replace("%", "").replace("_", "") + "%"
-        query = query.where(AuditEvent.actor.login.ilike(like)
-                            | AuditEvent.actor.display_name.ilike(like))
+        # SQLite's LIKE is already case-insensitive for ASCII and has no ILIKE.
+        op = "like" if db.is_sqlite() else "ilike"
+        query = query.where(getattr(AuditEvent.actor.login, op)(like)
+                            | getattr(AuditEvent.actor.display_name, op)(like))
     if f.start is not None:
         query = query.where(AuditEvent.at >= f.start)
     if f.end is not None:
