@@ -22,7 +22,7 @@ HELPERS = [  # (login, name, kind, work unit)
     ("helper2", "赵强 Zhao Qiang", "party_member", "潍城区教育局 District Education Bureau"),
     ("helper3", "孙丽 Sun Li", "party_member", "潍城区税务局 District Tax Office"),
     ("helper4", "周杰 Zhou Jie", "volunteer", ""),
-]
+]  # The first demo helpers keep their short, documented statements (tests/ledger).
 RESIDENTS = [("resident2", "钱大爷 Grandpa Qian"), ("resident3", "吴奶奶 Granny Wu"),
              ("resident4", "郑阿姨 Auntie Zheng")]
 TITLES = ["修水管 Fix a pipe", "陪同就医 Go with me to the doctor", "买菜 Buy vegetables",
@@ -91,7 +91,6 @@ async def load(community_id: int, ids: dict[str, int], password: str,
     rng = random.Random(2026)
     staff = await accounts.load_principal(ids["staff"])
     helpers, residents = await _people(community_id, password, grid_ids, ids["staff"])
-    helpers += [await accounts.load_principal(ids[k]) for k in ("helper", "volunteer")]
     residents.append(await accounts.load_principal(ids["resident"]))
     categories = [c["id"] for c in await Category.select(Category.id).where(
         Category.community == community_id)]
@@ -103,7 +102,7 @@ async def load(community_id: int, ids: dict[str, int], password: str,
                        rng.choice(categories))
         token = ledger.backdate.set(now - timedelta(days=30 * month - 15))
         try:
-            for helper in helpers[:3]:
+            for helper in helpers:
                 await ledger.award(community_id, helper.user_id, 6, "activity",
                                    f"activity:demo-m{month}", staff.user_id,
                                    "社区志愿服务日 Volunteer day",
