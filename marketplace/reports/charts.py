@@ -21,9 +21,9 @@ def _nice_max(value: int) -> int:
     if value <= 5:
         return 5
     magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * magnitude:
-            return step * magnitude
+            return int(step * magnitude)
     return value
 
 
@@ -45,7 +45,7 @@ def bar_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[int
         parts.append(f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{WIDTH - 8}" '
                      f'y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text class="chart-axis" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
-                     f'text-anchor="end">{round(top * fraction)}</text>')
+                     f'text-anchor="end">{top * fraction:g}</text>')
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = plot_h * value / top if top else 0
         x = MARGIN_LEFT + i * slot + slot * 0.15

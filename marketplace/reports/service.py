@@ -87,21 +87,26 @@ async def key_figures(scope: queries.Scope) -> dict[str, Any]:
     }
 
 
+def _short(labels: list[str]) -> list[str]:
+    # "2026-06" → "26-06": twelve full labels do not fit side by side on a phone.
+    return [label[2:] for label in labels]
+
+
 def _trend_charts(monthly: queries.Trend, weekly: queries.Trend) -> dict[str, Any]:
     return {
         "monthly": monthly, "weekly": weekly,
         "monthly_posted": charts.bar_chart(
             _("Wishes posted per month"),
             _("Bar chart of the number of wishes posted in each of the last 12 months."),
-            monthly.labels, monthly.posted),
+            _short(monthly.labels), monthly.posted),
         "monthly_confirmed": charts.bar_chart(
             _("Wishes confirmed per month"),
             _("Bar chart of the number of wishes confirmed in each of the last 12 months."),
-            monthly.labels, monthly.confirmed),
+            _short(monthly.labels), monthly.confirmed),
         "monthly_issued": charts.bar_chart(
             _("Points issued per month"),
             _("Bar chart of the points issued in each of the last 12 months."),
-            monthly.labels, monthly.issued),
+            _short(monthly.labels), monthly.issued),
         "weekly_posted": charts.bar_chart(
             _("Wishes posted per week"),
             _("Bar chart of the number of wishes posted in each of the last 12 weeks."),
@@ -150,7 +155,7 @@ async def public_page(community_id: int) -> dict[str, Any]:
         "charts": {"monthly": monthly, "monthly_confirmed": charts.bar_chart(
             _("Wishes confirmed per month"),
             _("Bar chart of the number of wishes confirmed in each of the last 12 months."),
-            monthly.labels, monthly.confirmed)},
+            _short(monthly.labels), monthly.confirmed)},
     }
 
 
