@@ -9,6 +9,7 @@ from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
+from marketplace.reports import demo as reports_demo
 from marketplace.rewards import demo as rewards_demo
 from marketplace.wishes import demo as wishes_demo
 
@@ -97,6 +98,7 @@ async def load() -> None:
             await ledger.award(community_id, ids[who], points, kind, reference, ids["staff"],
                                memo, f"demo:award:{n}")
         await wishes_demo.load(community_id, ids)
+        await reports_demo.load(community_id, ids, DEMO_PASSWORD, grid_ids)
         await ledger.donate(ids["helper"], ids["resident"], 5, ids["helper"],
                             "送给王阿姨 A gift for Auntie Wang", "demo:donate:0")
         await rewards_demo.load(community_id, ids)

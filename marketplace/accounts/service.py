@@ -13,13 +13,13 @@ from marketplace import db, settings
 from marketplace.accounts import passwords
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import (
-    AuditEvent,
     HelperProfile,
     LoginAttempt,
     Session,
     StaffMembership,
     User,
 )
+from marketplace.audit import service as audit_service
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -477,13 +477,5 @@ async def audit(
     target_id: int = 0,
     detail: str = "",
 ) -> None:
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=actor_id,
-            community=community_id,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            detail=detail[:2000],
-        )
-    )
+    """Kept for existing callers; the audit domain owns the log."""
+    await audit_service.record(actor_id, community_id, action, target_type, target_id, detail)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from piccolo.columns.combination import WhereRaw
 
 from marketplace import db
 from marketplace.accounts.tables import User
+from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules
@@ -29,6 +31,9 @@ except ImportError:  # pragma: no cover
     UniqueViolationError = sqlite3.IntegrityError  # type: ignore[misc,assignment]
 
 DUPLICATE_ERRORS = (sqlite3.IntegrityError, UniqueViolationError)
+
+# Demo history only (reports/demo.py): transfers posted while set carry this time.
+backdate: ContextVar[datetime | None] = ContextVar("ledger_backdate", default=None)
 
 
 def now() -> datetime:
@@ -79,12 +84,15 @@ async def merchant_account(community_id: int, merchant_id: int) -> dict[str, Any
     return await _account(rules.MERCHANT, community_id, merchant_id=merchant_id)
 
 
-async def set_budget(community_id: int, budget: int | None) -> None:
+async def set_budget(community_id: int, budget: int | None, *,
+                     actor_id: int | None = None) -> None:
     if budget is not None and budget < 0:
         raise DomainError(_("The budget cannot be negative."), "budget")
     async with db.transaction():
         account = await issuance_account(community_id)
         await Account.update({Account.budget: budget}).where(Account.id == account["id"])
+        await audit.record(actor_id, community_id, "budget_set", "community", community_id,
+                           f"{account['budget']} -> {budget}")
 
 
 # --- transfers ------------------------------------------------------------------------
@@ -137,6 +145,8 @@ async def _credit(account: dict[str, Any], amount: int) -> None:
 
 
 async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
+    if (at := backdate.get()) is not None:
+        values = {**values, "created_at": at}
     rows = await Transfer.insert(Transfer(**values)).returning(*Transfer.all_columns())
     return rows[0]
 
@@ -235,8 +245,11 @@ async def adjust(user_id: int, delta: int, actor_id: int, reason: str,
         person = await person_account(user_id)
         issuance = await issuance_account(int(person["community"]))
     debit, credit = (issuance, person) if delta > 0 else (person, issuance)
-    return await transfer(debit["id"], credit["id"], abs(delta), "adjust",
-                          f"user:{user_id}", actor_id, reason, key)
+    moved = await transfer(debit["id"], credit["id"], abs(delta), "adjust",
+                           f"user:{user_id}", actor_id, reason, key)
+    await audit.record_once(actor_id, int(person["community"]), "points_adjusted", "transfer",
+                            int(moved["id"]), f"{delta:+d} user:{user_id} {reason}")
+    return moved
 
 
 async def reverse(transfer_id: int, actor_id: int | None, memo: str) -> dict[str, Any]:
@@ -248,9 +261,14 @@ async def reverse(transfer_id: int, actor_id: int | None, memo: str) -> dict[str
         raise DomainError(_("A reversal cannot itself be reversed."))
     if await Transfer.exists().where(Transfer.reverses == transfer_id):
         raise Conflict(_("This transfer has already been reversed."))
-    return await transfer(original["credit"], original["debit"], original["amount"],
-                          "reverse", f"transfer:{transfer_id}", actor_id, memo,
-                          f"reverse:{transfer_id}", reverses=transfer_id)
+    moved = await transfer(original["credit"], original["debit"], original["amount"],
+                           "reverse", f"transfer:{transfer_id}", actor_id, memo,
+                           f"reverse:{transfer_id}", reverses=transfer_id)
+    account = await Account.select(Account.community).where(
+        Account.id == moved["debit"]).first()
+    await audit.record_once(actor_id, account["community"] if account else None,
+                            "transfer_reversed", "transfer", transfer_id, memo)
+    return moved
 
 
 # --- holds ----------------------------------------------------------------------------

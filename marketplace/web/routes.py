@@ -14,6 +14,7 @@ from marketplace.accounts.views import (
     HelperQueueController,
     ProfileController,
 )
+from marketplace.audit.views import AuditController
 from marketplace.community.views import CommunityController
 from marketplace.ledger.views import (
     PointsApiController,
@@ -21,6 +22,9 @@ from marketplace.ledger.views import (
     StaffPointsController,
 )
 from marketplace.notifications.views import NotificationController
+from marketplace.reports.public_views import PublicCommunityController
+from marketplace.reports.record_views import ServiceRecordController, VerifyController
+from marketplace.reports.views import StaffReportsController
 from marketplace.rewards.api import RewardsApiController
 from marketplace.rewards.views_merchant import MerchantController
 from marketplace.rewards.views_resident import RewardsController
@@ -49,6 +53,11 @@ def handlers() -> list[Any]:
         StaffMerchantController,
         SettlementController,
         RewardsApiController,
+        StaffReportsController,
+        PublicCommunityController,
+        ServiceRecordController,
+        VerifyController,
+        AuditController,
     ]
 
 

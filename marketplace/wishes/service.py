@@ -15,6 +15,7 @@ from typing import Any
 from marketplace import db
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
+from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -221,6 +222,8 @@ async def review(actor: Principal, wish_id: int, approve: bool, points: int | No
         raise DomainError(_("Please tell the resident why the wish is not accepted."), "reason")
     async with db.transaction():
         await _move(wish_id, Action.REJECT, actor, reason, {Wish.reject_reason: reason[:300]})
+        await audit.record(actor.user_id, wish["community"], "wish_rejected", "wish", wish_id,
+                           reason)
 
 
 async def claim(actor: Principal, wish_id: int) -> None:

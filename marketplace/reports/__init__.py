@@ -1,0 +1,1 @@
+"""Reports: the staff dashboard, the public community page, service records and exports."""

@@ -1,0 +1,111 @@
+"""Demo history for the dashboard: six months of wishes, made through the services and
+then dated back (demo only), so trends, clocks and the honour roll have something to show.
+
+Ledger rows are only written by the ledger service; its ``backdate`` context variable
+gives the awards of a back-dated confirmation the confirmation's time.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from marketplace.accounts import service as accounts
+from marketplace.accounts.roles import Principal
+from marketplace.accounts.tables import HelperProfile
+from marketplace.ledger import service as ledger
+from marketplace.wishes import service as wishes
+from marketplace.wishes.tables import Category, Wish, WishClaim, WishEvent
+
+MONTHS = 6
+HELPERS = [  # (login, name, kind, work unit)
+    ("helper2", "赵强 Zhao Qiang", "party_member", "潍城区教育局 District Education Bureau"),
+    ("helper3", "孙丽 Sun Li", "party_member", "潍城区税务局 District Tax Office"),
+    ("helper4", "周杰 Zhou Jie", "volunteer", ""),
+]  # The first demo helpers keep their short, documented statements (tests/ledger).
+RESIDENTS = [("resident2", "钱大爷 Grandpa Qian"), ("resident3", "吴奶奶 Granny Wu"),
+             ("resident4", "郑阿姨 Auntie Zheng")]
+TITLES = ["修水管 Fix a pipe", "陪同就医 Go with me to the doctor", "买菜 Buy vegetables",
+          "换灯泡 Change a bulb", "辅导作业 Help with homework", "搬家具 Move furniture",
+          "理发上门 A haircut at home", "修电动车 Fix an e-bike"]
+
+
+async def _people(community_id: int, password: str, grid_ids: list[int],
+                  staff_id: int) -> tuple[list[Principal], list[Principal]]:
+    helpers, residents = [], []
+    for i, (login, name, kind, unit) in enumerate(HELPERS):
+        uid = await accounts.register(accounts.Registration(
+            display_name=name, login=login, password=password, community_id=community_id,
+            grid_id=grid_ids[i % len(grid_ids)]))
+        await HelperProfile.insert(HelperProfile(
+            user=uid, kind=kind, work_unit=unit, status="verified", reviewed_by=staff_id,
+            reviewed_at=accounts.now()))
+        helpers.append(await accounts.load_principal(uid))
+    for i, (login, name) in enumerate(RESIDENTS):
+        uid = await accounts.register(accounts.Registration(
+            display_name=name, login=login, password=password, community_id=community_id,
+            grid_id=grid_ids[(i + 1) % len(grid_ids)]))
+        residents.append(await accounts.load_principal(uid))
+    return helpers, residents
+
+
+async def _backdate(wish_id: int, times: list[datetime]) -> None:
+    await Wish.update({Wish.created_at: times[0], Wish.updated_at: times[-1]}).where(
+        Wish.id == wish_id)
+    events = await WishEvent.select(WishEvent.id, WishEvent.action).where(
+        WishEvent.wish == wish_id).order_by(WishEvent.id)
+    for event, moment in zip(events, times, strict=False):
+        await WishEvent.update({WishEvent.at: moment}).where(WishEvent.id == event["id"])
+        if event["action"] in ("claim", "assign"):
+            await WishClaim.update({WishClaim.joined_at: moment}).where(
+                WishClaim.wish == wish_id)
+
+
+async def _one(rng: random.Random, posted: datetime, staff: Principal, owner: Principal,
+               helper: Principal, category: int) -> None:
+    gaps = [rng.uniform(0.5, 30), rng.uniform(1, 96), rng.uniform(2, 72), rng.uniform(1, 60)]
+    times = [posted]
+    for gap in gaps:
+        times.append(times[-1] + timedelta(hours=gap))
+    wish_id = await wishes.post_wish(owner, wishes.NewWish(category, rng.choice(TITLES)))
+    if rng.random() < 0.08:
+        await wishes.review(staff, wish_id, False, reason="请联系社区 Please call the office")
+        await _backdate(wish_id, times[:2])
+        return
+    await wishes.review(staff, wish_id, True)
+    await wishes.claim(helper, wish_id)
+    await wishes.fulfil(helper, wish_id, "已完成 Done", rng.choice((30, 45, 60, 90, 120)))
+    token = ledger.backdate.set(times[4])
+    try:
+        if rng.random() < 0.1:
+            await wishes.confirm(None, wish_id, auto=True)
+        else:
+            await wishes.confirm(owner, wish_id, rng.choice((4, 5, 5, 5)), "谢谢 Thanks")
+    finally:
+        ledger.backdate.reset(token)
+    await _backdate(wish_id, times)
+
+
+async def load(community_id: int, ids: dict[str, int], password: str,
+               grid_ids: list[int]) -> None:
+    rng = random.Random(2026)
+    staff = await accounts.load_principal(ids["staff"])
+    helpers, residents = await _people(community_id, password, grid_ids, ids["staff"])
+    residents.append(await accounts.load_principal(ids["resident"]))
+    categories = [c["id"] for c in await Category.select(Category.id).where(
+        Category.community == community_id)]
+    now = datetime.now(UTC)
+    for month in range(MONTHS, 0, -1):
+        for _n in range(rng.randint(6, 12) + (MONTHS - month)):
+            posted = now - timedelta(days=30 * month - rng.uniform(0, 26))
+            await _one(rng, posted, staff, rng.choice(residents), rng.choice(helpers),
+                       rng.choice(categories))
+        token = ledger.backdate.set(now - timedelta(days=30 * month - 15))
+        try:
+            for helper in helpers:
+                await ledger.award(community_id, helper.user_id, 6, "activity",
+                                   f"activity:demo-m{month}", staff.user_id,
+                                   "社区志愿服务日 Volunteer day",
+                                   f"demo:act:{month}:{helper.user_id}")
+        finally:
+            ledger.backdate.reset(token)

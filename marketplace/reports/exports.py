@@ -1,0 +1,179 @@
+"""CSV exports streamed in keyset batches, so memory stays flat however big the community.
+
+Each export is an async generator of bytes: first the UTF-8 BOM (spreadsheet programs
+then read Chinese text correctly) and the header, then one chunk per batch of rows read
+with ``WHERE id > :last ORDER BY id LIMIT :batch`` — never OFFSET, never all rows at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from marketplace.accounts.tables import HelperProfile, User
+from marketplace.i18n import _
+from marketplace.ledger.tables import Transfer
+from marketplace.reports import figures, records
+from marketplace.wishes.tables import Wish
+
+BATCH = 1000
+BOM = "\ufeff".encode()
+
+Fetch = Callable[[int], Awaitable[list[dict[str, Any]]]]
+
+
+def cell(value: Any) -> Any:
+    """Text that starts like a formula would run in a spreadsheet: quote it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(figures.LOCAL).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value
+
+
+def _chunk(rows: Sequence[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return out.getvalue().encode()
+
+
+async def stream(header: Sequence[str], fetch: Fetch,
+                 shape: Callable[[dict[str, Any]], Sequence[Any]]) -> AsyncIterator[bytes]:
+    yield BOM + _chunk([header])
+    last = 0
+    while True:
+        rows = await fetch(last)
+        if not rows:
+            return
+        yield _chunk([shape(r) for r in rows])
+        if len(rows) < BATCH:
+            return
+        last = int(rows[-1]["id"])
+
+
+def _period(column: Any, start: datetime | None, end: datetime | None) -> Any:
+    where = column.is_not_null()
+    if start is not None:
+        where &= column >= start
+    if end is not None:
+        where &= column < end
+    return where
+
+
+def wishes(community_id: int, start: datetime | None,
+           end: datetime | None) -> AsyncIterator[bytes]:
+    async def fetch(last: int) -> list[dict[str, Any]]:
+        return await Wish.select(
+            Wish.id, Wish.created_at, Wish.status, Wish.category.name, Wish.title,
+            Wish.grid.name, Wish.building.name, Wish.owner.display_name, Wish.points,
+            Wish.hours, Wish.rating, Wish.escalated_at, Wish.reject_reason,
+        ).where((Wish.community == community_id) & (Wish.id > last)
+                & _period(Wish.created_at, start, end)).order_by(Wish.id).limit(BATCH)
+
+    header = [_("Number"), _("Posted"), _("Status"), _("Category"), _("Title"), _("Grid"),
+              _("Building"), _("Resident"), _("Points"), _("Hours"), _("Rating"),
+              _("Escalated"), _("Reason for rejection")]
+    return stream(header, fetch, lambda r: [
+        r["id"], r["created_at"], r["status"], r["category.name"], r["title"],
+        r["grid.name"], r["building.name"], r["owner.display_name"], r["points"],
+        figures.hours(r["hours"]), r["rating"], r["escalated_at"], r["reject_reason"]])
+
+
+def _account_label(kind: str, owner: str | None) -> str:
+    return f"{kind}: {owner}" if owner else kind
+
+
+def transfers(community_id: int, start: datetime | None, end: datetime | None,
+              kind: str | None = None) -> AsyncIterator[bytes]:
+    async def fetch(last: int) -> list[dict[str, Any]]:
+        where = ((Transfer.debit.community == community_id) & (Transfer.id > last)
+                 & _period(Transfer.created_at, start, end))
+        if kind:
+            where &= Transfer.kind == kind
+        return await Transfer.select(
+            Transfer.id, Transfer.created_at, Transfer.kind, Transfer.amount,
+            Transfer.debit.kind, Transfer.debit.owner.display_name, Transfer.debit.merchant_id,
+            Transfer.credit.kind, Transfer.credit.owner.display_name,
+            Transfer.credit.merchant_id, Transfer.reference, Transfer.memo,
+            Transfer.actor.display_name, Transfer.reverses,
+        ).where(where).order_by(Transfer.id).limit(BATCH)
+
+    if kind == "redeem":
+        header = [_("Number"), _("Time"), _("Resident"), _("Merchant account"), _("Points"),
+                  _("Reference"), _("Memo")]
+        return stream(header, fetch, lambda r: [
+            r["id"], r["created_at"], r["debit.owner.display_name"],
+            r["credit.merchant_id"], r["amount"], r["reference"], r["memo"]])
+    header = [_("Number"), _("Time"), _("Kind"), _("Points"), _("From"), _("To"),
+              _("Reference"), _("Memo"), _("By"), _("Reverses")]
+    return stream(header, fetch, lambda r: [
+        r["id"], r["created_at"], r["kind"], r["amount"],
+        _account_label(r["debit.kind"], r["debit.owner.display_name"]),
+        _account_label(r["credit.kind"], r["credit.owner.display_name"]),
+        r["reference"], r["memo"], r["actor.display_name"], r["reverses"]])
+
+
+def members(community_id: int) -> AsyncIterator[bytes]:
+    async def fetch(last: int) -> list[dict[str, Any]]:
+        people = await User.select(
+            User.id, User.display_name, User.login, User.phone, User.grid.name,
+            User.building.name, User.created_at, User.is_active,
+        ).where((User.community == community_id) & (User.id > last)).order_by(
+            User.id).limit(BATCH)
+        ids = [p["id"] for p in people] or [-1]
+        helpers = {h["user"]: h for h in await HelperProfile.select().where(
+            HelperProfile.user.is_in(ids))}
+        return [{**p, "helper": helpers.get(p["id"]) or {}} for p in people]
+
+    header = [_("Number"), _("Name"), _("Login"), _("Phone"), _("Grid"), _("Building"),
+              _("Joined"), _("Active"), _("Helper"), _("Helper status"), _("Work unit"),
+              _("Party branch")]
+    return stream(header, fetch, lambda r: [
+        r["id"], r["display_name"], r["login"], r["phone"], r["grid.name"],
+        r["building.name"], r["created_at"], "yes" if r["is_active"] else "no",
+        r["helper"].get("kind", ""), r["helper"].get("status", ""),
+        r["helper"].get("work_unit", ""), r["helper"].get("party_branch", "")])
+
+
+async def work_units(community_id: int, start: datetime,
+                     end: datetime) -> AsyncIterator[bytes]:
+    """Party members' service in the period, grouped by work unit with a subtotal each."""
+    header = [_("Work unit"), _("Name"), _("Party branch"), _("Confirmed wishes"),
+              _("Hours confirmed by residents"), _("Hours confirmed by staff"),
+              _("Hours confirmed automatically"), _("Total hours"), _("Activities"),
+              _("Activity points"), _("Average rating")]
+    yield BOM + _chunk([header])
+    members_ = await records.party_members(community_id)
+    found = await records.tallies(community_id, start, end, [m["user"] for m in members_])
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for m in members_:
+        groups.setdefault((m["work_unit"] or "").strip() or _("(no work unit)"), []).append(m)
+    for unit in sorted(groups):
+        rows: list[list[Any]] = []
+        total = figures.HelperTally(0)
+        for m in sorted(groups[unit], key=lambda m: m["user.display_name"]):
+            t = found.get(m["user"], figures.HelperTally(m["user"]))
+            rows.append([unit, m["user.display_name"], m["party_branch"], t.wishes,
+                         figures.hours(t.minutes["resident"]),
+                         figures.hours(t.minutes["staff"]),
+                         figures.hours(t.minutes["automatic"]),
+                         figures.hours(t.total_minutes), t.activities, t.activity_points,
+                         t.average_rating])
+            total.wishes += t.wishes
+            total.activities += t.activities
+            total.activity_points += t.activity_points
+            for key, value in t.minutes.items():
+                total.minutes[key] += value
+        rows.append([unit, _("Subtotal"), "", total.wishes,
+                     figures.hours(total.minutes["resident"]),
+                     figures.hours(total.minutes["staff"]),
+                     figures.hours(total.minutes["automatic"]),
+                     figures.hours(total.total_minutes), total.activities,
+                     total.activity_points, ""])
+        yield _chunk(rows)
