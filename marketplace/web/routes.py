@@ -22,7 +22,10 @@ from marketplace.ledger.views import (
 )
 from marketplace.notifications.views import NotificationController
 from marketplace.web.home import HomeController
-from marketplace.wishes.views import StaffWishController, WishController
+from marketplace.wishes.api import WishApiController
+from marketplace.wishes.media_views import WishMediaController
+from marketplace.wishes.staff_views import StaffWishController
+from marketplace.wishes.views import WishController
 
 log = logging.getLogger("marketplace")
 
@@ -39,6 +42,8 @@ def handlers() -> list[Any]:
         PointsApiController,
         WishController,
         StaffWishController,
+        WishMediaController,
+        WishApiController,
         NotificationController,
     ]
 
