@@ -33,6 +33,7 @@ def qr_svg(url: str) -> str:
 
 class WishMediaController(Controller):
     path = "/wishes"
+    include_in_schema = False  # HTML pages; the API is documented in the schema
     guards = [auth.login_required]
 
     @get("/{wish_id:int}/photo/{which:str}", name="wish_photo")

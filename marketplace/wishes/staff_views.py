@@ -17,6 +17,7 @@ from marketplace.wishes import queries, service
 
 class StaffWishController(Controller):
     path = "/staff/wishes"
+    include_in_schema = False  # HTML pages; the API is documented in the schema
     guards = [auth.staff_required]
 
     @get("/", name="staff_wishes")

@@ -64,6 +64,7 @@ async def read_form(request: Request) -> Form:
 
 class WishController(Controller):
     path = "/wishes"
+    include_in_schema = False  # HTML pages; the API is documented in the schema
     guards = [auth.login_required]
 
     @get("/", name="wish_list")
