@@ -8,7 +8,7 @@ with 400 (bad input), 401, 403, 404 or 409 (the wish moved on, e.g. already clai
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -76,10 +76,13 @@ class WishOut(msgspec.Struct):
     history: list[EventOut]
 
 
+Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+
+
 class NewWishIn(msgspec.Struct):
-    category_id: int
-    title: str
-    description: str = ""
+    category_id: Id
+    title: Annotated[str, msgspec.Meta(max_length=200)]
+    description: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     wished_by: date | None = None
 
 
@@ -89,11 +92,11 @@ class NoteIn(msgspec.Struct):
 
 class FulfilIn(msgspec.Struct):
     note: str
-    hours: float = 0
+    hours: Annotated[float, msgspec.Meta(ge=0, le=24)] = 0
 
 
 class ConfirmIn(msgspec.Struct):
-    rating: int | None = None
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)] | None = None
     comment: str = ""
 
 

@@ -23,8 +23,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number in a URL is no wish (not a DB error)
+
+
 async def load(wish_id: int) -> dict[str, Any]:
-    row = await Wish.select().where(Wish.id == wish_id).first()
+    row = None
+    if 0 < wish_id <= MAX_ID:
+        row = await Wish.select().where(Wish.id == wish_id).first()
     if row is None:
         raise NotFound(_("That wish does not exist or has been removed."))
     return row

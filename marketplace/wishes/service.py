@@ -56,7 +56,9 @@ async def add_category(actor: Principal, community_id: int, name: str, points: i
 
 
 async def toggle_category(actor: Principal, category_id: int) -> None:
-    row = await Category.select().where(Category.id == category_id).first()
+    row = None
+    if 0 < category_id <= core.MAX_ID:
+        row = await Category.select().where(Category.id == category_id).first()
     if row is None:
         raise NotFound(_("No such category."))
     if not actor.can_staff(row["community"]):
@@ -102,6 +104,8 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
     community_id = int(owner["community"])
     if owner_id != actor.user_id and not actor.can_staff(community_id):
         raise Forbidden(_("Only staff can post a wish on behalf of a resident."))
+    if not 0 < wish.category_id <= core.MAX_ID:
+        raise DomainError(_("Please choose a category."), "category")
     category = await Category.select().where(
         (Category.id == wish.category_id) & (Category.community == community_id)
         & (Category.active == True)  # noqa: E712

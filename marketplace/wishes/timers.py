@@ -76,7 +76,8 @@ async def escalate(moment: datetime) -> int:
 
 
 async def remind_due_claims(moment: datetime) -> int:
-    """"Your claim is due within 24 hours", once per claim whatever runs it how often."""
+    """Tell claimers their claim is due within 24 hours: once per claim (dedupe key),
+    however often and from however many processes this runs."""
     due = await Wish.select(Wish.id, Wish.title).where(
         (Wish.status == "claimed") & (Wish.claim_deadline >= moment)
         & (Wish.claim_deadline < moment + timedelta(hours=24)))

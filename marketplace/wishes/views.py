@@ -156,7 +156,7 @@ async def _owner_by_login(login: str) -> int | None:
 def _minutes(raw: str) -> int:
     try:
         return round(float(raw.strip() or "0") * 60)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # "abc", "nan", "inf"
         raise DomainError(_("Hours spent must be a number, e.g. 1.5."), "hours") from exc
 
 

@@ -8,7 +8,7 @@ import pytest
 from marketplace.community.tables import Community
 from marketplace.ledger import service as ledger
 from marketplace.wishes import service
-from tests.conftest import World, csrf, login, unique
+from tests.conftest import World, csrf, login, post, unique
 from tests.wishes.helpers import open_wish
 
 
@@ -97,7 +97,7 @@ async def test_authorisation_and_error_answers_are_json(client, world: World) ->
                           headers={"x-csrftoken": await csrf(client),
                                    "content-type": "application/json"})
     assert r.status_code == 400
-    r = await api_post(client, "/api/wishes", {"category_id": 0, "title": "Something"})
+    r = await api_post(client, "/api/wishes", {"category_id": 2**31 - 1, "title": "Something"})
     assert r.status_code == 400 and "category" in error_of(r).lower()
     client.cookies.clear()
     await login(client, first)
@@ -116,6 +116,27 @@ async def test_authorisation_and_error_answers_are_json(client, world: World) ->
     assert (await client.get(f"/api/wishes/{wish_id}")).status_code == 404
     assert wish_id not in [w["id"] for w in (await client.get("/api/wishes")).json()["items"]]
     r = await api_post(client, f"/api/wishes/{wish_id}/release")
+    assert r.status_code == 404
+
+
+async def test_out_of_range_numbers_are_4xx_not_500(client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    wish_id = await open_wish(world, owner, staff)
+    helper = await world.person(helper=True)
+    await login(client, helper)
+    huge = 2**40
+    assert (await client.get(f"/api/wishes/{huge}")).status_code == 404
+    assert (await client.get(f"/wishes/{huge}")).status_code == 404
+    r = await client.get(f"/api/wishes?before={huge}&grid={huge}")
+    assert r.status_code == 200 and r.json()["items"] == []
+    r = await api_post(client, "/api/wishes", {"category_id": huge, "title": "Too far"})
+    assert r.status_code == 400
+    r = await post(client, "/wishes/new", {"title": "Too far", "category": str(huge)})
+    assert r.status_code == 200 and "choose a category" in r.text
+    await api_post(client, f"/api/wishes/{wish_id}/claim")
+    r = await api_post(client, f"/api/wishes/{wish_id}/fulfil", {"note": "x", "hours": 1e308})
+    assert r.status_code == 400 and error_of(r)
+    r = await api_post(client, f"/api/wishes/{huge}/release")
     assert r.status_code == 404
 
 

@@ -110,6 +110,10 @@ async def test_fulfilment_photo_and_bad_photo_keeps_the_note(client, world: Worl
                          {"note": "Painted twice", "hours": "2"},
                          {"photo": ("done.gif", b"GIF89a....", "image/gif")})
     assert r.status_code == 200 and "JPEG, PNG or WebP" in r.text and "Painted twice" in r.text
+    for hours in ("inf", "nan", "two"):
+        r = await _post_form(client, f"/wishes/{wish_id}/fulfil",
+                             {"note": "Painted twice", "hours": hours})
+        assert r.status_code == 200 and "must be a number" in r.text
     r = await _post_form(client, f"/wishes/{wish_id}/fulfil",
                          {"note": "Painted twice", "hours": "2"},
                          {"photo": ("done.png", PNG, "image/png")})
