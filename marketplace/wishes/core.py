@@ -42,11 +42,14 @@ async def community_of(wish: dict[str, Any]) -> dict[str, Any]:
 async def lock(wish_id: int) -> None:
     """Take the wish's row lock for the rest of the transaction (PostgreSQL; SQLite already
     serialises writers), so a count of its claims cannot change under us."""
-    await Wish.raw("UPDATE wish SET team_size = team_size WHERE id = {}", wish_id)
+    if 0 < wish_id <= MAX_ID:  # else no such wish: ``move`` answers NotFound
+        await Wish.raw("UPDATE wish SET team_size = team_size WHERE id = {}", wish_id)
 
 
 async def claims(wish_id: int) -> list[dict[str, Any]]:
     """Active claims, first joiner first: the order the team's points are split in."""
+    if not 0 < wish_id <= MAX_ID:
+        return []
     return await WishClaim.select().where(
         (WishClaim.wish == wish_id) & (WishClaim.active == True)  # noqa: E712
     ).order_by(WishClaim.joined_at).order_by(WishClaim.id)

@@ -138,6 +138,8 @@ async def test_out_of_range_numbers_are_4xx_not_500(client, world: World) -> Non
     assert r.status_code == 400 and error_of(r)
     r = await api_post(client, f"/api/wishes/{huge}/release")
     assert r.status_code == 404
+    for action in ("cancel", "claim", "fulfil"):
+        assert (await post(client, f"/wishes/{huge}/{action}")).status_code == 404
 
 
 async def test_list_is_keyset_paginated(client, world: World) -> None:
