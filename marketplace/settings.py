@@ -45,6 +45,8 @@ class Settings:
     default_language: str
     var_dir: Path
     upload_dir: Path
+    upload_max_bytes: int
+    public_url: str
     password_profile: str
     session_idle_minutes: int
     session_absolute_hours: int
@@ -122,6 +124,10 @@ def load() -> Settings:
         default_language=language,
         var_dir=var_dir,
         upload_dir=Path(os.environ.get("UPLOAD_DIR", str(var_dir / "uploads"))),
+        upload_max_bytes=_int("UPLOAD_MAX_MB", 5) * 1024 * 1024,
+        # Where people reach the site (for QR codes on printed notices); empty: the
+        # address of the request that printed it.
+        public_url=os.environ.get("PUBLIC_URL", "").strip().rstrip("/"),
         password_profile=profile,
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 24 * 7),

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "wish_assigned": N_("Staff asked you to help with “{title}”."),
     "assignment_declined": N_("{helper} declined the wish “{title}”."),
     "wish_escalated": N_("Nobody claimed “{title}” in time; staff will find a helper."),
+    "wish_escalated_staff": N_("Nobody has claimed “{title}”: please assign a helper."),
+    "claim_released_by_staff": N_("Staff released your claim on “{title}”."),
     "points_received": N_("You received {points} points: {memo}"),
     "points_expiring": N_("{points} of your points expire on {date}."),
     "merchant_verified": N_("Your shop “{name}” was verified. You can add offers now."),

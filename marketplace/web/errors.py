@@ -16,6 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 
+from marketplace import settings
 from marketplace.errors import AppError, Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.web.render import is_htmx, layout_context
@@ -91,6 +92,12 @@ def http_error(request: Request, exc: HTTPException) -> Response:
         return _error(request, 405, _("Not allowed"), _("That action is not available here."))
     if exc.status_code >= 500:
         return server_error(request, exc)
+    if exc.status_code == 413:
+        # Read before any handler runs (the CSRF check reads the form): no form to re-render.
+        return _error(request, 413, _("That did not work"),
+                      _("What you sent is too large (a photo may be at most %(n)s MB). "
+                        "Please go back and choose a smaller photo.",
+                        n=settings.get().upload_max_bytes // (1024 * 1024)))
     return _error(request, exc.status_code, _("That did not work"), str(exc.detail))
 
 

@@ -30,7 +30,10 @@ from marketplace.rewards.views_merchant import MerchantController
 from marketplace.rewards.views_resident import RewardsController
 from marketplace.rewards.views_staff import SettlementController, StaffMerchantController
 from marketplace.web.home import HomeController
-from marketplace.wishes.views import StaffWishController, WishController
+from marketplace.wishes.api import WishApiController
+from marketplace.wishes.media_views import WishMediaController
+from marketplace.wishes.staff_views import StaffWishController
+from marketplace.wishes.views import WishController
 
 log = logging.getLogger("marketplace")
 
@@ -47,6 +50,8 @@ def handlers() -> list[Any]:
         PointsApiController,
         WishController,
         StaffWishController,
+        WishMediaController,
+        WishApiController,
         NotificationController,
         RewardsController,
         MerchantController,

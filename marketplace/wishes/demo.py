@@ -1,4 +1,5 @@
-"""Demo wishes in every state of the lifecycle, made through the service like real ones."""
+"""Demo wishes in every state of the lifecycle, made through the service like real ones,
+so the people involved also find the notifications those steps send."""
 
 from __future__ import annotations
 
@@ -47,5 +48,12 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
     await service.claim(volunteer, disputed)
     await service.fulfil(volunteer, disputed, "清理完毕 Cleared", 90)
     await service.dispute(resident, disputed, "还有一半没清 Half is still there")
+    team = await wish("搬旧家具下楼 Carry old furniture downstairs", 0)
+    await service.review(staff, team, True, 12, team_size=2)
+    await service.claim(helper, team)
+    await service.claim(volunteer, team)
+    assigned = await wish("陪同去社保中心 Come with me to the pension office", 2)
+    await service.review(staff, assigned, True)
+    await service.assign(staff, assigned, volunteer.user_id)
     cancelled = await wish("取快递 Pick up a parcel", 1)
     await service.cancel(resident, cancelled, "孩子回来了 My son is back")

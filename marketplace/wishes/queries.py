@@ -8,6 +8,7 @@ from typing import Any
 from marketplace.wishes.tables import Wish, WishClaim
 
 PAGE_SIZE = 20
+MAX_ID = 2**31 - 1  # 32-bit ids: larger numbers from a URL must not reach the database
 
 # Public cards show the grid and building at most: never the owner's phone or address.
 CARD_COLUMNS = (
@@ -27,6 +28,8 @@ class ListFilter:
 
 async def open_wishes(f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
     """Open wishes newest first; returns the page and the cursor for the next page."""
+    if any(n is not None and not 0 < n <= MAX_ID for n in (f.grid_id, f.category_id)):
+        return [], None  # no grid or category has such an id
     query = Wish.select(*CARD_COLUMNS).where(
         (Wish.community == f.community_id) & (Wish.status == "open"))
     if f.grid_id:
@@ -37,7 +40,7 @@ async def open_wishes(f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
     if text:
         like = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
         query = query.where(Wish.title.ilike(like) | Wish.description.ilike(like))
-    if f.before:
+    if f.before and f.before <= MAX_ID:
         query = query.where(Wish.id < f.before)
     rows = await query.order_by(Wish.id, ascending=False).limit(PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE

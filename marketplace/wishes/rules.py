@@ -4,7 +4,8 @@ No database or web imports: the service asks ``transition()`` before every chang
 the tests walk every (state, action, role) cell.
 
     pending ─approve→ open ─claim/assign→ claimed ─fulfil→ fulfilled ─confirm→ confirmed
-       └reject→ rejected  └cancel/expire→   └release/lapse→ open   └dispute→ disputed
+       └reject→ rejected  └cancel/expire→   └release/lapse/decline→ open └dispute→ disputed
+                                          claimed ─join/leave→ claimed (team claims)
                                                           disputed ─resolve_confirm→ confirmed
                                                           disputed ─resolve_reopen→ open
 """
@@ -30,7 +31,10 @@ class Action(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     CLAIM = "claim"
+    JOIN = "join"  # another helper joins a team claim (team_size > 1)
+    LEAVE = "leave"  # one member leaves a team claim; the others keep it
     ASSIGN = "assign"
+    DECLINE = "decline"  # a helper whom staff assigned says no
     RELEASE = "release"
     LAPSE = "lapse"
     FULFIL = "fulfil"
@@ -48,6 +52,7 @@ class Role(StrEnum):
 
     OWNER = "owner"  # the resident the wish is for
     CLAIMER = "claimer"  # a helper holding the claim (or a member of the claiming team)
+    ASSIGNEE = "assignee"  # a claimer whom staff assigned (rather than who claimed)
     HELPER = "helper"  # a verified helper of the community, not holding the claim
     STAFF = "staff"  # staff of the wish's community
     SYSTEM = "system"  # timers: deadlines, auto-confirmation, expiry
@@ -64,6 +69,9 @@ _TABLE: dict[tuple[State, Action], tuple[State, frozenset[Role]]] = {
     (State.OPEN, Action.ASSIGN): (State.CLAIMED, frozenset({Role.STAFF})),
     (State.OPEN, Action.CANCEL): (State.CANCELLED, frozenset({Role.OWNER, Role.STAFF})),
     (State.OPEN, Action.EXPIRE): (State.EXPIRED, frozenset({Role.SYSTEM})),
+    (State.CLAIMED, Action.JOIN): (State.CLAIMED, frozenset({Role.HELPER})),
+    (State.CLAIMED, Action.LEAVE): (State.CLAIMED, frozenset({Role.CLAIMER})),
+    (State.CLAIMED, Action.DECLINE): (State.OPEN, frozenset({Role.ASSIGNEE})),
     (State.CLAIMED, Action.RELEASE): (State.OPEN, frozenset({Role.CLAIMER, Role.STAFF})),
     (State.CLAIMED, Action.LAPSE): (State.OPEN, frozenset({Role.SYSTEM})),
     (State.CLAIMED, Action.FULFIL): (State.FULFILLED, frozenset({Role.CLAIMER})),
@@ -93,7 +101,7 @@ def transition(state: State, action: Action, roles: frozenset[Role] | set[Role])
     if not allowed & set(roles):
         raise IllegalTransition("role", state, action)
     # A helper may never act on their own wish: claiming it would pay themselves.
-    if action is Action.CLAIM and Role.OWNER in roles:
+    if action in (Action.CLAIM, Action.JOIN) and Role.OWNER in roles:
         raise IllegalTransition("role", state, action)
     # Nobody confirms their own work, even if they are also the owner or staff.
     if action in (Action.CONFIRM, Action.RESOLVE_CONFIRM) and Role.CLAIMER in roles:

@@ -1,15 +1,15 @@
-"""Micro-wishes: post, review, claim, release, fulfil, confirm, dispute, resolve, cancel.
+"""Micro-wishes: categories, post, review, fulfil, confirm, dispute, resolve, cancel.
 
-Every change goes through ``_move``: it asks the pure rules for the next state, changes the
-row only if it is still in the state that was read (so of simultaneous claims exactly one
-wins, on SQLite and on PostgreSQL), and appends the event to the wish's history — all in
-one transaction. Confirmation pays the helpers through the ledger in that same transaction.
+Claims (claim, join, assign, decline, release) live in ``claims`` and are re-exported here,
+so callers use one module. Every change goes through ``core.move`` inside a transaction
+that also records the history and sends the notifications; confirmation pays the helpers
+through the ledger in that same transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from marketplace import db
@@ -17,15 +17,17 @@ from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
-from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
-from marketplace.wishes.rules import Action, IllegalTransition, Role, State, transition
-from marketplace.wishes.tables import Category, Wish, WishClaim, WishEvent
+from marketplace.wishes import core, notify
+from marketplace.wishes.claims import assign, claim, decline, release
+from marketplace.wishes.core import active_claimers, can_see, history, now, roles_for, visible
+from marketplace.wishes.rules import Action, State
+from marketplace.wishes.tables import Category, Wish
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["active_claimers", "assign", "can_see", "claim", "decline", "history", "release",
+           "roles_for", "visible"]
 
 
 # --- categories ---------------------------------------------------------------------
@@ -55,7 +57,9 @@ async def add_category(actor: Principal, community_id: int, name: str, points: i
 
 
 async def toggle_category(actor: Principal, category_id: int) -> None:
-    row = await Category.select().where(Category.id == category_id).first()
+    row = None
+    if 0 < category_id <= core.MAX_ID:
+        row = await Category.select().where(Category.id == category_id).first()
     if row is None:
         raise NotFound(_("No such category."))
     if not actor.can_staff(row["community"]):
@@ -101,6 +105,8 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
     community_id = int(owner["community"])
     if owner_id != actor.user_id and not actor.can_staff(community_id):
         raise Forbidden(_("Only staff can post a wish on behalf of a resident."))
+    if not 0 < wish.category_id <= core.MAX_ID:
+        raise DomainError(_("Please choose a category."), "category")
     category = await Category.select().where(
         (Category.id == wish.category_id) & (Category.community == community_id)
         & (Category.active == True)  # noqa: E712
@@ -116,161 +122,41 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
         )).returning(Wish.id)
         wish_id = int(rows[0]["id"])
         note = "" if owner_id == actor.user_id else _("Posted on the resident's behalf.")
-        await _event(wish_id, actor.user_id, "post", "", State.PENDING, note)
+        await core.event(wish_id, actor.user_id, "post", "", State.PENDING, note)
     return wish_id
-
-
-# --- reading --------------------------------------------------------------------------
-
-
-async def _load(wish_id: int) -> dict[str, Any]:
-    row = await Wish.select().where(Wish.id == wish_id).first()
-    if row is None:
-        raise NotFound(_("That wish does not exist or has been removed."))
-    return row
-
-
-async def active_claimers(wish_id: int) -> list[int]:
-    rows = await WishClaim.select(WishClaim.helper).where(
-        (WishClaim.wish == wish_id) & (WishClaim.active == True)  # noqa: E712
-    ).order_by(WishClaim.joined_at).order_by(WishClaim.id)
-    return [int(r["helper"]) for r in rows]
-
-
-async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[Role]:
-    if actor is None:
-        return frozenset({Role.SYSTEM})
-    roles: set[Role] = set()
-    if wish["owner"] == actor.user_id:
-        roles.add(Role.OWNER)
-    if actor.can_staff(wish["community"]):
-        roles.add(Role.STAFF)
-    if actor.user_id in await active_claimers(wish["id"]):
-        roles.add(Role.CLAIMER)
-    elif actor.is_helper and actor.community_id == wish["community"]:
-        roles.add(Role.HELPER)
-    return frozenset(roles)
-
-
-def can_see(actor: Principal, wish: dict[str, Any], roles: frozenset[Role]) -> bool:
-    """Pending and rejected wishes are private to the owner and staff."""
-    if roles & {Role.OWNER, Role.STAFF, Role.CLAIMER}:
-        return True
-    return wish["community"] == actor.community_id and wish["status"] not in (
-        State.PENDING, State.REJECTED)
-
-
-async def history(wish_id: int) -> list[dict[str, Any]]:
-    return await WishEvent.select(
-        WishEvent.all_columns(), WishEvent.actor.display_name
-    ).where(WishEvent.wish == wish_id).order_by(WishEvent.at).order_by(WishEvent.id)
 
 
 # --- transitions ----------------------------------------------------------------------
 
 
-async def _event(wish_id: int, actor_id: int | None, action: str, from_state: str,
-                 to_state: str, note: str = "") -> None:
-    await WishEvent.insert(WishEvent(wish=wish_id, actor=actor_id, action=action,
-                                     from_state=from_state, to_state=to_state,
-                                     note=note[:500]))
-
-
-def _refusal(exc: IllegalTransition) -> Exception:
-    if exc.action is Action.CLAIM and exc.reason == "state":
-        return Conflict(_("Sorry, this wish has already been claimed by someone else."))
-    if exc.reason == "state":
-        return Conflict(_("This wish has moved on and is no longer waiting for that step."))
-    return Forbidden(_("You cannot do that with this wish."))
-
-
-async def _move(wish_id: int, action: Action, actor: Principal | None, note: str = "",
-                changes: dict[Any, Any] | None = None) -> dict[str, Any]:
-    """Check the rules, change the row if still in the state read, record the event."""
-    wish = await _load(wish_id)
-    roles = await roles_for(actor, wish)
-    try:
-        target = transition(State(wish["status"]), action, roles)
-    except IllegalTransition as exc:
-        raise _refusal(exc) from None
-    values = {Wish.status: target.value, Wish.updated_at: now(), **(changes or {})}
-    moved = await Wish.update(values).where(
-        (Wish.id == wish_id) & (Wish.status == wish["status"])
-    ).returning(Wish.id)
-    if not moved:
-        # Another request changed the wish between our read and our write: it won.
-        raise _refusal(IllegalTransition("state", State(wish["status"]), action))
-    await _event(wish_id, actor.user_id if actor else None, action.value, wish["status"],
-                 target.value, note)
-    return {**wish, "status": target.value}
-
-
 async def review(actor: Principal, wish_id: int, approve: bool, points: int | None = None,
-                 reason: str = "") -> None:
-    wish = await _load(wish_id)
+                 reason: str = "", team_size: int | None = None) -> None:
+    """Staff approve (points and team size within the community's limits) or reject."""
+    wish, _roles = await core.visible(actor, wish_id)
     if not actor.can_staff(wish["community"]):
         raise Forbidden(_("Only staff of this community review its wishes."))
     if approve:
-        community = await Community.select().where(Community.id == wish["community"]).first()
+        community = await core.community_of(wish)
         value = wish["points"] if points is None else points
         _check_points(community, value)
+        size = wish["team_size"] if team_size is None else team_size
+        if not 1 <= size <= community["team_size_max"]:
+            raise DomainError(_("A team may have 1 to %(n)s helpers in this community.",
+                                n=community["team_size_max"]), "team_size")
         async with db.transaction():
-            await _move(wish_id, Action.APPROVE, actor, "", {Wish.points: value})
+            wish = await core.move(wish_id, Action.APPROVE, actor, "",
+                                   {Wish.points: value, Wish.team_size: size})
+            await notify.tell([wish["owner"]], "wish_approved", wish)
         return
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Please tell the resident why the wish is not accepted."), "reason")
     async with db.transaction():
-        await _move(wish_id, Action.REJECT, actor, reason, {Wish.reject_reason: reason[:300]})
+        wish = await core.move(wish_id, Action.REJECT, actor, reason,
+                               {Wish.reject_reason: reason[:300]})
+        await notify.tell([wish["owner"]], "wish_rejected", wish, reason=reason[:300])
         await audit.record(actor.user_id, wish["community"], "wish_rejected", "wish", wish_id,
                            reason)
-
-
-async def claim(actor: Principal, wish_id: int) -> None:
-    if not actor.is_helper:
-        raise Forbidden(_("Only verified helpers can claim wishes."))
-    async with db.transaction():
-        community = await _community_of(wish_id)
-        deadline = now() + timedelta(days=community["claim_deadline_days"])
-        await _move(wish_id, Action.CLAIM, actor, "", {Wish.claim_deadline: deadline})
-        await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
-
-
-async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
-    """Staff coordination (社区协调): give an unclaimed wish to a helper, who may decline."""
-    async with db.transaction():
-        community = await _community_of(wish_id)
-        helper = await User.select(User.id, User.community).where(User.id == helper_id).first()
-        from marketplace.accounts.tables import HelperProfile
-
-        verified = await HelperProfile.exists().where(
-            (HelperProfile.user == helper_id) & (HelperProfile.status == "verified"))
-        if helper is None or not verified or helper["community"] != community["id"]:
-            raise DomainError(_("Please choose a verified helper of this community."),
-                              "helper")
-        deadline = now() + timedelta(days=community["claim_deadline_days"])
-        await _move(wish_id, Action.ASSIGN, actor, "", {Wish.claim_deadline: deadline})
-        await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
-                                         assigned_by=actor.user_id))
-
-
-async def _community_of(wish_id: int) -> dict[str, Any]:
-    wish = await _load(wish_id)
-    return await Community.select().where(Community.id == wish["community"]).first()
-
-
-async def _end_claims(wish_id: int) -> None:
-    await WishClaim.update({WishClaim.active: False}).where(
-        (WishClaim.wish == wish_id) & (WishClaim.active == True)  # noqa: E712
-    )
-
-
-async def release(actor: Principal | None, wish_id: int, note: str = "",
-                  lapsed: bool = False) -> None:
-    async with db.transaction():
-        action = Action.LAPSE if lapsed else Action.RELEASE
-        await _move(wish_id, action, actor, note, {Wish.claim_deadline: None})
-        await _end_claims(wish_id)
 
 
 async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
@@ -281,9 +167,10 @@ async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
     if not 0 <= minutes <= 24 * 60:
         raise DomainError(_("Hours spent must be between 0 and 24."), "hours")
     async with db.transaction():
-        await _move(wish_id, Action.FULFIL, actor, note[:500], {
+        wish = await core.move(wish_id, Action.FULFIL, actor, note[:500], {
             Wish.fulfil_note: note[:2000], Wish.hours: minutes, Wish.fulfil_photo: photo,
             Wish.claim_deadline: None})
+        await notify.tell([wish["owner"]], "wish_fulfilled", wish, helper=actor.display_name)
 
 
 def split_points(points: int, helpers: int) -> list[int]:
@@ -293,13 +180,15 @@ def split_points(points: int, helpers: int) -> list[int]:
 
 
 async def _pay(wish: dict[str, Any], actor_id: int | None) -> None:
-    helpers = await active_claimers(wish["id"])
+    """Each helper's share through the ledger, and each is told what they earned."""
+    helpers = await core.active_claimers(wish["id"])
     for helper_id, amount in zip(helpers, split_points(wish["points"], len(helpers)),
                                  strict=True):
-        if amount <= 0:
-            continue
-        await ledger.award(wish["community"], helper_id, amount, "award", f"wish:{wish['id']}",
-                           actor_id, wish["title"][:200], key=f"wish:{wish['id']}:{helper_id}")
+        if amount > 0:
+            await ledger.award(wish["community"], helper_id, amount, "award",
+                               f"wish:{wish['id']}", actor_id, wish["title"][:200],
+                               key=f"wish:{wish['id']}:{helper_id}")
+        await notify.tell([helper_id], "wish_confirmed", wish, points=amount)
 
 
 async def confirm(actor: Principal | None, wish_id: int, rating: int | None = None,
@@ -309,9 +198,12 @@ async def confirm(actor: Principal | None, wish_id: int, rating: int | None = No
     async with db.transaction():
         action = Action.AUTO_CONFIRM if auto else Action.CONFIRM
         note = _("Confirmed automatically: no answer in time.") if auto else comment
-        wish = await _move(wish_id, action, actor, note, {
+        wish = await core.move(wish_id, action, actor, note, {
             Wish.rating: rating, Wish.rating_comment: comment.strip()[:300]})
         await _pay(wish, actor.user_id if actor else None)
+        if auto:
+            days = (await core.community_of(wish))["auto_confirm_days"]
+            await notify.tell([wish["owner"]], "wish_auto_confirmed", wish, days=days)
 
 
 async def dispute(actor: Principal, wish_id: int, reason: str) -> None:
@@ -319,26 +211,32 @@ async def dispute(actor: Principal, wish_id: int, reason: str) -> None:
     if not reason:
         raise DomainError(_("Please say what is not right, so staff can help."), "reason")
     async with db.transaction():
-        await _move(wish_id, Action.DISPUTE, actor, reason, {Wish.dispute_reason: reason[:300]})
+        wish = await core.move(wish_id, Action.DISPUTE, actor, reason,
+                               {Wish.dispute_reason: reason[:300]})
+        await notify.tell_staff(wish, "wish_disputed", reason=reason[:300])
 
 
 async def resolve(actor: Principal, wish_id: int, confirm_it: bool, note: str) -> None:
     async with db.transaction():
         if confirm_it:
-            wish = await _move(wish_id, Action.RESOLVE_CONFIRM, actor, note)
+            wish = await core.move(wish_id, Action.RESOLVE_CONFIRM, actor, note)
             await _pay(wish, actor.user_id)
         else:
-            await _move(wish_id, Action.RESOLVE_REOPEN, actor, note)
-            await _end_claims(wish_id)
+            helpers = await core.active_claimers(wish_id)
+            wish = await core.move(wish_id, Action.RESOLVE_REOPEN, actor, note)
+            await core.end_claims(wish_id)
+            await notify.tell(helpers, "wish_reopened", wish)
 
 
 async def cancel(actor: Principal, wish_id: int, note: str = "") -> None:
     async with db.transaction():
-        await _move(wish_id, Action.CANCEL, actor, note, {Wish.claim_deadline: None})
-        await _end_claims(wish_id)
+        helpers = await core.active_claimers(wish_id)
+        wish = await core.move(wish_id, Action.CANCEL, actor, note, {Wish.claim_deadline: None})
+        await core.end_claims(wish_id)
+        await notify.tell(helpers, "wish_cancelled", wish)
 
 
 async def system_move(wish_id: int, action: Action, note: str = "") -> None:
     """A timer's transition (expiry): no person acts, the event records 'automatic'."""
     async with db.transaction():
-        await _move(wish_id, action, None, note)
+        await core.move(wish_id, action, None, note)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from marketplace import db
 from marketplace.community.tables import Community
 from marketplace.errors import AppError
-from marketplace.wishes import service
+from marketplace.wishes import core, notify, service
 from marketplace.wishes.rules import Action
 from marketplace.wishes.tables import Wish
 
@@ -53,7 +54,8 @@ async def auto_confirm(moment: datetime) -> int:
 
 
 async def escalate(moment: datetime) -> int:
-    """Open wishes nobody claimed in time go to the staff's escalation queue (once)."""
+    """Open wishes nobody claimed in time go to the staff's escalation queue (once); the
+    resident and the community's staff are told in the same transaction."""
     rules = await _rules()
     due = await Wish.select(Wish.id, Wish.community, Wish.updated_at).where(
         (Wish.status == "open") & Wish.escalated_at.is_null())
@@ -62,11 +64,31 @@ async def escalate(moment: datetime) -> int:
         days = rules[row["community"]]["escalation_days"]
         if row["updated_at"] + timedelta(days=days) > moment:
             continue
-        changed = await Wish.update({Wish.escalated_at: moment}).where(
-            (Wish.id == row["id"]) & Wish.escalated_at.is_null() & (Wish.status == "open")
-        ).returning(Wish.id)
+        async with db.transaction():
+            changed = await Wish.update({Wish.escalated_at: moment}).where(
+                (Wish.id == row["id"]) & Wish.escalated_at.is_null() & (Wish.status == "open")
+            ).returning(Wish.id, Wish.title, Wish.owner, Wish.community)
+            for wish in changed:
+                await notify.tell([wish["owner"]], "wish_escalated", wish)
+                await notify.tell_staff(wish, "wish_escalated_staff")
         done += len(changed)
     return done
+
+
+async def remind_due_claims(moment: datetime) -> int:
+    """Tell claimers their claim is due within 24 hours: once per claim (dedupe key),
+    however often and from however many processes this runs."""
+    due = await Wish.select(Wish.id, Wish.title).where(
+        (Wish.status == "claimed") & (Wish.claim_deadline >= moment)
+        & (Wish.claim_deadline < moment + timedelta(hours=24)))
+    sent = 0
+    for wish in due:
+        async with db.transaction():
+            for claim in await core.claims(wish["id"]):
+                await notify.tell([claim["helper"]], "claim_due_soon", wish,
+                                  dedupe_key=f"claim_due:{claim['id']}")
+                sent += 1
+    return sent
 
 
 async def expire(moment: datetime) -> int:
@@ -86,6 +108,7 @@ async def expire(moment: datetime) -> int:
 
 JOBS = [
     ("wish_claim_deadlines", lapse_claims),
+    ("wish_claim_reminders", remind_due_claims),
     ("wish_auto_confirm", auto_confirm),
     ("wish_escalation", escalate),
     ("wish_expiry", expire),

@@ -1,4 +1,4 @@
-"""Wish pages: browse, post, the wish page with its actions and timeline, staff queues."""
+"""Wish pages: browse, post (with a photo), the wish page with its actions and timeline."""
 
 from __future__ import annotations
 
@@ -7,23 +7,25 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.community import service as community
-from marketplace.errors import DomainError, Forbidden
+from marketplace.errors import DomainError
 from marketplace.i18n import N_, _
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.render import is_htmx, page, redirect
-from marketplace.wishes import queries, service
+from marketplace.wishes import core, queries, service, uploads
 from marketplace.wishes.rules import Action, Role, State, allowed_actions
 from marketplace.wishes.tables import Wish
 
 MESSAGES = {
     "claim": N_("You claimed this wish. The resident's contact details are now shown to you."),
     "release": N_("You released the wish; it is open for other helpers again."),
+    "decline": N_("You declined the wish; staff will find another helper."),
     "fulfil": N_("Thank you! The resident has been asked to confirm."),
     "confirm": N_("Confirmed. The helper's points have been paid."),
     "dispute": N_("Staff have been asked to look at this wish."),
@@ -34,6 +36,8 @@ MESSAGES = {
     "resolve_reopen": N_("Resolved: the wish is open again."),
     "assign": N_("The helper has been assigned."),
 }
+# Moves nobody chooses from a button: timers do them, or another button covers them.
+NO_BUTTON = (Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE, Action.LEAVE)
 
 
 def _parse_date(raw: str) -> date | None:
@@ -46,8 +50,21 @@ def _parse_date(raw: str) -> date | None:
         raise DomainError(_("Please enter the date as YYYY-MM-DD."), "wished_by") from exc
 
 
+async def read_form(request: Request) -> Form:
+    """The form, or a polite refusal when the body (a photo) is over the size limit."""
+    try:
+        return await Form.read(request)
+    except DomainError as exc:
+        if isinstance(exc.__cause__, RequestEntityTooLarge):
+            limit = uploads.max_body_bytes() // (1024 * 1024)
+            raise DomainError(_("The photo is too large: at most %(n)s MB, please.",
+                                n=limit - 1), "photo") from exc
+        raise
+
+
 class WishController(Controller):
     path = "/wishes"
+    include_in_schema = False  # HTML pages; the API is documented in the schema
     guards = [auth.login_required]
 
     @get("/", name="wish_list")
@@ -80,25 +97,23 @@ class WishController(Controller):
         me = auth.require_user(request)
         return await self._form(request, me, {}, {})
 
-    @post("/new")
+    @post("/new", request_max_body_size=uploads.max_body_bytes())
     async def create(self, request: Request) -> Any:
         me = auth.require_user(request)
-        form = await Form.read(request)
+        form, photo = Form({}), ""
         try:
-            owner_id = None
-            on_behalf = form.str("owner_login", max_length=64).strip().lower()
-            if on_behalf:
-                owner = await User.select(User.id).where(User.login == on_behalf).first()
-                if owner is None:
-                    raise DomainError(_("No resident has that login."), "owner_login")
-                owner_id = int(owner["id"])
-            wish_id = await service.post_wish(me, service.NewWish(
+            form = await read_form(request)
+            owner_id = await _owner_by_login(form.str("owner_login", max_length=64))
+            new = service.NewWish(
                 category_id=form.int("category", label=_("Category")) or 0,
                 title=form.str("title", max_length=200),
                 description=form.str("description", max_length=4000),
                 wished_by=_parse_date(form.str("wished_by", max_length=20)),
-            ), owner_id=owner_id)
+            )
+            new.photo = photo = await uploads.save(form.file("photo"))
+            wish_id = await service.post_wish(me, new, owner_id=owner_id)
         except DomainError as exc:
+            uploads.remove(photo)
             return await self._form(request, me, form.values(), {exc.field or "form": exc.message})
         return redirect(request, f"/wishes/{wish_id}",
                         _("Your wish is posted. Community staff will review it soon."))
@@ -108,21 +123,51 @@ class WishController(Controller):
         me = auth.require_user(request)
         return await _detail(request, me, wish_id)
 
-    @post("/{wish_id:int}/{action:str}", name="wish_action")
+    @post("/{wish_id:int}/{action:str}", name="wish_action",
+          request_max_body_size=uploads.max_body_bytes())
     async def act(self, request: Request, wish_id: FromPath[int], action: FromPath[str]) -> Any:
         me = auth.require_user(request)
         if action not in MESSAGES:
             raise NotFoundException()
-        form = await Form.read(request)
+        form = Form({})
         try:
+            form = await read_form(request)
             await _perform(me, wish_id, action, form)
         except DomainError as exc:
-            if is_htmx(request):
+            if is_htmx(request) and action == "claim":
                 # From a list card: go back to the refreshed list with the reason shown.
                 return redirect(request, request.headers.get("hx-current-url", "/wishes"),
                                 exc.message, "error")
-            return await _detail(request, me, wish_id, error=exc.message, values=form.values())
+            return await _detail(request, me, wish_id, error=exc.message,
+                                 values=form.values(), field=exc.field)
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
+
+
+async def _owner_by_login(login: str) -> int | None:
+    login = login.strip().lower()
+    if not login:
+        return None
+    owner = await User.select(User.id).where(User.login == login).first()
+    if owner is None:
+        raise DomainError(_("No resident has that login."), "owner_login")
+    return int(owner["id"])
+
+
+def _minutes(raw: str) -> int:
+    try:
+        return round(float(raw.strip() or "0") * 60)
+    except (ValueError, OverflowError) as exc:  # "abc", "nan", "inf"
+        raise DomainError(_("Hours spent must be a number, e.g. 1.5."), "hours") from exc
+
+
+async def _fulfil(me: Principal, wish_id: int, form: Form) -> None:
+    minutes = _minutes(form.str("hours", max_length=10))
+    photo = await uploads.save(form.file("photo"))
+    try:
+        await service.fulfil(me, wish_id, form.str("note", max_length=500), minutes, photo)
+    except Exception:
+        uploads.remove(photo)
+        raise
 
 
 async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None:
@@ -131,13 +176,10 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
         await service.claim(me, wish_id)
     elif action == "release":
         await service.release(me, wish_id, note)
+    elif action == "decline":
+        await service.decline(me, wish_id, note)
     elif action == "fulfil":
-        hours = form.str("hours", max_length=10).strip() or "0"
-        try:
-            minutes = round(float(hours) * 60)
-        except ValueError as exc:
-            raise DomainError(_("Hours spent must be a number, e.g. 1.5."), "hours") from exc
-        await service.fulfil(me, wish_id, note, minutes)
+        await _fulfil(me, wish_id, form)
     elif action == "confirm":
         rating = form.int("rating", required=False, label=_("Rating"), minimum=1, maximum=5)
         await service.confirm(me, wish_id, rating, form.str("comment", max_length=300))
@@ -147,7 +189,8 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
         await service.cancel(me, wish_id, note)
     elif action == "approve":
         points = form.int("points", required=False, label=_("Points"))
-        await service.review(me, wish_id, True, points)
+        team = form.int("team_size", required=False, label=_("Helpers needed"))
+        await service.review(me, wish_id, True, points, team_size=team)
     elif action == "reject":
         await service.review(me, wish_id, False, reason=note)
     elif action in ("resolve_confirm", "resolve_reopen"):
@@ -161,20 +204,16 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
 
 
 async def _detail(request: Request, me: Principal, wish_id: int, error: str | None = None,
-                  values: dict[str, str] | None = None) -> Any:
+                  values: dict[str, str] | None = None, field: str | None = None) -> Any:
+    _wish, roles = await core.visible(me, wish_id)  # NotFound unless this person may see it
     wish = await Wish.select(
         Wish.all_columns(), Wish.owner.display_name, Wish.owner.phone, Wish.owner.address,
         Wish.posted_by.display_name, Wish.category.name, Wish.grid.name, Wish.building.name,
     ).where(Wish.id == wish_id).first()
-    if wish is None:
-        raise NotFoundException()
-    roles = await service.roles_for(me, wish)
-    if not service.can_see(me, wish, roles):
-        raise Forbidden(_("This wish is not visible to you."))
     # Privacy: exact address and phone only for the claimer(s) and staff.
     show_contact = bool(roles & {Role.CLAIMER, Role.STAFF})
     actions = [a.value for a in allowed_actions(State(wish["status"]), roles)
-               if a not in (Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE)]
+               if a not in NO_BUTTON]
     events = await service.history(wish_id)
     for current, following in zip(events, [*events[1:], None], strict=True):
         end = following["at"] if following else None
@@ -182,42 +221,7 @@ async def _detail(request: Request, me: Principal, wish_id: int, error: str | No
             int((end - current["at"]).total_seconds()) if end else None)
     claimers = await User.select(User.display_name).where(
         User.id.is_in(await service.active_claimers(wish_id) or [0]))
+    team_max = (await core.community_of(wish))["team_size_max"]
     return page(request, "wishes/detail.html", status_code=200, wish=wish, roles=roles,
                 actions=actions, events=events, claimers=claimers, show_contact=show_contact,
-                error=error, values=values or {})
-
-
-class StaffWishController(Controller):
-    path = "/staff/wishes"
-    guards = [auth.staff_required]
-
-    @get("/", name="staff_wishes")
-    async def queues(self, request: Request, community_id: FromQuery[int | None] = None) -> Any:
-        me = auth.require_staff(request)
-        cid = community_id or (min(me.staff_community_ids) if me.staff_community_ids
-                               else me.community_id)
-        auth.require_staff(request, cid)
-        return page(request, "wishes/staff.html",
-                    pending=await queries.staff_queue(cid, "pending"),
-                    disputed=await queries.staff_queue(cid, "disputed"),
-                    escalated=await queries.escalated(cid),
-                    categories=await service.categories(cid, active_only=False),
-                    community_id=cid, errors={}, values={})
-
-    @post("/categories", name="add_category")
-    async def add_category(self, request: Request) -> Any:
-        me = auth.require_staff(request)
-        form = await Form.read(request)
-        try:
-            cid = form.int("community_id", label="community") or 0
-            await service.add_category(me, cid, form.str("name", max_length=100),
-                                       form.int("points", label=_("Points")) or 0)
-        except DomainError as exc:
-            return redirect(request, "/staff/wishes", exc.message, "error")
-        return redirect(request, "/staff/wishes", _("Category added."))
-
-    @post("/categories/{category_id:int}/toggle", name="toggle_category")
-    async def toggle(self, request: Request, category_id: FromPath[int]) -> Any:
-        me = auth.require_staff(request)
-        await service.toggle_category(me, category_id)
-        return redirect(request, "/staff/wishes", _("Category updated."))
+                error=error, field=field, values=values or {}, team_max=team_max)

@@ -30,6 +30,9 @@ LEGAL: dict[tuple[State, Action, Role], State] = {
     (S.OPEN, A.CANCEL, R.OWNER): S.CANCELLED,
     (S.OPEN, A.CANCEL, R.STAFF): S.CANCELLED,
     (S.OPEN, A.EXPIRE, R.SYSTEM): S.EXPIRED,
+    (S.CLAIMED, A.JOIN, R.HELPER): S.CLAIMED,
+    (S.CLAIMED, A.LEAVE, R.CLAIMER): S.CLAIMED,
+    (S.CLAIMED, A.DECLINE, R.ASSIGNEE): S.OPEN,
     (S.CLAIMED, A.RELEASE, R.CLAIMER): S.OPEN,
     (S.CLAIMED, A.RELEASE, R.STAFF): S.OPEN,
     (S.CLAIMED, A.LAPSE, R.SYSTEM): S.OPEN,
@@ -70,6 +73,15 @@ def test_terminal_states_allow_nothing() -> None:
 def test_resident_cannot_claim_own_wish_even_as_helper() -> None:
     with pytest.raises(IllegalTransition):
         transition(S.OPEN, A.CLAIM, {R.OWNER, R.HELPER})
+    with pytest.raises(IllegalTransition):
+        transition(S.CLAIMED, A.JOIN, {R.OWNER, R.HELPER})
+
+
+def test_only_an_assigned_helper_may_decline() -> None:
+    # A helper who claimed by themselves releases; "decline" answers a staff assignment.
+    with pytest.raises(IllegalTransition):
+        transition(S.CLAIMED, A.DECLINE, {R.CLAIMER})
+    assert transition(S.CLAIMED, A.DECLINE, {R.CLAIMER, R.ASSIGNEE}) is S.OPEN
 
 
 def test_helper_cannot_confirm_own_work() -> None:

@@ -1,0 +1,203 @@
+"""JSON API for wishes: the same services and authorisation as the pages.
+
+Signed in by the session cookie; unsafe methods need the CSRF token in the ``x-csrftoken``
+header like every form of the site. Errors are JSON ``{"error": {"status", "message"}}``
+with 400 (bad input), 401, 403, 404 or 409 (the wish moved on, e.g. already claimed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from marketplace.accounts.roles import Principal
+from marketplace.accounts.tables import User
+from marketplace.web import auth
+from marketplace.wishes import core, queries, service
+from marketplace.wishes.rules import Role, State, allowed_actions
+from marketplace.wishes.tables import Wish
+from marketplace.wishes.views import NO_BUTTON
+
+
+class WishCardOut(msgspec.Struct):
+    id: int
+    title: str
+    points: int
+    status: str
+    category: str
+    grid: str | None
+    building: str | None
+    created_at: datetime
+    wished_by: date | None
+
+
+class WishPageOut(msgspec.Struct):
+    items: list[WishCardOut]
+    next_before: int | None  # pass as ?before= for the next (older) page
+
+
+class ContactOut(msgspec.Struct):
+    phone: str
+    address: str
+
+
+class EventOut(msgspec.Struct):
+    at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None  # None: done automatically by a timer
+    note: str
+
+
+class WishOut(msgspec.Struct):
+    id: int
+    title: str
+    description: str
+    status: str
+    points: int
+    team_size: int
+    category: str
+    grid: str | None
+    building: str | None
+    owner_name: str
+    created_at: datetime
+    wished_by: date | None
+    helpers: list[str]
+    contact: ContactOut | None  # only for the claimer(s) and staff
+    actions: list[str]  # what the caller may do now
+    fulfil_note: str
+    hours: float
+    rating: int | None
+    history: list[EventOut]
+
+
+Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+
+
+class NewWishIn(msgspec.Struct):
+    category_id: Id
+    title: Annotated[str, msgspec.Meta(max_length=200)]
+    description: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    wished_by: date | None = None
+
+
+class NoteIn(msgspec.Struct):
+    note: str = ""
+
+
+class FulfilIn(msgspec.Struct):
+    note: str
+    hours: Annotated[float, msgspec.Meta(ge=0, le=24)] = 0
+
+
+class ConfirmIn(msgspec.Struct):
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)] | None = None
+    comment: str = ""
+
+
+class DisputeIn(msgspec.Struct):
+    reason: str
+
+
+def _card(w: dict[str, Any]) -> WishCardOut:
+    return WishCardOut(id=w["id"], title=w["title"], points=w["points"], status=w["status"],
+                       category=w["category.name"], grid=w["grid.name"],
+                       building=w["building.name"], created_at=w["created_at"],
+                       wished_by=w["wished_by"])
+
+
+async def wish_out(me: Principal, wish_id: int) -> WishOut:
+    _wish, roles = await core.visible(me, wish_id)
+    w = await Wish.select(
+        Wish.all_columns(), Wish.owner.display_name, Wish.owner.phone, Wish.owner.address,
+        Wish.category.name, Wish.grid.name, Wish.building.name,
+    ).where(Wish.id == wish_id).first()
+    helpers = await User.select(User.display_name).where(
+        User.id.is_in(await core.active_claimers(wish_id) or [0]))
+    contact = (ContactOut(phone=w["owner.phone"], address=w["owner.address"])
+               if roles & {Role.CLAIMER, Role.STAFF} else None)
+    history = [EventOut(at=e["at"], action=e["action"], from_state=e["from_state"],
+                        to_state=e["to_state"], actor=e["actor.display_name"], note=e["note"])
+               for e in await core.history(wish_id)]
+    return WishOut(
+        id=w["id"], title=w["title"], description=w["description"], status=w["status"],
+        points=w["points"], team_size=w["team_size"], category=w["category.name"],
+        grid=w["grid.name"], building=w["building.name"],
+        owner_name=w["owner.display_name"], created_at=w["created_at"],
+        wished_by=w["wished_by"], helpers=[h["display_name"] for h in helpers],
+        contact=contact, fulfil_note=w["fulfil_note"], hours=round(w["hours"] / 60, 2),
+        rating=w["rating"], history=history,
+        actions=[a.value for a in allowed_actions(State(w["status"]), roles)
+                 if a not in NO_BUTTON])
+
+
+class WishApiController(Controller):
+    path = "/api/wishes"
+    guards = [auth.login_required]
+    tags = ["wishes"]
+
+    @get("/", name="api_wish_list")
+    async def list_open(self, request: Request, grid: FromQuery[int | None] = None,
+                        category: FromQuery[int | None] = None,
+                        q: FromQuery[str | None] = None,
+                        before: FromQuery[int | None] = None) -> WishPageOut:
+        """Open wishes of the caller's community, newest first; keyset-paginated."""
+        me = auth.require_user(request)
+        rows, cursor = await queries.open_wishes(queries.ListFilter(
+            me.community_id, grid, category, (q or "")[:80], before))
+        return WishPageOut(items=[_card(r) for r in rows], next_before=cursor)
+
+    @get("/{wish_id:int}", name="api_wish_read")
+    async def read(self, request: Request, wish_id: FromPath[int]) -> WishOut:
+        return await wish_out(auth.require_user(request), wish_id)
+
+    @post("/", name="api_wish_post")
+    async def create(self, request: Request, data: JSONBody[NewWishIn]) -> WishOut:
+        """Post a wish for yourself; it waits for staff review."""
+        me = auth.require_user(request)
+        wish_id = await service.post_wish(me, service.NewWish(
+            data.category_id, data.title, data.description, data.wished_by))
+        return await wish_out(me, wish_id)
+
+    @post("/{wish_id:int}/claim", name="api_wish_claim", status_code=200)
+    async def claim(self, request: Request, wish_id: FromPath[int]) -> WishOut:
+        """Claim an open wish (or join its team); 409 when someone else was faster."""
+        me = auth.require_user(request)
+        await service.claim(me, wish_id)
+        return await wish_out(me, wish_id)
+
+    @post("/{wish_id:int}/release", name="api_wish_release", status_code=200)
+    async def release(self, request: Request, wish_id: FromPath[int],
+                      data: JSONBody[NoteIn | None] = None) -> WishOut:
+        me = auth.require_user(request)
+        await service.release(me, wish_id, (data or NoteIn()).note[:500])
+        return await wish_out(me, wish_id)
+
+    @post("/{wish_id:int}/fulfil", name="api_wish_fulfil", status_code=200)
+    async def fulfil(self, request: Request, wish_id: FromPath[int],
+                     data: JSONBody[FulfilIn]) -> WishOut:
+        me = auth.require_user(request)
+        await service.fulfil(me, wish_id, data.note[:500], round(data.hours * 60))
+        return await wish_out(me, wish_id)
+
+    @post("/{wish_id:int}/confirm", name="api_wish_confirm", status_code=200)
+    async def confirm(self, request: Request, wish_id: FromPath[int],
+                      data: JSONBody[ConfirmIn | None] = None) -> WishOut:
+        """The resident confirms: the helpers are paid in the same transaction."""
+        me = auth.require_user(request)
+        body = data or ConfirmIn()
+        await service.confirm(me, wish_id, body.rating, body.comment[:300])
+        return await wish_out(me, wish_id)
+
+    @post("/{wish_id:int}/dispute", name="api_wish_dispute", status_code=200)
+    async def dispute(self, request: Request, wish_id: FromPath[int],
+                      data: JSONBody[DisputeIn]) -> WishOut:
+        me = auth.require_user(request)
+        await service.dispute(me, wish_id, data.reason[:300])
+        return await wish_out(me, wish_id)
+

@@ -1,0 +1,113 @@
+"""Claims: claim or join a team, staff assignment and declining it, release and lapse.
+
+Race safety: the first claim is a conditional update from ``open`` (exactly one wins);
+joining a team takes the wish's row lock before counting its claims, so however many
+helpers join at once there are never more than ``team_size`` active claims.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace import db
+from marketplace.accounts.roles import Principal
+from marketplace.accounts.tables import HelperProfile, User
+from marketplace.errors import Conflict, DomainError, Forbidden
+from marketplace.i18n import _
+from marketplace.wishes import core, notify
+from marketplace.wishes.rules import Action, State
+from marketplace.wishes.tables import Wish, WishClaim
+
+
+async def claim(actor: Principal, wish_id: int) -> None:
+    """Claim an open wish, or join its team when it takes more than one helper."""
+    if not actor.is_helper:
+        raise Forbidden(_("Only verified helpers can claim wishes."))
+    async with db.transaction():
+        wish = await core.load(wish_id)
+        if wish["status"] == State.CLAIMED and wish["team_size"] > 1:
+            await _join(actor, wish_id)
+            return
+        community = await core.community_of(wish)
+        deadline = core.now() + timedelta(days=community["claim_deadline_days"])
+        try:
+            wish = await core.move(wish_id, Action.CLAIM, actor, "",
+                                   {Wish.claim_deadline: deadline})
+        except Conflict:
+            # Lost the race for the first place of a team: take a later one if any is left.
+            if wish["team_size"] > 1:
+                await _join(actor, wish_id)
+                return
+            raise
+        await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
+        await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
+
+
+async def _join(actor: Principal, wish_id: int) -> None:
+    await core.lock(wish_id)
+    wish = await core.move(wish_id, Action.JOIN, actor)
+    if len(await core.claims(wish_id)) >= wish["team_size"]:
+        # Raising rolls back the JOIN event written just above.
+        raise Conflict(_("Sorry, the team for this wish is already complete."))
+    await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
+    await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
+
+
+async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
+    """Staff coordination (社区协调): give an unclaimed wish to a helper, who may decline."""
+    async with db.transaction():
+        wish, _roles = await core.visible(actor, wish_id)
+        community = await core.community_of(wish)
+        helper = await User.select(User.id, User.community).where(User.id == helper_id).first()
+        verified = await HelperProfile.exists().where(
+            (HelperProfile.user == helper_id) & (HelperProfile.status == "verified"))
+        if (helper is None or not verified or helper["community"] != community["id"]
+                or helper_id == wish["owner"]):
+            raise DomainError(_("Please choose a verified helper of this community."),
+                              "helper")
+        deadline = core.now() + timedelta(days=community["claim_deadline_days"])
+        wish = await core.move(wish_id, Action.ASSIGN, actor, "",
+                               {Wish.claim_deadline: deadline})
+        await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
+                                         assigned_by=actor.user_id))
+        await notify.tell([helper_id], "wish_assigned", wish)
+
+
+async def decline(actor: Principal, wish_id: int, note: str = "") -> None:
+    """The assigned helper says no: the wish is open again, on the staff escalation queue."""
+    async with db.transaction():
+        wish = await core.load(wish_id)
+        wish = await core.move(wish_id, Action.DECLINE, actor, note, {
+            Wish.claim_deadline: None,
+            Wish.escalated_at: wish["escalated_at"] or core.now()})
+        await core.end_claims(wish_id)
+        await notify.tell_staff(wish, "assignment_declined", helper=actor.display_name)
+
+
+async def release(actor: Principal | None, wish_id: int, note: str = "",
+                  lapsed: bool = False) -> None:
+    """A claimer gives the wish back (or the deadline passed). In a team with others left,
+    only the leaver's place is freed and the wish stays claimed."""
+    async with db.transaction():
+        await core.lock(wish_id)
+        helpers = await core.active_claimers(wish_id)
+        if actor is not None and not lapsed and actor.user_id in helpers and len(helpers) > 1:
+            wish = await core.move(wish_id, Action.LEAVE, actor, note)
+            await core.end_claims(wish_id, actor.user_id)
+            await notify.tell([wish["owner"]], "wish_released", wish,
+                              helper=actor.display_name)
+            return
+        action = Action.LAPSE if lapsed else Action.RELEASE
+        wish = await core.move(wish_id, action, actor, note, {Wish.claim_deadline: None})
+        await core.end_claims(wish_id)
+        if lapsed:
+            await notify.tell(helpers, "claim_lapsed", wish)
+            return
+        assert actor is not None
+        if actor.user_id in helpers:
+            await notify.tell([wish["owner"]], "wish_released", wish,
+                              helper=actor.display_name)
+        else:  # staff took the claim back
+            await notify.tell(helpers, "claim_released_by_staff", wish)
+            await notify.tell([wish["owner"]], "wish_released", wish,
+                              helper=actor.display_name)

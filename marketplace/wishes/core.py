@@ -1,0 +1,151 @@
+"""The wish service's core: load a wish, who the actor is to it, and ``move`` it.
+
+Every change goes through ``move``: it asks the pure rules for the next state, changes the
+row only if it is still in the state that was read (so of simultaneous claims exactly one
+wins, on SQLite and on PostgreSQL), and appends the event to the wish's history. Callers
+open the transaction, so the notifications they send commit or roll back with the change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marketplace.accounts.roles import Principal
+from marketplace.community.tables import Community
+from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.i18n import _
+from marketplace.wishes.rules import Action, IllegalTransition, Role, State, transition
+from marketplace.wishes.tables import Wish, WishClaim, WishEvent
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number in a URL is no wish (not a DB error)
+
+
+async def load(wish_id: int) -> dict[str, Any]:
+    row = None
+    if 0 < wish_id <= MAX_ID:
+        row = await Wish.select().where(Wish.id == wish_id).first()
+    if row is None:
+        raise NotFound(_("That wish does not exist or has been removed."))
+    return row
+
+
+async def community_of(wish: dict[str, Any]) -> dict[str, Any]:
+    return await Community.select().where(Community.id == wish["community"]).first()
+
+
+async def lock(wish_id: int) -> None:
+    """Take the wish's row lock for the rest of the transaction (PostgreSQL; SQLite already
+    serialises writers), so a count of its claims cannot change under us."""
+    if 0 < wish_id <= MAX_ID:  # else no such wish: ``move`` answers NotFound
+        await Wish.raw("UPDATE wish SET team_size = team_size WHERE id = {}", wish_id)
+
+
+async def claims(wish_id: int) -> list[dict[str, Any]]:
+    """Active claims, first joiner first: the order the team's points are split in."""
+    if not 0 < wish_id <= MAX_ID:
+        return []
+    return await WishClaim.select().where(
+        (WishClaim.wish == wish_id) & (WishClaim.active == True)  # noqa: E712
+    ).order_by(WishClaim.joined_at).order_by(WishClaim.id)
+
+
+async def active_claimers(wish_id: int) -> list[int]:
+    return [int(c["helper"]) for c in await claims(wish_id)]
+
+
+async def end_claims(wish_id: int, helper_id: int | None = None) -> None:
+    query = WishClaim.update({WishClaim.active: False}).where(
+        (WishClaim.wish == wish_id) & (WishClaim.active == True)  # noqa: E712
+    )
+    if helper_id is not None:
+        query = query.where(WishClaim.helper == helper_id)
+    await query
+
+
+async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[Role]:
+    if actor is None:
+        return frozenset({Role.SYSTEM})
+    roles: set[Role] = set()
+    if wish["owner"] == actor.user_id:
+        roles.add(Role.OWNER)
+    if actor.can_staff(wish["community"]):
+        roles.add(Role.STAFF)
+    mine = [c for c in await claims(wish["id"]) if c["helper"] == actor.user_id]
+    if mine:
+        roles.add(Role.CLAIMER)
+        if mine[0]["assigned_by"] is not None:
+            roles.add(Role.ASSIGNEE)
+    elif actor.is_helper and actor.community_id == wish["community"]:
+        roles.add(Role.HELPER)
+    return frozenset(roles)
+
+
+def can_see(actor: Principal, wish: dict[str, Any], roles: frozenset[Role]) -> bool:
+    """Pending and rejected wishes are private to the owner and staff; other communities
+    see nothing of a wish."""
+    if roles & {Role.OWNER, Role.STAFF, Role.CLAIMER}:
+        return True
+    return wish["community"] == actor.community_id and wish["status"] not in (
+        State.PENDING, State.REJECTED)
+
+
+async def visible(actor: Principal, wish_id: int) -> tuple[dict[str, Any], frozenset[Role]]:
+    """The wish and the actor's roles, or NotFound: a wish one may not see does not exist."""
+    wish = await load(wish_id)
+    roles = await roles_for(actor, wish)
+    if not can_see(actor, wish, roles):
+        raise NotFound(_("That wish does not exist or has been removed."))
+    return wish, roles
+
+
+async def history(wish_id: int) -> list[dict[str, Any]]:
+    return await WishEvent.select(
+        WishEvent.all_columns(), WishEvent.actor.display_name
+    ).where(WishEvent.wish == wish_id).order_by(WishEvent.at).order_by(WishEvent.id)
+
+
+async def event(wish_id: int, actor_id: int | None, action: str, from_state: str,
+                to_state: str, note: str = "") -> None:
+    await WishEvent.insert(WishEvent(wish=wish_id, actor=actor_id, action=action,
+                                     from_state=from_state, to_state=to_state,
+                                     note=note[:500]))
+
+
+def refusal(exc: IllegalTransition) -> Exception:
+    if exc.action in (Action.CLAIM, Action.JOIN) and exc.reason == "state":
+        return Conflict(_("Sorry, this wish has already been claimed by someone else."))
+    if exc.reason == "state":
+        return Conflict(_("This wish has moved on and is no longer waiting for that step."))
+    return Forbidden(_("You cannot do that with this wish."))
+
+
+async def move(wish_id: int, action: Action, actor: Principal | None, note: str = "",
+               changes: dict[Any, Any] | None = None) -> dict[str, Any]:
+    """Check the rules, change the row if still in the state read, record the event.
+
+    Returns the wish as it was read, with the new status."""
+    if actor is None:
+        wish = await load(wish_id)
+        roles = await roles_for(None, wish)
+    else:
+        wish, roles = await visible(actor, wish_id)
+    try:
+        target = transition(State(wish["status"]), action, roles)
+    except IllegalTransition as exc:
+        raise refusal(exc) from None
+    values = {Wish.status: target.value, Wish.updated_at: now(), **(changes or {})}
+    moved = await Wish.update(values).where(
+        (Wish.id == wish_id) & (Wish.status == wish["status"])
+    ).returning(Wish.id)
+    if not moved:
+        # Another request changed the wish between our read and our write: it won.
+        raise refusal(IllegalTransition("state", State(wish["status"]), action))
+    await event(wish_id, actor.user_id if actor else None, action.value, wish["status"],
+                target.value, note)
+    return {**wish, "status": target.value}
