@@ -53,6 +53,8 @@ def main() -> list[Row]:
         server.stop()
     g = result["groups"]["writes"]
     note = f"{g['requests']} writes, SQLite, {SERVER_NOTE}; errors {g['errors']}"
+    if result["error_samples"]:
+        note += f" (e.g. {result['error_samples'][0][:120]})"
     return [
         Row("claim/fulfil/confirm writes per second (32 clients)", f"{g['rate']:.0f}/s",
             f"≥ {TARGET_RATE}/s", g["rate"] >= TARGET_RATE and g["errors"] == 0, note=note),
