@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint venv bench browser-deps clean i18n
+.PHONY: run test test-sqlite test-postgres lint venv bench browser-deps axe clean i18n
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,7 +26,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 # The whole suite on SQLite, then again on PostgreSQL (installed and started in CI).
-test: venv lint browser-deps
+test: venv lint browser-deps axe
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -41,12 +41,18 @@ test-postgres: venv
 	  echo "SKIPPED: the PostgreSQL run (no server could be started here; see scripts/postgres.sh)" ; \
 	else \
 	  echo "== test suite on PostgreSQL ==" ; \
-	  DATABASE_URL=$$url $(BIN)/pytest $(PYTEST_ARGS) ; \
+	  echo "(layout tests — screenshots, accessibility — ran on SQLite: they do not depend on the database)" ; \
+	  DATABASE_URL=$$url $(BIN)/pytest -m "not layout" $(PYTEST_ARGS) ; \
 	fi
 
 # Chromium from Debian for the browser tests; in CI it must be there.
 browser-deps:
 	@bash scripts/chromium.sh
+	@bash scripts/cjk-font.sh
+
+# axe-core (pinned, sha256-checked) from the npm registry for the accessibility tests.
+axe:
+	@bash scripts/axe.sh
 
 bench: venv
 	$(BIN)/python -m tests.bench

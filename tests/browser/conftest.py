@@ -30,6 +30,9 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, as
 
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.settings import ROOT
+from marketplace.web.auth import SESSION_COOKIE
+from tests.browser.pages import LANGUAGES
+from tests.cast import Cast, build_cast
 from tests.conftest import unique
 
 CHROMIUM_ARGS = [
@@ -174,3 +177,24 @@ async def place(database: None) -> Place:
 async def scroll_width(page: Page) -> int:
     """The document's full width in CSS pixels: more than the viewport means sideways scroll."""
     return int(await page.evaluate("document.documentElement.scrollWidth"))
+
+
+@pytest.fixture(scope="session")
+async def cast(database: None) -> Cast:
+    """Every role signed in, with wishes in the states the main pages show."""
+    return await build_cast()
+
+
+async def visit(make_page: PageFactory, live_server: str, cast: Cast, role: str, path: str,
+                lang: str, width: int = 360) -> Page:
+    """Open a main page as ``role`` (session cookie) in ``lang`` at ``width`` CSS pixels."""
+    page = await make_page(viewport={"width": width, "height": 800}, locale=LANGUAGES[lang])
+    if role != "anonymous":
+        await page.context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": cast.tokens[role], "url": live_server}])
+    response = await page.goto(path.format(**cast.ids))
+    assert response is not None
+    assert response.status < 500, f"{path} as {role}: HTTP {response.status}"
+    if role != "anonymous":
+        assert "/login" not in page.url, f"{path} as {role} was sent to sign in"
+    return page

@@ -1,0 +1,32 @@
+"""The main pages of the site per role, in one place: accessibility, screenshots and the
+overflow check all walk this list. A new page is one line here.
+
+``{name}`` in a path is filled from ``tests.cast.Cast.ids`` (e.g. a wish in a given state).
+"""
+
+from __future__ import annotations
+
+MAIN_PAGES: dict[str, tuple[str, ...]] = {
+    "anonymous": ("/", "/login", "/register", "/no-such-page"),
+    "resident": (
+        "/", "/wishes/", "/wishes/mine", "/wishes/new", "/wishes/{wish_pending}",
+        "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
+    ),
+    "helper": ("/", "/wishes/", "/wishes/{wish_open}", "/wishes/{wish_claimed}",
+               "/wishes/mine", "/points"),
+    "staff": ("/", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
+              "/wishes/{wish_pending}", "/manage/"),
+    "admin": ("/manage/", "/manage/communities/{community}"),
+}
+
+LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
+
+
+def main_pages() -> list[tuple[str, str]]:
+    """(role, path template) for every main page."""
+    return [(role, path) for role, paths in MAIN_PAGES.items() for path in paths]
+
+
+def page_id(role: str, path: str) -> str:
+    slug = path.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
+    return f"{role}-{slug}"

@@ -1,0 +1,88 @@
+"""A cast of people and wishes in a fresh community, made through the real services.
+
+Used by the browser, crash, multi-process tests and the benchmarks: every role signed in
+(session tokens for cookies), wishes in the states the main pages show, some points and a
+notification so no page is an empty state only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marketplace import db
+from marketplace.accounts import service as accounts
+from marketplace.accounts.roles import Principal
+from marketplace.community.tables import Building, Community, Grid
+from marketplace.ledger import service as ledger
+from marketplace.notifications import service as notifications
+from marketplace.wishes import service as wishes
+from tests.conftest import World, unique
+
+
+async def new_world(name: str | None = None) -> World:
+    c = await Community.insert(Community(name=name or unique("Community "))).returning(
+        Community.id)
+    cid = int(c[0]["id"])
+    g = await Grid.insert(Grid(community=cid, name="Grid A")).returning(Grid.id)
+    gid = int(g[0]["id"])
+    b = await Building.insert(Building(grid=gid, name="Building 1")).returning(Building.id)
+    return World(cid, gid, int(b[0]["id"]))
+
+
+async def new_category(staff: Principal, points: int = 10) -> int:
+    return await wishes.add_category(staff, staff.community_id, unique("Errand "), points)
+
+
+async def open_wish(owner: Principal, staff: Principal, category_id: int,
+                    title: str | None = None) -> int:
+    """A wish posted by ``owner`` and approved by ``staff``: helpers can claim it."""
+    wish_id = await wishes.post_wish(owner, wishes.NewWish(
+        category_id=category_id, title=title or unique("Carry rice "),
+        description="Two bags of rice up to the fourth floor."))
+    await wishes.review(staff, wish_id, True)
+    return wish_id
+
+
+async def session_token(principal: Principal) -> str:
+    """A signed-in session, as the login form would create (without paying for a hash)."""
+    return await accounts.start_session(principal.user_id, "quality-harness", None)
+
+
+@dataclass
+class Cast:
+    world: World
+    people: dict[str, Principal]
+    tokens: dict[str, str]
+    category_id: int
+    # Names used in page paths such as "/wishes/{wish_open}".
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+async def build_cast() -> Cast:
+    world = await new_world()
+    people = {
+        "resident": await world.person(name=unique("Resident ")),
+        "helper": await world.person(helper=True, name=unique("Helper ")),
+        "staff": await world.person(staff=True, name=unique("Staff ")),
+        "admin": await world.person(admin=True, name=unique("Admin ")),
+    }
+    resident, helper, staff = people["resident"], people["helper"], people["staff"]
+    category = await new_category(staff)
+    pending = await wishes.post_wish(resident, wishes.NewWish(
+        category_id=category, title=unique("Fix a tap "), description="The kitchen tap drips."))
+    opened = await open_wish(resident, staff, category)
+    claimed = await open_wish(resident, staff, category)
+    await wishes.claim(helper, claimed)
+    done = await open_wish(resident, staff, category)
+    await wishes.claim(helper, done)
+    await wishes.fulfil(helper, done, "Carried both bags.", 30)
+    await wishes.confirm(resident, done, 5, "Thank you!")
+    async with db.transaction():
+        await notifications.send(resident.user_id, "wish_approved", link=f"/wishes/{opened}",
+                                 title="Carry rice")
+    await ledger.donate(helper.user_id, resident.user_id, 2, helper.user_id, "A gift",
+                        unique("cast:donate:"))
+    tokens = {role: await session_token(p) for role, p in people.items()}
+    ids = {"wish_pending": pending, "wish_open": opened, "wish_claimed": claimed,
+           "wish_done": done, "resident": resident.user_id, "community": world.community_id}
+    return Cast(world, people, tokens, category, ids)
