@@ -7,15 +7,17 @@ overflow check all walk this list. A new page is one line here.
 from __future__ import annotations
 
 MAIN_PAGES: dict[str, tuple[str, ...]] = {
-    "anonymous": ("/", "/login", "/register", "/no-such-page"),
+    "anonymous": ("/", "/login", "/register", "/no-such-page", "/c", "/c/{community}"),
     "resident": (
         "/", "/wishes/", "/wishes/mine", "/wishes/new", "/wishes/{wish_pending}",
         "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
+        "/rewards", "/rewards/codes", "/merchant/apply",
     ),
     "helper": ("/", "/wishes/", "/wishes/{wish_open}", "/wishes/{wish_claimed}",
-               "/wishes/mine", "/points"),
+               "/wishes/mine", "/points", "/me/record"),
     "staff": ("/", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
-              "/wishes/{wish_pending}", "/manage/"),
+              "/wishes/{wish_pending}", "/manage/", "/staff/reports", "/staff/audit",
+              "/staff/merchants"),
     "admin": ("/manage/", "/manage/communities/{community}"),
 }
 
