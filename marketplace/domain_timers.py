@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from marketplace.ledger.expiry import expire_due, warn_expiring
 from marketplace.ledger.service import release_expired_holds
 from marketplace.wishes.timers import JOBS as WISH_JOBS
 
 JOBS: list[tuple[str, Callable[[datetime], Awaitable[int]]]] = [
     ("ledger_holds", release_expired_holds),
+    ("points_expiry_warning", warn_expiring),
+    ("points_expiry", expire_due),
     *WISH_JOBS,
 ]

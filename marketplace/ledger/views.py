@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 from marketplace.accounts import service as accounts
 from marketplace.errors import DomainError
 from marketplace.i18n import _
-from marketplace.ledger import rules, service
+from marketplace.ledger import expiry, rules, service
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.render import page, redirect
@@ -80,6 +80,7 @@ class PointsController(Controller):
         lines = await _lines(me.user_id, f)
         return page(request, "ledger/points.html", "ledger/_statement.html",
                     balance=await service.balance(me.user_id), lines=lines[:PAGE_LINES],
+                    expiring=await expiry.next_expiry(me.user_id, service.now()),
                     more=len(lines) > PAGE_LINES, filters=f, kinds=rules.TRANSFER_KINDS,
                     action="/points", csv_url="/points/statement.csv?" + f.query())
 
@@ -120,6 +121,7 @@ class StaffPointsController(Controller):
         lines = await _lines(user_id, f)
         return page(request, "ledger/staff_points.html", "ledger/_statement.html",
                     member=member, balance=await service.balance(user_id),
+                    expiring=await expiry.next_expiry(user_id, service.now()),
                     lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
                     csv_url=None, errors=errors or {}, values=values or {},
