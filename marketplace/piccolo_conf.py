@@ -13,5 +13,7 @@ APP_REGISTRY = AppRegistry(
         "marketplace.ledger.piccolo_app",
         "marketplace.wishes.piccolo_app",
         "marketplace.notifications.piccolo_app",
+        "marketplace.activities.piccolo_app",
+        "marketplace.care.piccolo_app",
     ]
 )

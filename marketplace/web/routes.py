@@ -14,6 +14,7 @@ from marketplace.accounts.views import (
     HelperQueueController,
     ProfileController,
 )
+from marketplace.activities.views import CheckInController, StaffActivityController
 from marketplace.community.views import CommunityController
 from marketplace.ledger.views import (
     PointsApiController,
@@ -40,6 +41,8 @@ def handlers() -> list[Any]:
         WishController,
         StaffWishController,
         NotificationController,
+        CheckInController,
+        StaffActivityController,
     ]
 
 
