@@ -58,7 +58,7 @@ class CheckInController(Controller):
                                               n=activity["points"]))
 
 
-def _community(me: Principal, requested: int | None) -> int:
+def staff_community(me: Principal, requested: int | None) -> int:
     """Which community a staff page is about: the one asked for, else the person's own."""
     if requested is not None:
         return requested
@@ -93,13 +93,13 @@ class StaffActivityController(Controller):
     @get("/", name="staff_activities")
     async def index(self, request: Request, community: FromQuery[str | None] = None) -> Any:
         me = auth.require_staff(request)
-        return await self._index(request, _community(me, parse_int(community)), {}, {})
+        return await self._index(request, staff_community(me, parse_int(community)), {}, {})
 
     @post("/", name="staff_activity_create")
     async def create(self, request: Request) -> Any:
         me = auth.require_staff(request)
         form = await Form.read(request)
-        community_id = _community(me, parse_int(form.str("community")))
+        community_id = staff_community(me, parse_int(form.str("community")))
         auth.require_staff(request, community_id)
         try:
             points = form.int("points", label=_("Points per participant"))

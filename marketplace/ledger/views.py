@@ -14,6 +14,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
 from marketplace.accounts import service as accounts
+from marketplace.care.views import give_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import expiry, rules, service
@@ -82,7 +83,9 @@ class PointsController(Controller):
                     balance=await service.balance(me.user_id), lines=lines[:PAGE_LINES],
                     expiring=await expiry.next_expiry(me.user_id, service.now()),
                     more=len(lines) > PAGE_LINES, filters=f, kinds=rules.TRANSFER_KINDS,
-                    action="/points", csv_url="/points/statement.csv?" + f.query())
+                    action="/points", csv_url="/points/statement.csv?" + f.query(),
+                    give_errors={}, give_values={},
+                    **await give_context(me.user_id, me.community_id))
 
     @get("/points/statement.csv", name="points_csv")
     async def statement_csv(self, request: Request, kind: FromQuery[str | None] = None,

@@ -15,6 +15,7 @@ from marketplace.accounts.views import (
     ProfileController,
 )
 from marketplace.activities.views import CheckInController, StaffActivityController
+from marketplace.care.views import GiveController, StaffCareController
 from marketplace.community.views import CommunityController
 from marketplace.ledger.views import (
     PointsApiController,
@@ -43,6 +44,8 @@ def handlers() -> list[Any]:
         NotificationController,
         CheckInController,
         StaffActivityController,
+        GiveController,
+        StaffCareController,
     ]
 
 
