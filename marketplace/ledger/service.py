@@ -370,7 +370,10 @@ async def statement(user_id: int, kind: str | None = None, date_from: datetime |
     )
     running = 0
     lines: list[dict[str, Any]] = []
+    # A reversal moves points between the same two accounts, so it is among these rows.
+    reversed_ids = {row["reverses"] for row in rows if row["reverses"] is not None}
     for row in rows:
+        row["reversed"] = row["id"] in reversed_ids
         change = rules.signed(row["amount"], account_id, row["debit"], row["credit"])
         running += change
         row["change"] = change

@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery
 
 from marketplace.accounts import service as accounts
 from marketplace.care.views import give_context
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import expiry, rules, service
 from marketplace.web import auth
@@ -127,7 +127,7 @@ class StaffPointsController(Controller):
                     expiring=await expiry.next_expiry(user_id, service.now()),
                     lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
-                    csv_url=None, errors=errors or {}, values=values or {},
+                    csv_url=None, errors=errors or {}, values=values or {}, staff_view=True,
                     key=uuid.uuid4().hex)
 
     @get("/{user_id:int}", name="staff_points")
@@ -152,6 +152,41 @@ class StaffPointsController(Controller):
             return await self._render(request, user_id, Filters(),
                                       {exc.field or "form": exc.message}, form.values())
         return redirect(request, f"/staff/points/{user_id}", _("Adjustment recorded."))
+
+
+    async def _line(self, request: Request, user_id: int, transfer_id: int) -> dict[str, Any]:
+        auth.require_staff(request, await service.community_of_user(user_id))
+        for line in await service.statement(user_id):
+            if line["id"] == transfer_id:
+                return line
+        raise NotFound(_("No such transfer on this statement."))
+
+    async def _confirm(self, request: Request, user_id: int, line: dict[str, Any],
+                       error: str | None = None, reason: str = "") -> Any:
+        return page(request, "ledger/reverse.html", status_code=422 if error else 200,
+                    member=await accounts.profile(user_id), line=line, error=error,
+                    reason=reason)
+
+    @get("/{user_id:int}/reverse/{transfer_id:int}", name="staff_points_reverse_confirm")
+    async def reverse_confirm(self, request: Request, user_id: FromPath[int],
+                              transfer_id: FromPath[int]) -> Any:
+        return await self._confirm(request, user_id,
+                                   await self._line(request, user_id, transfer_id))
+
+    @post("/{user_id:int}/reverse/{transfer_id:int}", name="staff_points_reverse")
+    async def reverse(self, request: Request, user_id: FromPath[int],
+                      transfer_id: FromPath[int]) -> Any:
+        me = auth.require_staff(request, await service.community_of_user(user_id))
+        line = await self._line(request, user_id, transfer_id)
+        form = await Form.read(request)
+        reason = form.str("reason", max_length=300).strip()
+        try:
+            if not reason:
+                raise DomainError(_("Please give the reason for the reversal."), "reason")
+            await service.reverse(transfer_id, me.user_id, reason)
+        except DomainError as exc:
+            return await self._confirm(request, user_id, line, exc.message, reason)
+        return redirect(request, f"/staff/points/{user_id}", _("Transfer reversed."))
 
 
 class BalanceOut(msgspec.Struct):
