@@ -53,7 +53,10 @@ def _error(request: Request, status: int, title: str, message: str) -> Response:
 def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
     if _is_api(request):
         return _error(request, 401, _("Sign in needed"), _("Please sign in to continue."))
-    target = "/login?next=" + quote(request.url.path)
+    back = request.url.path
+    if request.method == "GET" and request.url.query:
+        back += "?" + request.url.query  # e.g. a scanned check-in QR code keeps its code
+    target = "/login?next=" + quote(back, safe="/")
     if is_htmx(request):
         return Response(content="", status_code=200, headers={"HX-Redirect": target})
     return Redirect(path=target, status_code=303)

@@ -178,3 +178,15 @@ async def test_http_staff_ticks_attendance(client, world: World) -> None:
                    {"user": str(resident.user_id)}, headers=EN)
     assert r.status_code == 303
     assert await _paid(resident.user_id, activity["id"]) == [6]
+
+
+async def test_qr_link_when_signed_out_comes_back_with_the_code(client, world: World) -> None:
+    activity = await _activity(world)
+    r = await client.get(f"/activities/checkin?code={activity['code']}")
+    assert r.status_code == 303
+    assert r.headers["location"] == (
+        f"/login?next=/activities/checkin%3Fcode%3D{activity['code']}")
+    resident = await world.person()
+    r = await post(client, "/login", {"login": resident.login, "password": "correct-horse-1",
+                                      "next": f"/activities/checkin?code={activity['code']}"})
+    assert r.headers["location"] == f"/activities/checkin?code={activity['code']}"
