@@ -5,10 +5,9 @@ expiries (oldest first, never held points), reversals and replayed idempotency k
 every step each account's cached balance and held points equal the model's, and at the end
 of every run ``check()`` finds no breach.
 
-Run length: LEDGER_STEPS is the total number of steps, spread over examples of up to 100
-steps each, counted (runs are repeated until that many steps ran): 10,000 in the "ci"
-Hypothesis profile (the default),
-600 in "dev" for quick local runs.
+Run length: LEDGER_STEPS steps in all, in runs of up to STEPS_PER_RUN (100) steps; the
+steps are counted and runs repeated until that many ran. Default 10,000 in the "ci"
+Hypothesis profile (the default profile), 600 in "dev" for quick local runs.
 """
 
 from __future__ import annotations
