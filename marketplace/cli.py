@@ -1,4 +1,4 @@
-"""The `marketplace` command: serve, migrate, demo, create-admin, tick, ledger check."""
+"""The `marketplace` command: serve, migrate, demo, create-admin, tick, ledger check/expire."""
 
 from __future__ import annotations
 
@@ -104,6 +104,18 @@ async def _ledger_check() -> int:
     return 0
 
 
+async def _ledger_expire() -> int:
+    from datetime import UTC, datetime
+
+    from marketplace.ledger import expiry
+
+    moment = datetime.now(UTC)
+    warned = await expiry.warn_expiring(moment)
+    expired = await expiry.expire_due(moment)
+    print(f"ok: {expired} points expired; {warned} upcoming-expiry warnings checked.")
+    return 0
+
+
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -132,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
     ledger = sub.add_parser("ledger", help="points ledger tools")
     ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_sub.add_parser("check", help="verify every ledger invariant; exit 1 on a breach")
+    ledger_sub.add_parser("expire", help="expire points past their community's limit (safe "
+                          "to run twice or from several processes)")
     return p
 
 
@@ -162,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "ledger" and args.ledger_command == "check":
         return int(_run(_ledger_check()))
+    if args.command == "ledger" and args.ledger_command == "expire":
+        return int(_run(_ledger_expire()))
     return 2
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from marketplace import db
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
+from marketplace.activities import demo as activities_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.reports import demo as reports_demo
@@ -102,6 +103,7 @@ async def load() -> None:
         await ledger.donate(ids["helper"], ids["resident"], 5, ids["helper"],
                             "送给王阿姨 A gift for Auntie Wang", "demo:donate:0")
         await rewards_demo.load(community_id, ids)
+        await activities_demo.load(community_id, ids)
 
 
 def logins_text() -> str:

@@ -14,5 +14,7 @@ APP_REGISTRY = AppRegistry(
         "marketplace.wishes.piccolo_app",
         "marketplace.notifications.piccolo_app",
         "marketplace.rewards.piccolo_app",
+        "marketplace.activities.piccolo_app",
+        "marketplace.care.piccolo_app",
     ]
 )

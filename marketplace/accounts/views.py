@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from marketplace import settings
 from marketplace.accounts import service
@@ -14,6 +14,7 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 
 
@@ -217,7 +218,7 @@ class HelperQueueController(Controller):
                     rows=rows, community_id=cid)
 
     @post("/{profile_id:int}/review", name="review_helper")
-    async def review(self, request: Request, profile_id: FromPath[int]) -> Any:
+    async def review(self, request: Request, profile_id: PathId) -> Any:
         me = auth.require_staff(request)
         form = await Form.read(request)
         approve = form.str("decision") == "approve"

@@ -28,6 +28,7 @@ class Community(Table, tablename="community"):
     team_size_max = Integer(default=3)
     points_expiry_months = Integer(default=0)
     donation_max_per_month = Integer(default=200)
+    donation_max_per_gift = Integer(default=50)
 
 
 class Grid(Table, tablename="grid"):

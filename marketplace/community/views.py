@@ -14,6 +14,7 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth
 from marketplace.web.forms import Form
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 
 
@@ -45,7 +46,7 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{cid}", _("Community created."))
 
     @get("/communities/{community_id:int}", name="community_detail")
-    async def detail(self, request: Request, community_id: FromPath[int]) -> Any:
+    async def detail(self, request: Request, community_id: PathId) -> Any:
         auth.require_staff(request, community_id)
         structure = await service.structure(community_id)
         staff = await accounts.staff_of(community_id)
@@ -53,7 +54,7 @@ class CommunityController(Controller):
                     errors={}, values={})
 
     @post("/communities/{community_id:int}/grids", name="add_grid")
-    async def add_grid(self, request: Request, community_id: FromPath[int]) -> Any:
+    async def add_grid(self, request: Request, community_id: PathId) -> Any:
         me = auth.require_staff(request, community_id)
         form = await Form.read(request)
         try:
@@ -63,7 +64,7 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{community_id}", _("Grid added."))
 
     @post("/grids/{grid_id:int}/buildings", name="add_building")
-    async def add_building(self, request: Request, grid_id: FromPath[int]) -> Any:
+    async def add_building(self, request: Request, grid_id: PathId) -> Any:
         me = auth.require_staff(request)
         form = await Form.read(request)
         community_id = await service.community_of("grid", grid_id)
@@ -74,7 +75,7 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{community_id}", _("Building added."))
 
     @post("/{kind:str}/{object_id:int}/rename", name="rename_place")
-    async def rename(self, request: Request, kind: FromPath[str], object_id: FromPath[int]) -> Any:
+    async def rename(self, request: Request, kind: FromPath[str], object_id: PathId) -> Any:
         me = auth.require_staff(request)
         if kind not in service.KINDS:
             raise NotFoundException()
@@ -87,7 +88,7 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{community_id}", _("Renamed."))
 
     @post("/{kind:str}/{object_id:int}/archive", name="archive_place")
-    async def archive(self, request: Request, kind: FromPath[str], object_id: FromPath[int]) -> Any:
+    async def archive(self, request: Request, kind: FromPath[str], object_id: PathId) -> Any:
         me = auth.require_staff(request)
         if kind not in service.KINDS:
             raise NotFoundException()
@@ -99,7 +100,7 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{community_id}", message)
 
     @post("/communities/{community_id:int}/staff", name="grant_staff")
-    async def grant_staff(self, request: Request, community_id: FromPath[int]) -> Any:
+    async def grant_staff(self, request: Request, community_id: PathId) -> Any:
         me = auth.require_admin(request)
         form = await Form.read(request)
         try:
@@ -109,7 +110,7 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{community_id}", _("Staff appointed."))
 
     @post("/staff/{membership_id:int}/revoke", name="revoke_staff")
-    async def revoke_staff(self, request: Request, membership_id: FromPath[int]) -> Any:
+    async def revoke_staff(self, request: Request, membership_id: PathId) -> Any:
         me = auth.require_admin(request)
         form = await Form.read(request)
         await accounts.revoke_staff(me, membership_id)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
 PERSON = "person"
 MERCHANT = "merchant"
 ISSUANCE = "issuance"
@@ -74,3 +80,72 @@ def account_key(kind: str, community_id: int, owner_id: int | None = None,
     if kind == MERCHANT:
         return f"merchant:{community_id}:{merchant_id}"
     return f"{kind}:{community_id}"
+
+
+# --- expiry: points are spent oldest first (FIFO) ----------------------------------------
+
+
+@dataclass
+class Lot:
+    """Points that came in with one transfer, and how many of them are still unspent."""
+
+    transfer_id: int
+    at: datetime
+    remaining: int
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month,
+                          day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def open_lots(flows: Iterable[tuple[int, datetime, int]]) -> list[Lot]:
+    """The unspent lots of an account from its signed changes ``(id, at, change)``, oldest
+    first: every inflow is a lot; every outflow consumes the oldest lots first."""
+    lots: deque[Lot] = deque()
+    for transfer_id, at, change in flows:
+        if change > 0:
+            lots.append(Lot(transfer_id, at, change))
+        else:
+            _consume(lots, -change)
+    return list(lots)
+
+
+def _consume(lots: deque[Lot], amount: int) -> None:
+    while amount > 0 and lots:
+        taken = min(amount, lots[0].remaining)
+        lots[0].remaining -= taken
+        amount -= taken
+        if lots[0].remaining == 0:
+            lots.popleft()
+
+
+def _after_holds(lots: list[Lot], held: int) -> list[Lot]:
+    # Held points are about to be spent, so they come out of the oldest lots: expiry never
+    # takes points that a hold has set aside.
+    rest = deque(Lot(lot.transfer_id, lot.at, lot.remaining) for lot in lots)
+    _consume(rest, held)
+    return list(rest)
+
+
+def expiry_schedule(lots: list[Lot], held: int, months: int) -> list[tuple[datetime, int]]:
+    """When the unheld points expire: ``(moment, points)`` oldest first (none if months=0)."""
+    if months <= 0:
+        return []
+    return [(add_months(lot.at, months), lot.remaining) for lot in _after_holds(lots, held)]
+
+
+def due_to_expire(lots: list[Lot], held: int, months: int,
+                  moment: datetime) -> tuple[int, int | None]:
+    """Points whose time is up at ``moment`` and the newest lot they come from."""
+    amount, last = 0, None
+    if months <= 0:
+        return 0, None
+    for lot in _after_holds(lots, held):
+        if add_months(lot.at, months) > moment:
+            break  # lots are in time order, so every later lot is younger still
+        amount, last = amount + lot.remaining, lot.transfer_id
+    return amount, last

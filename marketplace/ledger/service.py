@@ -23,6 +23,7 @@ from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules
+from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
 from marketplace.ledger.tables import Account, Hold, Transfer
 
 try:  # PostgreSQL's unique violation; the driver is installed with the project
@@ -82,6 +83,17 @@ async def sink_account(kind: str, community_id: int) -> dict[str, Any]:
 
 async def merchant_account(community_id: int, merchant_id: int) -> dict[str, Any]:
     return await _account(rules.MERCHANT, community_id, merchant_id=merchant_id)
+
+
+async def lock_account(account_id: int) -> None:
+    """Inside a transaction: keep other writers off this account until it ends.
+
+    For read-decide-write steps (monthly gift limits, expiry) that a conditional UPDATE
+    cannot express. SQLite's IMMEDIATE transactions already serialise every writer.
+    """
+    if not db.is_sqlite():
+        await Account.raw("SELECT id FROM ledger_account WHERE id = {} FOR UPDATE",
+                          account_id)
 
 
 async def set_budget(community_id: int, budget: int | None, *,
@@ -376,7 +388,10 @@ async def statement(user_id: int, kind: str | None = None, date_from: datetime |
     )
     running = 0
     lines: list[dict[str, Any]] = []
+    # A reversal moves points between the same two accounts, so it is among these rows.
+    reversed_ids = {row["reverses"] for row in rows if row["reverses"] is not None}
     for row in rows:
+        row["reversed"] = row["id"] in reversed_ids
         change = rules.signed(row["amount"], account_id, row["debit"], row["credit"])
         running += change
         row["change"] = change
@@ -400,70 +415,3 @@ async def community_of_user(user_id: int) -> int:
     if row is None:
         raise NotFound(_("No such person."))
     return int(row["community"])
-
-
-# --- checking -------------------------------------------------------------------------
-
-
-async def counts() -> dict[str, int]:
-    return {
-        "accounts": await Account.count(),
-        "transfers": await Transfer.count(),
-        "holds": await Hold.count().where(Hold.status == "held"),
-    }
-
-
-async def check() -> list[str]:
-    """Every invariant over the whole ledger; one line per breach (empty when healthy)."""
-    breaches: list[str] = []
-    accounts = await Account.select()
-    transfers = await Transfer.select(
-        Transfer.id, Transfer.debit, Transfer.credit, Transfer.amount, Transfer.kind,
-        Transfer.reverses,
-    )
-    open_holds = await Hold.select(Hold.account, Hold.amount).where(Hold.status == "held")
-    entries: dict[int, int] = {}
-    by_id: dict[int, dict[str, Any]] = {}
-    reversed_count: dict[int, int] = {}
-    for t in transfers:
-        by_id[t["id"]] = t
-        if t["amount"] <= 0:
-            breaches.append(f"transfer {t['id']}: amount {t['amount']} is not above zero")
-        entries[t["debit"]] = entries.get(t["debit"], 0) - t["amount"]
-        entries[t["credit"]] = entries.get(t["credit"], 0) + t["amount"]
-        if t["reverses"] is not None:
-            reversed_count[t["reverses"]] = reversed_count.get(t["reverses"], 0) + 1
-    held: dict[int, int] = {}
-    for h in open_holds:
-        held[h["account"]] = held.get(h["account"], 0) + h["amount"]
-    total = 0
-    for a in accounts:
-        aid, bal = a["id"], a["balance"]
-        total += bal
-        if bal != entries.get(aid, 0):
-            breaches.append(f"account {aid} ({a['key']}): cached balance {bal} != "
-                            f"sum of entries {entries.get(aid, 0)}")
-        if a["held"] != held.get(aid, 0):
-            breaches.append(f"account {aid} ({a['key']}): held {a['held']} != "
-                            f"open holds {held.get(aid, 0)}")
-        if bal < 0 and not rules.may_go_negative(a["kind"]):
-            breaches.append(f"account {aid} ({a['key']}): negative balance {bal}")
-        if not rules.may_go_negative(a["kind"]) and bal - a["held"] < 0:
-            breaches.append(f"account {aid} ({a['key']}): available {bal - a['held']} < 0")
-    if total != 0:
-        breaches.append(f"sum of all balances is {total}, not 0")
-    for original_id, n in sorted(reversed_count.items()):
-        original = by_id.get(original_id)
-        if original is None:
-            breaches.append(f"a reversal names transfer {original_id}, which does not exist")
-        elif n > 1:
-            breaches.append(f"transfer {original_id} is reversed {n} times")
-    for t in transfers:
-        if t["reverses"] is None or t["reverses"] not in by_id:
-            continue
-        original = by_id[t["reverses"]]
-        if (t["debit"], t["credit"], t["amount"]) != (
-            original["credit"], original["debit"], original["amount"]
-        ):
-            breaches.append(f"transfer {t['id']} does not mirror transfer {original['id']}")
-    return breaches

@@ -11,14 +11,17 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from marketplace.accounts import service as accounts
-from marketplace.errors import DomainError
+from marketplace.care.views import give_context
+from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import rules, service
+from marketplace.ledger import expiry, rules, service
 from marketplace.web import auth
+from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 from marketplace.web.templating import TZ_OFFSET_HOURS, local_time
 
@@ -80,8 +83,11 @@ class PointsController(Controller):
         lines = await _lines(me.user_id, f)
         return page(request, "ledger/points.html", "ledger/_statement.html",
                     balance=await service.balance(me.user_id), lines=lines[:PAGE_LINES],
+                    expiring=await expiry.next_expiry(me.user_id, service.now()),
                     more=len(lines) > PAGE_LINES, filters=f, kinds=rules.TRANSFER_KINDS,
-                    action="/points", csv_url="/points/statement.csv?" + f.query())
+                    action="/points", csv_url="/points/statement.csv?" + f.query(),
+                    give_errors={}, give_values={},
+                    **await give_context(me.user_id, me.community_id))
 
     @get("/points/statement.csv", name="points_csv")
     async def statement_csv(self, request: Request, kind: FromQuery[str | None] = None,
@@ -120,20 +126,21 @@ class StaffPointsController(Controller):
         lines = await _lines(user_id, f)
         return page(request, "ledger/staff_points.html", "ledger/_statement.html",
                     member=member, balance=await service.balance(user_id),
+                    expiring=await expiry.next_expiry(user_id, service.now()),
                     lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
-                    csv_url=None, errors=errors or {}, values=values or {},
+                    csv_url=None, errors=errors or {}, values=values or {}, staff_view=True,
                     key=uuid.uuid4().hex)
 
     @get("/{user_id:int}", name="staff_points")
-    async def show(self, request: Request, user_id: FromPath[int],
+    async def show(self, request: Request, user_id: PathId,
                    kind: FromQuery[str | None] = None,
                    date_from: FromQuery[str | None] = None,
                    date_to: FromQuery[str | None] = None) -> Any:
         return await self._render(request, user_id, _filters(kind, date_from, date_to))
 
     @post("/{user_id:int}/adjust", name="staff_points_adjust")
-    async def adjust(self, request: Request, user_id: FromPath[int]) -> Any:
+    async def adjust(self, request: Request, user_id: PathId) -> Any:
         me = auth.require_staff(request, await service.community_of_user(user_id))
         form = await Form.read(request)
         try:
@@ -147,6 +154,41 @@ class StaffPointsController(Controller):
             return await self._render(request, user_id, Filters(),
                                       {exc.field or "form": exc.message}, form.values())
         return redirect(request, f"/staff/points/{user_id}", _("Adjustment recorded."))
+
+
+    async def _line(self, request: Request, user_id: int, transfer_id: int) -> dict[str, Any]:
+        auth.require_staff(request, await service.community_of_user(user_id))
+        for line in await service.statement(user_id):
+            if line["id"] == transfer_id:
+                return line
+        raise NotFound(_("No such transfer on this statement."))
+
+    async def _confirm(self, request: Request, user_id: int, line: dict[str, Any],
+                       error: str | None = None, reason: str = "") -> Any:
+        return page(request, "ledger/reverse.html", status_code=422 if error else 200,
+                    member=await accounts.profile(user_id), line=line, error=error,
+                    reason=reason)
+
+    @get("/{user_id:int}/reverse/{transfer_id:int}", name="staff_points_reverse_confirm")
+    async def reverse_confirm(self, request: Request, user_id: PathId,
+                              transfer_id: PathId) -> Any:
+        return await self._confirm(request, user_id,
+                                   await self._line(request, user_id, transfer_id))
+
+    @post("/{user_id:int}/reverse/{transfer_id:int}", name="staff_points_reverse")
+    async def reverse(self, request: Request, user_id: PathId,
+                      transfer_id: PathId) -> Any:
+        me = auth.require_staff(request, await service.community_of_user(user_id))
+        line = await self._line(request, user_id, transfer_id)
+        form = await Form.read(request)
+        reason = form.str("reason", max_length=300).strip()
+        try:
+            if not reason:
+                raise DomainError(_("Please give the reason for the reversal."), "reason")
+            await service.reverse(transfer_id, me.user_id, reason)
+        except DomainError as exc:
+            return await self._confirm(request, user_id, line, exc.message, reason)
+        return redirect(request, f"/staff/points/{user_id}", _("Transfer reversed."))
 
 
 class BalanceOut(msgspec.Struct):
@@ -169,13 +211,13 @@ class PointsApiController(Controller):
     path = "/api/me"
     guards = [auth.login_required]
 
-    @get("/balance", name="api_balance")
+    @get("/balance", name="api_balance", responses=API_ERRORS)
     async def balance(self, request: Request) -> BalanceOut:
         me = auth.require_user(request)
         b = await service.balance(me.user_id)
         return BalanceOut(balance=b.balance, held=b.held, available=b.available)
 
-    @get("/statement", name="api_statement")
+    @get("/statement", name="api_statement", responses=API_ERRORS)
     async def statement(self, request: Request, kind: FromQuery[str | None] = None,
                         date_from: FromQuery[str | None] = None,
                         date_to: FromQuery[str | None] = None) -> list[StatementLineOut]:

@@ -31,6 +31,8 @@ MESSAGES: dict[str, str] = {
     "claim_released_by_staff": N_("Staff released your claim on “{title}”."),
     "points_received": N_("You received {points} points: {memo}"),
     "points_expiring": N_("{points} of your points expire on {date}."),
+    "activity_paid": N_("You earned {points} points for taking part in “{title}”."),
+    "gift_received": N_("{giver} gave you {points} points: {memo}"),
     "merchant_verified": N_("Your shop “{name}” was verified. You can add offers now."),
     "merchant_declined": N_("Your shop “{name}” was not verified: {reason}"),
     "code_redeemed": N_("Your code for “{offer}” was redeemed at {merchant}."),

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath
 
 from marketplace.reports import service
+from marketplace.web.params import PathId
 from marketplace.web.render import page
 
 
@@ -24,5 +24,5 @@ class PublicCommunityController(Controller):
                     communities=await service.public_communities())
 
     @get("/{community_id:int}", name="public_community")
-    async def show(self, request: Request, community_id: FromPath[int]) -> Any:
+    async def show(self, request: Request, community_id: PathId) -> Any:
         return page(request, "reports/public.html", **await service.public_page(community_id))

@@ -12,6 +12,7 @@ from litestar.response import Stream
 from marketplace.reports import exports, records, service
 from marketplace.reports.record_views import render_record
 from marketplace.web import auth
+from marketplace.web.params import PathId
 from marketplace.web.render import page
 
 EXPORTS = ("wishes", "transfers", "redemptions", "members", "work-units")
@@ -65,7 +66,7 @@ class StaffReportsController(Controller):
         return csv_response(chunks, f"{name}-{cid}-{stamp}.csv")
 
     @get("/helpers/{user_id:int}", name="reports_helper_record")
-    async def helper_record(self, request: Request, user_id: FromPath[int],
+    async def helper_record(self, request: Request, user_id: PathId,
                             date_from: FromQuery[str | None] = None,
                             date_to: FromQuery[str | None] = None) -> Any:
         who = await records.person(user_id)

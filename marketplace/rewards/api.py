@@ -7,12 +7,14 @@ from datetime import datetime
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from marketplace.ledger import service as ledger
 from marketplace.rewards import offers, service
 from marketplace.web import auth
+from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import parse_int
+from marketplace.web.params import BodyId, PathId
 
 
 class OfferOut(msgspec.Struct):
@@ -40,7 +42,7 @@ class CodeOut(msgspec.Struct):
 
 
 class CreateCode(msgspec.Struct):
-    offer_id: int
+    offer_id: BodyId
 
 
 class RedeemIn(msgspec.Struct):
@@ -67,7 +69,7 @@ class RewardsApiController(Controller):
     path = "/api/rewards"
     guards = [auth.login_required]
 
-    @get("/offers", name="api_rewards_offers")
+    @get("/offers", name="api_rewards_offers", responses=API_ERRORS)
     async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
                         afford: FromQuery[bool] = False) -> list[OfferOut]:
         me = auth.require_user(request)
@@ -79,25 +81,27 @@ class RewardsApiController(Controller):
                          merchant_id=r["merchant"], merchant_name=r["merchant.name"],
                          balance_after=available - r["price"]) for r in rows]
 
-    @get("/codes", name="api_rewards_codes")
+    @get("/codes", name="api_rewards_codes", responses=API_ERRORS)
     async def codes(self, request: Request) -> list[CodeOut]:
         me = auth.require_user(request)
         return [_code_out(r) for r in await service.codes_of(me.user_id)]
 
-    @post("/codes", name="api_rewards_create_code", status_code=201)
+    @post("/codes", name="api_rewards_create_code", responses=API_ERRORS, status_code=201)
     async def create(self, request: Request, data: JSONBody[CreateCode]) -> CodeOut:
         me = auth.require_user(request)
         code = await service.issue(me, data.offer_id)
         return _code_out(await service.own_code(me, code["id"]))
 
-    @post("/codes/{code_id:int}/cancel", name="api_rewards_cancel_code", status_code=200)
-    async def cancel(self, request: Request, code_id: FromPath[int]) -> CodeOut:
+    @post("/codes/{code_id:int}/cancel", name="api_rewards_cancel_code",
+          responses=API_ERRORS, status_code=200)
+    async def cancel(self, request: Request, code_id: PathId) -> CodeOut:
         me = auth.require_user(request)
         await service.cancel(me, code_id)
         return _code_out(await service.own_code(me, code_id))
 
-    @post("/merchants/{merchant_id:int}/redeem", name="api_rewards_redeem", status_code=200)
-    async def redeem(self, request: Request, merchant_id: FromPath[int],
+    @post("/merchants/{merchant_id:int}/redeem", name="api_rewards_redeem",
+          responses=API_ERRORS, status_code=200)
+    async def redeem(self, request: Request, merchant_id: PathId,
                      data: JSONBody[RedeemIn]) -> RedeemOut:
         me = auth.require_user(request)
         code_id = await service.redeem(me, merchant_id, data.code)

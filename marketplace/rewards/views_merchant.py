@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError
@@ -16,6 +16,7 @@ from marketplace.i18n import _
 from marketplace.rewards import codes, merchants, offers, service, settlement, uploads
 from marketplace.web import auth
 from marketplace.web.forms import Form
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 from marketplace.web.templating import local_time
 
@@ -84,12 +85,12 @@ class MerchantController(Controller):
                         _("Application sent. Community staff will verify your shop."))
 
     @get("/{merchant_id:int}", name="merchant_dashboard")
-    async def dashboard(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def dashboard(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         return await _dashboard(request, me, merchant_id)
 
     @post("/{merchant_id:int}/members", name="merchant_add_member")
-    async def add_member(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def add_member(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         form = await Form.read(request)
         try:
@@ -100,8 +101,8 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}", _("Cashier added."))
 
     @post("/{merchant_id:int}/members/{member_id:int}/remove", name="merchant_remove_member")
-    async def remove_member(self, request: Request, merchant_id: FromPath[int],
-                            member_id: FromPath[int]) -> Any:
+    async def remove_member(self, request: Request, merchant_id: PathId,
+                            member_id: PathId) -> Any:
         me = auth.require_user(request)
         try:
             await merchants.remove_member(me, merchant_id, member_id)
@@ -110,7 +111,7 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}", _("Cashier removed."))
 
     @get("/{merchant_id:int}/offers", name="merchant_offers")
-    async def offer_list(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def offer_list(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id)
         return page(request, "rewards/offers.html", merchant=merchant,
@@ -118,13 +119,13 @@ class MerchantController(Controller):
                     is_owner=await merchants.member_role(me.user_id, merchant_id) == "owner")
 
     @get("/{merchant_id:int}/offers/new", name="merchant_new_offer")
-    async def new_offer(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def new_offer(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         return _offer_form(request, merchant, None, {"active": "on", "limit_period": "month"})
 
     @post("/{merchant_id:int}/offers/new")
-    async def create_offer(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def create_offer(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         form = await Form.read(request)
@@ -136,8 +137,8 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}/offers", _("Offer saved."))
 
     @get("/{merchant_id:int}/offers/{offer_id:int}", name="merchant_edit_offer")
-    async def edit_offer(self, request: Request, merchant_id: FromPath[int],
-                         offer_id: FromPath[int]) -> Any:
+    async def edit_offer(self, request: Request, merchant_id: PathId,
+                         offer_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         row = await offers.get_own(me, merchant_id, offer_id)
@@ -147,8 +148,8 @@ class MerchantController(Controller):
         return _offer_form(request, merchant, row, values)
 
     @post("/{merchant_id:int}/offers/{offer_id:int}")
-    async def update_offer(self, request: Request, merchant_id: FromPath[int],
-                           offer_id: FromPath[int]) -> Any:
+    async def update_offer(self, request: Request, merchant_id: PathId,
+                           offer_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         row = await offers.get_own(me, merchant_id, offer_id)
@@ -161,7 +162,7 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}/offers", _("Offer saved."))
 
     @get("/{merchant_id:int}/redeem", name="merchant_redeem")
-    async def redeem_page(self, request: Request, merchant_id: FromPath[int],
+    async def redeem_page(self, request: Request, merchant_id: PathId,
                           code: FromQuery[str | None] = None) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id)
@@ -170,14 +171,14 @@ class MerchantController(Controller):
         return await _check(request, me, merchant, code)
 
     @post("/{merchant_id:int}/redeem", name="merchant_redeem_check")
-    async def redeem_check(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def redeem_check(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id)
         form = await Form.read(request)
         return await _check(request, me, merchant, form.str("code", max_length=20))
 
     @post("/{merchant_id:int}/redeem/confirm", name="merchant_redeem_confirm")
-    async def redeem_confirm(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def redeem_confirm(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id)
         form = await Form.read(request)
@@ -190,15 +191,15 @@ class MerchantController(Controller):
                         _("Redeemed. Hand over the item."))
 
     @get("/{merchant_id:int}/receipts/{code_id:int}", name="merchant_receipt")
-    async def receipt(self, request: Request, merchant_id: FromPath[int],
-                      code_id: FromPath[int]) -> Any:
+    async def receipt(self, request: Request, merchant_id: PathId,
+                      code_id: PathId) -> Any:
         me = auth.require_user(request)
         row = await service.receipt_for_merchant(me, merchant_id, code_id)
         return page(request, "rewards/receipt.html", code=row,
                     display=codes.display(row["code"]), merchant_id=merchant_id)
 
     @get("/{merchant_id:int}/statement", name="merchant_statement")
-    async def statement(self, request: Request, merchant_id: FromPath[int],
+    async def statement(self, request: Request, merchant_id: PathId,
                         start: FromQuery[str | None] = None,
                         end: FromQuery[str | None] = None) -> Any:
         me = auth.require_user(request)
@@ -211,7 +212,7 @@ class MerchantController(Controller):
                     settlements=await settlement.of_merchant(merchant_id))
 
     @get("/{merchant_id:int}/statement.csv", name="merchant_statement_csv")
-    async def statement_csv(self, request: Request, merchant_id: FromPath[int],
+    async def statement_csv(self, request: Request, merchant_id: PathId,
                             start: FromQuery[str | None] = None,
                             end: FromQuery[str | None] = None) -> Response:
         me = auth.require_user(request)

@@ -16,6 +16,7 @@ from marketplace.ledger import service as ledger
 from marketplace.rewards import codes, offers, service, uploads
 from marketplace.web import auth
 from marketplace.web.forms import parse_int
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 
 
@@ -40,12 +41,12 @@ class RewardsController(Controller):
                     merchant_id=merchant_id, afford=bool(afford))
 
     @get("/offers/{offer_id:int}", name="rewards_offer")
-    async def offer(self, request: Request, offer_id: FromPath[int]) -> Any:
+    async def offer(self, request: Request, offer_id: PathId) -> Any:
         me = auth.require_user(request)
         return await _offer_page(request, offer_id, me_id=me.user_id)
 
     @post("/offers/{offer_id:int}/code", name="rewards_get_code")
-    async def get_code(self, request: Request, offer_id: FromPath[int]) -> Any:
+    async def get_code(self, request: Request, offer_id: PathId) -> Any:
         me = auth.require_user(request)
         try:
             code = await service.issue(me, offer_id)
@@ -61,14 +62,14 @@ class RewardsController(Controller):
                     display=codes.display)
 
     @get("/codes/{code_id:int}", name="rewards_code")
-    async def code(self, request: Request, code_id: FromPath[int]) -> Any:
+    async def code(self, request: Request, code_id: PathId) -> Any:
         me = auth.require_user(request)
         row = await service.own_code(me, code_id)
         return page(request, "rewards/code.html", code=row, display=codes.display(row["code"]),
                     link=redeem_url(request, row["merchant"], row["code"]))
 
     @get("/codes/{code_id:int}/qr.svg", name="rewards_code_qr")
-    async def qr(self, request: Request, code_id: FromPath[int]) -> Response:
+    async def qr(self, request: Request, code_id: PathId) -> Response:
         me = auth.require_user(request)
         row = await service.own_code(me, code_id)
         svg = segno.make(redeem_url(request, row["merchant"], row["code"]), error="m").svg_inline(
@@ -77,7 +78,7 @@ class RewardsController(Controller):
                         headers={"Cache-Control": "private, no-store"})
 
     @post("/codes/{code_id:int}/cancel", name="rewards_cancel_code")
-    async def cancel(self, request: Request, code_id: FromPath[int]) -> Any:
+    async def cancel(self, request: Request, code_id: PathId) -> Any:
         me = auth.require_user(request)
         try:
             await service.cancel(me, code_id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError
@@ -16,6 +16,7 @@ from marketplace.rewards import codes, merchants, settlement
 from marketplace.rewards.views_merchant import parse_day
 from marketplace.web import auth
 from marketplace.web.forms import Form
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 
 
@@ -46,7 +47,7 @@ class StaffMerchantController(Controller):
                     declined=await merchants.for_community(cid, "declined"))
 
     @post("/{merchant_id:int}/review", name="staff_merchant_review")
-    async def review(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def review(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_staff(request)
         form = await Form.read(request)
         approve = form.str("decision") == "verify"
@@ -60,11 +61,11 @@ class StaffMerchantController(Controller):
                         _("Merchant verified.") if approve else _("Application declined."))
 
     @get("/{merchant_id:int}", name="staff_merchant")
-    async def merchant(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def merchant(self, request: Request, merchant_id: PathId) -> Any:
         return await _settle_page(request, merchant_id)
 
     @post("/{merchant_id:int}/rate", name="staff_merchant_rate")
-    async def rate(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def rate(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_staff(request)
         form = await Form.read(request)
         try:
@@ -76,7 +77,7 @@ class StaffMerchantController(Controller):
         return redirect(request, f"/staff/merchants/{merchant_id}", _("Rate saved."))
 
     @post("/{merchant_id:int}/settle", name="staff_merchant_settle")
-    async def settle(self, request: Request, merchant_id: FromPath[int]) -> Any:
+    async def settle(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_staff(request)
         form = await Form.read(request)
         try:
@@ -108,7 +109,7 @@ class SettlementController(Controller):
     guards = [auth.login_required]
 
     @get("/{settlement_id:int}", name="settlement")
-    async def show(self, request: Request, settlement_id: FromPath[int]) -> Any:
+    async def show(self, request: Request, settlement_id: PathId) -> Any:
         me = auth.require_user(request)
         row = await settlement.get(me, settlement_id)
         return page(request, "rewards/settlement.html", s=row,
@@ -116,7 +117,7 @@ class SettlementController(Controller):
                     can_pay=me.can_staff(row["community"]))
 
     @post("/{settlement_id:int}/paid", name="settlement_paid")
-    async def paid(self, request: Request, settlement_id: FromPath[int]) -> Any:
+    async def paid(self, request: Request, settlement_id: PathId) -> Any:
         me = auth.require_user(request)
         form = await Form.read(request)
         try:

@@ -16,7 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 
-from marketplace import settings
+from marketplace import i18n, settings
 from marketplace.errors import AppError, Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.web.render import is_htmx, layout_context
@@ -54,7 +54,10 @@ def _error(request: Request, status: int, title: str, message: str) -> Response:
 def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
     if _is_api(request):
         return _error(request, 401, _("Sign in needed"), _("Please sign in to continue."))
-    target = "/login?next=" + quote(request.url.path)
+    back = request.url.path
+    if request.method == "GET" and request.url.query:
+        back += "?" + request.url.query  # e.g. a scanned check-in QR code keeps its code
+    target = "/login?next=" + quote(back, safe="/")
     if is_htmx(request):
         return Response(content="", status_code=200, headers={"HX-Redirect": target})
     return Redirect(path=target, status_code=303)
@@ -83,6 +86,10 @@ def domain_error(request: Request, exc: AppError) -> Response:
 
 
 def bad_request(request: Request, exc: ValidationException) -> Response:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    if any(isinstance(e, dict) and e.get("source") == "path" for e in extra):
+        # An id no object can have (e.g. /wishes/99999999999): no such page, not a bad form.
+        return not_found(request, exc)
     return _error(request, 400, _("That did not work"),
                   _("Some of the request was not valid. Please check and try again."))
 
@@ -107,14 +114,36 @@ def server_error(request: Request, exc: Exception) -> Response:
                   _("Something went wrong on our side. Your data is safe; please try again."))
 
 
+def in_visitors_language(handler: Any) -> Any:
+    """Error pages in the visitor's language. Some errors come before the auth middleware
+    chose it (an unknown URL, a missing CSRF token, a body over the limit): then choose it
+    here from the language cookie and Accept-Language."""
+
+    def handle(request: Request, exc: Any) -> Response:
+        state = request.scope.setdefault("state", {})
+        if "language" not in state:
+            state["language"] = i18n.pick_language(
+                None, request.cookies.get("lang"), request.headers.get("accept-language"),
+                settings.get().default_language)
+        # Set again even when the middleware chose it: its own setting ended when the error
+        # left it. Not reset here: the page is rendered after this returns, in this task.
+        i18n.current_language.set(state["language"])
+        return handler(request, exc)
+
+    return handle
+
+
 HANDLERS: dict[Any, Any] = {
-    NotAuthorizedException: not_authorized,
-    PermissionDeniedException: forbidden,
-    Forbidden: forbidden,
-    NotFoundException: not_found,
-    NotFound: not_found,
-    AppError: domain_error,
-    ValidationException: bad_request,
-    HTTPException: http_error,
-    Exception: server_error,
+    exc_type: in_visitors_language(handler)
+    for exc_type, handler in {
+        NotAuthorizedException: not_authorized,
+        PermissionDeniedException: forbidden,
+        Forbidden: forbidden,
+        NotFoundException: not_found,
+        NotFound: not_found,
+        AppError: domain_error,
+        ValidationException: bad_request,
+        HTTPException: http_error,
+        Exception: server_error,
+    }.items()
 }

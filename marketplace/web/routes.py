@@ -14,7 +14,9 @@ from marketplace.accounts.views import (
     HelperQueueController,
     ProfileController,
 )
+from marketplace.activities.views import CheckInController, StaffActivityController
 from marketplace.audit.views import AuditController
+from marketplace.care.views import GiveController, StaffCareController
 from marketplace.community.views import CommunityController
 from marketplace.ledger.views import (
     PointsApiController,
@@ -63,6 +65,10 @@ def handlers() -> list[Any]:
         ServiceRecordController,
         VerifyController,
         AuditController,
+        CheckInController,
+        StaffActivityController,
+        GiveController,
+        StaffCareController,
     ]
 
 

@@ -12,11 +12,13 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.web import auth
+from marketplace.web.api_docs import API_ERRORS
+from marketplace.web.params import BodyId, PathId
 from marketplace.wishes import core, queries, service
 from marketplace.wishes.rules import Role, State, allowed_actions
 from marketplace.wishes.tables import Wish
@@ -76,12 +78,11 @@ class WishOut(msgspec.Struct):
     history: list[EventOut]
 
 
-Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 
 
 class NewWishIn(msgspec.Struct):
-    category_id: Id
-    title: Annotated[str, msgspec.Meta(max_length=200)]
+    category_id: BodyId
+    title: Annotated[str, msgspec.Meta(min_length=2, max_length=80)]
     description: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     wished_by: date | None = None
 
@@ -141,7 +142,7 @@ class WishApiController(Controller):
     guards = [auth.login_required]
     tags = ["wishes"]
 
-    @get("/", name="api_wish_list")
+    @get("/", name="api_wish_list", responses=API_ERRORS)
     async def list_open(self, request: Request, grid: FromQuery[int | None] = None,
                         category: FromQuery[int | None] = None,
                         q: FromQuery[str | None] = None,
@@ -152,11 +153,11 @@ class WishApiController(Controller):
             me.community_id, grid, category, (q or "")[:80], before))
         return WishPageOut(items=[_card(r) for r in rows], next_before=cursor)
 
-    @get("/{wish_id:int}", name="api_wish_read")
-    async def read(self, request: Request, wish_id: FromPath[int]) -> WishOut:
+    @get("/{wish_id:int}", name="api_wish_read", responses=API_ERRORS)
+    async def read(self, request: Request, wish_id: PathId) -> WishOut:
         return await wish_out(auth.require_user(request), wish_id)
 
-    @post("/", name="api_wish_post")
+    @post("/", name="api_wish_post", responses=API_ERRORS)
     async def create(self, request: Request, data: JSONBody[NewWishIn]) -> WishOut:
         """Post a wish for yourself; it waits for staff review."""
         me = auth.require_user(request)
@@ -164,29 +165,29 @@ class WishApiController(Controller):
             data.category_id, data.title, data.description, data.wished_by))
         return await wish_out(me, wish_id)
 
-    @post("/{wish_id:int}/claim", name="api_wish_claim", status_code=200)
-    async def claim(self, request: Request, wish_id: FromPath[int]) -> WishOut:
+    @post("/{wish_id:int}/claim", name="api_wish_claim", responses=API_ERRORS, status_code=200)
+    async def claim(self, request: Request, wish_id: PathId) -> WishOut:
         """Claim an open wish (or join its team); 409 when someone else was faster."""
         me = auth.require_user(request)
         await service.claim(me, wish_id)
         return await wish_out(me, wish_id)
 
-    @post("/{wish_id:int}/release", name="api_wish_release", status_code=200)
-    async def release(self, request: Request, wish_id: FromPath[int],
+    @post("/{wish_id:int}/release", name="api_wish_release", responses=API_ERRORS, status_code=200)
+    async def release(self, request: Request, wish_id: PathId,
                       data: JSONBody[NoteIn | None] = None) -> WishOut:
         me = auth.require_user(request)
         await service.release(me, wish_id, (data or NoteIn()).note[:500])
         return await wish_out(me, wish_id)
 
-    @post("/{wish_id:int}/fulfil", name="api_wish_fulfil", status_code=200)
-    async def fulfil(self, request: Request, wish_id: FromPath[int],
+    @post("/{wish_id:int}/fulfil", name="api_wish_fulfil", responses=API_ERRORS, status_code=200)
+    async def fulfil(self, request: Request, wish_id: PathId,
                      data: JSONBody[FulfilIn]) -> WishOut:
         me = auth.require_user(request)
         await service.fulfil(me, wish_id, data.note[:500], round(data.hours * 60))
         return await wish_out(me, wish_id)
 
-    @post("/{wish_id:int}/confirm", name="api_wish_confirm", status_code=200)
-    async def confirm(self, request: Request, wish_id: FromPath[int],
+    @post("/{wish_id:int}/confirm", name="api_wish_confirm", responses=API_ERRORS, status_code=200)
+    async def confirm(self, request: Request, wish_id: PathId,
                       data: JSONBody[ConfirmIn | None] = None) -> WishOut:
         """The resident confirms: the helpers are paid in the same transaction."""
         me = auth.require_user(request)
@@ -194,8 +195,8 @@ class WishApiController(Controller):
         await service.confirm(me, wish_id, body.rating, body.comment[:300])
         return await wish_out(me, wish_id)
 
-    @post("/{wish_id:int}/dispute", name="api_wish_dispute", status_code=200)
-    async def dispute(self, request: Request, wish_id: FromPath[int],
+    @post("/{wish_id:int}/dispute", name="api_wish_dispute", responses=API_ERRORS, status_code=200)
+    async def dispute(self, request: Request, wish_id: PathId,
                       data: JSONBody[DisputeIn]) -> WishOut:
         me = auth.require_user(request)
         await service.dispute(me, wish_id, data.reason[:300])

@@ -13,6 +13,7 @@ from litestar.response import File
 
 from marketplace import settings
 from marketplace.web import auth
+from marketplace.web.params import PathId
 from marketplace.web.render import page
 from marketplace.wishes import core, uploads
 from marketplace.wishes.tables import Wish
@@ -37,7 +38,7 @@ class WishMediaController(Controller):
     guards = [auth.login_required]
 
     @get("/{wish_id:int}/photo/{which:str}", name="wish_photo")
-    async def photo(self, request: Request, wish_id: FromPath[int],
+    async def photo(self, request: Request, wish_id: PathId,
                     which: FromPath[str]) -> File:
         me = auth.require_user(request)
         wish, _roles = await core.visible(me, wish_id)
@@ -51,7 +52,7 @@ class WishMediaController(Controller):
                     headers={"Cache-Control": "private, max-age=3600"})
 
     @get("/{wish_id:int}/notice", name="wish_notice")
-    async def notice(self, request: Request, wish_id: FromPath[int]) -> Any:
+    async def notice(self, request: Request, wish_id: PathId) -> Any:
         me = auth.require_user(request)
         await core.visible(me, wish_id)
         # Only what a passer-by may read: no name, phone, address or building.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth
 from marketplace.web.forms import Form
+from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 from marketplace.wishes import queries, service
 
@@ -46,7 +47,7 @@ class StaffWishController(Controller):
         return redirect(request, "/staff/wishes", _("Category added."))
 
     @post("/categories/{category_id:int}/toggle", name="toggle_category")
-    async def toggle(self, request: Request, category_id: FromPath[int]) -> Any:
+    async def toggle(self, request: Request, category_id: PathId) -> Any:
         me = auth.require_staff(request)
         await service.toggle_category(me, category_id)
         return redirect(request, "/staff/wishes", _("Category updated."))

@@ -17,6 +17,7 @@ from marketplace.errors import DomainError
 from marketplace.i18n import N_, _
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
+from marketplace.web.params import PathId
 from marketplace.web.render import is_htmx, page, redirect
 from marketplace.wishes import core, queries, service, uploads
 from marketplace.wishes.rules import Action, Role, State, allowed_actions
@@ -119,13 +120,13 @@ class WishController(Controller):
                         _("Your wish is posted. Community staff will review it soon."))
 
     @get("/{wish_id:int}", name="wish_detail")
-    async def detail(self, request: Request, wish_id: FromPath[int]) -> Any:
+    async def detail(self, request: Request, wish_id: PathId) -> Any:
         me = auth.require_user(request)
         return await _detail(request, me, wish_id)
 
     @post("/{wish_id:int}/{action:str}", name="wish_action",
           request_max_body_size=uploads.max_body_bytes())
-    async def act(self, request: Request, wish_id: FromPath[int], action: FromPath[str]) -> Any:
+    async def act(self, request: Request, wish_id: PathId, action: FromPath[str]) -> Any:
         me = auth.require_user(request)
         if action not in MESSAGES:
             raise NotFoundException()

@@ -1,17 +1,20 @@
 """A Hypothesis state machine drives the ledger and an in-memory model side by side.
 
-Awards (within a budget), donations, holds, posts, releases, expiries, reversals and
-replayed idempotency keys; after every step each account's cached balance and held points
-equal the model's, and at the end of every run ``check()`` finds no breach.
+Awards (within a budget), donations, holds, posts, releases, hold expiries, points
+expiries (oldest first, never held points), reversals and replayed idempotency keys; after
+every step each account's cached balance and held points equal the model's, and at the end
+of every run ``check()`` finds no breach.
 
-Run length: LEDGER_STEPS (default 600) is the total number of steps, spread over
-examples of up to 100 steps each (``LEDGER_STEPS=10000`` gives 100 runs × 100 steps).
+Run length: LEDGER_STEPS steps in all, in runs of up to STEPS_PER_RUN (100) steps; the
+steps are counted and runs repeated until that many ran. Default 10,000 in the "ci"
+Hypothesis profile (the default profile), 600 in "dev" for quick local runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -30,13 +33,13 @@ from hypothesis.stateful import (
 from marketplace.accounts import service as accounts
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError
-from marketplace.ledger import service
-from marketplace.ledger.tables import Account
+from marketplace.ledger import expiry, rules, service
+from marketplace.ledger.tables import Account, Transfer
 from tests.conftest import PASSWORD, unique
 
-STEPS = int(os.environ.get("LEDGER_STEPS", "600"))
+_DEFAULT_STEPS = "10000" if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else "600"
+STEPS = int(os.environ.get("LEDGER_STEPS", _DEFAULT_STEPS))
 STEPS_PER_RUN = min(100, STEPS)
-RUNS = max(1, STEPS // STEPS_PER_RUN)
 PEOPLE = 3
 BUDGET = 300
 
@@ -49,16 +52,20 @@ async def session_loop() -> asyncio.AbstractEventLoop:
 
 class LedgerMachine(RuleBasedStateMachine):
     loop: ClassVar[asyncio.AbstractEventLoop]
+    checks: ClassVar[int] = 0  # invariant checks: once after set-up, then after each step
+    setups: ClassVar[int] = 0
 
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
 
     @initialize()
     def setup(self) -> None:
+        LedgerMachine.setups += 1
         self.run(self._setup())
 
     async def _setup(self) -> None:
-        rows = await Community.insert(Community(name=unique("Model "))).returning(Community.id)
+        rows = await Community.insert(Community(
+            name=unique("Model "), points_expiry_months=1)).returning(Community.id)
         self.community_id = int(rows[0]["id"])
         await service.set_budget(self.community_id, BUDGET)
         self.users: list[int] = []
@@ -69,7 +76,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.person = [int((await service.person_account(u))["id"]) for u in self.users]
         self.issuance = int((await service.issuance_account(self.community_id))["id"])
         self.merchant = int((await service.merchant_account(self.community_id, 1))["id"])
-        self.balance = {a: 0 for a in [*self.person, self.issuance, self.merchant]}
+        self.expired = int((await service.sink_account("expired", self.community_id))["id"])
+        self.balance = {a: 0 for a in [*self.person, self.issuance, self.merchant,
+                                       self.expired]}
+        # Unspent lots per person, oldest first: [created_at, points left].
+        self.lots: dict[int, deque[list[Any]]] = {a: deque() for a in self.person}
         self.held = {a: 0 for a in self.balance}
         self.holds: dict[int, tuple[int, int, datetime]] = {}  # open: id → account, n, expiry
         self.transfers: dict[int, dict[str, Any]] = {}
@@ -80,10 +91,27 @@ class LedgerMachine(RuleBasedStateMachine):
     def available(self, account: int) -> int:
         return self.balance[account] - self.held[account]
 
-    def record(self, t: dict[str, Any], key: str, args: tuple[Any, ...]) -> None:
+    def flow(self, t: dict[str, Any]) -> None:
+        """Apply one transfer to the model: balances, and lots (spent oldest first)."""
         self.balance[t["debit"]] -= t["amount"]
         self.balance[t["credit"]] += t["amount"]
         self.transfers[t["id"]] = t
+        if t["credit"] in self.lots:
+            self.lots[t["credit"]].append([t["created_at"], t["amount"]])
+        if t["debit"] in self.lots:
+            self.consume(self.lots[t["debit"]], t["amount"])
+
+    @staticmethod
+    def consume(lots: deque[list[Any]], amount: int) -> None:
+        while amount > 0:
+            taken = min(amount, lots[0][1])
+            lots[0][1] -= taken
+            amount -= taken
+            if lots[0][1] == 0:
+                lots.popleft()
+
+    def record(self, t: dict[str, Any], key: str, args: tuple[Any, ...]) -> None:
+        self.flow(t)
         self.keys[key] = (args, t["id"])
 
     @rule(who=st.integers(0, PEOPLE - 1), amount=st.integers(1, 80))
@@ -154,9 +182,7 @@ class LedgerMachine(RuleBasedStateMachine):
         account, amount, _expires = self.holds.pop(hold_id)
         t = self.run(service.post_hold(hold_id, self.merchant, "redeem", None))
         self.held[account] -= amount
-        self.balance[account] -= amount
-        self.balance[self.merchant] += amount
-        self.transfers[t["id"]] = t
+        self.flow(t)
 
     @precondition(lambda self: bool(self.holds))
     @rule(data=st.data())
@@ -195,14 +221,38 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         assert transfer_id not in self.reversed and original["kind"] != "reverse"
         self.reversed.add(transfer_id)
-        self.balance[r["debit"]] -= r["amount"]
-        self.balance[r["credit"]] += r["amount"]
-        self.transfers[r["id"]] = r
+        self.flow(r)
+
+    @precondition(lambda self: any(self.lots.values()))
+    @rule(data=st.data())
+    def expire_points(self, data: st.DataObject) -> None:
+        """Expiry at the moment some lot turns one month old: it and every older unheld
+        point go to the expired sink; a second run at once expires nothing more."""
+        moments = sorted(lot[0] for lots in self.lots.values() for lot in lots)
+        moment = rules.add_months(data.draw(st.sampled_from(moments)), 1)
+        expected: dict[int, int] = {}
+        for account, lots in self.lots.items():
+            rest = deque([at, n] for at, n in lots)
+            if self.held[account]:
+                self.consume(rest, self.held[account])
+            expected[account] = sum(n for at, n in rest if rules.add_months(at, 1) <= moment)
+        known = max(self.transfers, default=0)
+        total = self.run(expiry.expire_due(moment, self.community_id))
+        assert total == sum(expected.values())
+        assert self.run(expiry.expire_due(moment, self.community_id)) == 0
+        posted = self.run(Transfer.select().where(
+            (Transfer.kind == "expire") & Transfer.debit.is_in(self.person)
+            & (Transfer.id > known)))
+        assert {t["debit"]: t["amount"] for t in posted} == {
+            a: n for a, n in expected.items() if n}
+        for t in posted:
+            self.flow(t)
 
     @invariant()
     def matches_model(self) -> None:
         if not hasattr(self, "balance"):
             return
+        LedgerMachine.checks += 1
         rows = self.run(Account.select(Account.id, Account.balance, Account.held).where(
             Account.id.is_in(list(self.balance))))
         assert {r["id"]: r["balance"] for r in rows} == self.balance
@@ -217,6 +267,9 @@ class LedgerMachine(RuleBasedStateMachine):
 
 def test_ledger_matches_model(session_loop: asyncio.AbstractEventLoop) -> None:
     LedgerMachine.loop = session_loop
-    run_state_machine_as_test(LedgerMachine, settings=settings(
-        max_examples=RUNS, stateful_step_count=STEPS_PER_RUN, deadline=None,
-        suppress_health_check=list(HealthCheck)))
+    # Hypothesis ends some runs before STEPS_PER_RUN: run again until STEPS steps were taken.
+    while (taken := LedgerMachine.checks - LedgerMachine.setups) < STEPS:
+        runs = max(1, (STEPS - taken) // STEPS_PER_RUN)
+        run_state_machine_as_test(LedgerMachine, settings=settings(
+            max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None,
+            suppress_health_check=list(HealthCheck)))

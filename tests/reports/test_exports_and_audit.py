@@ -72,6 +72,7 @@ async def test_work_unit_export_groups_party_members(client, world: World) -> No
     for person, n in zip(members, (2, 1, 0), strict=True):
         for _ in range(n):
             await make_wish(owner, staff, person, cat, days_ago(1), [1, 1, 1, 1], minutes=60)
+    client.headers["accept-language"] = "en"
     await login(client, staff)
     body = (await client.get(f"/staff/reports/export/work-units.csv?community_id="
                              f"{world.community_id}")).content

@@ -1,0 +1,158 @@
+"""Residents check in to activities; staff create them, show the code/QR, tick attendance."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+from typing import Any
+
+import segno
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromQuery
+
+from marketplace.accounts.roles import Principal
+from marketplace.activities import service
+from marketplace.errors import DomainError
+from marketplace.i18n import _
+from marketplace.web import auth
+from marketplace.web.forms import Form, parse_int
+from marketplace.web.params import PathId
+from marketplace.web.render import page, redirect
+
+UNPROCESSABLE = 422
+
+
+def checkin_url(request: Request, code: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/activities/checkin?code={code}"
+
+
+class CheckInController(Controller):
+    path = "/activities"
+    guards = [auth.login_required]
+
+    @get("/checkin", name="activity_checkin_form")
+    async def form(self, request: Request, code: FromQuery[str | None] = None) -> Any:
+        auth.require_user(request)
+        activity = None
+        errors: dict[str, str] = {}
+        if code:  # opened from the QR code: show what the person is checking in to
+            try:
+                activity = await service.by_code(code)
+            except DomainError as exc:
+                errors = {"code": exc.message}
+        return page(request, "activities/checkin.html", activity=activity, errors=errors,
+                    values={"code": code or ""}, method="qr" if code else "code")
+
+    @post("/checkin", name="activity_checkin")
+    async def check_in(self, request: Request) -> Any:
+        me = auth.require_user(request)
+        form = await Form.read(request)
+        try:
+            activity, _paid = await service.check_in(me, form.str("code", max_length=40),
+                                                     form.str("method", max_length=8))
+        except DomainError as exc:
+            return page(request, "activities/checkin.html", status_code=UNPROCESSABLE,
+                        activity=None, errors={exc.field or "code": exc.message},
+                        values=form.values(), method=form.str("method", max_length=8))
+        return redirect(request, "/points", _("Checked in to “%(title)s”: you earned "
+                                              "%(n)s points.", title=activity["title"],
+                                              n=activity["points"]))
+
+
+def staff_community(me: Principal, requested: int | None) -> int:
+    """Which community a staff page is about: the one asked for, else the person's own."""
+    if requested is not None:
+        return requested
+    if me.can_staff(me.community_id) or not me.staff_community_ids:
+        return me.community_id
+    return min(me.staff_community_ids)
+
+
+def _starts_at(form: Form) -> datetime:
+    try:
+        day = date.fromisoformat(form.str("day", max_length=10).strip())
+    except ValueError as exc:
+        raise DomainError(_("Please enter the date as YYYY-MM-DD."), "day") from exc
+    try:
+        at = time.fromisoformat(form.str("time", "09:00", max_length=8).strip() or "09:00")
+    except ValueError as exc:
+        raise DomainError(_("Please enter the time as HH:MM."), "time") from exc
+    return datetime.combine(day, at, tzinfo=service.LOCAL)
+
+
+class StaffActivityController(Controller):
+    path = "/staff/activities"
+    guards = [auth.staff_required]
+
+    async def _index(self, request: Request, community_id: int, errors: dict[str, str],
+                     values: dict[str, str], status_code: int = 200) -> Any:
+        auth.require_staff(request, community_id)
+        return page(request, "activities/staff_list.html", status_code=status_code,
+                    activities=await service.of_community(community_id),
+                    community_id=community_id, errors=errors, values=values)
+
+    @get("/", name="staff_activities")
+    async def index(self, request: Request, community: FromQuery[str | None] = None) -> Any:
+        me = auth.require_staff(request)
+        return await self._index(request, staff_community(me, parse_int(community)), {}, {})
+
+    @post("/", name="staff_activity_create")
+    async def create(self, request: Request) -> Any:
+        me = auth.require_staff(request)
+        form = await Form.read(request)
+        community_id = staff_community(me, parse_int(form.str("community")))
+        auth.require_staff(request, community_id)
+        try:
+            points = form.int("points", label=_("Points per participant"))
+            capacity = form.int("capacity", required=False, label=_("Capacity"))
+            assert points is not None
+            activity_id = await service.create(
+                me, community_id, form.str("title", max_length=200),
+                form.str("place", max_length=200), _starts_at(form), points, capacity)
+        except DomainError as exc:
+            return await self._index(request, community_id, {exc.field or "form": exc.message},
+                                     form.values(), UNPROCESSABLE)
+        return redirect(request, f"/staff/activities/{activity_id}", _("Activity created."))
+
+    async def _detail(self, request: Request, activity_id: int,
+                      error: str | None = None) -> Any:
+        me = auth.require_staff(request)
+        activity = await service.staffed(me, activity_id)
+        people = await service.participants(activity_id)
+        came = {p["user"] for p in people}
+        members = [m for m in await service.members(int(activity["community"]))
+                   if m["id"] not in came]
+        return page(request, "activities/staff_detail.html",
+                    status_code=UNPROCESSABLE if error else 200, activity=activity,
+                    participants=people, members=members, error=error,
+                    url=checkin_url(request, activity["code"]))
+
+    @get("/{activity_id:int}", name="staff_activity")
+    async def detail(self, request: Request, activity_id: PathId) -> Any:
+        return await self._detail(request, activity_id)
+
+    @get("/{activity_id:int}/qr.svg", name="staff_activity_qr")
+    async def qr(self, request: Request, activity_id: PathId) -> Response:
+        me = auth.require_staff(request)
+        activity = await service.staffed(me, activity_id)
+        out = io.BytesIO()
+        segno.make(checkin_url(request, activity["code"]), error="m").save(
+            out, kind="svg", scale=8, border=2, title=activity["title"])
+        return Response(content=out.getvalue(), media_type="image/svg+xml",
+                        headers={"Cache-Control": "private, max-age=300"})
+
+    @post("/{activity_id:int}/attendance", name="staff_activity_attendance")
+    async def attendance(self, request: Request, activity_id: PathId) -> Any:
+        me = auth.require_staff(request)
+        form = await Form.read(request)
+        user_ids = [n for n in (parse_int(v) for v in form.list("user")) if n is not None]
+        if not user_ids:
+            return await self._detail(request, activity_id, _("Tick at least one person."))
+        try:
+            paid, already = await service.record_attendance(me, activity_id, user_ids)
+        except DomainError as exc:
+            return await self._detail(request, activity_id, exc.message)
+        message = _("%(n)s participants paid.", n=paid)
+        if already:
+            message += " " + _("%(n)s had already been paid.", n=already)
+        return redirect(request, f"/staff/activities/{activity_id}", message)
