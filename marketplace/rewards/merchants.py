@@ -13,6 +13,7 @@ from typing import Any
 from marketplace import db
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
+from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
@@ -133,6 +134,8 @@ async def review(actor: Principal, merchant_id: int, approve: bool, reason: str 
         kind = "merchant_verified" if approve else "merchant_declined"
         await notifications.send(merchant["owner"], kind, link="/merchant",
                                  name=merchant["name"], reason=reason)
+        await audit.record(actor.user_id, merchant["community"], kind, "merchant", merchant_id,
+                           reason or merchant["name"])
 
 
 async def set_rate(actor: Principal, merchant_id: int, points_per_yuan: int) -> None:
@@ -142,8 +145,12 @@ async def set_rate(actor: Principal, merchant_id: int, points_per_yuan: int) -> 
     if not 1 <= points_per_yuan <= 10000:
         raise DomainError(_("Points per yuan must be between 1 and 10000."),
                           "points_per_yuan")
-    await Merchant.update({Merchant.points_per_yuan: points_per_yuan}).where(
-        Merchant.id == merchant_id)
+    async with db.transaction():
+        await Merchant.update({Merchant.points_per_yuan: points_per_yuan}).where(
+            Merchant.id == merchant_id)
+        await audit.record(actor.user_id, merchant["community"], "merchant_rate_set",
+                           "merchant", merchant_id,
+                           f"{merchant['points_per_yuan']} → {points_per_yuan}")
 
 
 async def for_community(community_id: int, status: str | None = None) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from marketplace import db
 from marketplace.accounts.roles import Principal
+from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules as ledger_rules
@@ -107,6 +108,9 @@ async def close_period(actor: Principal, merchant_id: int, start: date, end: dat
             Settlement.amount_fen: codes.fen_for(points, merchant["points_per_yuan"]),
             Settlement.transfer_id: transfer["id"],
         }).where(Settlement.id == settlement_id)
+        await audit.record(actor.user_id, merchant["community"], "settlement_closed",
+                           "settlement", settlement_id,
+                           f"{merchant['name']} {start}–{end}: {points}")
     return settlement_id
 
 
@@ -133,13 +137,16 @@ async def mark_paid(actor: Principal, settlement_id: int, note: str = "") -> Non
         raise NotFound(_("No such settlement."))
     if not actor.can_staff(row["community"]):
         raise Forbidden(_("Only staff of this community settle its merchants."))
-    paid = await Settlement.update({
-        Settlement.status: "paid", Settlement.paid_at: datetime.now(UTC),
-        Settlement.paid_by: actor.user_id, Settlement.paid_note: note.strip()[:200],
-    }).where((Settlement.id == settlement_id) & (Settlement.status == "closed")).returning(
-        Settlement.id)
-    if not paid:
-        raise Conflict(_("This settlement is already marked paid."))
+    async with db.transaction():
+        paid = await Settlement.update({
+            Settlement.status: "paid", Settlement.paid_at: datetime.now(UTC),
+            Settlement.paid_by: actor.user_id, Settlement.paid_note: note.strip()[:200],
+        }).where((Settlement.id == settlement_id) & (Settlement.status == "closed")).returning(
+            Settlement.id)
+        if not paid:
+            raise Conflict(_("This settlement is already marked paid."))
+        await audit.record(actor.user_id, row["community"], "settlement_paid", "settlement",
+                           settlement_id, note.strip()[:200])
 
 
 async def of_merchant(merchant_id: int) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -72,9 +73,11 @@ class RewardsController(Controller):
     async def qr(self, request: Request, code_id: PathId) -> Response:
         me = auth.require_user(request)
         row = await service.own_code(me, code_id)
-        svg = segno.make(redeem_url(request, row["merchant"], row["code"]), error="m").svg_inline(
-            scale=5, dark="#000", light="#fff")
-        return Response(content=svg, media_type="image/svg+xml",
+        out = io.BytesIO()
+        # A file loaded by <img> needs the SVG namespace, which svg_inline() leaves out.
+        segno.make(redeem_url(request, row["merchant"], row["code"]), error="m").save(
+            out, kind="svg", scale=5, dark="#000", light="#fff")
+        return Response(content=out.getvalue(), media_type="image/svg+xml",
                         headers={"Cache-Control": "private, no-store"})
 
     @post("/codes/{code_id:int}/cancel", name="rewards_cancel_code")

@@ -30,3 +30,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if scope.get("scheme") == "https":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if scope.get("user") is not None and "cache-control" not in headers:
+        # A signed-in page holds personal data (balance, phone numbers): on a shared family
+        # phone, Back after signing out must not show it from the cache.
+        headers["Cache-Control"] = "no-store"

@@ -12,6 +12,7 @@ from datetime import timedelta
 from marketplace import db
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile, User
+from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.i18n import _
 from marketplace.wishes import core, notify
@@ -71,6 +72,8 @@ async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
         await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
                                          assigned_by=actor.user_id))
         await notify.tell([helper_id], "wish_assigned", wish)
+        await audit.record(actor.user_id, wish["community"], "wish_assigned", "wish", wish_id,
+                           f"user {helper_id}")
 
 
 async def decline(actor: Principal, wish_id: int, note: str = "") -> None:

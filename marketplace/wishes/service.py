@@ -226,6 +226,9 @@ async def resolve(actor: Principal, wish_id: int, confirm_it: bool, note: str) -
             wish = await core.move(wish_id, Action.RESOLVE_REOPEN, actor, note)
             await core.end_claims(wish_id)
             await notify.tell(helpers, "wish_reopened", wish)
+        outcome = "confirmed" if confirm_it else "reopened"
+        await audit.record(actor.user_id, wish["community"], "dispute_resolved", "wish",
+                           wish_id, f"{outcome}: {note}".strip())
 
 
 async def cancel(actor: Principal, wish_id: int, note: str = "") -> None:

@@ -120,6 +120,13 @@ async def test_security_headers_on_every_response(client) -> None:
         assert "strict-transport-security" not in r.headers  # plain http in tests
 
 
+async def test_signed_in_pages_are_not_kept_in_the_browser_cache(client, world) -> None:
+    assert "no-store" not in (await client.get("/login")).headers.get("cache-control", "")
+    await login(client, await world.person())
+    for url in ("/", "/points", "/me"):
+        assert (await client.get(url)).headers["cache-control"] == "no-store"
+
+
 async def test_change_password_signs_out_other_devices(app, client, world: World) -> None:
     import httpx
 
