@@ -12,29 +12,13 @@ from pathlib import Path
 
 from litestar.datastructures import UploadFile
 
-from marketplace import settings
+from marketplace import images, settings
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 
 MAX_BYTES = 2 * 1024 * 1024
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif",
-                 "webp": "image/webp"}
+CONTENT_TYPES = images.MEDIA_TYPES
 NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp)$")
-
-
-def kind_of(data: bytes) -> str | None:
-    for magic, kind in SIGNATURES:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def folder() -> Path:
@@ -44,7 +28,7 @@ def folder() -> Path:
 def store_bytes(data: bytes, field: str) -> str:
     if len(data) > MAX_BYTES:
         raise DomainError(_("The picture is too large (2 MB at most)."), field)
-    kind = kind_of(data)
+    kind = images.kind_of(data)
     if kind is None:
         raise DomainError(_("Please upload a PNG, JPEG, GIF or WebP picture."), field)
     name = f"{secrets.token_hex(16)}.{kind}"

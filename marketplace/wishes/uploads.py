@@ -15,7 +15,7 @@ from pathlib import Path
 
 from litestar.datastructures import UploadFile
 
-from marketplace import settings
+from marketplace import images, settings
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 
@@ -31,14 +31,9 @@ def max_body_bytes() -> int:
 
 
 def sniff(head: bytes) -> str | None:
-    """The file's real type from its magic bytes: jpg, png, webp, or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
+    """The file's real type from its magic bytes: jpg, png, webp, or None (no GIFs here)."""
+    kind = images.kind_of(head)
+    return kind if kind in MEDIA_TYPES else None
 
 
 async def save(upload: UploadFile | None, field: str = "photo") -> str:
