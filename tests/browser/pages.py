@@ -14,7 +14,7 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
         "/rewards", "/rewards/codes", "/merchant/apply",
     ),
     "helper": ("/", "/wishes/", "/wishes/{wish_open}", "/wishes/{wish_claimed}",
-               "/wishes/mine", "/points", "/me/record"),
+               "/wishes/mine", "/points", "/me/record", "/me/record/certificate"),
     "staff": ("/", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
               "/wishes/{wish_pending}", "/manage/", "/staff/reports", "/staff/audit",
               "/staff/merchants"),
