@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from marketplace import i18n
+from marketplace.ledger import rules
 
 TZ_OFFSET_HOURS = 8  # China Standard Time: communities read local times
 
@@ -57,4 +58,5 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["age"] = age
     env.filters["duration"] = duration
     env.globals["now"] = lambda: datetime.now(UTC)
+    env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
 
