@@ -12,7 +12,7 @@ from marketplace.ledger.tables import Transfer
 from marketplace.reports import exports
 from marketplace.wishes import service
 from marketplace.wishes.tables import Wish
-from tests.conftest import World, login, post, unique
+from tests.conftest import World, login, post, text_of, unique
 from tests.reports.history import days_ago, make_wish
 
 
@@ -101,7 +101,14 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
 
     await login(client, staff)  # staff sign-in is audited too
     html = (await client.get("/staff/audit", headers={"accept-language": "en"})).text
-    assert "wish_rejected" in html and "Too big for a micro-wish" in html
+    assert "Too big for a micro-wish" in html
+    table = text_of(html[html.index('id="audit"'):])
+    # labels and names, not internal codes
+    assert "Wish rejected" in table and "Staff signed in" in table
+    assert f'<a href="/wishes/{wish_id}">A new car please</a>' in html
+    assert "wish_rejected" not in table and "staff_login" not in table
+    assert f"user {staff.user_id}" not in table and f"wish {wish_id}" not in table
+    assert '<option value="wish_rejected" >Wish rejected</option>' in html
     assert await AuditEvent.exists().where((AuditEvent.action == "staff_login")
                                            & (AuditEvent.actor == staff.user_id))
     only = (await client.get("/staff/audit?action=budget_set")).text
