@@ -217,15 +217,21 @@ async def dispute(actor: Principal, wish_id: int, reason: str) -> None:
 
 
 async def resolve(actor: Principal, wish_id: int, confirm_it: bool, note: str) -> None:
+    """Staff settle a dispute; the resident and the helper(s) are told what and why."""
+    note = note.strip()[:500]
+    if not note:
+        raise DomainError(_("Please say what you decided and why: the resident and the "
+                            "helper will read it."), "note")
     async with db.transaction():
+        helpers = await core.active_claimers(wish_id)
         if confirm_it:
             wish = await core.move(wish_id, Action.RESOLVE_CONFIRM, actor, note)
             await _pay(wish, actor.user_id)
         else:
-            helpers = await core.active_claimers(wish_id)
             wish = await core.move(wish_id, Action.RESOLVE_REOPEN, actor, note)
             await core.end_claims(wish_id)
-            await notify.tell(helpers, "wish_reopened", wish)
+        kind = "dispute_resolved_paid" if confirm_it else "dispute_resolved_reopened"
+        await notify.tell([wish["owner"], *helpers], kind, wish, note=note)
 
 
 async def cancel(actor: Principal, wish_id: int, note: str = "") -> None:

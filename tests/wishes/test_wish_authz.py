@@ -45,8 +45,8 @@ ACTIONS: dict[str, tuple[str, dict[str, str], dict[str, object]]] = {
     "cancel": ("open", {}, expect({"owner", "staff", "admin"})),
     "approve": ("pending", {"points": "10"}, expect({"staff", "admin"}, NOT_PUBLIC)),
     "reject": ("pending", {"note": "too big"}, expect({"staff", "admin"}, NOT_PUBLIC)),
-    "resolve_confirm": ("disputed", {}, expect({"staff", "admin"})),
-    "resolve_reopen": ("disputed", {}, expect({"staff", "admin"})),
+    "resolve_confirm": ("disputed", {"note": "Photo shows it done"}, expect({"staff", "admin"})),
+    "resolve_reopen": ("disputed", {"note": "Not done yet"}, expect({"staff", "admin"})),
     "assign": ("open", {"helper_login": "<helper>"}, expect({"staff", "admin"})),
 }
 API_ACTIONS: dict[str, dict[str, object]] = {

@@ -1,0 +1,52 @@
+"""Small things residents, helpers and staff noticed on the wish pages."""
+
+from __future__ import annotations
+
+from marketplace.wishes import service
+from tests.conftest import World, login, post, text_of
+from tests.wishes.helpers import open_wish, status
+
+EN = {"accept-language": "en"}
+
+
+async def _disputed(world: World):  # type: ignore[no-untyped-def]
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    wish_id = await open_wish(world, owner, staff)
+    await service.claim(helper, wish_id)
+    await service.fulfil(helper, wish_id, "Done", 30)
+    await service.dispute(owner, wish_id, "Still broken")
+    return owner, staff, helper, wish_id
+
+
+async def test_resolving_a_dispute_needs_a_note_that_both_sides_read(
+        client, world: World) -> None:
+    owner, staff, helper, wish_id = await _disputed(world)
+    await login(client, staff)
+    page = await client.get(f"/wishes/{wish_id}", headers=EN)
+    assert "What did you decide and why?" in page.text
+    assert 'name="note" value=""' not in page.text  # no hidden empty note any more
+    r = await post(client, f"/wishes/{wish_id}/resolve_reopen", {"note": "  "}, headers=EN)
+    assert r.status_code != 303 and "decided and why" in r.text
+    assert await status(wish_id) == "disputed"
+    r = await post(client, f"/wishes/{wish_id}/resolve_confirm",
+                   {"note": "The photo shows the tap fixed"}, headers=EN)
+    assert r.status_code == 303 and await status(wish_id) == "confirmed"
+    for person in (owner, helper):
+        client.cookies.clear()
+        await login(client, person)
+        wish_page = text_of((await client.get(f"/wishes/{wish_id}", headers=EN)).text)
+        assert "The photo shows the tap fixed" in wish_page  # in the timeline
+        inbox = text_of((await client.get("/notifications/", headers=EN)).text)
+        assert "settled the dispute" in inbox and "The photo shows the tap fixed" in inbox
+
+
+async def test_a_refused_resolution_marks_the_note_and_long_notes_are_cut(
+        client, world: World) -> None:
+    _owner, staff, _helper, wish_id = await _disputed(world)
+    await login(client, staff)
+    long_note = "x" * 600  # over the limit is cut, not refused; empty is refused
+    r = await post(client, f"/wishes/{wish_id}/resolve_confirm", {"note": ""}, headers=EN)
+    assert 'aria-invalid="true"' in r.text
+    r = await post(client, f"/wishes/{wish_id}/resolve_confirm", {"note": long_note})
+    assert r.status_code == 303
