@@ -50,3 +50,26 @@ async def test_a_refused_resolution_marks_the_note_and_long_notes_are_cut(
     assert 'aria-invalid="true"' in r.text
     r = await post(client, f"/wishes/{wish_id}/resolve_confirm", {"note": long_note})
     assert r.status_code == 303
+
+
+async def test_cancel_and_release_ask_first_without_javascript(client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    wish_id = await open_wish(world, owner, staff, title="Water the plants")
+    await service.claim(helper, wish_id)
+    await login(client, helper)
+    page = (await client.get(f"/wishes/{wish_id}", headers=EN)).text
+    assert 'hx-confirm="Release your claim?' in page
+    r = await post(client, f"/wishes/{wish_id}/release", headers=EN)
+    assert r.status_code == 200 and "Release your claim on “Water the plants”?" in r.text
+    assert await status(wish_id) == "claimed"
+    r = await post(client, f"/wishes/{wish_id}/release", {"confirm": "yes"})
+    assert r.status_code == 303 and await status(wish_id) == "open"
+    client.cookies.clear()
+    await login(client, owner)
+    r = await post(client, f"/wishes/{wish_id}/cancel", headers=EN)
+    assert r.status_code == 200 and "Cancel the wish “Water the plants”?" in r.text
+    assert 'name="confirm" value="yes"' in r.text and "No, go back" in r.text
+    assert await status(wish_id) == "open"
+    r = await post(client, f"/wishes/{wish_id}/cancel", {"confirm": "yes"})
+    assert r.status_code == 303 and await status(wish_id) == "cancelled"
