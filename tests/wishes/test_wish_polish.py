@@ -73,3 +73,22 @@ async def test_cancel_and_release_ask_first_without_javascript(client, world: Wo
     assert await status(wish_id) == "open"
     r = await post(client, f"/wishes/{wish_id}/cancel", {"confirm": "yes"})
     assert r.status_code == 303 and await status(wish_id) == "cancelled"
+
+
+async def test_board_notice_link_only_on_open_wishes_and_back_to_my_wishes(
+        client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    category = await service.add_category(staff, world.community_id, "Repairs", 5)
+    pending = await service.post_wish(owner, service.NewWish(category, "Still pending"))
+    rejected = await service.post_wish(owner, service.NewWish(category, "Too big"))
+    await service.review(staff, rejected, False, reason="Not a micro-wish")
+    opened = await open_wish(world, owner, staff)
+    await login(client, owner)
+    for wish_id, shown in ((pending, False), (rejected, False), (opened, True)):
+        html = (await client.get(f"/wishes/{wish_id}", headers=EN)).text
+        assert ("Print a notice for the board" in html) is shown, wish_id
+        assert '<a href="/wishes/mine">← My wishes</a>' in html
+    client.cookies.clear()
+    await login(client, staff)
+    html = (await client.get(f"/wishes/{pending}", headers=EN)).text
+    assert "Print a notice for the board" in html
