@@ -1,4 +1,5 @@
-"""Cancelling an exchange code asks first; without JavaScript through a confirmation page."""
+"""Cancelling an exchange code asks first (without JavaScript: a confirmation page); shop
+members find their shop tiles first."""
 
 from __future__ import annotations
 
@@ -28,3 +29,10 @@ async def test_cancelling_a_code_asks_first_without_javascript(client, world: Wo
     await login(client, other)
     r = await post(client, f"/rewards/codes/{code['id']}/cancel")
     assert r.status_code == 404  # no question about someone else's code
+
+
+async def test_merchant_members_see_their_shop_tiles_first(client, world: World) -> None:
+    s = await shop(world)
+    await login(client, s.owner)
+    home = (await client.get("/", headers=EN)).text
+    assert home.index("Redeem a code") < home.index("Post a wish")
