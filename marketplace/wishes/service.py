@@ -87,12 +87,19 @@ class NewWish:
     photo: str = ""
 
 
+def title_problem(title: str) -> str | None:
+    """Why a title cannot be used, or None; the form asks before anything else fails."""
+    if not 2 <= len(title.strip()) <= 80:
+        return _("Please give the wish a short title (2–80 characters).")
+    return None
+
+
 async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None) -> int:
     """A resident posts for themselves; staff may post for a resident (红色代办)."""
     owner_id = owner_id or actor.user_id
     title, description = wish.title.strip(), wish.description.strip()
-    if not 2 <= len(title) <= 80:
-        raise DomainError(_("Please give the wish a short title (2–80 characters)."), "title")
+    if problem := title_problem(title):
+        raise DomainError(problem, "title")
     if len(description) > 2000:
         raise DomainError(_("The description is too long (2000 characters at most)."),
                           "description")

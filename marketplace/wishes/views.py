@@ -104,6 +104,8 @@ class WishController(Controller):
         form, photo = Form({}), ""
         try:
             form = await read_form(request)
+            if missing := _missing(form):  # every missing field at once, not one by one
+                return await self._form(request, me, form.values(), missing)
             owner_id = await _owner_by_login(form.str("owner_login", max_length=64))
             new = service.NewWish(
                 category_id=form.int("category", label=_("Category")) or 0,
@@ -163,6 +165,18 @@ async def _question(me: Principal, wish_id: int, action: str) -> str | None:
         return _("Cancel the wish “%(title)s”?", title=wish["title"])
     return _("Release your claim on “%(title)s”? It becomes open for other helpers.",
              title=wish["title"])
+
+
+def _missing(form: Form) -> dict[str, str]:
+    """The required fields of the new-wish form that are empty or unusable."""
+    errors: dict[str, str] = {}
+    if problem := service.title_problem(form.str("title", max_length=200)):
+        errors["title"] = problem
+    try:
+        form.int("category", label=_("Category"))
+    except DomainError as exc:
+        errors["category"] = exc.message
+    return errors
 
 
 async def _owner_by_login(login: str) -> int | None:

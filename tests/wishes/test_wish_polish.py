@@ -92,3 +92,16 @@ async def test_board_notice_link_only_on_open_wishes_and_back_to_my_wishes(
     await login(client, staff)
     html = (await client.get(f"/wishes/{pending}", headers=EN)).text
     assert "Print a notice for the board" in html
+
+
+async def test_an_empty_wish_form_names_every_missing_field_and_keeps_input(
+        client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    await service.add_category(staff, world.community_id, "Repairs", 5)
+    await login(client, owner)
+    r = await post(client, "/wishes/new", {"title": "", "category": "",
+                                           "description": "The hall light flickers"},
+                   headers=EN)
+    assert 'id="title-error"' in r.text and 'id="category-error"' in r.text
+    assert "short title" in r.text and "Please fill in Category" in r.text
+    assert "The hall light flickers" in r.text
