@@ -15,7 +15,7 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
     ),
     "helper": ("/", "/wishes/", "/wishes/{wish_open}", "/wishes/{wish_claimed}",
                "/wishes/mine", "/points", "/me/record", "/me/record/certificate"),
-    "staff": ("/", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
+    "staff": ("/", "/staff", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
               "/wishes/{wish_pending}", "/manage/", "/staff/reports", "/staff/audit",
               "/staff/merchants"),
     "admin": ("/manage/", "/manage/communities/{community}"),

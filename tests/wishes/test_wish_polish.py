@@ -105,3 +105,23 @@ async def test_an_empty_wish_form_names_every_missing_field_and_keeps_input(
     assert 'id="title-error"' in r.text and 'id="category-error"' in r.text
     assert "short title" in r.text and "Please fill in Category" in r.text
     assert "The hall light flickers" in r.text
+
+
+async def test_staff_tools_sit_behind_one_nav_entry_with_a_hub(client, world: World) -> None:
+    staff, resident = await world.person(staff=True), await world.person()
+    await login(client, staff)
+    home = await client.get("/", headers=EN)
+    nav = home.text[home.text.index('class="nav"'):home.text.index("</nav>")]
+    assert '<a href="/staff" ' in nav
+    for buried in ('href="/manage"', 'href="/staff/reports"', 'href="/staff/audit"'):
+        assert buried not in nav
+    hub = await client.get("/staff", headers=EN)
+    assert hub.status_code == 200
+    for link in ("/staff/wishes", "/staff/helpers", "/staff/merchants", "/staff/reports",
+                 "/staff/audit", "/manage"):
+        assert f'href="{link}"' in hub.text
+    audit = (await client.get("/staff/audit", headers=EN)).text
+    assert '<a href="/staff" aria-current="page">' in audit
+    client.cookies.clear()
+    await login(client, resident)
+    assert (await client.get("/staff")).status_code == 403
