@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
 
-from marketplace.audit import service
+from marketplace.audit import labels, service
 from marketplace.i18n import _
 from marketplace.reports.figures import local_day_start
 from marketplace.web import auth
@@ -45,10 +45,12 @@ class AuditController(Controller):
             end=local_day_start(last + timedelta(days=1)) if last else None,
             before=before)
         rows, cursor = await service.entries(f)
+        await labels.describe_targets(rows)
         values = {"action": f.action, "actor": f.actor,
                   "date_from": first.isoformat() if first else "",
                   "date_to": last.isoformat() if last else ""}
         query = urlencode(values)
         return page(request, "audit/log.html", "audit/_entries.html", rows=rows,
                     cursor=cursor, values=values, query=query, error=error,
-                    actions=await service.actions())
+                    actions=[(a, labels.action_label(a)) for a in await service.actions()],
+                    action_label=labels.action_label)

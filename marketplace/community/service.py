@@ -111,28 +111,57 @@ async def _authorise(actor: Principal, kind: str, object_id: int) -> int:
     return community_id
 
 
+async def _refuse_duplicate(kind: str, community_id: int, name: str,
+                            except_id: int | None = None) -> None:
+    """Two grids (or buildings) of one community with the same name would be mixed up on
+    every form and report: refuse it, ignoring case and surrounding spaces. Archived ones
+    count too (restore them instead)."""
+    if kind == "grid":
+        rows = await Grid.select(Grid.id, Grid.name).where(Grid.community == community_id)
+        message = _("This community already has a grid called “%(name)s”.", name=name)
+    elif kind == "building":
+        rows = await Building.select(Building.id, Building.name).where(
+            Building.grid.community == community_id)
+        message = _("This community already has a building called “%(name)s”.", name=name)
+    else:
+        return
+    wanted = name.strip().casefold()
+    if any(r["name"].strip().casefold() == wanted and r["id"] != except_id for r in rows):
+        raise DomainError(message, "name")
+
+
 async def add_grid(actor: Principal, community_id: int, name: str) -> int:
     await get_community(community_id)
     if not actor.can_staff(community_id):
         raise Forbidden(_("You cannot change places outside your community."))
-    rows = await Grid.insert(Grid(community=community_id, name=_clean_name(name))).returning(
-        Grid.id
-    )
+    name = _clean_name(name)
+    await _refuse_duplicate("grid", community_id, name)
+    rows = await Grid.insert(Grid(community=community_id, name=name)).returning(Grid.id)
     return int(rows[0]["id"])
 
 
 async def add_building(actor: Principal, grid_id: int, name: str) -> int:
-    await _authorise(actor, "grid", grid_id)
-    rows = await Building.insert(Building(grid=grid_id, name=_clean_name(name))).returning(
-        Building.id
-    )
+    community_id = await _authorise(actor, "grid", grid_id)
+    name = _clean_name(name)
+    await _refuse_duplicate("building", community_id, name)
+    rows = await Building.insert(Building(grid=grid_id, name=name)).returning(Building.id)
     return int(rows[0]["id"])
 
 
 async def rename(actor: Principal, kind: str, object_id: int, name: str) -> None:
+    community_id = await _authorise(actor, kind, object_id)
+    name = _clean_name(name)
+    await _refuse_duplicate(kind, community_id, name, except_id=object_id)
+    table = KINDS[kind]
+    await table.update({table.name: name}).where(table.id == object_id)
+
+
+async def name_of(actor: Principal, kind: str, object_id: int) -> str:
+    """The place's name, for those who may change it."""
     await _authorise(actor, kind, object_id)
     table = KINDS[kind]
-    await table.update({table.name: _clean_name(name)}).where(table.id == object_id)
+    row = await table.select(table.name).where(table.id == object_id).first()
+    return str(row["name"]) if row else ""
 
 
 async def set_archived(actor: Principal, kind: str, object_id: int, archived: bool) -> None:

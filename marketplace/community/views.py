@@ -12,7 +12,7 @@ from marketplace.accounts import service as accounts
 from marketplace.community import service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
-from marketplace.web import auth
+from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
@@ -48,10 +48,7 @@ class CommunityController(Controller):
     @get("/communities/{community_id:int}", name="community_detail")
     async def detail(self, request: Request, community_id: PathId) -> Any:
         auth.require_staff(request, community_id)
-        structure = await service.structure(community_id)
-        staff = await accounts.staff_of(community_id)
-        return page(request, "community/detail.html", community=structure, staff=staff,
-                    errors={}, values={})
+        return await _detail(request, community_id)
 
     @post("/communities/{community_id:int}/grids", name="add_grid")
     async def add_grid(self, request: Request, community_id: PathId) -> Any:
@@ -60,7 +57,8 @@ class CommunityController(Controller):
         try:
             await service.add_grid(me, community_id, form.str("name", max_length=200))
         except DomainError as exc:
-            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
+            return await _detail(request, community_id, "grid", exc.message,
+                                 form.str("name", max_length=200))
         return redirect(request, f"/manage/communities/{community_id}", _("Grid added."))
 
     @post("/grids/{grid_id:int}/buildings", name="add_building")
@@ -71,7 +69,8 @@ class CommunityController(Controller):
         try:
             await service.add_building(me, grid_id, form.str("name", max_length=200))
         except DomainError as exc:
-            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
+            return await _detail(request, community_id, f"building-{grid_id}", exc.message,
+                                 form.str("name", max_length=200))
         return redirect(request, f"/manage/communities/{community_id}", _("Building added."))
 
     @post("/{kind:str}/{object_id:int}/rename", name="rename_place")
@@ -95,6 +94,13 @@ class CommunityController(Controller):
         form = await Form.read(request)
         archived = form.str("archived", "1") == "1"
         community_id = await service.community_of(kind, object_id)
+        if archived and not confirm.confirmed(form):
+            name = await service.name_of(me, kind, object_id)
+            return confirm.ask(request, action=f"/manage/{kind}/{object_id}/archive",
+                               question=_("Archive “%(name)s”?", name=name),
+                               button=_("Yes, archive it"),
+                               back=f"/manage/communities/{community_id}",
+                               hidden={"archived": "1"})
         await service.set_archived(me, kind, object_id, archived)
         message = _("Archived.") if archived else _("Restored.")
         return redirect(request, f"/manage/communities/{community_id}", message)
@@ -117,3 +123,13 @@ class CommunityController(Controller):
         back = form.str("next") or "/manage"
         return redirect(request, back if back.startswith("/manage") else "/manage",
                         _("Staff appointment ended."))
+
+
+async def _detail(request: Request, community_id: int, field: str = "", error: str = "",
+                  value: str = "") -> Any:
+    """The community page; after a refused name, the message and input stay on its form."""
+    structure = await service.structure(community_id)
+    staff = await accounts.staff_of(community_id)
+    return page(request, "community/detail.html", status_code=422 if error else 200,
+                community=structure, staff=staff,
+                errors={field: error} if error else {}, values={field: value} if error else {})

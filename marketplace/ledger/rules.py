@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from marketplace.i18n import N_, _
+
 PERSON = "person"
 MERCHANT = "merchant"
 ISSUANCE = "issuance"
@@ -21,6 +23,17 @@ TRANSFER_KINDS = (
     "award", "activity", "donate", "hold", "redeem", "release", "settle", "expire",
     "adjust", "reverse",
 )
+# What the statement page and its CSV call each kind (translated when shown).
+KIND_NAMES: dict[str, str] = {
+    "award": N_("Wish award"), "activity": N_("Activity"), "donate": N_("Gift"),
+    "hold": N_("Hold"), "redeem": N_("Redeemed"), "release": N_("Released"),
+    "settle": N_("Settlement"), "expire": N_("Expired"), "adjust": N_("Adjustment"),
+    "reverse": N_("Reversal"),
+}
+
+
+def kind_name(kind: str) -> str:
+    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 # (debit kind, credit kind) pairs each transfer kind may move points between. "hold" and
 # "release" are recorded on Hold rows (points stay in the account), so no pair here;

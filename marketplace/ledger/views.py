@@ -17,7 +17,7 @@ from marketplace.accounts import service as accounts
 from marketplace.care.views import give_context
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import expiry, rules, service
+from marketplace.ledger import expiry, references, rules, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
@@ -68,7 +68,9 @@ def _filters(kind: str | None, date_from: str | None, date_to: str | None) -> Fi
 
 async def _lines(user_id: int, f: Filters) -> list[dict[str, Any]]:
     start, end = f.bounds()
-    return await service.statement(user_id, f.kind or None, start, end)
+    lines = await service.statement(user_id, f.kind or None, start, end)
+    await references.describe(lines)
+    return lines
 
 
 class PointsController(Controller):
@@ -97,14 +99,15 @@ class PointsController(Controller):
         lines = await _lines(me.user_id, _filters(kind, date_from, date_to))
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_("Time"), _("Kind"), _("Reference"), _("Change"), _("Balance"),
+        writer.writerow([_("Time"), _("Kind"), _("Details"), _("Change"), _("Balance"),
                          _("From / to"), _("Memo")])
         for line in lines:
             writer.writerow([local_time(line["created_at"], "%Y-%m-%d %H:%M:%S"),
-                             line["kind"], line["reference"], line["change"], line["running"],
+                             rules.kind_name(line["kind"]), _csv_safe(line["description"]),
+                             line["change"], line["running"],
                              _csv_safe(line["counterparty"]), _csv_safe(line["memo"])])
         # The BOM makes Excel (common in community offices) read the file as UTF-8.
-        return Response(content="\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+        return Response(content="\ufeff" + out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="points.csv"'})
 
 

@@ -24,6 +24,10 @@ MESSAGES: dict[str, str] = {
     "wish_auto_confirmed": N_("“{title}” was confirmed automatically after {days} days."),
     "wish_disputed": N_("The resident disputed “{title}”: {reason}"),
     "wish_reopened": N_("Staff reopened “{title}” after a dispute."),
+    "dispute_resolved_paid": N_("Staff settled the dispute about “{title}”: it counts as "
+                                "done and the helper is paid. {note}"),
+    "dispute_resolved_reopened": N_("Staff settled the dispute about “{title}”: the wish is "
+                                    "open again. {note}"),
     "wish_assigned": N_("Staff asked you to help with “{title}”."),
     "assignment_declined": N_("{helper} declined the wish “{title}”."),
     "wish_escalated": N_("Nobody claimed “{title}” in time; staff will find a helper."),

@@ -25,9 +25,11 @@ HELPERS = [  # (login, name, kind, work unit)
 ]  # The first demo helpers keep their short, documented statements (tests/ledger).
 RESIDENTS = [("resident2", "钱大爷 Grandpa Qian"), ("resident3", "吴奶奶 Granny Wu"),
              ("resident4", "郑阿姨 Auntie Zheng")]
-TITLES = ["修水管 Fix a pipe", "陪同就医 Go with me to the doctor", "买菜 Buy vegetables",
-          "换灯泡 Change a bulb", "辅导作业 Help with homework", "搬家具 Move furniture",
-          "理发上门 A haircut at home", "修电动车 Fix an e-bike"]
+TITLES = [  # (title, the start of its category's name in wishes/demo.py)
+    ("修水管 Fix a pipe", "维修"), ("陪同就医 Go with me to the doctor", "出行"),
+    ("买菜 Buy vegetables", "代购"), ("换灯泡 Change a bulb", "维修"),
+    ("买作业本和文具 Exercise books and pens", "学习用品"), ("搬家具 Move furniture", "家务"),
+    ("陪老人聊天 An afternoon of company", "陪伴"), ("修电动车 Fix an e-bike", "维修")]
 
 
 async def _people(community_id: int, password: str, grid_ids: list[int],
@@ -62,12 +64,13 @@ async def _backdate(wish_id: int, times: list[datetime]) -> None:
 
 
 async def _one(rng: random.Random, posted: datetime, staff: Principal, owner: Principal,
-               helper: Principal, category: int) -> None:
+               helper: Principal, categories: dict[str, int]) -> None:
     gaps = [rng.uniform(0.5, 30), rng.uniform(1, 96), rng.uniform(2, 72), rng.uniform(1, 60)]
     times = [posted]
     for gap in gaps:
         times.append(times[-1] + timedelta(hours=gap))
-    wish_id = await wishes.post_wish(owner, wishes.NewWish(category, rng.choice(TITLES)))
+    title, kind = rng.choice(TITLES)
+    wish_id = await wishes.post_wish(owner, wishes.NewWish(categories[kind], title))
     if rng.random() < 0.08:
         await wishes.review(staff, wish_id, False, reason="请联系社区 Please call the office")
         await _backdate(wish_id, times[:2])
@@ -92,14 +95,15 @@ async def load(community_id: int, ids: dict[str, int], password: str,
     staff = await accounts.load_principal(ids["staff"])
     helpers, residents = await _people(community_id, password, grid_ids, ids["staff"])
     residents.append(await accounts.load_principal(ids["resident"]))
-    categories = [c["id"] for c in await Category.select(Category.id).where(
-        Category.community == community_id)]
+    # The title decides the category ("买菜" is an errand, never a repair).
+    categories = {c["name"].split()[0]: c["id"] for c in await Category.select(
+        Category.id, Category.name).where(Category.community == community_id)}
     now = datetime.now(UTC)
     for month in range(MONTHS, 0, -1):
         for _n in range(rng.randint(6, 12) + (MONTHS - month)):
             posted = now - timedelta(days=30 * month - rng.uniform(0, 26))
             await _one(rng, posted, staff, rng.choice(residents), rng.choice(helpers),
-                       rng.choice(categories))
+                       categories)
         token = ledger.backdate.set(now - timedelta(days=30 * month - 15))
         try:
             for helper in helpers:

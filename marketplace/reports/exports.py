@@ -14,9 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marketplace.accounts.tables import HelperProfile, User
-from marketplace.i18n import _
+from marketplace.i18n import N_, _
+from marketplace.ledger import rules
 from marketplace.ledger.tables import Transfer
 from marketplace.reports import figures, records
+from marketplace.rewards.codes import display as code_display
+from marketplace.rewards.tables import Merchant
+from marketplace.wishes.labels import status_name
 from marketplace.wishes.tables import Wish
 
 BATCH = 1000
@@ -76,17 +80,46 @@ def wishes(community_id: int, start: datetime | None,
         ).where((Wish.community == community_id) & (Wish.id > last)
                 & _period(Wish.created_at, start, end)).order_by(Wish.id).limit(BATCH)
 
-    header = [_("Number"), _("Posted"), _("Status"), _("Category"), _("Title"), _("Grid"),
+    header = [_("Number"), _("Posted"), _("Status"), _("Category"), _("Wish"), _("Grid"),
               _("Building"), _("Resident"), _("Points"), _("Hours"), _("Rating"),
               _("Escalated"), _("Reason for rejection")]
     return stream(header, fetch, lambda r: [
-        r["id"], r["created_at"], r["status"], r["category.name"], r["title"],
+        r["id"], r["created_at"], status_name(r["status"]), r["category.name"], r["title"],
         r["grid.name"], r["building.name"], r["owner.display_name"], r["points"],
         figures.hours(r["hours"]), r["rating"], r["escalated_at"], r["reject_reason"]])
 
 
-def _account_label(kind: str, owner: str | None) -> str:
-    return f"{kind}: {owner}" if owner else kind
+ACCOUNT_NAMES = {"person": N_("Resident"), "merchant": N_("Merchant"),
+                 "issuance": N_("Points issued"), "expired": N_("Expired"),
+                 "settled": N_("Settlement")}
+HELPER_KINDS = {"party_member": N_("Party member"), "volunteer": N_("Volunteer")}
+HELPER_STATUSES = {"pending": N_("Waiting for review"), "verified": N_("Verified"),
+                   "declined": N_("Declined")}
+
+
+def _named(names: dict[str, str], code: str) -> str:
+    return _(names[code]) if code in names else code
+
+
+def _account_label(kind: str, owner: str | None, shop: str | None = None) -> str:
+    name = owner or shop
+    return f"{_named(ACCOUNT_NAMES, kind)}: {name}" if name else _named(ACCOUNT_NAMES, kind)
+
+
+def _reference(reference: str) -> str:
+    prefix, _sep, rest = reference.partition(":")
+    return code_display(rest) if prefix == "code" and rest else reference
+
+
+async def _with_shops(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds the shop name of merchant accounts: one query per batch."""
+    ids = {r[k] for r in rows for k in ("debit.merchant_id", "credit.merchant_id") if r[k]}
+    shops = {m["id"]: m["name"] for m in await Merchant.select(Merchant.id, Merchant.name)
+             .where(Merchant.id.is_in(sorted(ids)))} if ids else {}
+    for r in rows:
+        r["debit.shop"] = shops.get(r["debit.merchant_id"])
+        r["credit.shop"] = shops.get(r["credit.merchant_id"])
+    return rows
 
 
 def transfers(community_id: int, start: datetime | None, end: datetime | None,
@@ -96,27 +129,28 @@ def transfers(community_id: int, start: datetime | None, end: datetime | None,
                  & _period(Transfer.created_at, start, end))
         if kind:
             where &= Transfer.kind == kind
-        return await Transfer.select(
+        return await _with_shops(await Transfer.select(
             Transfer.id, Transfer.created_at, Transfer.kind, Transfer.amount,
             Transfer.debit.kind, Transfer.debit.owner.display_name, Transfer.debit.merchant_id,
             Transfer.credit.kind, Transfer.credit.owner.display_name,
             Transfer.credit.merchant_id, Transfer.reference, Transfer.memo,
             Transfer.actor.display_name, Transfer.reverses,
-        ).where(where).order_by(Transfer.id).limit(BATCH)
+        ).where(where).order_by(Transfer.id).limit(BATCH))
 
     if kind == "redeem":
-        header = [_("Number"), _("Time"), _("Resident"), _("Merchant account"), _("Points"),
+        header = [_("Number"), _("Time"), _("Resident"), _("Merchant"), _("Points"),
                   _("Reference"), _("Memo")]
         return stream(header, fetch, lambda r: [
             r["id"], r["created_at"], r["debit.owner.display_name"],
-            r["credit.merchant_id"], r["amount"], r["reference"], r["memo"]])
+            r["credit.shop"] or r["credit.merchant_id"], r["amount"],
+            _reference(r["reference"]), r["memo"]])
     header = [_("Number"), _("Time"), _("Kind"), _("Points"), _("From"), _("To"),
               _("Reference"), _("Memo"), _("By"), _("Reverses")]
     return stream(header, fetch, lambda r: [
-        r["id"], r["created_at"], r["kind"], r["amount"],
-        _account_label(r["debit.kind"], r["debit.owner.display_name"]),
-        _account_label(r["credit.kind"], r["credit.owner.display_name"]),
-        r["reference"], r["memo"], r["actor.display_name"], r["reverses"]])
+        r["id"], r["created_at"], rules.kind_name(r["kind"]), r["amount"],
+        _account_label(r["debit.kind"], r["debit.owner.display_name"], r["debit.shop"]),
+        _account_label(r["credit.kind"], r["credit.owner.display_name"], r["credit.shop"]),
+        _reference(r["reference"]), r["memo"], r["actor.display_name"], r["reverses"]])
 
 
 def members(community_id: int) -> AsyncIterator[bytes]:
@@ -136,8 +170,9 @@ def members(community_id: int) -> AsyncIterator[bytes]:
               _("Party branch")]
     return stream(header, fetch, lambda r: [
         r["id"], r["display_name"], r["login"], r["phone"], r["grid.name"],
-        r["building.name"], r["created_at"], "yes" if r["is_active"] else "no",
-        r["helper"].get("kind", ""), r["helper"].get("status", ""),
+        r["building.name"], r["created_at"], _("Yes") if r["is_active"] else _("No"),
+        _named(HELPER_KINDS, r["helper"].get("kind", "")),
+        _named(HELPER_STATUSES, r["helper"].get("status", "")),
         r["helper"].get("work_unit", ""), r["helper"].get("party_branch", "")])
 
 

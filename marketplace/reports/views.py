@@ -19,7 +19,7 @@ EXPORTS = ("wishes", "transfers", "redemptions", "members", "work-units")
 
 
 def csv_response(chunks: Any, filename: str) -> Stream:
-    return Stream(chunks, media_type="text/csv; charset=utf-8", headers={
+    return Stream(chunks, media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store"})
 

@@ -229,7 +229,7 @@ class MerchantController(Controller):
                              _csv_safe(line["resident.display_name"]), line["code"],
                              line["settlement_id"] or ""])
         # The BOM makes Excel read the file as UTF-8.
-        return Response(content="\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+        return Response(content="\ufeff" + out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition":
                                  f'attachment; filename="statement-{merchant_id}.csv"'})
 

@@ -15,8 +15,8 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.rewards import codes, offers, service, uploads
-from marketplace.web import auth
-from marketplace.web.forms import parse_int
+from marketplace.web import auth, confirm
+from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
 
@@ -83,6 +83,13 @@ class RewardsController(Controller):
     @post("/codes/{code_id:int}/cancel", name="rewards_cancel_code")
     async def cancel(self, request: Request, code_id: PathId) -> Any:
         me = auth.require_user(request)
+        if not confirm.confirmed(await Form.read(request)):
+            code = await service.own_code(me, code_id)
+            if code["status"] == "active":
+                return confirm.ask(
+                    request, action=f"/rewards/codes/{code_id}/cancel",
+                    question=_("Cancel the code for “%(offer)s”?", offer=code["offer.title"]),
+                    button=_("Yes, cancel the code"), back=f"/rewards/codes/{code_id}")
         try:
             await service.cancel(me, code_id)
         except DomainError as exc:

@@ -31,7 +31,7 @@ from marketplace.rewards.api import RewardsApiController
 from marketplace.rewards.views_merchant import MerchantController
 from marketplace.rewards.views_resident import RewardsController
 from marketplace.rewards.views_staff import SettlementController, StaffMerchantController
-from marketplace.web.home import HomeController
+from marketplace.web.home import HomeController, StaffHubController
 from marketplace.wishes.api import WishApiController
 from marketplace.wishes.media_views import WishMediaController
 from marketplace.wishes.staff_views import StaffWishController
@@ -43,6 +43,7 @@ log = logging.getLogger("marketplace")
 def handlers() -> list[Any]:
     return [
         HomeController,
+        StaffHubController,
         AccountController,
         ProfileController,
         HelperQueueController,

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from marketplace import i18n
+from marketplace.ledger import rules
+from marketplace.wishes import labels as wish_labels
 
 TZ_OFFSET_HOURS = 8  # China Standard Time: communities read local times
 
@@ -57,4 +59,6 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["age"] = age
     env.filters["duration"] = duration
     env.globals["now"] = lambda: datetime.now(UTC)
+    env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
+    env.globals["wish_status_name"] = wish_labels.status_name
 

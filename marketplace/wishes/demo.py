@@ -7,7 +7,7 @@ from marketplace.accounts import service as accounts
 from marketplace.wishes import service
 
 CATEGORIES = [("维修 Repairs", 10), ("代购 Shopping errands", 5), ("陪伴 Company & visits", 8),
-              ("出行 Rides", 12), ("学习用品 School things", 15)]
+              ("出行 Rides", 12), ("学习用品 School things", 15), ("家务 Housework", 8)]
 
 
 async def load(community_id: int, ids: dict[str, int]) -> None:
@@ -43,16 +43,16 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
         await service.claim(helper, done)
         await service.fulfil(helper, done, "已完成 Done", minutes)
         await service.confirm(resident, done, 5, "谢谢! Thank you!")
-    disputed = await wish("清理阳台 Clear the balcony", 1)
+    disputed = await wish("清理阳台 Clear the balcony", 5)
     await service.review(staff, disputed, True)
     await service.claim(volunteer, disputed)
     await service.fulfil(volunteer, disputed, "清理完毕 Cleared", 90)
     await service.dispute(resident, disputed, "还有一半没清 Half is still there")
-    team = await wish("搬旧家具下楼 Carry old furniture downstairs", 0)
+    team = await wish("搬旧家具下楼 Carry old furniture downstairs", 5)
     await service.review(staff, team, True, 12, team_size=2)
     await service.claim(helper, team)
     await service.claim(volunteer, team)
-    assigned = await wish("陪同去社保中心 Come with me to the pension office", 2)
+    assigned = await wish("陪同去社保中心 Come with me to the pension office", 3)
     await service.review(staff, assigned, True)
     await service.assign(staff, assigned, volunteer.user_id)
     cancelled = await wish("取快递 Pick up a parcel", 1)

@@ -87,12 +87,19 @@ class NewWish:
     photo: str = ""
 
 
+def title_problem(title: str) -> str | None:
+    """Why a title cannot be used, or None; the form asks before anything else fails."""
+    if not 2 <= len(title.strip()) <= 80:
+        return _("Please give the wish a short title (2–80 characters).")
+    return None
+
+
 async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None) -> int:
     """A resident posts for themselves; staff may post for a resident (红色代办)."""
     owner_id = owner_id or actor.user_id
     title, description = wish.title.strip(), wish.description.strip()
-    if not 2 <= len(title) <= 80:
-        raise DomainError(_("Please give the wish a short title (2–80 characters)."), "title")
+    if problem := title_problem(title):
+        raise DomainError(problem, "title")
     if len(description) > 2000:
         raise DomainError(_("The description is too long (2000 characters at most)."),
                           "description")
@@ -217,15 +224,21 @@ async def dispute(actor: Principal, wish_id: int, reason: str) -> None:
 
 
 async def resolve(actor: Principal, wish_id: int, confirm_it: bool, note: str) -> None:
+    """Staff settle a dispute; the resident and the helper(s) are told what and why."""
+    note = note.strip()[:500]
+    if not note:
+        raise DomainError(_("Please say what you decided and why: the resident and the "
+                            "helper will read it."), "note")
     async with db.transaction():
+        helpers = await core.active_claimers(wish_id)
         if confirm_it:
             wish = await core.move(wish_id, Action.RESOLVE_CONFIRM, actor, note)
             await _pay(wish, actor.user_id)
         else:
-            helpers = await core.active_claimers(wish_id)
             wish = await core.move(wish_id, Action.RESOLVE_REOPEN, actor, note)
             await core.end_claims(wish_id)
-            await notify.tell(helpers, "wish_reopened", wish)
+        kind = "dispute_resolved_paid" if confirm_it else "dispute_resolved_reopened"
+        await notify.tell([wish["owner"], *helpers], kind, wish, note=note)
         outcome = "confirmed" if confirm_it else "reopened"
         await audit.record(actor.user_id, wish["community"], "dispute_resolved", "wish",
                            wish_id, f"{outcome}: {note}".strip())

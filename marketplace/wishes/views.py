@@ -15,7 +15,7 @@ from marketplace.accounts.tables import User
 from marketplace.community import service as community
 from marketplace.errors import DomainError
 from marketplace.i18n import N_, _
-from marketplace.web import auth
+from marketplace.web import auth, confirm
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
 from marketplace.web.render import is_htmx, page, redirect
@@ -104,6 +104,8 @@ class WishController(Controller):
         form, photo = Form({}), ""
         try:
             form = await read_form(request)
+            if missing := _missing(form):  # every missing field at once, not one by one
+                return await self._form(request, me, form.values(), missing)
             owner_id = await _owner_by_login(form.str("owner_login", max_length=64))
             new = service.NewWish(
                 category_id=form.int("category", label=_("Category")) or 0,
@@ -133,6 +135,12 @@ class WishController(Controller):
         form = Form({})
         try:
             form = await read_form(request)
+            if action in ASK_FIRST and not confirm.confirmed(form):
+                question = await _question(me, wish_id, action)
+                if question:
+                    return confirm.ask(request, action=f"/wishes/{wish_id}/{action}",
+                                       question=question, button=_(ASK_FIRST[action]),
+                                       back=f"/wishes/{wish_id}")
             await _perform(me, wish_id, action, form)
         except DomainError as exc:
             if is_htmx(request) and action == "claim":
@@ -142,6 +150,33 @@ class WishController(Controller):
             return await _detail(request, me, wish_id, error=exc.message,
                                  values=form.values(), field=exc.field)
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
+
+
+# Actions that cannot be undone: asked once more first (see marketplace.web.confirm).
+ASK_FIRST = {"cancel": N_("Yes, cancel the wish"), "release": N_("Yes, release it")}
+
+
+async def _question(me: Principal, wish_id: int, action: str) -> str | None:
+    """The question to ask, or None when the action is not allowed (it then fails as usual)."""
+    wish, roles = await core.visible(me, wish_id)
+    if Action(action) not in allowed_actions(State(wish["status"]), roles):
+        return None
+    if action == "cancel":
+        return _("Cancel the wish “%(title)s”?", title=wish["title"])
+    return _("Release your claim on “%(title)s”? It becomes open for other helpers.",
+             title=wish["title"])
+
+
+def _missing(form: Form) -> dict[str, str]:
+    """The required fields of the new-wish form that are empty or unusable."""
+    errors: dict[str, str] = {}
+    if problem := service.title_problem(form.str("title", max_length=200)):
+        errors["title"] = problem
+    try:
+        form.int("category", label=_("Category"))
+    except DomainError as exc:
+        errors["category"] = exc.message
+    return errors
 
 
 async def _owner_by_login(login: str) -> int | None:

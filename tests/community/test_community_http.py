@@ -44,10 +44,43 @@ async def test_staff_manage_grids_and_buildings(client, world: World) -> None:
     building = await Building.select().where(Building.grid == grid["id"]).first()
     assert building["name"] == "Block 9"
     await post(client, f"/manage/building/{building['id']}/rename", {"name": "Block 10"})
-    await post(client, f"/manage/grid/{grid['id']}/archive", {"archived": "1"})
+    # Archiving asks first (without JavaScript: a confirmation page that posts again).
+    r = await post(client, f"/manage/grid/{grid['id']}/archive", {"archived": "1"},
+                   headers={"accept-language": "en"})
+    assert r.status_code == 200 and "Archive “Grid Z”?" in r.text
+    assert 'name="confirm" value="yes"' in r.text and 'name="archived" value="1"' in r.text
+    assert (await Grid.select().where(Grid.id == grid["id"]).first())["archived"] is False
+    page = (await client.get(f"/manage/communities/{world.community_id}")).text
+    assert 'hx-confirm=' in page and 'hx-vals=\'{"confirm": "yes"}\'' in page
+    r = await post(client, f"/manage/grid/{grid['id']}/archive",
+                   {"archived": "1", "confirm": "yes"})
+    assert r.status_code == 303
     assert (await Building.select().where(Building.id == building["id"]).first())["name"] == \
         "Block 10"
     assert (await Grid.select().where(Grid.id == grid["id"]).first())["archived"] is True
+    r = await post(client, f"/manage/grid/{grid['id']}/archive", {"archived": "0"})
+    assert r.status_code == 303  # restoring is harmless: no question
+    assert (await Grid.select().where(Grid.id == grid["id"]).first())["archived"] is False
+
+
+async def test_duplicate_place_names_are_refused_on_the_same_form(client, world: World) -> None:
+    staff = await world.person(staff=True)
+    await login(client, staff)
+    url = f"/manage/communities/{world.community_id}/grids"
+    assert (await post(client, url, {"name": "North Gate"})).status_code == 303
+    r = await post(client, url, {"name": "  north gate "}, headers={"accept-language": "en"})
+    assert r.status_code == 422 and "already has a grid called" in r.text
+    assert 'value="  north gate "' in r.text and 'aria-invalid="true"' in r.text
+    grids = await Grid.select(Grid.id).where(Grid.community == world.community_id).order_by(
+        Grid.id)
+    assert len(grids) == 2  # the world's grid and North Gate, not a third
+    grid_id = grids[-1]["id"]
+    building_url = f"/manage/grids/{grid_id}/buildings"
+    assert (await post(client, building_url, {"name": "Block 1"})).status_code == 303
+    r = await post(client, building_url, {"name": "BLOCK 1"}, headers={"accept-language": "en"})
+    assert r.status_code == 422 and "already has a building called" in r.text
+    r = await post(client, f"/manage/grid/{grid_id}/rename", {"name": "North Gate"})
+    assert r.status_code == 303  # keeping its own name is not a duplicate
 
 
 async def test_staff_cannot_touch_another_community(client, world: World) -> None:

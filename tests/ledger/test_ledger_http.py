@@ -55,13 +55,40 @@ async def test_csv_export_has_bom_and_running_balance(client, world: World) -> N
     await _earn(world, person.user_id, 3, "activity")
     await login(client, person)
     r = await client.get("/points/statement.csv", headers=EN)
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/csv; charset=utf-8"
     assert r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Time", "Kind", "Reference", "Change", "Balance"]
+    assert rows[0][:5] == ["Time", "Kind", "Details", "Change", "Balance"]
     assert [(row[1], row[3], row[4]) for row in rows[1:]] == [
-        ("activity", "3", "15"), ("award", "12", "12")]
+        ("Activity", "3", "15"), ("Wish award", "12", "12")]  # the page's kind names
     assert rows[2][6] == "'=HYPERLINK(1)"  # no formula injection into spreadsheets
+
+
+async def test_statement_describes_references_instead_of_showing_them(
+        client, world: World) -> None:
+    from marketplace.wishes import service as wishes
+
+    staff, person, friend = (await world.person(staff=True), await world.person(),
+                             await world.person())
+    category = await wishes.add_category(staff, world.community_id, unique("Cat"), 5)
+    wish_id = await wishes.post_wish(person, wishes.NewWish(category, "Mend the gate"))
+    await service.award(world.community_id, person.user_id, 12, "award", f"wish:{wish_id}",
+                        None, "Mend the gate", unique("k"))
+    await service.award(world.community_id, person.user_id, 4, "award", "code:FRUAKVFK",
+                        None, "", unique("k"))
+    await service.donate(person.user_id, friend.user_id, 2, person.user_id, "", unique("k"))
+    await login(client, person)
+    r = await client.get("/points", headers=EN)
+    statement = r.text[r.text.index('id="statement"'):]
+    assert f'<a href="/wishes/{wish_id}">Mend the gate</a>' in statement
+    assert statement.count("Mend the gate") == 1  # the memo repeats the title: shown once
+    assert "Exchange code FRUA-KVFK" in statement
+    assert friend.display_name in text_of(statement)
+    for raw in (f"wish:{wish_id}", "code:FRUAKVFK", f"user:{friend.user_id}"):
+        assert raw not in statement
+    rows = list(csv.reader(io.StringIO(
+        (await client.get("/points/statement.csv", headers=EN)).content.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["", "Exchange code FRUA-KVFK", "Mend the gate"]
 
 
 async def test_api_balance_and_statement(client, world: World) -> None:

@@ -12,7 +12,7 @@ from marketplace.ledger.tables import Transfer
 from marketplace.reports import exports
 from marketplace.wishes import service
 from marketplace.wishes.tables import Wish
-from tests.conftest import World, login, post, unique
+from tests.conftest import World, login, post, text_of, unique
 from tests.reports.history import days_ago, make_wish
 
 
@@ -101,7 +101,14 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
 
     await login(client, staff)  # staff sign-in is audited too
     html = (await client.get("/staff/audit", headers={"accept-language": "en"})).text
-    assert "wish_rejected" in html and "Too big for a micro-wish" in html
+    assert "Too big for a micro-wish" in html
+    table = text_of(html[html.index('id="audit"'):])
+    # labels and names, not internal codes
+    assert "Wish rejected" in table and "Staff signed in" in table
+    assert f'<a href="/wishes/{wish_id}">A new car please</a>' in html
+    assert "wish_rejected" not in table and "staff_login" not in table
+    assert f"user {staff.user_id}" not in table and f"wish {wish_id}" not in table
+    assert '<option value="wish_rejected" >Wish rejected</option>' in html
     assert await AuditEvent.exists().where((AuditEvent.action == "staff_login")
                                            & (AuditEvent.actor == staff.user_id))
     only = (await client.get("/staff/audit?action=budget_set")).text
@@ -117,3 +124,34 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
     assert (await client.get("/staff/audit")).status_code == 403
     response = await post(client, "/logout")
     assert response.status_code == 303
+
+
+async def test_exports_use_the_pages_labels_and_shop_names(client, world: World) -> None:
+    from marketplace.rewards.tables import Merchant
+
+    staff, helper = await world.person(staff=True), await world.person(helper=True)
+    owner = await world.person()
+    cat = await service.add_category(staff, world.community_id, "Repairs", 10)
+    await service.post_wish(owner, service.NewWish(cat, "Still waiting"))
+    shop = (await Merchant.insert(Merchant(community=world.community_id, owner=staff.user_id,
+                                           name="Lotus Bakery")).returning(Merchant.id))[0]
+    await ledger.award(world.community_id, helper.user_id, 9, "award", "wish:0", None, "",
+                       unique("k"))
+    account = await ledger.merchant_account(world.community_id, shop["id"])
+    hold = await ledger.hold(helper.user_id, 4, "code:FRUAKVFK",
+                             datetime.now(UTC) + timedelta(minutes=5), unique("h"))
+    await ledger.post_hold(int(hold["id"]), int(account["id"]), "redeem", helper.user_id, "")
+    client.headers["accept-language"] = "en"
+    await login(client, staff)
+    q = f"community_id={world.community_id}"
+    answer = await client.get(f"/staff/reports/export/wishes.csv?{q}")
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    wishes = rows_of(answer.content)
+    assert wishes[0][2] == "Status"
+    assert [r[2] for r in wishes[1:] if r[4] == "Still waiting"] == ["Waiting for review"]
+    rows = rows_of((await client.get(f"/staff/reports/export/redemptions.csv?{q}")).content)
+    assert rows[0][3] == "Merchant"
+    assert [(r[3], r[5]) for r in rows[1:]] == [("Lotus Bakery", "FRUA-KVFK")]
+    rows = rows_of((await client.get(f"/staff/reports/export/transfers.csv?{q}")).content)
+    assert {r[2] for r in rows[1:]} == {"Wish award", "Redeemed"}
+    assert "Merchant: Lotus Bakery" in {r[5] for r in rows[1:]}

@@ -37,16 +37,16 @@ NOT_PUBLIC = {"resident", "helper", "claimer"}  # a pending wish is owner's and 
 # action -> (state the wish is put in first, form data, expected per role)
 ACTIONS: dict[str, tuple[str, dict[str, str], dict[str, object]]] = {
     "claim": ("open", {}, expect({"helper", "claimer"})),
-    "release": ("claimed", {"note": "n"}, expect({"claimer", "staff", "admin"})),
+    "release": ("claimed", {"note": "n", "confirm": "yes"}, expect({"claimer", "staff", "admin"})),
     "decline": ("assigned", {}, expect({"claimer"})),
     "fulfil": ("claimed", {"note": "done", "hours": "1"}, expect({"claimer"})),
     "confirm": ("fulfilled", {"rating": "5"}, expect({"owner"})),
     "dispute": ("fulfilled", {"note": "not done"}, expect({"owner"})),
-    "cancel": ("open", {}, expect({"owner", "staff", "admin"})),
+    "cancel": ("open", {"confirm": "yes"}, expect({"owner", "staff", "admin"})),
     "approve": ("pending", {"points": "10"}, expect({"staff", "admin"}, NOT_PUBLIC)),
     "reject": ("pending", {"note": "too big"}, expect({"staff", "admin"}, NOT_PUBLIC)),
-    "resolve_confirm": ("disputed", {}, expect({"staff", "admin"})),
-    "resolve_reopen": ("disputed", {}, expect({"staff", "admin"})),
+    "resolve_confirm": ("disputed", {"note": "Photo shows it done"}, expect({"staff", "admin"})),
+    "resolve_reopen": ("disputed", {"note": "Not done yet"}, expect({"staff", "admin"})),
     "assign": ("open", {"helper_login": "<helper>"}, expect({"staff", "admin"})),
 }
 API_ACTIONS: dict[str, dict[str, object]] = {

@@ -83,7 +83,8 @@ async def test_dispute_tells_staff_of_the_community_only(world: World) -> None:
     assert await kinds(staff) == ["wish_disputed"] and await kinds(staff2) == ["wish_disputed"]
     assert await kinds(outsider) == []
     await service.resolve(staff, wish_id, confirm_it=False, note="Try again")
-    assert await kinds(helper) == ["wish_reopened"]
+    assert await kinds(helper) == ["dispute_resolved_reopened"]
+    assert (await kinds(owner))[-1] == "dispute_resolved_reopened"
 
 
 async def test_auto_confirm_pays_and_tells_helper_and_resident(world: World) -> None:
