@@ -39,6 +39,13 @@ async def places(community_id: int | None = None) -> list[dict[str, Any]]:
     return communities
 
 
+async def grids(community_id: int) -> list[dict[str, Any]]:
+    """The community's active grids by name: one query, for filters that need no buildings."""
+    return await Grid.select(Grid.id, Grid.name).where(
+        (Grid.community == community_id) & (Grid.archived == False)  # noqa: E712
+    ).order_by(Grid.name)
+
+
 async def get_community(community_id: int) -> dict[str, Any]:
     row = await Community.select().where(Community.id == community_id).first()
     if row is None:

@@ -30,6 +30,8 @@ async def open_wishes(f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
     """Open wishes newest first; returns the page and the cursor for the next page."""
     if any(n is not None and not 0 < n <= MAX_ID for n in (f.grid_id, f.category_id)):
         return [], None  # no grid or category has such an id
+    if f.before is not None and f.before < 0:
+        return [], None  # no wish is older than that (and SQLite cannot bind 64+ bit ints)
     query = Wish.select(*CARD_COLUMNS).where(
         (Wish.community == f.community_id) & (Wish.status == "open"))
     if f.grid_id:

@@ -76,10 +76,11 @@ class WishController(Controller):
         f = queries.ListFilter(me.community_id, parse_int(grid), parse_int(category),
                                (q or "")[:80], parse_int(before))
         rows, next_cursor = await queries.open_wishes(f)
-        places = await community.places(me.community_id)
+        # The filter form needs only this community's grids (not every place's buildings).
+        grids = await community.grids(me.community_id)
         cats = await service.categories(me.community_id)
         return page(request, "wishes/list.html", "wishes/_list.html", rows=rows,
-                    next_cursor=next_cursor, filters=f, places=places, categories=cats)
+                    next_cursor=next_cursor, filters=f, grids=grids, categories=cats)
 
     @get("/mine", name="my_wishes")
     async def mine(self, request: Request) -> Any:

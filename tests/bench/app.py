@@ -29,7 +29,7 @@ async def wishes_in_memory(request: Request) -> Any:
         rows, next_cursor = await queries.open_wishes(f)
         ctx = _CACHE[me.community_id] = {
             "rows": rows, "next_cursor": next_cursor, "filters": f,
-            "places": await community.places(me.community_id),
+            "grids": await community.grids(me.community_id),
             "categories": await wishes.categories(me.community_id)}
     return page(request, "wishes/list.html", "wishes/_list.html", **ctx)
 

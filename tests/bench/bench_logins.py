@@ -47,11 +47,12 @@ def main() -> list[Row]:
         server.stop()
     views, signins = result["groups"]["views"], result["groups"]["logins"]
     errors = views["errors"] + signins["errors"]
+    first_error = f" (e.g. {result['error_samples'][0][:120]})" if result["error_samples"] else ""
     return [Row("p99 page view while 50 logins run at once", f"{views['p99_ms']:.0f} ms",
                 f"< {TARGET_MS:.0f} ms", views["p99_ms"] < TARGET_MS and errors == 0,
                 note=(f"{views['requests']} views of /points in {views['elapsed_s']:.1f} s; "
                       f"logins p50 {signins['p50_ms']:.0f} ms, p99 {signins['p99_ms']:.0f} ms; "
-                      f"errors {errors}"))]
+                      f"errors {errors}{first_error}"))]
 
 
 if __name__ == "__main__":
