@@ -9,6 +9,8 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody
 
+from marketplace.errors import DomainError
+from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.rewards import offers, service
 from marketplace.web import auth
@@ -22,6 +24,7 @@ class OfferOut(msgspec.Struct):
     title: str
     description: str
     price: int
+    category: str
     stock_left: int | None
     merchant_id: int
     merchant_name: str
@@ -71,13 +74,17 @@ class RewardsApiController(Controller):
 
     @get("/offers", name="api_rewards_offers", responses=API_ERRORS)
     async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
-                        afford: FromQuery[bool] = False) -> list[OfferOut]:
+                        afford: FromQuery[bool] = False,
+                        category: FromQuery[str | None] = None) -> list[OfferOut]:
         me = auth.require_user(request)
+        if category and offers.category_key(category) is None:
+            raise DomainError(_("Unknown category: choose one of %(keys)s.",
+                                keys=", ".join(offers.CATEGORIES)), "category")
         available = (await ledger.balance(me.user_id)).available
         rows = await offers.catalogue(me.community_id, parse_int(merchant),
-                                      available if afford else None)
+                                      available if afford else None, category or None)
         return [OfferOut(id=r["id"], title=r["title"], description=r["description"],
-                         price=r["price"], stock_left=r["stock_left"],
+                         price=r["price"], category=r["category"], stock_left=r["stock_left"],
                          merchant_id=r["merchant"], merchant_name=r["merchant.name"],
                          balance_after=available - r["price"]) for r in rows]
 

@@ -8,9 +8,23 @@ from typing import Any
 
 from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError, NotFound
-from marketplace.i18n import _
+from marketplace.i18n import N_, _
 from marketplace.rewards import codes, merchants
 from marketplace.rewards.tables import Merchant, Offer
+
+# A fixed, short list so the catalogue filter stays useful; keys are stored, labels translated.
+CATEGORIES: dict[str, str] = {
+    "groceries": N_("Groceries"),
+    "food": N_("Food and drink"),
+    "services": N_("Everyday services"),
+    "health": N_("Health"),
+    "other": N_("Other"),
+}
+
+
+def category_key(raw: str | None) -> str | None:
+    """A known category key from a query parameter, or None (no filter)."""
+    return raw if raw in CATEGORIES else None
 
 
 def today() -> date:
@@ -29,6 +43,7 @@ class OfferInput:
     valid_to: date | None = None
     active: bool = True
     photo: str = ""
+    category: str = "other"
 
 
 def _check(o: OfferInput) -> None:
@@ -44,6 +59,8 @@ def _check(o: OfferInput) -> None:
     if o.limit_count is not None and not 1 <= o.limit_count <= 1000:
         raise DomainError(_("The limit must be at least 1 (leave empty for none)."),
                           "limit_count")
+    if o.category not in CATEGORIES:
+        raise DomainError(_("Please choose one of the listed categories."), "category")
     if o.limit_period not in codes.PERIODS:
         raise DomainError(_("Please choose day, week or month."), "limit_period")
     if o.valid_from and o.valid_to and o.valid_to < o.valid_from:
@@ -52,7 +69,7 @@ def _check(o: OfferInput) -> None:
 
 def _values(o: OfferInput) -> dict[str, Any]:
     return {"title": o.title.strip(), "description": o.description.strip(), "price": o.price,
-            "limit_count": o.limit_count, "limit_period": o.limit_period,
+            "category": o.category, "limit_count": o.limit_count, "limit_period": o.limit_period,
             "valid_from": o.valid_from, "valid_to": o.valid_to, "active": o.active}
 
 
@@ -103,7 +120,8 @@ CATALOGUE_COLUMNS = (Offer.all_columns(), Offer.merchant.name, Offer.merchant.id
 
 
 async def catalogue(community_id: int, merchant_id: int | None = None,
-                    max_price: int | None = None) -> list[dict[str, Any]]:
+                    max_price: int | None = None,
+                    category: str | None = None) -> list[dict[str, Any]]:
     """Open offers of the community's verified merchants, cheapest first."""
     day = today()
     query = Offer.select(*CATALOGUE_COLUMNS).where(
@@ -113,6 +131,8 @@ async def catalogue(community_id: int, merchant_id: int | None = None,
         & (Offer.valid_to.is_null() | (Offer.valid_to >= day)))
     if merchant_id:
         query = query.where(Offer.merchant == merchant_id)
+    if category:
+        query = query.where(Offer.category == category)
     if max_price is not None:
         query = query.where(Offer.price <= max_price)
     return await query.order_by(Offer.price).order_by(Offer.id).limit(200)

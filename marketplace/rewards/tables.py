@@ -59,6 +59,8 @@ class Offer(Table, tablename="merchant_offer"):
     description = Text(default="")
     photo = Varchar(length=80, default="")
     price = Integer()
+    # A key of rewards.offers.CATEGORIES; residents filter the catalogue by it.
+    category = Varchar(length=16, default="other", index=True)
     # Items not yet promised to a code; NULL = unlimited. A code takes one when issued
     # (conditional UPDATE) and gives it back when cancelled or expired.
     stock_left = Integer(null=True, default=None)

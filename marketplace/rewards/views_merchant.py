@@ -45,6 +45,7 @@ async def _offer_input(form: Form) -> offers.OfferInput:
         stock=None if unlimited else form.int("stock", label=_("Stock"), minimum=0),
         limit_count=form.int("limit_count", required=False, label=_("Limit"), minimum=1),
         limit_period=form.str("limit_period", "month", max_length=8),
+        category=form.str("category", "other", max_length=16),
         valid_from=parse_day(form.str("valid_from", max_length=10), "valid_from"),
         valid_to=parse_day(form.str("valid_to", max_length=10), "valid_to"),
         active=form.bool("active"),
@@ -122,7 +123,8 @@ class MerchantController(Controller):
     async def new_offer(self, request: Request, merchant_id: PathId) -> Any:
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id, owner=True)
-        return _offer_form(request, merchant, None, {"active": "on", "limit_period": "month"})
+        return _offer_form(request, merchant, None, {"active": "on", "limit_period": "month",
+                                                         "category": "other"})
 
     @post("/{merchant_id:int}/offers/new")
     async def create_offer(self, request: Request, merchant_id: PathId) -> Any:
@@ -253,8 +255,10 @@ async def _dashboard(request: Request, me: Principal, merchant_id: int,
 
 def _offer_form(request: Request, merchant: dict[str, Any], offer: dict[str, Any] | None,
                 values: dict[str, str], errors: dict[str, str] | None = None) -> Any:
-    return page(request, "rewards/offer_form.html", merchant=merchant, offer=offer,
-                values=values, errors=errors or {}, periods=service.PERIOD_NAMES)
+    # A refused form says so in its status too (htmx and API clients look at it).
+    return page(request, "rewards/offer_form.html", status_code=422 if errors else 200,
+                merchant=merchant, offer=offer, values=values, errors=errors or {},
+                periods=service.PERIOD_NAMES, categories=offers.CATEGORIES)
 
 
 def _redeem(request: Request, merchant: dict[str, Any], found: dict[str, Any] | None,

@@ -31,15 +31,18 @@ class RewardsController(Controller):
 
     @get("/", name="rewards_catalogue")
     async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
-                        afford: FromQuery[str | None] = None) -> Any:
+                        afford: FromQuery[str | None] = None,
+                        category: FromQuery[str | None] = None) -> Any:
         me = auth.require_user(request)
         balance = await ledger.balance(me.user_id)
         merchant_id = parse_int(merchant)
+        category_key = offers.category_key(category)
         rows = await offers.catalogue(me.community_id, merchant_id,
-                                      balance.available if afford else None)
+                                      balance.available if afford else None, category_key)
         return page(request, "rewards/catalogue.html", "rewards/_catalogue.html", rows=rows,
                     balance=balance, merchants=await offers.merchants_in(me.community_id),
-                    merchant_id=merchant_id, afford=bool(afford))
+                    merchant_id=merchant_id, afford=bool(afford),
+                    categories=offers.CATEGORIES, category=category_key)
 
     @get("/offers/{offer_id:int}", name="rewards_offer")
     async def offer(self, request: Request, offer_id: PathId) -> Any:
