@@ -25,6 +25,10 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 
 from marketplace import settings as settings_module
 
+# Ids are 32-bit integers in both databases: a larger number (from a URL, say) names no
+# row and must not reach a query, where it overflows the column type.
+MAX_ID = 2**31 - 1
+
 SQLITE_BUSY_TIMEOUT_S = 15.0
 SQLITE_POOL_SIZE = 8
 

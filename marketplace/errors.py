@@ -25,8 +25,8 @@ class Conflict(DomainError):
 
 
 class NotFound(AppError):
-    pass
+    """No such object, or none the asker may see (answered 404)."""
 
 
 class Forbidden(AppError):
-    pass
+    """The asker may see the object but not do this to it (answered 403)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 from litestar.params import Parameter
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
+from marketplace.db import MAX_ID
 
 # An object id in a URL. A number no row can have is refused (400) before it reaches the
 # database, where it would overflow the column type (a server error on PostgreSQL, and an

@@ -13,6 +13,7 @@ from typing import Any
 
 from marketplace.accounts.roles import Principal
 from marketplace.community.tables import Community
+from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.wishes.rules import Action, IllegalTransition, Role, State, transition
@@ -23,7 +24,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number in a URL is no wish (not a DB error)
 
 
 async def load(wish_id: int) -> dict[str, Any]:

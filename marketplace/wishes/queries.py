@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from marketplace.db import MAX_ID
 from marketplace.wishes.tables import Wish, WishClaim
 
 PAGE_SIZE = 20
-MAX_ID = 2**31 - 1  # 32-bit ids: larger numbers from a URL must not reach the database
 
 # Public cards show the grid and building at most: never the owner's phone or address.
 CARD_COLUMNS = (
