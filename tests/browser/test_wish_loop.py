@@ -7,23 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
-from marketplace.accounts.roles import Principal
 from marketplace.wishes import service
 from tests.browser.conftest import PageFactory, Place
-from tests.conftest import PASSWORD, World, unique
+from tests.browser.steps import sign_in
+from tests.conftest import World, unique
 
 pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-
-
-async def sign_in(page: Page, who: Principal, live_server: str) -> None:
-    await page.goto("/login")
-    await page.fill("#login", who.login)
-    await page.fill("#password", PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page).to_have_url(f"{live_server}/")
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
@@ -40,7 +32,7 @@ async def test_post_approve_claim_fulfil_confirm_points(
     helper_page = await make_page(java_script_enabled=js)
 
     # The resident posts a wish with a photo.
-    await sign_in(resident_page, resident, live_server)
+    await sign_in(resident_page, resident.login)
     await resident_page.goto("/wishes/new")
     await resident_page.fill("#title", title)
     await resident_page.select_option("#category", str(category))
@@ -54,7 +46,7 @@ async def test_post_approve_claim_fulfil_confirm_points(
     await expect(resident_page.locator("img.wish-photo")).to_be_visible()
 
     # Staff approve it from the review queue, with 12 points.
-    await sign_in(staff_page, staff, live_server)
+    await sign_in(staff_page, staff.login)
     await staff_page.goto("/staff/wishes")
     await staff_page.get_by_role("link", name=title).click()
     await staff_page.fill("#points", "12")
@@ -62,7 +54,7 @@ async def test_post_approve_claim_fulfil_confirm_points(
     await expect(staff_page.locator("#flash-area .flash-success")).to_contain_text("Approved")
 
     # A helper finds it among the open wishes and claims it from the card.
-    await sign_in(helper_page, helper, live_server)
+    await sign_in(helper_page, helper.login)
     await helper_page.goto("/wishes")
     card = helper_page.locator("article.wish-card", has_text=title)
     await card.get_by_role("button", name="Claim").click()
