@@ -116,7 +116,7 @@ class MerchantController(Controller):
         me = auth.require_user(request)
         merchant = await merchants.require_member(me, merchant_id)
         return page(request, "rewards/offers.html", merchant=merchant,
-                    rows=await offers.of_merchant(merchant_id),
+                    rows=await offers.of_merchant(merchant_id), categories=offers.CATEGORIES,
                     is_owner=await merchants.member_role(me.user_id, merchant_id) == "owner")
 
     @get("/{merchant_id:int}/offers/new", name="merchant_new_offer")

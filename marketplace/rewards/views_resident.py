@@ -114,4 +114,5 @@ async def _offer_page(request: Request, offer_id: int, me_id: int, error: str | 
     me = auth.require_user(request)
     row = await offers.visible_offer(me, offer_id)
     return page(request, "rewards/offer.html", status_code=status_code, o=row,
-                balance=await ledger.balance(me_id), error=error)
+                balance=await ledger.balance(me_id), error=error,
+                categories=offers.CATEGORIES)

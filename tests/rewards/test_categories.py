@@ -68,3 +68,24 @@ async def test_api_filters_by_category(client, world: World) -> None:
     assert every[pills] == "health" and every[s.offer_id] == "other"
     unknown = await client.get("/api/rewards/offers?category=weapons")
     assert unknown.status_code == 400
+
+
+async def test_offer_page_and_merchant_list_name_the_category(client, world: World) -> None:
+    s = await shop(world)
+    title = unique("Check-up ")
+    pills = await _offer(s, title, "health")
+    await login(client, await resident(world, 50))
+    detail = text_of((await client.get(f"/rewards/offers/{pills}", headers=EN)).text)
+    assert "Category Health" in detail
+    rice = text_of((await client.get(f"/rewards/offers/{s.offer_id}", headers=EN)).text)
+    assert "Category Other" in rice and "Health" not in rice
+    chinese = text_of((await client.get(f"/rewards/offers/{pills}",
+                                        headers={"accept-language": "zh"})).text)
+    assert "医疗健康" in chinese  # the same translated name as on the catalogue card
+
+    await login(client, s.owner)
+    mine = await client.get(f"/merchant/{s.merchant_id}/offers", headers=EN)
+    assert mine.status_code == 200
+    lines = text_of(mine.text)
+    assert f"{title} Health · 5 points" in lines
+    assert "Bag of rice Other · 10 points" in lines
