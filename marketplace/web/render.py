@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from marketplace import i18n
+from marketplace.errors import Conflict
 from marketplace.web import auth, flash
 
 
@@ -18,6 +19,15 @@ def is_htmx(request: Request) -> bool:
         request.headers.get("hx-request") == "true"
         and request.headers.get("hx-history-restore-request") != "true"
     )
+
+
+def refused(request: Request, exc: Exception | None = None) -> int:
+    """The status of a form sent back with its errors: 409 when it clashed with the current
+    state (``Conflict``), else 422. htmx swaps only 2xx answers and no ``responseHandling``
+    is configured, so an htmx request gets 200 and the error shows in place."""
+    if is_htmx(request):
+        return 200
+    return 409 if isinstance(exc, Conflict) else 422
 
 
 def layout_context(request: Request) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from marketplace.i18n import N_, _
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
-from marketplace.web.render import is_htmx, page, redirect
+from marketplace.web.render import is_htmx, page, redirect, refused
 from marketplace.wishes import core, queries, service, uploads
 from marketplace.wishes.rules import Action, Role, State, allowed_actions
 from marketplace.wishes.tables import Wish
@@ -106,7 +106,7 @@ class WishController(Controller):
         try:
             form = await read_form(request)
             if missing := _missing(form):  # every missing field at once, not one by one
-                return await self._form(request, me, form.values(), missing)
+                return await self._form(request, me, form.values(), missing, refused(request))
             owner_id = await _owner_by_login(form.str("owner_login", max_length=64))
             new = service.NewWish(
                 category_id=form.int("category", label=_("Category")) or 0,
@@ -118,7 +118,8 @@ class WishController(Controller):
             wish_id = await service.post_wish(me, new, owner_id=owner_id)
         except DomainError as exc:
             uploads.remove(photo)
-            return await self._form(request, me, form.values(), {exc.field or "form": exc.message})
+            return await self._form(request, me, form.values(), {exc.field or "form": exc.message},
+                                    refused(request, exc))
         return redirect(request, f"/wishes/{wish_id}",
                         _("Your wish is posted. Community staff will review it soon."))
 
@@ -149,7 +150,8 @@ class WishController(Controller):
                 return redirect(request, request.headers.get("hx-current-url", "/wishes"),
                                 exc.message, "error")
             return await _detail(request, me, wish_id, error=exc.message,
-                                 values=form.values(), field=exc.field)
+                                 values=form.values(), field=exc.field,
+                                 status_code=refused(request, exc))
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
 
 
@@ -241,7 +243,8 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
 
 
 async def _detail(request: Request, me: Principal, wish_id: int, error: str | None = None,
-                  values: dict[str, str] | None = None, field: str | None = None) -> Any:
+                  values: dict[str, str] | None = None, field: str | None = None,
+                  status_code: int = 200) -> Any:
     _wish, roles = await core.visible(me, wish_id)  # NotFound unless this person may see it
     wish = await Wish.select(
         Wish.all_columns(), Wish.owner.display_name, Wish.owner.phone, Wish.owner.address,
@@ -259,6 +262,6 @@ async def _detail(request: Request, me: Principal, wish_id: int, error: str | No
     claimers = await User.select(User.display_name).where(
         User.id.is_in(await service.active_claimers(wish_id) or [0]))
     team_max = (await core.community_of(wish))["team_size_max"]
-    return page(request, "wishes/detail.html", status_code=200, wish=wish, roles=roles,
+    return page(request, "wishes/detail.html", status_code=status_code, wish=wish, roles=roles,
                 actions=actions, events=events, claimers=claimers, show_contact=show_contact,
                 error=error, field=field, values=values or {}, team_max=team_max)

@@ -38,7 +38,7 @@ async def test_photo_is_checked_by_its_bytes_not_its_name(client, world: World) 
     # A text file named like a photo and sent as image/png is refused; input is kept.
     r = await _post_form(client, "/wishes/new", form,
                          {"photo": ("window.png", b"<html>not a photo</html>", "image/png")})
-    assert r.status_code == 200 and "JPEG, PNG or WebP" in r.text
+    assert r.status_code == 422 and "JPEG, PNG or WebP" in r.text
     assert 'value="Fix the window"' in r.text and "Cracked" in r.text
     for content, ext in ((JPEG, "jpg"), (PNG, "png"), (WEBP, "webp")):
         # A real photo with a misleading name and type is accepted and stored by its kind.
@@ -63,7 +63,7 @@ async def test_photo_over_the_limit_is_refused_politely(client, world: World) ->
     big = PNG + b"\x00" * limit
     r = await _post_form(client, "/wishes/new", {"title": "Big photo", "category": str(category)},
                          {"photo": ("big.png", big, "image/png")})
-    assert r.status_code == 200 and "too large" in r.text and 'value="Big photo"' in r.text
+    assert r.status_code == 422 and "too large" in r.text and 'value="Big photo"' in r.text
     huge = PNG + b"\x00" * (limit * 3)  # over the request body limit itself
     r = await _post_form(client, "/wishes/new", {"title": "Huge photo",
                                                   "category": str(category)},
@@ -109,11 +109,11 @@ async def test_fulfilment_photo_and_bad_photo_keeps_the_note(client, world: Worl
     r = await _post_form(client, f"/wishes/{wish_id}/fulfil",
                          {"note": "Painted twice", "hours": "2"},
                          {"photo": ("done.gif", b"GIF89a....", "image/gif")})
-    assert r.status_code == 200 and "JPEG, PNG or WebP" in r.text and "Painted twice" in r.text
+    assert r.status_code == 422 and "JPEG, PNG or WebP" in r.text and "Painted twice" in r.text
     for hours in ("inf", "nan", "two"):
         r = await _post_form(client, f"/wishes/{wish_id}/fulfil",
                              {"note": "Painted twice", "hours": hours})
-        assert r.status_code == 200 and "must be a number" in r.text
+        assert r.status_code == 422 and "must be a number" in r.text
     r = await _post_form(client, f"/wishes/{wish_id}/fulfil",
                          {"note": "Painted twice", "hours": "2"},
                          {"photo": ("done.png", PNG, "image/png")})

@@ -27,7 +27,7 @@ async def test_resolving_a_dispute_needs_a_note_that_both_sides_read(
     assert "What did you decide and why?" in page.text
     assert 'name="note" value=""' not in page.text  # no hidden empty note any more
     r = await post(client, f"/wishes/{wish_id}/resolve_reopen", {"note": "  "}, headers=EN)
-    assert r.status_code != 303 and "decided and why" in r.text
+    assert r.status_code == 422 and "decided and why" in r.text
     assert await status(wish_id) == "disputed"
     r = await post(client, f"/wishes/{wish_id}/resolve_confirm",
                    {"note": "The photo shows the tap fixed"}, headers=EN)
