@@ -25,6 +25,14 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 
 from marketplace import settings as settings_module
 
+try:  # PostgreSQL's unique violation; the driver is installed with the project
+    from asyncpg.exceptions import UniqueViolationError
+except ImportError:  # pragma: no cover
+    UniqueViolationError = sqlite3.IntegrityError  # type: ignore[misc,assignment]
+
+# What a unique index raises on either database, for "someone else got there first".
+DUPLICATE_ERRORS = (sqlite3.IntegrityError, UniqueViolationError)
+
 # Ids are 32-bit integers in both databases: a larger number (from a URL, say) names no
 # row and must not reach a query, where it overflows the column type.
 MAX_ID = 2**31 - 1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from marketplace import db
 from marketplace.accounts.roles import Principal
@@ -10,6 +11,7 @@ from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 
+T = TypeVar("T")
 KINDS = {"community": Community, "grid": Grid, "building": Building}
 
 
@@ -81,13 +83,14 @@ async def create_community(actor: Principal, name: str, district: str = "") -> i
     if not actor.is_admin:
         raise Forbidden(_("Only administrators create communities."))
     name = _clean_name(name)
-    async with db.transaction():
-        if await Community.exists().where(Community.name == name):
-            raise Conflict(_("A community with this name already exists."), "name")
+
+    async def insert() -> int:
         rows = await Community.insert(
             Community(name=name, district=district.strip()[:100])
         ).returning(Community.id)
-    return int(rows[0]["id"])
+        return int(rows[0]["id"])
+
+    return await _named_write("community", None, name, insert)
 
 
 async def community_of(kind: str, object_id: int) -> int:
@@ -118,23 +121,46 @@ async def _authorise(actor: Principal, kind: str, object_id: int) -> int:
     return community_id
 
 
-async def _refuse_duplicate(kind: str, community_id: int, name: str,
+async def _refuse_duplicate(kind: str, community_id: int | None, name: str,
                             except_id: int | None = None) -> None:
     """Two grids (or buildings) of one community with the same name would be mixed up on
     every form and report: refuse it, ignoring case and surrounding spaces. Archived ones
-    count too (restore them instead)."""
+    count too (restore them instead). Community names are unique across the platform."""
     if kind == "grid":
         rows = await Grid.select(Grid.id, Grid.name).where(Grid.community == community_id)
-        message = _("This community already has a grid called “%(name)s”.", name=name)
+        error: DomainError = DomainError(
+            _("This community already has a grid called “%(name)s”.", name=name), "name")
     elif kind == "building":
         rows = await Building.select(Building.id, Building.name).where(
             Building.grid.community == community_id)
-        message = _("This community already has a building called “%(name)s”.", name=name)
+        error = DomainError(
+            _("This community already has a building called “%(name)s”.", name=name), "name")
     else:
-        return
+        rows = await Community.select(Community.id, Community.name)
+        error = Conflict(_("A community with this name already exists."), "name")
     wanted = name.strip().casefold()
     if any(r["name"].strip().casefold() == wanted and r["id"] != except_id for r in rows):
-        raise DomainError(message, "name")
+        raise error
+
+
+async def _named_write(kind: str, community_id: int | None, name: str,
+                       write: Callable[[], Awaitable[T]], except_id: int | None = None) -> T:
+    """Check the name and write it as one step. On PostgreSQL the community's row is locked
+    first, so two requests adding the same name at once are checked one after the other
+    (SQLite's write transactions are serialised already). A duplicate that still reaches the
+    database (another process, a check this one missed) hits its unique index
+    (migrations/community: lower(name) per community, per grid): it gets the same polite
+    refusal, not an error page."""
+    try:
+        async with db.transaction():
+            if community_id is not None and not db.is_sqlite():
+                await Community.raw(
+                    "SELECT id FROM community WHERE id = {} FOR NO KEY UPDATE", community_id)
+            await _refuse_duplicate(kind, community_id, name, except_id)
+            return await write()
+    except db.DUPLICATE_ERRORS:
+        await _refuse_duplicate(kind, community_id, name, except_id)
+        raise
 
 
 async def add_grid(actor: Principal, community_id: int, name: str) -> int:
@@ -142,25 +168,36 @@ async def add_grid(actor: Principal, community_id: int, name: str) -> int:
     if not actor.can_staff(community_id):
         raise Forbidden(_("You cannot change places outside your community."))
     name = _clean_name(name)
-    await _refuse_duplicate("grid", community_id, name)
-    rows = await Grid.insert(Grid(community=community_id, name=name)).returning(Grid.id)
-    return int(rows[0]["id"])
+
+    async def insert() -> int:
+        rows = await Grid.insert(Grid(community=community_id, name=name)).returning(Grid.id)
+        return int(rows[0]["id"])
+
+    return await _named_write("grid", community_id, name, insert)
 
 
 async def add_building(actor: Principal, grid_id: int, name: str) -> int:
     community_id = await _authorise(actor, "grid", grid_id)
     name = _clean_name(name)
-    await _refuse_duplicate("building", community_id, name)
-    rows = await Building.insert(Building(grid=grid_id, name=name)).returning(Building.id)
-    return int(rows[0]["id"])
+
+    async def insert() -> int:
+        rows = await Building.insert(Building(grid=grid_id, name=name)).returning(Building.id)
+        return int(rows[0]["id"])
+
+    return await _named_write("building", community_id, name, insert)
 
 
 async def rename(actor: Principal, kind: str, object_id: int, name: str) -> None:
     community_id = await _authorise(actor, kind, object_id)
     name = _clean_name(name)
-    await _refuse_duplicate(kind, community_id, name, except_id=object_id)
     table = KINDS[kind]
-    await table.update({table.name: name}).where(table.id == object_id)
+
+    async def update() -> None:
+        await table.update({table.name: name}).where(table.id == object_id)
+
+    # A community's own name is unique platform-wide: no single community's lock covers it.
+    await _named_write(kind, None if kind == "community" else community_id, name, update,
+                       except_id=object_id)
 
 
 async def name_of(actor: Principal, kind: str, object_id: int) -> str:

@@ -9,7 +9,6 @@ updated in id order so concurrent transfers cannot deadlock. Transfers are appen
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,12 +25,7 @@ from marketplace.ledger import rules
 from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
 from marketplace.ledger.tables import Account, Hold, Transfer
 
-try:  # PostgreSQL's unique violation; the driver is installed with the project
-    from asyncpg.exceptions import UniqueViolationError
-except ImportError:  # pragma: no cover
-    UniqueViolationError = sqlite3.IntegrityError  # type: ignore[misc,assignment]
-
-DUPLICATE_ERRORS = (sqlite3.IntegrityError, UniqueViolationError)
+DUPLICATE_ERRORS = db.DUPLICATE_ERRORS
 
 # Demo history only (reports/demo.py): transfers posted while set carry this time.
 backdate: ContextVar[datetime | None] = ContextVar("ledger_backdate", default=None)
