@@ -1,8 +1,14 @@
 """Service certificates: content signed with HMAC, a number, and a QR code to verify it.
 
-The verification link carries the certificate's content and its signature; nothing is
-stored. Changing any character of the content (a name, a period, a number of hours)
-breaks the signature, and without the server's SECRET_KEY nobody can make a new one.
+The verification link carries what the certificate vouches for and its signature; nothing
+is stored. Changing any character (a person, a period, a number of hours) breaks the
+signature, and without the server's SECRET_KEY nobody can make a new one.
+
+Links are short so the printed QR code stays easy to scan (about 70 characters after
+``/verify/``, was about 600): ``c2.<person id>.<first day>.<last day>.<issued>.<figures>``
+and a 128-bit HMAC-SHA256 tag. The person is named by id; the verification page reads the
+name, community and role from the records. Older links (version 1: the whole certificate
+as base64 JSON, full 256-bit tag) still verify.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 
 import segno
@@ -21,6 +28,10 @@ from marketplace.reports.records import ServiceRecord
 
 VERSION = 1
 DOMAIN = b"marketplace-certificate:v1:"  # keeps these signatures apart from other HMAC uses
+SHORT = "c2"  # the first field of a short (version 2) token
+DOMAIN_SHORT = b"marketplace-certificate:v2:"
+TAG_BYTES = 16  # 128 bits: forging one still means guessing 2**128 tags
+FIELD = re.compile(r"0|[1-9][0-9]{0,9}")  # a small whole number, one way of writing it
 
 
 @dataclass(frozen=True)
@@ -79,16 +90,57 @@ def _signature(payload: str) -> str:
 
 
 def token(cert: Certificate) -> str:
-    """``<content>.<signature>``: the last part of the verification URL."""
-    content = json.dumps({"v": VERSION, **asdict(cert)}, ensure_ascii=False,
-                         sort_keys=True, separators=(",", ":"))
-    payload = _b64(content.encode())
-    return f"{payload}.{_signature(payload)}"
+    """The last part of the verification URL: what is vouched for, then the HMAC tag."""
+    rating = "" if cert.rating is None else str(round(cert.rating * 10))
+    fields = [SHORT, str(cert.user_id), *(_day(d) for d in (cert.start, cert.end, cert.issued)),
+              *(str(n) for n in cert.figures()[:-1]), rating]
+    content = ".".join(fields)
+    return f"{content}.{_short_tag(content)}"
+
+
+def _day(iso: str) -> str:
+    return iso.replace("-", "")
+
+
+def _short_tag(content: str) -> str:
+    key = settings.get().secret_key.encode()
+    digest = hmac.new(key, DOMAIN_SHORT + content.encode(), hashlib.sha256).digest()
+    return _b64(digest[:TAG_BYTES])
 
 
 def verify(raw: str) -> Certificate | None:
-    """The certificate if the token is genuine and unaltered, else None."""
-    payload, _dot, signature = raw.strip().partition(".")
+    """The certificate if the token is genuine and unaltered, else None. From a short token
+    the person's name, community and role are left empty: see ``with_identity``."""
+    raw = raw.strip()
+    if raw.startswith(SHORT + "."):
+        return _verify_short(raw)
+    return _verify_v1(raw)
+
+
+def _verify_short(raw: str) -> Certificate | None:
+    content, _dot, tag = raw.rpartition(".")
+    if not hmac.compare_digest(tag.encode(), _short_tag(content).encode()):
+        return None
+    fields = content.split(".")
+    if len(fields) != 12 or not all(FIELD.fullmatch(f) for f in fields[1:-1]):
+        return None
+    if fields[-1] and not FIELD.fullmatch(fields[-1]):
+        return None
+    try:
+        start, end, issued = (date(int(f[:4]), int(f[4:6]), int(f[6:])).isoformat()
+                              for f in fields[2:5])
+    except ValueError:
+        return None
+    n = [int(f) for f in fields[5:11]]
+    return Certificate(
+        user_id=int(fields[1]), name="", community="", kind="", work_unit="", start=start,
+        end=end, wishes=n[0], minutes_resident=n[1], minutes_staff=n[2],
+        minutes_automatic=n[3], activities=n[4], activity_points=n[5],
+        rating=int(fields[-1]) / 10 if fields[-1] else None, issued=issued)
+
+
+def _verify_v1(raw: str) -> Certificate | None:
+    payload, _dot, signature = raw.partition(".")
     if not payload or not signature:
         return None
     if not hmac.compare_digest(signature.encode(), _signature(payload).encode()):
@@ -100,6 +152,14 @@ def verify(raw: str) -> Certificate | None:
         return Certificate(**data)
     except (ValueError, TypeError):
         return None
+
+
+def with_identity(cert: Certificate, current: Certificate) -> Certificate:
+    """A certificate from a short token, named as the records name the person today."""
+    if cert.name:  # an older link carries its own name, community and role
+        return cert
+    return replace(cert, name=current.name, community=current.community, kind=current.kind,
+                   work_unit=current.work_unit)
 
 
 def number(raw_token: str) -> str:

@@ -64,5 +64,7 @@ class VerifyController(Controller):
             current = (certificates.from_record(record, period.first, period.last,
                                                 service.today()) if record else None)
             unchanged = current is not None and current.figures() == cert.figures()
+            if current is not None:
+                cert = certificates.with_identity(cert, current)
         return page(request, "reports/verify.html", cert=cert, unchanged=unchanged,
                     number=certificates.number(token) if cert else None)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 import uuid
+from dataclasses import asdict
 
+from marketplace import settings
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.reports import certificates
 from marketplace.wishes import service
@@ -56,7 +60,8 @@ def _certificate_link(html: str) -> str:
     return match.group(1)
 
 
-async def test_certificate_verifies_and_forgeries_do_not(client, world: World) -> None:
+async def _certified_helper(client, world: World):  # type: ignore[no-untyped-def]
+    """A party member with one confirmed wish, signed in, on their printable certificate."""
     staff = await world.person(staff=True)
     helper = await world.person(helper=True)
     await HelperProfile.update({HelperProfile.kind: "party_member",
@@ -68,6 +73,16 @@ async def test_certificate_verifies_and_forgeries_do_not(client, world: World) -
     await login(client, helper)
     sheet = await client.get("/me/record/certificate", headers=EN)
     assert sheet.status_code == 200
+    return helper, sheet
+
+
+def _refused(answer) -> bool:  # type: ignore[no-untyped-def]
+    return (answer.status_code == 200 and "Not genuine" in answer.text
+            and "Genuine certificate" not in answer.text)
+
+
+async def test_certificate_verifies_and_forgeries_do_not(client, world: World) -> None:
+    helper, sheet = await _certified_helper(client, world)
     assert "District Tax Office" in sheet.text and "<svg" in sheet.text
     token = _certificate_link(sheet.text)
     client.cookies.clear()
@@ -75,20 +90,67 @@ async def test_certificate_verifies_and_forgeries_do_not(client, world: World) -
     genuine = await client.get(f"/verify/{token}", headers=EN)
     assert "Genuine certificate" in genuine.text and "unchanged" in genuine.text
     assert "Not genuine" not in genuine.text
+    # The short link names the person by id; the page names them from the records.
+    assert helper.display_name in genuine.text and "District Tax Office" in genuine.text
+    assert certificates.number(token) in genuine.text and certificates.number(token) in \
+        sheet.text
+
+    content, _dot, tag = token.rpartition(".")
+    fields = content.split(".")
+    more_wishes = [*fields[:5], str(int(fields[5]) + 10), *fields[6:]]
+    someone_else = [fields[0], str(int(fields[1]) + 1), *fields[2:]]
+    longer = [*fields[:3], "20200101", *fields[4:]]
+    for bad in (".".join(more_wishes) + f".{tag}", ".".join(someone_else) + f".{tag}",
+                ".".join(longer) + f".{tag}", f"{content}.{tag[:-2]}AA", f"{content}.{tag[:11]}",
+                content, f"{content}.", "nonsense", "c2", f"{content}.{tag}.{tag}"):
+        assert _refused(await client.get(f"/verify/{bad}", headers=EN)), bad
+    assert certificates.verify(token) is not None
+
+
+def _old_style_token(data: dict) -> str:
+    """A link as the first version made them: the whole certificate as base64 JSON, then
+    the full HMAC-SHA256 signature (written out here, as printed certificates still carry
+    such links)."""
+    payload = base64.urlsafe_b64encode(json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).rstrip(b"=").decode()
+    key = settings.get().secret_key.encode()
+    digest = hmac.new(key, b"marketplace-certificate:v1:" + payload.encode(),
+                      hashlib.sha256).digest()
+    return f"{payload}.{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}"
+
+
+async def test_old_long_links_still_verify_and_their_forgeries_do_not(
+        client, world: World) -> None:
+    _helper, sheet = await _certified_helper(client, world)
+    cert = certificates.verify(_certificate_link(sheet.text))
+    assert cert is not None
+    data = {"v": 1, **asdict(cert), "name": "Party Member Wang", "community": "Yuehe",
+            "kind": "party_member", "work_unit": "District Tax Office"}
+    token = _old_style_token(data)
+    client.cookies.clear()
+
+    genuine = await client.get(f"/verify/{token}", headers=EN)
+    assert "Genuine certificate" in genuine.text and "unchanged" in genuine.text
+    assert "Party Member Wang" in genuine.text  # the name it was issued with
 
     payload, signature = token.split(".")
-    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    data["wishes"] += 10  # claim more service than was done, keep the old signature
-    forged = base64.urlsafe_b64encode(
-        json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    ).rstrip(b"=").decode()
+    forged = _old_style_token({**data, "wishes": data["wishes"] + 10}).split(".")[0]
     for bad in (f"{forged}.{signature}", f"{payload}.{signature[:-2]}AA", payload,
-                "nonsense", f"{payload[:-1]}.{signature}"):
-        answer = await client.get(f"/verify/{bad}", headers=EN)
-        assert answer.status_code == 200
-        assert "Not genuine" in answer.text, bad
-        assert "Genuine certificate" not in answer.text
-    assert certificates.verify(token) is not None
+                f"{payload[:-1]}.{signature}", _old_style_token({**data, "v": 2})):
+        assert _refused(await client.get(f"/verify/{bad}", headers=EN)), bad
+
+
+async def test_certificate_link_and_qr_code_are_short_enough_to_scan(
+        client, world: World) -> None:
+    _helper, sheet = await _certified_helper(client, world)
+    link = re.search(r'href="(https?://[^"]+/verify/[^"]+)"', sheet.text)
+    assert link and len(link.group(1)) <= 120, link
+    # segno draws the code with a 4-module quiet zone at 3 px per module.
+    box = re.search(r'<svg[^>]*viewBox="0 0 (\d+) (\d+)"', sheet.text)
+    assert box, "no QR code"
+    modules = int(box.group(1)) // 3 - 8
+    assert modules <= 49, modules  # QR version 8 or lower (the long links needed 18+)
 
 
 async def test_certificate_notices_later_changes_to_the_records(client, world: World) -> None:
