@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from marketplace import db
-from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
@@ -45,7 +45,7 @@ async def open_wish(owner: Principal, staff: Principal, category_id: int,
 
 async def session_token(principal: Principal) -> str:
     """A signed-in session, as the login form would create (without paying for a hash)."""
-    return await accounts.start_session(principal.user_id, "quality-harness", None)
+    return await sessions.start_session(principal.user_id, "quality-harness", None)
 
 
 @dataclass

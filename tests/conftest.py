@@ -24,6 +24,7 @@ from hypothesis import settings as hypothesis_settings
 
 from marketplace import db
 from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.app import create_app
@@ -87,7 +88,7 @@ class World:
                                                          community=self.community_id))
         if admin:
             await User.update({User.is_admin: True}).where(User.id == user_id)
-        return await accounts.load_principal(user_id)
+        return await sessions.load_principal(user_id)
 
 
 @pytest.fixture

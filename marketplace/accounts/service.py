@@ -1,21 +1,19 @@
-"""Accounts: registration, sign-in with throttling, sessions, profiles, helper verification."""
+"""Accounts: registration, profiles, helper verification (双报到), staff memberships.
+
+Signing in and sessions are in ``sessions``."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marketplace import db, settings
+from marketplace import db
 from marketplace.accounts import passwords
 from marketplace.accounts.roles import Principal
+from marketplace.accounts.sessions import end_other_sessions, normalise_login, now
 from marketplace.accounts.tables import (
     HelperProfile,
-    LoginAttempt,
-    Session,
     StaffMembership,
     User,
 )
@@ -27,14 +25,6 @@ from marketplace.i18n import _
 LOGIN_RE = re.compile(r"^[a-z0-9_.\-]{3,32}$|^\+?[0-9]{6,15}$")
 MIN_PASSWORD = 8
 HELPER_KINDS = ("party_member", "volunteer")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def normalise_login(raw: str) -> str:
-    return raw.strip().lower().replace(" ", "")
 
 
 # --- validation -----------------------------------------------------------------------
@@ -106,158 +96,6 @@ async def register(reg: Registration, *, managed_by_staff: bool = False) -> int:
             )
         ).returning(User.id)
     return int(rows[0]["id"])
-
-
-# --- sign-in and throttling ----------------------------------------------------------
-
-
-class Throttled(DomainError):
-    def __init__(self, wait_seconds: int) -> None:
-        minutes = max(1, (wait_seconds + 59) // 60)
-        super().__init__(
-            _("Too many failed attempts. Please wait %(m)s minute(s) and try again.", m=minutes)
-        )
-        self.wait_seconds = wait_seconds
-
-
-async def _wait_for(key: str) -> int:
-    cfg = settings.get()
-    window_start = now() - timedelta(minutes=cfg.login_window_minutes)
-    failures = await LoginAttempt.select(LoginAttempt.at).where(
-        (LoginAttempt.key == key)
-        & (LoginAttempt.success == False)  # noqa: E712
-        & (LoginAttempt.at > window_start)
-    ).order_by(LoginAttempt.at)
-    # Per address we allow more failures: many residents share one building's network.
-    limit = cfg.login_max_failures * (4 if key.startswith("ip:") else 1)
-    if len(failures) < limit:
-        return 0
-    oldest = failures[len(failures) - limit]["at"]
-    until = oldest + timedelta(minutes=cfg.login_window_minutes)
-    return max(1, int((until - now()).total_seconds()))
-
-
-async def authenticate(login: str, password: str, client_ip: str) -> int:
-    """Return the user id, or raise DomainError / Throttled with a polite message."""
-    login = normalise_login(login)
-    keys = [f"login:{login}"[:120], f"ip:{client_ip}"[:120]]
-    for key in keys:
-        wait = await _wait_for(key)
-        if wait:
-            raise Throttled(wait)
-    user = await User.select(User.id, User.password_hash, User.is_active).where(
-        User.login == login
-    ).first()
-    if user is None:
-        await passwords.burn_time(password)
-        ok, new_hash = False, None
-    else:
-        ok, new_hash = await passwords.verify_password(user["password_hash"], password)
-    if not ok or user is None or not user["is_active"]:
-        await LoginAttempt.insert(*[LoginAttempt(key=k, success=False) for k in keys])
-        raise DomainError(_("Wrong login or password."))
-    async with db.transaction():
-        if new_hash:
-            await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
-        await User.update({User.last_login_at: now()}).where(User.id == user["id"])
-        await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
-    return int(user["id"])
-
-
-# --- sessions -------------------------------------------------------------------------
-
-
-def _session_id(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def start_session(user_id: int, user_agent: str, old_token: str | None) -> str:
-    """A fresh id at every sign-in, so a planted session cookie is worthless."""
-    token = secrets.token_urlsafe(32)
-    async with db.transaction():
-        if old_token:
-            await Session.delete().where(Session.id == _session_id(old_token))
-        await Session.insert(
-            Session(id=_session_id(token), user=user_id, user_agent=user_agent[:200])
-        )
-    return token
-
-
-async def end_session(token: str) -> None:
-    await Session.delete().where(Session.id == _session_id(token))
-
-
-async def end_other_sessions(user_id: int, keep_token: str | None) -> None:
-    keep = _session_id(keep_token) if keep_token else ""
-    await Session.delete().where((Session.user == user_id) & (Session.id != keep))
-
-
-async def principal_for_session(token: str) -> Principal | None:
-    cfg = settings.get()
-    sid = _session_id(token)
-    row = await Session.select(
-        Session.created_at,
-        Session.last_seen_at,
-        Session.user.id,
-        Session.user.login,
-        Session.user.display_name,
-        Session.user.community,
-        Session.user.language,
-        Session.user.is_admin,
-        Session.user.is_active,
-    ).where(Session.id == sid).first()
-    if row is None:
-        return None
-    moment = now()
-    idle = timedelta(minutes=cfg.session_idle_minutes)
-    absolute = timedelta(hours=cfg.session_absolute_hours)
-    if (
-        not row["user.is_active"]
-        or moment - row["last_seen_at"] > idle
-        or moment - row["created_at"] > absolute
-    ):
-        await Session.delete().where(Session.id == sid)
-        return None
-    # Touch at most once a minute: a write per page view would serialise all readers.
-    if moment - row["last_seen_at"] > timedelta(seconds=60):
-        await Session.update({Session.last_seen_at: moment}).where(Session.id == sid)
-    return await load_principal(int(row["user.id"]), row)
-
-
-async def load_principal(user_id: int, user_row: dict[str, Any] | None = None) -> Principal:
-    if user_row is None:
-        raw = await User.select().where(User.id == user_id).first()
-        if raw is None:
-            raise NotFound(_("No such person."))
-        user_row = {f"user.{k}": v for k, v in raw.items()}
-    staff = await StaffMembership.select(StaffMembership.community).where(
-        (StaffMembership.user == user_id) & (StaffMembership.active == True)  # noqa: E712
-    )
-    helper = await HelperProfile.select(HelperProfile.status, HelperProfile.kind).where(
-        HelperProfile.user == user_id
-    ).first()
-    merchant_ids = await _merchant_ids(user_id)
-    return Principal(
-        user_id=user_id,
-        login=user_row["user.login"],
-        display_name=user_row["user.display_name"],
-        community_id=int(user_row["user.community"]),
-        language=user_row["user.language"] or "",
-        is_admin=bool(user_row["user.is_admin"]),
-        staff_community_ids=frozenset(int(s["community"]) for s in staff),
-        helper_status=helper["status"] if helper else None,
-        helper_kind=helper["kind"] if helper else None,
-        merchant_ids=merchant_ids,
-    )
-
-
-async def _merchant_ids(user_id: int) -> frozenset[int]:
-    # Merchants live in the rewards domain; accounts only asks who may act for one.
-    try:
-        from marketplace.rewards.service import merchant_ids_for_user
-    except ImportError:
-        return frozenset()
-    return await merchant_ids_for_user(user_id)
 
 
 # --- profile --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
 from marketplace import settings
-from marketplace.accounts import service
+from marketplace.accounts import service, sessions
 from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
@@ -52,20 +52,20 @@ class AccountController(Controller):
         form = await Form.read(request)
         nxt = _safe_next(form.str("next"))
         try:
-            user_id = await service.authenticate(
+            user_id = await sessions.authenticate(
                 form.str("login", max_length=64), form.str("password", max_length=256),
                 _client_ip(request),
             )
         except DomainError as exc:
-            status = 429 if isinstance(exc, service.Throttled) else 200
+            status = 429 if isinstance(exc, sessions.Throttled) else 200
             return page(request, "accounts/login.html", "accounts/_login_form.html",
                         status_code=status, values={"login": form.str("login", max_length=64)},
                         next=nxt, error=exc.message)
-        token = await service.start_session(
+        token = await sessions.start_session(
             user_id, request.headers.get("user-agent", ""),
             request.cookies.get(auth.SESSION_COOKIE),
         )
-        principal = await service.load_principal(user_id)
+        principal = await sessions.load_principal(user_id)
         if principal.is_staff:
             await service.audit(user_id, principal.community_id, "staff_login", "user", user_id,
                                 _client_ip(request))
@@ -77,7 +77,7 @@ class AccountController(Controller):
     async def logout(self, request: Request) -> Any:
         token = request.cookies.get(auth.SESSION_COOKIE)
         if token:
-            await service.end_session(token)
+            await sessions.end_session(token)
         response = redirect(request, "/login", _("You have signed out."))
         response.delete_cookie(auth.SESSION_COOKIE, path="/")
         return response

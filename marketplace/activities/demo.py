@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.activities import service
 from marketplace.care import service as care
 
 
 async def load(community_id: int, ids: dict[str, int]) -> None:
-    staff = await accounts.load_principal(ids["staff"])
+    staff = await sessions.load_principal(ids["staff"])
     evening = datetime.now(service.LOCAL).replace(hour=19, minute=0, second=0, microsecond=0)
     await service.create(staff, community_id, "夜间巡逻 Evening patrol", "北门 North gate",
                          evening, 6, 10)

@@ -11,6 +11,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile
 from marketplace.ledger import service as ledger
@@ -42,12 +43,12 @@ async def _people(community_id: int, password: str, grid_ids: list[int],
         await HelperProfile.insert(HelperProfile(
             user=uid, kind=kind, work_unit=unit, status="verified", reviewed_by=staff_id,
             reviewed_at=accounts.now()))
-        helpers.append(await accounts.load_principal(uid))
+        helpers.append(await sessions.load_principal(uid))
     for i, (login, name) in enumerate(RESIDENTS):
         uid = await accounts.register(accounts.Registration(
             display_name=name, login=login, password=password, community_id=community_id,
             grid_id=grid_ids[(i + 1) % len(grid_ids)]))
-        residents.append(await accounts.load_principal(uid))
+        residents.append(await sessions.load_principal(uid))
     return helpers, residents
 
 
@@ -92,9 +93,9 @@ async def _one(rng: random.Random, posted: datetime, staff: Principal, owner: Pr
 async def load(community_id: int, ids: dict[str, int], password: str,
                grid_ids: list[int]) -> None:
     rng = random.Random(2026)
-    staff = await accounts.load_principal(ids["staff"])
+    staff = await sessions.load_principal(ids["staff"])
     helpers, residents = await _people(community_id, password, grid_ids, ids["staff"])
-    residents.append(await accounts.load_principal(ids["resident"]))
+    residents.append(await sessions.load_principal(ids["resident"]))
     # The title decides the category ("买菜" is an errand, never a repair).
     categories = {c["name"].split()[0]: c["id"] for c in await Category.select(
         Category.id, Category.name).where(Category.community == community_id)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.ledger import service as ledger
 from marketplace.rewards import merchants, offers, service
 from marketplace.rewards.tables import RedeemCode
@@ -29,14 +29,14 @@ REDEMPTIONS = [("resident", 0, 0, 20), ("volunteer", 1, 1, 6), ("volunteer", 1, 
 
 
 async def load(community_id: int, ids: dict[str, int]) -> None:
-    staff = await accounts.load_principal(ids["staff"])
+    staff = await sessions.load_principal(ids["staff"])
     offer_ids: list[list[int]] = []
     merchant_ids: list[int] = []
     for login, application, items in SHOPS:
-        owner = await accounts.load_principal(ids[login])
+        owner = await sessions.load_principal(ids[login])
         merchant_id = await merchants.apply(owner, application)
         await merchants.review(staff, merchant_id, True, points_per_yuan=10)
-        owner = await accounts.load_principal(ids[login])
+        owner = await sessions.load_principal(ids[login])
         merchant_ids.append(merchant_id)
         offer_ids.append([await offers.create(owner, merchant_id, offers.OfferInput(
             title, price, stock=stock, limit_count=limit, limit_period=period,
@@ -46,15 +46,15 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
         await ledger.award(community_id, ids[who], 100, "activity", "activity:demo-exchange",
                            ids["staff"], "社区议事会 Residents' meeting",
                            f"demo:exchange:{who}")
-    cashiers = [await accounts.load_principal(ids[s[0]]) for s in SHOPS]
+    cashiers = [await sessions.load_principal(ids[s[0]]) for s in SHOPS]
     for n, (who, shop, item, days) in enumerate(REDEMPTIONS):
-        person = await accounts.load_principal(ids[who])
+        person = await sessions.load_principal(ids[who])
         code = await service.issue(person, offer_ids[shop][item])
         await service.redeem(cashiers[shop], merchant_ids[shop], code["code"])
         # Demo history: the redemption shows on the statement as days ago.
         past = datetime.now(UTC) - timedelta(days=days, hours=n)
         await RedeemCode.update({RedeemCode.redeemed_at: past, RedeemCode.created_at: past,
                                  RedeemCode.closed_at: past}).where(RedeemCode.id == code["id"])
-    resident = await accounts.load_principal(ids["resident"])
+    resident = await sessions.load_principal(ids["resident"])
     cancelled = await service.issue(resident, offer_ids[0][2])
     await service.cancel(resident, cancelled["id"])

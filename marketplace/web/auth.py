@@ -9,7 +9,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from marketplace import i18n, settings
-from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
@@ -25,7 +25,7 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             return
         connection: ASGIConnection = ASGIConnection(scope)
         token = connection.cookies.get(SESSION_COOKIE)
-        principal = await accounts.principal_for_session(token) if token else None
+        principal = await sessions.principal_for_session(token) if token else None
         scope["user"] = principal
         if principal is not None and scope["method"] == "GET":
             scope.setdefault("state", {})["unread"] = await notifications.unread_count(

@@ -3,7 +3,7 @@ so the people involved also find the notifications those steps send."""
 
 from __future__ import annotations
 
-from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.wishes import service
 
 CATEGORIES = [("维修 Repairs", 10), ("代购 Shopping errands", 5), ("陪伴 Company & visits", 8),
@@ -11,10 +11,10 @@ CATEGORIES = [("维修 Repairs", 10), ("代购 Shopping errands", 5), ("陪伴 C
 
 
 async def load(community_id: int, ids: dict[str, int]) -> None:
-    staff = await accounts.load_principal(ids["staff"])
-    resident = await accounts.load_principal(ids["resident"])
-    helper = await accounts.load_principal(ids["helper"])
-    volunteer = await accounts.load_principal(ids["volunteer"])
+    staff = await sessions.load_principal(ids["staff"])
+    resident = await sessions.load_principal(ids["resident"])
+    helper = await sessions.load_principal(ids["helper"])
+    volunteer = await sessions.load_principal(ids["volunteer"])
     cats = [await service.add_category(staff, community_id, name, points)
             for name, points in CATEGORIES]
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from marketplace import cli, db
 from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.community.tables import Building, Community, Grid
@@ -25,7 +26,7 @@ from marketplace.settings import ROOT
 from marketplace.wishes import service as wishes
 
 PASSWORD = "correct-horse-1"
-GENERATOR = "separate Python process (httpx, asyncio)"
+GENERATOR = "separate Python process (asyncio, raw HTTP/1.1 keep-alive)"
 SERVER = "1 uvicorn process"
 
 
@@ -75,11 +76,11 @@ async def person(place: Place, *, helper: bool = False, staff: bool = False) -> 
                                                  status="verified"))
     if staff:
         await StaffMembership.insert(StaffMembership(user=user_id, community=place.community_id))
-    return await accounts.load_principal(user_id)
+    return await sessions.load_principal(user_id)
 
 
 async def token(p: Principal) -> str:
-    return await accounts.start_session(p.user_id, "bench", None)
+    return await sessions.start_session(p.user_id, "bench", None)
 
 
 async def open_wishes(owner: Principal, staff: Principal, category: int, n: int) -> list[int]:

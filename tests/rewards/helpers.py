@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
 from marketplace.ledger import service as ledger
 from marketplace.rewards import merchants, offers
@@ -26,7 +26,7 @@ async def shop(world: World, price: int = 10, stock: int | None = None,
     merchant_id = await merchants.apply(owner, merchants.Application(
         name, "1 River Road", "9:00–18:00", "13800001111", "Rice and oil"))
     await merchants.review(staff, merchant_id, True)
-    owner = await accounts.load_principal(owner.user_id)
+    owner = await sessions.load_principal(owner.user_id)
     offer_id = await offers.create(owner, merchant_id, offers.OfferInput(
         "Bag of rice", price, stock=stock, limit_count=limit, limit_period=period))
     return Shop(owner, merchant_id, offer_id)
