@@ -158,8 +158,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     ) -> Any:
         connection = await self.get_connection()
         try:
-            async with connection.execute(query, args or []) as cursor:
-                rows = await cursor.fetchall()
+            rows = await connection.execute_fetchall(query, args or [])
         except BaseException:
             await self.discard(connection)
             raise
@@ -175,9 +174,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ) -> Any:
         # Piccolo re-runs "PRAGMA foreign_keys" before every query here; our
-        # connections set it once when opened.
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        # connections set it once when opened. One hop to the connection's thread per
+        # query (execute + fetch + close would be three): inside the write lock each hop
+        # waits its turn on a busy event loop.
+        return await connection.execute_fetchall(query, args or [])
 
     def transaction(
         self,

@@ -59,6 +59,12 @@ async def _account(kind: str, community_id: int, owner_id: int | None = None,
 
 
 async def person_account(user_id: int) -> dict[str, Any]:
+    # A person never changes community, so their one person account is found by owner:
+    # one query on the page views and transfers that ask for it.
+    row = await Account.select().where(
+        (Account.owner == user_id) & (Account.kind == rules.PERSON)).first()
+    if row is not None:
+        return row
     user = await User.select(User.community).where(User.id == user_id).first()
     if user is None:
         raise NotFound(_("No such person."))

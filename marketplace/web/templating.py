@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, timezone
 
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -52,6 +53,9 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     assert env.autoescape, "templates must autoescape user text"
     env.add_extension("jinja2.ext.i18n")
+    # Templates ship with the code: checking every file's mtime on each include (20 cards
+    # a page) cost more than the database. A deploy restarts the processes anyway.
+    env.auto_reload = os.environ.get("TEMPLATE_RELOAD") == "1"
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )
