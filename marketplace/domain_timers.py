@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from marketplace.ledger.expiry import expire_due, warn_expiring
-from marketplace.ledger.service import release_expired_holds
+from marketplace.ledger.holds import release_expired_holds
 from marketplace.rewards.service import expire_codes
 from marketplace.wishes.timers import JOBS as WISH_JOBS
 

@@ -9,6 +9,7 @@ updated in id order so concurrent transfers cannot deadlock. Transfers are appen
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules
 from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
-from marketplace.ledger.tables import Account, Hold, Transfer
+from marketplace.ledger.tables import Account, Transfer
 
 DUPLICATE_ERRORS = db.DUPLICATE_ERRORS
 
@@ -216,6 +217,10 @@ async def transfer(debit_id: int, credit_id: int, amount: int, kind: str, refere
             return await _post(debit, credit, amount, kind, reference, actor_id, memo, key,
                                digest, reverses)
     except DUPLICATE_ERRORS:
+        if db.in_transaction():
+            # On PostgreSQL the caller's transaction is aborted: it must roll back whole
+            # and answer from the winner (see ``_audited``).
+            raise
         # A concurrent request with the same key won the unique index (PostgreSQL); ours
         # rolled back whole, so answer with the winner's transfer.
         found = await _by_key(key, digest)
@@ -257,11 +262,11 @@ async def adjust(user_id: int, delta: int, actor_id: int, reason: str,
         person = await person_account(user_id)
         issuance = await issuance_account(int(person["community"]))
     debit, credit = (issuance, person) if delta > 0 else (person, issuance)
-    moved = await transfer(debit["id"], credit["id"], abs(delta), "adjust",
-                           f"user:{user_id}", actor_id, reason, key)
-    await audit.record_once(actor_id, int(person["community"]), "points_adjusted", "transfer",
-                            int(moved["id"]), f"{delta:+d} user:{user_id} {reason}")
-    return moved
+    return await _audited(
+        debit["id"], credit["id"], abs(delta), "adjust", f"user:{user_id}", actor_id, reason,
+        key, None, lambda moved: audit.record_once(
+            actor_id, int(person["community"]), "points_adjusted", "transfer",
+            int(moved["id"]), f"{delta:+d} user:{user_id} {reason}"))
 
 
 async def reverse(transfer_id: int, actor_id: int | None, memo: str) -> dict[str, Any]:
@@ -273,92 +278,40 @@ async def reverse(transfer_id: int, actor_id: int | None, memo: str) -> dict[str
         raise DomainError(_("A reversal cannot itself be reversed."))
     if await Transfer.exists().where(Transfer.reverses == transfer_id):
         raise Conflict(_("This transfer has already been reversed."))
-    moved = await transfer(original["credit"], original["debit"], original["amount"],
-                           "reverse", f"transfer:{transfer_id}", actor_id, memo,
-                           f"reverse:{transfer_id}", reverses=transfer_id)
-    account = await Account.select(Account.community).where(
-        Account.id == moved["debit"]).first()
-    await audit.record_once(actor_id, account["community"] if account else None,
-                            "transfer_reversed", "transfer", transfer_id, memo)
-    return moved
+    community = await Account.select(Account.community).where(
+        Account.id == original["debit"]).first()
+    try:
+        return await _audited(
+            original["credit"], original["debit"], original["amount"], "reverse",
+            f"transfer:{transfer_id}", actor_id, memo, f"reverse:{transfer_id}", transfer_id,
+            lambda _moved: audit.record_once(
+                actor_id, community["community"] if community else None,
+                "transfer_reversed", "transfer", transfer_id, memo))
+    except DUPLICATE_ERRORS:
+        raise Conflict(_("This transfer has already been reversed.")) from None
 
 
-# --- holds ----------------------------------------------------------------------------
+async def _audited(debit_id: int, credit_id: int, amount: int, kind: str, reference: str,
+                   actor_id: int | None, memo: str, key: str, reverses: int | None,
+                   write_audit: Callable[[dict[str, Any]], Awaitable[None]]
+                   ) -> dict[str, Any]:
+    """A staff transfer and its audit line in one transaction: neither without the other.
 
-
-async def hold(user_id: int, amount: int, reference: str, expires_at: datetime,
-               key: str) -> dict[str, Any]:
-    """Set points aside (e.g. for a redemption code) so they cannot be spent twice."""
-    if not isinstance(amount, int) or amount <= 0:
-        raise DomainError(_("The number of points must be a whole number above zero."),
-                          "amount")
+    A concurrent twin with the same key (PostgreSQL) rolls ours back whole; we answer
+    with the winner's transfer, whose audit line its own transaction wrote.
+    """
     try:
         async with db.transaction():
-            existing = await Hold.select().where(Hold.idempotency_key == key).first()
-            if existing is not None:
-                return existing
-            account = await person_account(user_id)
-            moved = await Account.update({Account.held: Account.held + amount}).where(
-                Account.id == account["id"], WhereRaw("balance - held >= {}", amount)
-            ).returning(Account.id)
-            if not moved:
-                raise InsufficientPoints(_("Not enough points available for this."))
-            rows = await Hold.insert(
-                Hold(account=account["id"], amount=amount, reference=reference[:64],
-                     expires_at=expires_at, idempotency_key=key)
-            ).returning(*Hold.all_columns())
-            return rows[0]
+            moved = await transfer(debit_id, credit_id, amount, kind, reference, actor_id,
+                                   memo, key, reverses=reverses)
+            await write_audit(moved)
+            return moved
     except DUPLICATE_ERRORS:
-        existing = await Hold.select().where(Hold.idempotency_key == key).first()
-        if existing is None:
+        found = await _by_key(key, content_hash(debit_id, credit_id, amount, kind, reference,
+                                                reverses))
+        if found is None:
             raise
-        return existing
-
-
-async def _close_hold(hold_id: int, status: str) -> dict[str, Any]:
-    """Mark an open hold closed and give its points back to ``available``."""
-    rows = await Hold.update({Hold.status: status, Hold.closed_at: now()}).where(
-        (Hold.id == hold_id) & (Hold.status == "held")
-    ).returning(*Hold.all_columns())
-    if not rows:
-        if not await Hold.exists().where(Hold.id == hold_id):
-            raise NotFound(_("No such hold."))
-        raise Conflict(_("These points are no longer held."))
-    row = rows[0]
-    await Account.update({Account.held: Account.held - row["amount"]}).where(
-        Account.id == row["account"]
-    )
-    return row
-
-
-async def post_hold(hold_id: int, to_account_id: int, kind: str, actor_id: int | None,
-                    memo: str = "") -> dict[str, Any]:
-    """Spend held points: the hold closes and one transfer moves them (e.g. redeem)."""
-    async with db.transaction():
-        row = await _close_hold(hold_id, "posted")
-        return await transfer(row["account"], to_account_id, row["amount"], kind,
-                              row["reference"] or f"hold:{hold_id}", actor_id, memo,
-                              f"hold:{hold_id}:post")
-
-
-async def release_hold(hold_id: int) -> dict[str, Any]:
-    async with db.transaction():
-        return await _close_hold(hold_id, "released")
-
-
-async def release_expired_holds(moment: datetime) -> int:
-    """Timer job: holds past their expiry give their points back. Safe to run twice."""
-    due = await Hold.select(Hold.id).where(
-        (Hold.status == "held") & (Hold.expires_at < moment)
-    )
-    released = 0
-    for row in due:
-        try:
-            await release_hold(int(row["id"]))
-        except Conflict:
-            continue  # posted or released meanwhile by someone else
-        released += 1
-    return released
+        return found
 
 
 # --- reading --------------------------------------------------------------------------

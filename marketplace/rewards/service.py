@@ -21,6 +21,7 @@ from marketplace import db, settings
 from marketplace.accounts.roles import Principal
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import N_, _
+from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
 from marketplace.rewards import codes, merchants, offers
@@ -76,7 +77,7 @@ async def issue(actor: Principal, offer_id: int) -> dict[str, Any]:
     async with db.transaction():
         await _take_stock(offer)
         limit_key = await _take_limit(offer, actor.user_id, moment)
-        hold = await ledger.hold(actor.user_id, offer["price"], f"code:{code}",
+        hold = await holds.hold(actor.user_id, offer["price"], f"code:{code}",
                                  expires + HOLD_GRACE, f"code:{uuid.uuid4().hex}")
         rows = await RedeemCode.insert(RedeemCode(
             code=code, offer=offer_id, merchant=offer["merchant"], resident=actor.user_id,
@@ -97,7 +98,7 @@ async def _give_back(code: dict[str, Any]) -> None:
             (LimitCounter.key == code["limit_key"]) & (LimitCounter.used > 0))
     # Conflict: the ledger's safety-net timer released it already.
     with contextlib.suppress(Conflict):
-        await ledger.release_hold(code["hold_id"])
+        await holds.release_hold(code["hold_id"])
 
 
 async def _close(code_id: int, status: str, extra: Any = None) -> dict[str, Any] | None:
@@ -228,7 +229,7 @@ async def redeem(actor: Principal, merchant_id: int, raw: str) -> int:
             account = await ledger.merchant_account(merchant["community"], merchant_id)
             title = (await Offer.select(Offer.title).where(Offer.id == row["offer"]).first()
                      or {"title": ""})["title"]
-            transfer = await ledger.post_hold(row["hold_id"], account["id"], "redeem",
+            transfer = await holds.post_hold(row["hold_id"], account["id"], "redeem",
                                               actor.user_id, title)
             await RedeemCode.update({RedeemCode.transfer_id: transfer["id"]}).where(
                 RedeemCode.id == row["id"])

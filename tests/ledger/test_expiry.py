@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from marketplace import timers
 from marketplace.community.tables import Community
-from marketplace.ledger import expiry, rules, service
+from marketplace.ledger import expiry, holds, rules, service
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications import service as notifications
 from marketplace.settings import ROOT
@@ -100,11 +100,11 @@ async def test_held_points_are_never_expired(world: World) -> None:
     await _earn(world, person.user_id, 10)
     await _community_expiring(world)
     later = datetime.now(UTC) + timedelta(days=40)
-    h = await service.hold(person.user_id, 7, "offer:1", later + timedelta(days=1),
+    h = await holds.hold(person.user_id, 7, "offer:1", later + timedelta(days=1),
                            unique("h"))
     assert await expiry.expire_due(later, world.community_id) == 3
     assert await service.balance(person.user_id) == service.Balance(7, 7)
-    await service.release_hold(int(h["id"]))
+    await holds.release_hold(int(h["id"]))
     assert await expiry.expire_due(later, world.community_id) == 7
     assert await service.check() == []
 

@@ -33,7 +33,7 @@ from hypothesis.stateful import (
 from marketplace.accounts import service as accounts
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError
-from marketplace.ledger import expiry, rules, service
+from marketplace.ledger import expiry, holds, rules, service
 from marketplace.ledger.tables import Account, Transfer
 from tests.conftest import PASSWORD, unique
 
@@ -167,7 +167,7 @@ class LedgerMachine(RuleBasedStateMachine):
         fits = self.available(account) >= amount
         expires = self.clock + timedelta(minutes=minutes)
         try:
-            h = self.run(service.hold(self.users[who], amount, "offer:1", expires, unique("h")))
+            h = self.run(holds.hold(self.users[who], amount, "offer:1", expires, unique("h")))
         except service.InsufficientPoints:
             assert not fits
             return
@@ -180,7 +180,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def post(self, data: st.DataObject) -> None:
         hold_id = data.draw(st.sampled_from(sorted(self.holds)))
         account, amount, _expires = self.holds.pop(hold_id)
-        t = self.run(service.post_hold(hold_id, self.merchant, "redeem", None))
+        t = self.run(holds.post_hold(hold_id, self.merchant, "redeem", None))
         self.held[account] -= amount
         self.flow(t)
 
@@ -189,15 +189,15 @@ class LedgerMachine(RuleBasedStateMachine):
     def release(self, data: st.DataObject) -> None:
         hold_id = data.draw(st.sampled_from(sorted(self.holds)))
         account, amount, _expires = self.holds.pop(hold_id)
-        self.run(service.release_hold(hold_id))
+        self.run(holds.release_hold(hold_id))
         self.held[account] -= amount
         with pytest.raises(Conflict):
-            self.run(service.release_hold(hold_id))
+            self.run(holds.release_hold(hold_id))
 
     @rule(minutes=st.integers(1, 40))
     def expire(self, minutes: int) -> None:
         self.clock += timedelta(minutes=minutes)
-        self.run(service.release_expired_holds(self.clock))
+        self.run(holds.release_expired_holds(self.clock))
         for hold_id, (account, amount, expires) in list(self.holds.items()):
             if expires < self.clock:
                 del self.holds[hold_id]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from marketplace.errors import Conflict, DomainError
-from marketplace.ledger import service
+from marketplace.ledger import holds, service
 from marketplace.ledger.tables import Account, Hold, Transfer
 from tests.conftest import World, unique
 
@@ -87,18 +87,18 @@ async def test_hold_post_and_release(world: World) -> None:
     await service.award(world.community_id, person.user_id, 20, "award", "", None, "",
                         unique("k"))
     later = datetime.now(UTC) + timedelta(minutes=5)
-    h1 = await service.hold(person.user_id, 8, "offer:1", later, unique("h"))
+    h1 = await holds.hold(person.user_id, 8, "offer:1", later, unique("h"))
     assert await service.balance(person.user_id) == service.Balance(20, 8)
     with pytest.raises(service.InsufficientPoints):
-        await service.hold(person.user_id, 13, "offer:2", later, unique("h"))
+        await holds.hold(person.user_id, 13, "offer:2", later, unique("h"))
     merchant = await service.merchant_account(world.community_id, 99)
-    t = await service.post_hold(h1["id"], merchant["id"], "redeem", None)
+    t = await holds.post_hold(h1["id"], merchant["id"], "redeem", None)
     assert t["amount"] == 8 and t["kind"] == "redeem"
     assert await service.balance(person.user_id) == service.Balance(12, 0)
     with pytest.raises(Conflict):
-        await service.post_hold(h1["id"], merchant["id"], "redeem", None)
-    h2 = await service.hold(person.user_id, 2, "offer:3", later, unique("h"))
-    await service.release_hold(h2["id"])
+        await holds.post_hold(h1["id"], merchant["id"], "redeem", None)
+    h2 = await holds.hold(person.user_id, 2, "offer:3", later, unique("h"))
+    await holds.release_hold(h2["id"])
     assert await service.balance(person.user_id) == service.Balance(12, 0)
     assert await service.check() == []
 
@@ -108,8 +108,8 @@ async def test_hold_with_same_key_is_one_hold(world: World) -> None:
     await service.award(world.community_id, person.user_id, 5, "award", "", None, "",
                         unique("k"))
     key, later = unique("h"), datetime.now(UTC) + timedelta(minutes=5)
-    first = await service.hold(person.user_id, 3, "offer:1", later, key)
-    again = await service.hold(person.user_id, 3, "offer:1", later, key)
+    first = await holds.hold(person.user_id, 3, "offer:1", later, key)
+    again = await holds.hold(person.user_id, 3, "offer:1", later, key)
     assert first["id"] == again["id"]
     assert (await service.balance(person.user_id)).held == 3
 
@@ -119,9 +119,9 @@ async def test_expired_holds_are_released_by_the_timer(world: World) -> None:
     await service.award(world.community_id, person.user_id, 5, "award", "", None, "",
                         unique("k"))
     soon = datetime.now(UTC) + timedelta(minutes=1)
-    h = await service.hold(person.user_id, 5, "offer:1", soon, unique("h"))
-    assert await service.release_expired_holds(datetime.now(UTC)) == 0
-    assert await service.release_expired_holds(soon + timedelta(seconds=1)) >= 1
+    h = await holds.hold(person.user_id, 5, "offer:1", soon, unique("h"))
+    assert await holds.release_expired_holds(datetime.now(UTC)) == 0
+    assert await holds.release_expired_holds(soon + timedelta(seconds=1)) >= 1
     row = await Hold.select().where(Hold.id == h["id"]).first()
     assert row["status"] == "released" and row["closed_at"] is not None
     assert await service.balance(person.user_id) == service.Balance(5, 0)
@@ -195,3 +195,41 @@ async def test_failure_inside_a_transfer_leaves_no_partial_rows(world: World,
     assert await Transfer.count() == before_transfers
     assert await Account.select(Account.id, Account.balance).order_by(Account.id) == before
     assert (await service.balance(a.user_id)).balance == 10
+
+
+@pytest.mark.parametrize("which", ["adjust", "reverse"])
+async def test_staff_correction_and_its_audit_line_are_one_write(
+        which: str, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the audit line cannot be written, the points do not move either."""
+    from marketplace.accounts.tables import AuditEvent
+    from marketplace.audit import service as audit
+
+    person, staff = await world.person(), await world.person(staff=True)
+    award = await service.award(world.community_id, person.user_id, 20, "award", "wish:9",
+                                None, "", unique("k"))
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("audit table unavailable")
+
+    monkeypatch.setattr(audit, "record_once", broken)
+    key = unique("k")
+    with pytest.raises(RuntimeError):
+        if which == "adjust":
+            await service.adjust(person.user_id, 5, staff.user_id, "Missed activity", key)
+        else:
+            await service.reverse(award["id"], staff.user_id, "Posted twice")
+    assert (await service.balance(person.user_id)).balance == 20
+    assert not await Transfer.exists().where(
+        (Transfer.kind == which) & (Transfer.actor == staff.user_id))
+    monkeypatch.undo()
+
+    # Once the audit log works again the same request goes through, with its line.
+    if which == "adjust":
+        moved = await service.adjust(person.user_id, 5, staff.user_id, "Missed activity", key)
+        target = moved["id"]
+    else:
+        await service.reverse(award["id"], staff.user_id, "Posted twice")
+        target = award["id"]
+    assert await AuditEvent.count().where(
+        (AuditEvent.target_type == "transfer") & (AuditEvent.target_id == target)) == 1
+    assert await service.check() == []

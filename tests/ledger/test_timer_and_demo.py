@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from marketplace import timers
-from marketplace.ledger import service
+from marketplace.ledger import holds, service
 from tests.conftest import World, unique
 
 
@@ -14,7 +14,7 @@ async def test_timer_job_releases_expired_holds(world: World) -> None:
     person = await world.person()
     await service.award(world.community_id, person.user_id, 5, "award", "", None, "",
                         unique("k"))
-    await service.hold(person.user_id, 4, "offer:1", datetime.now(UTC) - timedelta(seconds=1),
+    await holds.hold(person.user_id, 4, "offer:1", datetime.now(UTC) - timedelta(seconds=1),
                        unique("h"))
     done = await timers.run_all()
     assert done["ledger_holds"] >= 1

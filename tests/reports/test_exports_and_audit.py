@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from marketplace.accounts.tables import AuditEvent, HelperProfile
+from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.reports import exports
@@ -23,9 +24,9 @@ def rows_of(body: bytes) -> list[list[str]]:
 
 async def _redeem(world: World, user_id: int, amount: int) -> None:
     merchant = await ledger.merchant_account(world.community_id, 9000 + user_id)
-    hold = await ledger.hold(user_id, amount, "redemption:test",
+    hold = await holds.hold(user_id, amount, "redemption:test",
                              datetime.now(UTC) + timedelta(minutes=5), unique("h"))
-    await ledger.post_hold(int(hold["id"]), int(merchant["id"]), "redeem", user_id, "Rice")
+    await holds.post_hold(int(hold["id"]), int(merchant["id"]), "redeem", user_id, "Rice")
 
 
 async def test_exports_have_every_row_with_bom(client, world: World, monkeypatch) -> None:
@@ -138,9 +139,9 @@ async def test_exports_use_the_pages_labels_and_shop_names(client, world: World)
     await ledger.award(world.community_id, helper.user_id, 9, "award", "wish:0", None, "",
                        unique("k"))
     account = await ledger.merchant_account(world.community_id, shop["id"])
-    hold = await ledger.hold(helper.user_id, 4, "code:FRUAKVFK",
+    hold = await holds.hold(helper.user_id, 4, "code:FRUAKVFK",
                              datetime.now(UTC) + timedelta(minutes=5), unique("h"))
-    await ledger.post_hold(int(hold["id"]), int(account["id"]), "redeem", helper.user_id, "")
+    await holds.post_hold(int(hold["id"]), int(account["id"]), "redeem", helper.user_id, "")
     client.headers["accept-language"] = "en"
     await login(client, staff)
     q = f"community_id={world.community_id}"
