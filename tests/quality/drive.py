@@ -64,3 +64,35 @@ async def wish_breaches(wish_ids: list[int]) -> list[str]:
         if last is None or last["to_state"] != status:
             breaches.append(f"wish {wid} is {status} but its history ends at {last}")
     return breaches
+
+
+async def code_breaches(merchant_id: int) -> list[str]:
+    """Redemption codes whose hold and transfer disagree with their status: a redeemed code
+    has its hold posted and exactly one transfer to the merchant; an active code still
+    holds its points; a cancelled or expired one has given them back."""
+    from marketplace.ledger.tables import Hold
+    from marketplace.rewards.tables import RedeemCode
+
+    expected_hold = {"active": "held", "redeemed": "posted", "cancelled": "released",
+                     "expired": "released"}
+    breaches: list[str] = []
+    for code in await RedeemCode.select().where(RedeemCode.merchant == merchant_id):
+        hold = await Hold.select().where(Hold.id == code["hold_id"]).first()
+        if hold is None or hold["status"] != expected_hold[code["status"]]:
+            breaches.append(f"code {code['id']} is {code['status']} but its hold is "
+                            f"{hold and hold['status']}")
+            continue
+        posted = await Transfer.count().where(
+            Transfer.idempotency_key == f"hold:{code['hold_id']}:post")
+        if posted != (1 if code["status"] == "redeemed" else 0):
+            breaches.append(f"code {code['id']} ({code['status']}) has {posted} transfers")
+    return breaches
+
+
+async def code_text(location: str) -> str:
+    """The code behind a /rewards/codes/<id> redirect, as the resident's screen shows it."""
+    from marketplace.rewards.tables import RedeemCode
+
+    code_id = int(location.rstrip("/").rsplit("/", 1)[1])
+    row = await RedeemCode.select(RedeemCode.code).where(RedeemCode.id == code_id).first()
+    return str(row["code"])

@@ -1,6 +1,7 @@
-"""Crash safety: several clients write (claim, fulfil, confirm → award; staff adjustments)
-while the server is killed with SIGKILL; after a restart the ledger check passes, no
-transfer is half-written and every wish's state, claims, history and payment agree.
+"""Crash safety: several clients write (claim, fulfil, confirm → award; codes redeemed at a
+shop; staff adjustments) while the server is killed with SIGKILL; after a restart the
+ledger check passes, no transfer is half-written, every wish's state, claims, history and
+payment agree, and every code's hold and transfer agree with its status.
 
 Runs on the database of the suite (SQLite file or PostgreSQL from DATABASE_URL).
 """
@@ -15,10 +16,21 @@ import httpx
 import pytest
 
 from marketplace.accounts.roles import Principal
+from marketplace.ledger import service as ledger
+from marketplace.rewards.tables import RedeemCode
 from tests.cast import new_category, open_wish, session_token
 from tests.conftest import World, unique
 from tests.live import Server
-from tests.quality.drive import WON, ledger_check, post_form, signed_in_client, wish_breaches
+from tests.quality.drive import (
+    WON,
+    code_breaches,
+    code_text,
+    ledger_check,
+    post_form,
+    signed_in_client,
+    wish_breaches,
+)
+from tests.rewards.helpers import shop
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +72,23 @@ async def _helper_loop(client: httpx.AsyncClient, wish_ids: list[int], load: Loa
         load.lost += 1
 
 
+async def _shopping_loop(resident: httpx.AsyncClient, cashier: httpx.AsyncClient,
+                         merchant_id: int, offer_id: int, load: Load) -> None:
+    """A resident gets a code and the cashier redeems it, again and again."""
+    try:
+        while True:
+            r = await post_form(resident, f"/rewards/offers/{offer_id}/code")
+            assert r.status_code == WON, r.text[:300]
+            load.wrote()
+            code = await code_text(r.headers["location"])
+            r = await post_form(cashier, f"/merchant/{merchant_id}/redeem/confirm",
+                                {"code": code})
+            assert r.status_code == WON, r.text[:300]
+            load.wrote()
+    except LOST:
+        load.lost += 1
+
+
 async def _staff_loop(client: httpx.AsyncClient, members: list[Principal], load: Load) -> None:
     try:
         for n in itertools.count():
@@ -81,6 +110,10 @@ async def test_sigkill_under_write_load_leaves_everything_consistent(world: Worl
     owner_of = {await open_wish(residents[i % RESIDENTS], staff, category): residents[
         i % RESIDENTS] for i in range(WISHES)}
     wish_ids = list(owner_of)
+    corner = await shop(world, price=2)
+    for r in residents:
+        await ledger.award(world.community_id, r.user_id, 500, "award", "test", None, "",
+                           unique("k"))
 
     server = Server().start()
     try:
@@ -90,12 +123,16 @@ async def test_sigkill_under_write_load_leaves_everything_consistent(world: Worl
         helper_clients = [await signed_in_client(server.url, await session_token(h))
                           for h in helpers]
         staff_client = await signed_in_client(server.url, await session_token(staff))
+        cashier = await signed_in_client(server.url, await session_token(corner.owner))
         tasks = [asyncio.create_task(_helper_loop(c, wish_ids, load)) for c in helper_clients]
+        tasks += [asyncio.create_task(_shopping_loop(c, cashier, corner.merchant_id,
+                                                     corner.offer_id, load))
+                  for c in resident_clients.values()]
         tasks.append(asyncio.create_task(_staff_loop(staff_client, residents, load)))
         await asyncio.wait_for(load.enough.wait(), timeout=60)
         server.kill()  # SIGKILL while every client has a write in flight
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
-        for client in [*resident_clients.values(), *helper_clients, staff_client]:
+        for client in [*resident_clients.values(), *helper_clients, staff_client, cashier]:
             await client.aclose()
     finally:
         server.kill()
@@ -104,6 +141,9 @@ async def test_sigkill_under_write_load_leaves_everything_consistent(world: Worl
     check = ledger_check()
     assert check.returncode == 0, check.stdout + check.stderr
     assert await wish_breaches(wish_ids) == []
+    assert await code_breaches(corner.merchant_id) == []
+    assert await RedeemCode.count().where(
+        (RedeemCode.merchant == corner.merchant_id) & (RedeemCode.status == "redeemed")) >= 1
 
     # The restarted server works on the same data: an unclaimed wish can still be claimed.
     with_restart = Server().start()
