@@ -2,19 +2,26 @@
 
 Used by the browser, crash, multi-process tests and the benchmarks: every role signed in
 (session tokens for cookies), wishes in the states the main pages show, some points and a
-notification so no page is an empty state only.
+notification so no page is an empty state only; a shop with an offer, a code in use, a
+sold and settled one; an activity; a resident marked in need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from marketplace import db
 from marketplace.accounts import sessions
 from marketplace.accounts.roles import Principal
+from marketplace.activities import service as activities
+from marketplace.care import service as care
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
+from marketplace.rewards import codes, merchants, offers, settlement
+from marketplace.rewards import service as rewards
+from marketplace.rewards.tables import RedeemCode
 from marketplace.wishes import service as wishes
 from tests.conftest import World, unique
 
@@ -82,7 +89,38 @@ async def build_cast() -> Cast:
                                  title="Carry rice")
     await ledger.donate(helper.user_id, resident.user_id, 2, helper.user_id, "A gift",
                         unique("cast:donate:"))
-    tokens = {role: await session_token(p) for role, p in people.items()}
     ids = {"wish_pending": pending, "wish_open": opened, "wish_claimed": claimed,
            "wish_done": done, "resident": resident.user_id, "community": world.community_id}
+    people["merchant"], shop_ids = await _shop(world, staff, resident)
+    ids.update(shop_ids)
+    ids["activity"] = await activities.create(
+        staff, world.community_id, "Clean the courtyard", "Building 1 gate",
+        datetime.now(UTC) + timedelta(days=2), 5, 20)
+    await care.mark_in_need(staff, resident.user_id, "Lives alone, low income")
+    tokens = {role: await session_token(p) for role, p in people.items()}
     return Cast(world, people, tokens, category, ids)
+
+
+async def _shop(world: World, staff: Principal, resident: Principal
+                ) -> tuple[Principal, dict[str, int]]:
+    """A verified shop with an offer; the resident holds one code and has used one, which
+    was sold yesterday and is settled, so the merchant's and staff's pages have lines."""
+    owner = await world.person(name=unique("Shopkeeper "))
+    merchant_id = await merchants.apply(owner, merchants.Application(
+        unique("Corner shop "), "1 River Road", "8:00–20:00", "13800001111", "Rice, oil"))
+    await merchants.review(staff, merchant_id, True)
+    owner = await sessions.load_principal(owner.user_id)
+    offer_id = await offers.create(owner, merchant_id, offers.OfferInput(
+        "Bag of rice", 5, stock=30, limit_count=None, limit_period="month"))
+    await ledger.award(world.community_id, resident.user_id, 40, "award", "cast", None,
+                       "Welcome points", unique("cast:award:"))
+    used = await rewards.issue(resident, offer_id)
+    await rewards.redeem(owner, merchant_id, str(used["code"]))
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    await RedeemCode.update({RedeemCode.redeemed_at: yesterday}).where(
+        RedeemCode.id == used["id"])
+    day = yesterday.astimezone(codes.LOCAL).date()
+    settlement_id = await settlement.close_period(staff, merchant_id, day, day)
+    held = await rewards.issue(resident, offer_id)
+    return owner, {"merchant": merchant_id, "offer": offer_id, "code_redeemed": used["id"],
+                   "code_active": held["id"], "settlement": settlement_id}
