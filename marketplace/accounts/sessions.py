@@ -121,6 +121,7 @@ LEFT JOIN helper_profile h ON h."user" = u.id
 WHERE {where}
 """
 _BY_SESSION = 'web_session s JOIN app_user u ON u.id = s."user"'
+# By user id (services, tests, demo): no session, so its two columns come back empty.
 _BY_USER = "app_user u LEFT JOIN web_session s ON 1 = 0"
 
 
