@@ -27,6 +27,10 @@ def now() -> datetime:
 def normalise_login(raw: str) -> str:
     return raw.strip().lower().replace(" ", "")
 
+
+# --- sign-in and throttling -----------------------------------------------------------
+
+
 class Throttled(DomainError):
     def __init__(self, wait_seconds: int) -> None:
         minutes = max(1, (wait_seconds + 59) // 60)
