@@ -22,8 +22,10 @@ run: venv
 	@echo "Serving at http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(BIN)/marketplace serve
 
+# ruff, then the import contracts of pyproject.toml (README "Architecture").
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The whole suite on SQLite, then again on PostgreSQL (installed and started in CI).
 test: venv lint browser-deps axe

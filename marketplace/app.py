@@ -1,4 +1,5 @@
-"""create_app(): wires routes, middleware, templates, error pages and the database pool."""
+"""create_app(): wires every controller, middleware, templates, error pages, the database
+pool and the timer loop."""
 
 from __future__ import annotations
 
@@ -7,38 +8,101 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar
+from litestar import Controller, Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.htmx import HTMXConfig, HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from marketplace import db, settings
+from marketplace import db, settings, timers
+from marketplace.accounts.views import (
+    AccountController,
+    HelperQueueController,
+    ProfileController,
+)
+from marketplace.activities.views import CheckInController, StaffActivityController
+from marketplace.audit.views import AuditController
+from marketplace.care.views import GiveController, StaffCareController
+from marketplace.community.views import CommunityController
+from marketplace.ledger.views import (
+    PointsApiController,
+    PointsController,
+    StaffPointsController,
+)
+from marketplace.notifications.views import NotificationController
+from marketplace.reports.views.public import PublicCommunityController
+from marketplace.reports.views.record import ServiceRecordController, VerifyController
+from marketplace.reports.views.staff import StaffReportsController
+from marketplace.rewards.api import RewardsApiController
+from marketplace.rewards.views.merchant import MerchantController
+from marketplace.rewards.views.resident import RewardsController
+from marketplace.rewards.views.staff import SettlementController, StaffMerchantController
 from marketplace.settings import ROOT
-from marketplace.web import errors, routes
+from marketplace.web import errors
 from marketplace.web.auth import auth_middleware
+from marketplace.web.home import HomeController, StaffHubController
+from marketplace.web.request import AppRequest
 from marketplace.web.security import add_security_headers
 from marketplace.web.templating import configure_jinja
+from marketplace.wishes.api import WishApiController
+from marketplace.wishes.views.media import WishMediaController
+from marketplace.wishes.views.staff import StaffWishController
+from marketplace.wishes.views.wishes import WishController
 
 
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
-    async with db.lifespan_pool(), routes.background_tasks():
+    async with db.lifespan_pool(), timers.running(settings.get().tick_seconds):
         yield
+
+
+CONTROLLERS: list[type[Controller]] = [
+    HomeController,
+    StaffHubController,
+    AccountController,
+    ProfileController,
+    HelperQueueController,
+    CommunityController,
+    PointsController,
+    StaffPointsController,
+    PointsApiController,
+    WishController,
+    StaffWishController,
+    WishMediaController,
+    WishApiController,
+    NotificationController,
+    RewardsController,
+    MerchantController,
+    StaffMerchantController,
+    SettlementController,
+    RewardsApiController,
+    StaffReportsController,
+    PublicCommunityController,
+    ServiceRecordController,
+    VerifyController,
+    AuditController,
+    CheckInController,
+    StaffActivityController,
+    GiveController,
+    StaffCareController,
+]
 
 
 def create_app(**overrides: Any) -> Litestar:
     cfg = settings.get()
     return Litestar(
         route_handlers=[
-            *routes.handlers(),
+            *CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], name="static",
                 cache_control=None, include_in_schema=False,
             ),
         ],
         middleware=[auth_middleware],
+        request_class=AppRequest,
+        plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=cfg.secret_key,

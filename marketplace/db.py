@@ -22,6 +22,7 @@ import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.table import Table
 
 from marketplace import settings as settings_module
 
@@ -249,6 +250,20 @@ def transaction() -> Any:
 
 def in_transaction() -> bool:
     return DB.current_transaction.get() is not None
+
+
+async def lock_row(table: type[Table], row_id: int, strength: str = "UPDATE") -> None:
+    """Inside a transaction: keep other writers off one row until the transaction ends.
+
+    For read-decide-write steps that a conditional UPDATE cannot express (a count of a
+    wish's claims, a monthly limit). PostgreSQL takes the row lock (``FOR UPDATE``, or
+    ``NO KEY UPDATE`` where rows pointing at it may still be inserted); SQLite's IMMEDIATE
+    transactions already serialise every writer, so there it does nothing. An id no row can
+    have locks nothing."""
+    if is_sqlite() or not 0 < row_id <= MAX_ID:
+        return
+    pk = table._meta.primary_key
+    await table.select(pk).where(pk == row_id).lock_rows(strength)  # type: ignore[arg-type]
 
 
 @asynccontextmanager

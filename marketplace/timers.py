@@ -6,12 +6,18 @@ once: they select due rows and change them with conditional updates inside a tra
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from marketplace import settings
 from marketplace.accounts.tables import LoginAttempt, Session
+from marketplace.ledger.expiry import expire_due, warn_expiring
+from marketplace.ledger.holds import release_expired_holds
+from marketplace.rewards.service import expire_codes
+from marketplace.wishes.timers import JOBS as WISH_JOBS
 
 log = logging.getLogger("marketplace.timers")
 
@@ -31,14 +37,15 @@ async def purge_sessions(moment: datetime) -> int:
 
 
 def jobs() -> list[tuple[str, Job]]:
-    registered: list[tuple[str, Job]] = [("sessions", purge_sessions)]
-    # Domains add their jobs here as they land (wish deadlines, code expiry, points expiry).
-    try:
-        from marketplace.domain_timers import JOBS
-    except ImportError:
-        JOBS = []
-    registered.extend(JOBS)
-    return registered
+    """Every job, in the order a tick runs them."""
+    return [
+        ("sessions", purge_sessions),
+        ("reward_codes", expire_codes),  # before the ledger's safety net for their holds
+        ("ledger_holds", release_expired_holds),
+        ("points_expiry_warning", warn_expiring),
+        ("points_expiry", expire_due),
+        *WISH_JOBS,
+    ]
 
 
 async def run_all(moment: datetime | None = None) -> dict[str, int]:
@@ -52,3 +59,25 @@ async def run_all(moment: datetime | None = None) -> dict[str, int]:
             log.exception("timer job %s failed", name)
             done[name] = -1
     return done
+
+
+async def _tick_forever(interval: int) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_all()
+        except Exception:
+            log.exception("timer tick failed")
+
+
+@contextlib.asynccontextmanager
+async def running(interval: int) -> AsyncIterator[None]:
+    """Runs every job each ``interval`` seconds while the app serves (0: never)."""
+    task = asyncio.create_task(_tick_forever(interval)) if interval > 0 else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -10,12 +10,12 @@ check-in — concurrent or not — finds the row and pays nothing; the ledger's 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.activities.tables import Activity, Participation
@@ -23,13 +23,12 @@ from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
-from marketplace.web.templating import TZ_OFFSET_HOURS
 
 # No 0/O, 1/I/L: read aloud or typed from a poster without mistakes.
 CODE_CHARS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 MAX_POINTS = 1000
-LOCAL = timezone(timedelta(hours=TZ_OFFSET_HOURS))
+LOCAL = clock.LOCAL
 
 
 def now() -> datetime:

@@ -16,12 +16,12 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import db
+from marketplace.clock import local_time
 from marketplace.community.tables import Community
 from marketplace.i18n import _
 from marketplace.ledger import rules, service
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.notifications import service as notifications
-from marketplace.web.templating import local_time
 
 WARN_DAYS = 30
 

@@ -6,7 +6,7 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -15,6 +15,7 @@ from litestar.params import FromQuery
 
 from marketplace.accounts import service as accounts
 from marketplace.care.views import give_context
+from marketplace.clock import LOCAL, local_time
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import expiry, references, rules, service
@@ -23,9 +24,7 @@ from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
-from marketplace.web.templating import TZ_OFFSET_HOURS, local_time
 
-LOCAL = timezone(timedelta(hours=TZ_OFFSET_HOURS))
 PAGE_LINES = 500  # a statement page shows the newest lines; the CSV has them all
 
 

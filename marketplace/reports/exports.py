@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from marketplace import clock
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.i18n import N_, _
 from marketplace.ledger import rules
@@ -35,7 +36,7 @@ def cell(value: Any) -> Any:
         return "'" + value
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(figures.LOCAL).strftime("%Y-%m-%d %H:%M")
+        return moment.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M")
     return "" if value is None else value
 
 

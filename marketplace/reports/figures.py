@@ -10,9 +10,10 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-LOCAL = timezone(timedelta(hours=8))
+from marketplace import clock
+
 STAGES = ("review", "claim", "fulfil", "confirm")
 # Which confirmation puts a wish's hours in which column of the service record.
 CONFIRMED_BY = {"confirm": "resident", "resolve_confirm": "staff", "auto_confirm": "automatic"}
@@ -90,13 +91,13 @@ def summarise_stages(per_wish: Iterable[dict[str, float]]) -> list[StageSummary]
 
 
 def local_day_start(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=LOCAL)
+    return datetime(d.year, d.month, d.day, tzinfo=clock.LOCAL)
 
 
 def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL).date()
+    return moment.astimezone(clock.LOCAL).date()
 
 
 def month_start(d: date) -> date:

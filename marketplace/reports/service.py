@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from marketplace import clock
 from marketplace.accounts.roles import Principal
 from marketplace.community import service as places
 from marketplace.community.tables import Community, Grid
@@ -33,7 +34,7 @@ class Period:
 
 
 def today() -> date:
-    return figures.local_date(datetime.now(figures.LOCAL))
+    return figures.local_date(datetime.now(clock.LOCAL))
 
 
 def parse_period(raw_from: str | None, raw_to: str | None, default_months: int = 6) -> Period:

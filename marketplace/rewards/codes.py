@@ -8,12 +8,13 @@ guessing one of the few codes alive at a merchant is hopeless.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
+
+from marketplace import clock
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 8
 PERIODS = ("day", "week", "month")
-LOCAL = timezone(timedelta(hours=8))  # limits follow the community's calendar (China)
 
 assert len(ALPHABET) == 31 and len(set(ALPHABET)) == 31
 
@@ -38,7 +39,7 @@ def display(code: str) -> str:
 
 def period_key(period: str, moment: datetime) -> str:
     """The calendar period (local time) a moment falls in: 2026-03-07, 2026-W10, 2026-03."""
-    local = moment.astimezone(LOCAL)
+    local = moment.astimezone(clock.LOCAL)
     if period == "day":
         return local.strftime("%Y-%m-%d")
     if period == "week":
@@ -50,7 +51,7 @@ def period_key(period: str, moment: datetime) -> str:
 
 
 def local_day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=LOCAL).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=clock.LOCAL).astimezone(UTC)
 
 
 def fen_for(points: int, points_per_yuan: int) -> int:

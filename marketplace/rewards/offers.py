@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from marketplace import clock
 from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import N_, _
@@ -28,7 +29,7 @@ def category_key(raw: str | None) -> str | None:
 
 
 def today() -> date:
-    return datetime.now(UTC).astimezone(codes.LOCAL).date()
+    return datetime.now(UTC).astimezone(clock.LOCAL).date()
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from marketplace import db, settings
+from marketplace import clock, db, settings
 from marketplace.accounts.roles import Principal
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import N_, _
@@ -204,9 +204,7 @@ def _refuse_closed(row: dict[str, Any]) -> None:
 
 
 def _local(moment: datetime | None) -> str:
-    from marketplace.web.templating import local_time
-
-    return local_time(moment)
+    return clock.local_time(moment)
 
 
 async def redeem(actor: Principal, merchant_id: int, raw: str) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.roles import Principal
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -37,7 +37,7 @@ class Statement:
 def _totals(lines: list[dict[str, Any]], fmt: str) -> list[tuple[str, int, int]]:
     sums: dict[str, list[int]] = {}
     for line in lines:
-        key = line["redeemed_at"].astimezone(codes.LOCAL).strftime(fmt)
+        key = line["redeemed_at"].astimezone(clock.LOCAL).strftime(fmt)
         entry = sums.setdefault(key, [0, 0])
         entry[0] += 1
         entry[1] += line["price"]
@@ -79,7 +79,7 @@ async def close_period(actor: Principal, merchant_id: int, start: date, end: dat
         raise Forbidden(_("Only staff of this community settle its merchants."))
     if end < start:
         raise DomainError(_("The end date is before the start date."), "end")
-    if end >= datetime.now(UTC).astimezone(codes.LOCAL).date():
+    if end >= datetime.now(UTC).astimezone(clock.LOCAL).date():
         raise DomainError(_("A period can be closed once it is over: end it yesterday or "
                             "earlier."), "end")
     async with db.transaction():

@@ -83,9 +83,3 @@ def staff_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> No
     login_required(connection, _handler)
     if not connection.scope["user"].is_staff:
         raise PermissionDeniedException(_("This page is for community staff."))
-
-
-def admin_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
-    login_required(connection, _handler)
-    if not connection.scope["user"].is_admin:
-        raise PermissionDeniedException(_("This page is for administrators."))

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
+from litestar import MediaType, Response
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -14,44 +14,40 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.plugins.htmx import ClientRedirect, HTMXTemplate
 from litestar.response import Redirect, Template
 
 from marketplace import i18n, settings
 from marketplace.errors import AppError, Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.web.render import is_htmx, layout_context
+from marketplace.web.request import AppRequest
 
 log = logging.getLogger("marketplace")
 
 
-def _is_api(request: Request) -> bool:
+def _is_api(request: AppRequest) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, title: str, message: str) -> Response:
+def _error(request: AppRequest, status: int, title: str, message: str) -> Response:
     if _is_api(request):
         return Response(
             content={"error": {"status": status, "message": message}},
             status_code=status,
             media_type=MediaType.JSON,
         )
-    response = Template(
-        template_name="errors/error.html",
-        context={**layout_context(request), "status": status, "title": title,
-                 "message": message},
-        status_code=status,
-        media_type=MediaType.HTML,
-    )
+    context = {**layout_context(request), "status": status, "title": title, "message": message}
     if is_htmx(request):
         # htmx does not swap error responses by default: show the message in the flash area.
-        response.headers["HX-Retarget"] = "#flash-area"
-        response.headers["HX-Reswap"] = "innerHTML"
-        response.template_name = "errors/_error.html"
-        response.status_code = 200
-    return response
+        return HTMXTemplate(template_name="errors/_error.html", context=context,
+                            status_code=200, media_type=MediaType.HTML,
+                            re_target="#flash-area", re_swap="innerHTML")
+    return Template(template_name="errors/error.html", context=context,
+                    status_code=status, media_type=MediaType.HTML)
 
 
-def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
+def not_authorized(request: AppRequest, exc: NotAuthorizedException) -> Response:
     if _is_api(request):
         return _error(request, 401, _("Sign in needed"), _("Please sign in to continue."))
     back = request.url.path
@@ -59,11 +55,13 @@ def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
         back += "?" + request.url.query  # e.g. a scanned check-in QR code keeps its code
     target = "/login?next=" + quote(back, safe="/")
     if is_htmx(request):
-        return Response(content="", status_code=200, headers={"HX-Redirect": target})
+        response = ClientRedirect(redirect_to=target)
+        response.status_code = 200  # htmx follows HX-Redirect on a 2xx only
+        return response
     return Redirect(path=target, status_code=303)
 
 
-def forbidden(request: Request, exc: PermissionDeniedException | Forbidden) -> Response:
+def forbidden(request: AppRequest, exc: PermissionDeniedException | Forbidden) -> Response:
     detail = exc.message if isinstance(exc, AppError) else str(exc.detail)
     if "CSRF" in detail:
         detail = _(
@@ -73,19 +71,19 @@ def forbidden(request: Request, exc: PermissionDeniedException | Forbidden) -> R
     return _error(request, 403, _("Not allowed"), detail or _("You may not do that."))
 
 
-def not_found(request: Request, exc: Any) -> Response:
+def not_found(request: AppRequest, exc: Any) -> Response:
     message = exc.message if isinstance(exc, AppError) else _(
         "We could not find that page. It may have moved, or the address may be mistyped."
     )
     return _error(request, 404, _("Page not found"), message)
 
 
-def domain_error(request: Request, exc: AppError) -> Response:
+def domain_error(request: AppRequest, exc: AppError) -> Response:
     status = 409 if isinstance(exc, Conflict) else 400
     return _error(request, status, _("That did not work"), exc.message)
 
 
-def bad_request(request: Request, exc: ValidationException) -> Response:
+def bad_request(request: AppRequest, exc: ValidationException) -> Response:
     extra = exc.extra if isinstance(exc.extra, list) else []
     if any(isinstance(e, dict) and e.get("source") == "path" for e in extra):
         # An id no object can have (e.g. /wishes/99999999999): no such page, not a bad form.
@@ -94,7 +92,7 @@ def bad_request(request: Request, exc: ValidationException) -> Response:
                   _("Some of the request was not valid. Please check and try again."))
 
 
-def http_error(request: Request, exc: HTTPException) -> Response:
+def http_error(request: AppRequest, exc: HTTPException) -> Response:
     if exc.status_code == 405:
         return _error(request, 405, _("Not allowed"), _("That action is not available here."))
     if exc.status_code >= 500:
@@ -108,7 +106,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return _error(request, exc.status_code, _("That did not work"), str(exc.detail))
 
 
-def server_error(request: Request, exc: Exception) -> Response:
+def server_error(request: AppRequest, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error(request, 500, _("Something went wrong"),
                   _("Something went wrong on our side. Your data is safe; please try again."))
@@ -119,7 +117,7 @@ def in_visitors_language(handler: Any) -> Any:
     chose it (an unknown URL, a missing CSRF token, a body over the limit): then choose it
     here from the language cookie and Accept-Language."""
 
-    def handle(request: Request, exc: Any) -> Response:
+    def handle(request: AppRequest, exc: Any) -> Response:
         state = request.scope.setdefault("state", {})
         if "language" not in state:
             state["language"] = i18n.pick_language(

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import MediaType, Response
+from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from marketplace import i18n
 from marketplace.errors import Conflict
-from marketplace.web import auth, flash
+from marketplace.web import flash
+from marketplace.web.request import AppRequest
 
 
-def is_htmx(request: Request) -> bool:
-    # History restoration asks for a full page even though it comes from htmx.
-    return (
-        request.headers.get("hx-request") == "true"
-        and request.headers.get("hx-history-restore-request") != "true"
-    )
+def is_htmx(request: AppRequest) -> bool:
+    return request.wants_partial
 
 
-def refused(request: Request, exc: Exception | None = None) -> int:
+def refused(request: AppRequest, exc: Exception | None = None) -> int:
     """The status of a form sent back with its errors: 409 when it clashed with the current
     state (``Conflict``), else 422. htmx swaps only 2xx answers and no ``responseHandling``
     is configured, so an htmx request gets 200 and the error shows in place."""
@@ -30,8 +28,8 @@ def refused(request: Request, exc: Exception | None = None) -> int:
     return 409 if isinstance(exc, Conflict) else 422
 
 
-def layout_context(request: Request) -> dict[str, Any]:
-    principal = auth.current(request)
+def layout_context(request: AppRequest) -> dict[str, Any]:
+    principal = request.user
     language = request.scope.get("state", {}).get("language", "en")
     return {
         "me": principal,
@@ -44,7 +42,7 @@ def layout_context(request: Request) -> dict[str, Any]:
 
 
 def page(
-    request: Request,
+    request: AppRequest,
     template: str,
     partial: str | None = None,
     status_code: int = 200,
@@ -64,11 +62,12 @@ def page(
     return response
 
 
-def redirect(request: Request, to: str, message: str | None = None,
+def redirect(request: AppRequest, to: str, message: str | None = None,
              category: str = "success") -> Response:
     """303 for plain forms; HX-Redirect for htmx so the whole page changes."""
     if is_htmx(request):
-        response: Response = Response(content="", status_code=200, headers={"HX-Redirect": to})
+        response: Response = ClientRedirect(redirect_to=to)
+        response.status_code = 200  # not the POST handler's 201: htmx follows it
     else:
         response = Redirect(path=to, status_code=HTTP_303_SEE_OTHER)
     if message:

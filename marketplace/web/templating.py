@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup, escape
 
-from marketplace import i18n
+from marketplace import clock, i18n
 from marketplace.ledger import rules
 from marketplace.wishes import labels as wish_labels
-
-TZ_OFFSET_HOURS = 8  # China Standard Time: communities read local times
-
-
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(timezone(timedelta(hours=TZ_OFFSET_HOURS))).strftime(fmt)
 
 
 def age(value: datetime | None) -> str:
@@ -49,6 +41,18 @@ def duration(seconds: int | None) -> str:
     return i18n.gettext("%(n)s min", n=max(1, rest // 60))
 
 
+def attrs(values: dict[str, Any]) -> Markup:
+    """Keyword arguments of a form macro as HTML attributes: ``maxlength=80`` →
+    ``maxlength="80"``, ``required=True`` → ``required``, False or None → nothing."""
+    parts = []
+    for key, value in values.items():
+        if value is None or value is False:
+            continue
+        name = key.replace("_", "-")
+        parts.append(name if value is True else f'{name}="{escape(str(value))}"')
+    return Markup("".join(" " + p for p in parts))  # noqa: S704 (each value escaped above)
+
+
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     assert env.autoescape, "templates must autoescape user text"
@@ -59,9 +63,10 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )
-    env.filters["local_time"] = local_time
+    env.filters["local_time"] = clock.local_time
     env.filters["age"] = age
     env.filters["duration"] = duration
+    env.filters["attrs"] = attrs
     env.globals["now"] = lambda: datetime.now(UTC)
     env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
     env.globals["wish_status_name"] = wish_labels.status_name

@@ -22,7 +22,7 @@ from marketplace.web.params import BodyId, PathId
 from marketplace.wishes import core, queries, service
 from marketplace.wishes.rules import Role, State, allowed_actions
 from marketplace.wishes.tables import Wish
-from marketplace.wishes.views import NO_BUTTON
+from marketplace.wishes.views.wishes import NO_BUTTON
 
 
 class WishCardOut(msgspec.Struct):

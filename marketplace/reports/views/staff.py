@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from marketplace.reports import exports, records, service
-from marketplace.reports.record_views import render_record
+from marketplace.reports.views.record import render_record
 from marketplace.web import auth
 from marketplace.web.params import PathId
 from marketplace.web.render import page

@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
 from marketplace.accounts.roles import Principal
+from marketplace.clock import local_time
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.rewards import codes, merchants, offers, service, settlement, uploads
@@ -18,7 +19,6 @@ from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
-from marketplace.web.templating import local_time
 
 
 def parse_day(raw: str, field: str) -> date | None:

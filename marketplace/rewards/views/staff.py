@@ -9,11 +9,12 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 
+from marketplace import clock
 from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError
 from marketplace.i18n import _
-from marketplace.rewards import codes, merchants, settlement
-from marketplace.rewards.views_merchant import parse_day
+from marketplace.rewards import merchants, settlement
+from marketplace.rewards.views.merchant import parse_day
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
@@ -27,7 +28,7 @@ def _community(me: Principal, community_id: int | None) -> int:
 
 
 def last_month() -> tuple[str, str]:
-    today = datetime.now(UTC).astimezone(codes.LOCAL).date()
+    today = datetime.now(UTC).astimezone(clock.LOCAL).date()
     end = today.replace(day=1) - timedelta(days=1)
     return end.replace(day=1).isoformat(), end.isoformat()
 

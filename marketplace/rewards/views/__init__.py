@@ -1,0 +1,1 @@
+"""The rewards pages, one module per audience."""

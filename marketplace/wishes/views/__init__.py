@@ -1,0 +1,1 @@
+"""The wishes pages, one module per audience."""
