@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from marketplace import settings
 
 
 def _run(coro: Any) -> Any:
@@ -121,7 +122,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     uvicorn.run(
         "marketplace.app:create_app", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        proxy_headers=True, forwarded_allow_ips=settings.get().forwarded_allow_ips,
         log_level="info",
     )
 
@@ -169,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _run(_demo(args.if_empty))
         return 0
     if args.command == "create-admin":
-        password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Password: ")
+        password = settings.admin_password() or getpass.getpass("Password: ")
         return int(_run(_create_admin(args.login, args.name, password, args.community)))  # type: ignore[arg-type]
     if args.command == "tick":
         _run(_tick())

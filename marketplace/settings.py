@@ -54,6 +54,8 @@ class Settings:
     login_window_minutes: int
     tick_seconds: int
     code_minutes: int = 10
+    forwarded_allow_ips: str = "127.0.0.1"
+    template_reload: bool = False
 
     @property
     def production(self) -> bool:
@@ -136,7 +138,17 @@ def load() -> Settings:
         tick_seconds=_int("TICK_SECONDS", 60),
         # How long a points-exchange code stays valid after "Get code".
         code_minutes=_int("CODE_MINUTES", 10),
+        # The proxies whose X-Forwarded-For/-Proto the server believes.
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # Templates ship with the code; "1" re-reads changed templates (template work).
+        template_reload=os.environ.get("TEMPLATE_RELOAD") == "1",
     )
+
+
+def admin_password() -> str | None:
+    """``ADMIN_PASSWORD`` for ``marketplace create-admin`` without a prompt (scripts).
+    Read when asked, not kept in Settings: a secret should live no longer than its use."""
+    return os.environ.get("ADMIN_PASSWORD") or None
 
 
 _settings: Settings | None = None

@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 from marketplace import db
 from marketplace.accounts import sessions
-from marketplace.accounts.roles import Principal
 from marketplace.activities import service as activities
 from marketplace.care import service as care
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import RedeemCode

@@ -25,11 +25,11 @@ from hypothesis import settings as hypothesis_settings
 from marketplace import db
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.app import create_app
 from marketplace.cli import migrate
 from marketplace.community.tables import Building, Community, Grid
+from marketplace.principal import Principal
 
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=30, deadline=None)

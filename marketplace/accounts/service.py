@@ -10,7 +10,6 @@ from typing import Any
 
 from marketplace import db
 from marketplace.accounts import passwords
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.sessions import end_other_sessions, normalise_login, now
 from marketplace.accounts.tables import (
     HelperProfile,
@@ -21,6 +20,7 @@ from marketplace.audit import service as audit_service
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.principal import Principal
 
 LOGIN_RE = re.compile(r"^[a-z0-9_.\-]{3,32}$|^\+?[0-9]{6,15}$")
 MIN_PASSWORD = 8

@@ -14,10 +14,10 @@ from typing import Any
 
 from marketplace import db, settings
 from marketplace.accounts import passwords
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import LoginAttempt, Session, User
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
+from marketplace.principal import Principal
 
 
 def now() -> datetime:

@@ -16,13 +16,13 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import clock, db
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.activities.tables import Activity, Participation
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 
 # No 0/O, 1/I/L: read aloud or typed from a poster without mistakes.
 CODE_CHARS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

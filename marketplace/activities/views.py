@@ -10,10 +10,10 @@ import segno
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
-from marketplace.accounts.roles import Principal
 from marketplace.activities import service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId

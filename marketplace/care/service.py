@@ -12,7 +12,6 @@ from typing import Any
 
 from marketplace import db
 from marketplace.accounts import service as accounts
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.activities.service import LOCAL
 from marketplace.care.tables import InNeed
@@ -22,6 +21,7 @@ from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 
 MAX_LIMIT = 100000
 MAX_EXPIRY_MONTHS = 120

@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from marketplace import db
-from marketplace.accounts.roles import Principal
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.principal import Principal
 
 T = TypeVar("T")
 KINDS = {"community": Community, "grid": Grid, "building": Building}

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.wishes import service as wishes
 from marketplace.wishes.tables import Category, Wish, WishClaim, WishEvent
 

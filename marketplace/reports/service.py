@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from marketplace import clock
-from marketplace.accounts.roles import Principal
 from marketplace.community import service as places
 from marketplace.community.tables import Community, Grid
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.reports import charts, figures, queries, records
 
 

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marketplace import db
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 from marketplace.rewards.tables import Merchant, MerchantMember
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from marketplace import clock
-from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import N_, _
+from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants
 from marketplace.rewards.tables import Merchant, Offer
 

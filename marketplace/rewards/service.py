@@ -18,12 +18,12 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import clock, db, settings
-from marketplace.accounts.roles import Principal
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import N_, _
 from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers
 from marketplace.rewards.merchants import merchant_ids_for_user
 from marketplace.rewards.tables import LimitCounter, Offer, RedeemAttempt, RedeemCode

@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from marketplace import clock, db
-from marketplace.accounts.roles import Principal
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules as ledger_rules
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants
 from marketplace.rewards.tables import RedeemCode, Settlement
 

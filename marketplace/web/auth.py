@@ -10,9 +10,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from marketplace import i18n, settings
 from marketplace.accounts import sessions
-from marketplace.accounts.roles import Principal
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 
 SESSION_COOKIE = "sid"
 LANG_COOKIE = "lang"

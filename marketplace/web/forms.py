@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import UploadFile
 
+from marketplace import clock
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 
@@ -66,6 +68,19 @@ class Form:
         if maximum is not None and value > maximum:
             raise DomainError(_("%(f)s must be at most %(n)s.", f=label or name, n=maximum), name)
         return value
+
+    def date(self, name: str, *, required: bool = False,
+             label: str | None = None) -> date | None:
+        """A typed day (YYYY-MM-DD, as a date input sends it), within the years people
+        can mean (``clock.FIRST_DAY`` to ``clock.LAST_DAY``)."""
+        try:
+            day = clock.parse_day(self.str(name, max_length=32))
+        except clock.BadDate as exc:
+            raise DomainError(_("Please enter %(f)s as a date such as 2026-03-31.",
+                                f=label or name), name) from exc
+        if day is None and required:
+            raise DomainError(_("Please fill in %(f)s.", f=label or name), name)
+        return day
 
     def bool(self, name: str) -> bool:
         return self.str(name) in {"on", "1", "true", "yes"}

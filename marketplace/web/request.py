@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar.exceptions import NotAuthorizedException
 from litestar.plugins.htmx import HTMXRequest
 
-from marketplace.accounts.roles import Principal
 from marketplace.i18n import _
+from marketplace.principal import Principal
 
 
 class AppRequest(HTMXRequest):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
-from marketplace import clock, i18n
+from marketplace import clock, i18n, settings
 from marketplace.ledger import rules
 from marketplace.wishes import labels as wish_labels
 
@@ -59,7 +58,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.add_extension("jinja2.ext.i18n")
     # Templates ship with the code: checking every file's mtime on each include (20 cards
     # a page) cost more than the database. A deploy restarts the processes anyway.
-    env.auto_reload = os.environ.get("TEMPLATE_RELOAD") == "1"
+    env.auto_reload = settings.get().template_reload
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )

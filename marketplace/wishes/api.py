@@ -14,8 +14,8 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody
 
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
+from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.params import BodyId, PathId

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from marketplace import db
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.wishes import core, notify
 from marketplace.wishes.rules import Action, State
 from marketplace.wishes.tables import Wish, WishClaim

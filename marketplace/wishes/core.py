@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from marketplace.accounts.roles import Principal
 from marketplace.community.tables import Community
 from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.wishes.rules import Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 

@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 
 from marketplace import db
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.wishes import core, notify
 from marketplace.wishes.claims import assign, claim, decline, release
 from marketplace.wishes.core import active_claimers, can_see, history, now, roles_for, visible

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from marketplace.accounts.roles import Principal
 from marketplace.activities import service
 from marketplace.activities.tables import Participation
 from marketplace.community.tables import Building, Community, Grid
@@ -15,6 +14,7 @@ from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications import service as notifications
+from marketplace.principal import Principal
 from tests.conftest import World, login, post, text_of, unique
 
 EN = {"accept-language": "en"}

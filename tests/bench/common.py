@@ -19,9 +19,9 @@ from typing import Any
 from marketplace import cli, db
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.community.tables import Building, Community, Grid
+from marketplace.principal import Principal
 from marketplace.settings import ROOT
 from marketplace.wishes import service as wishes
 

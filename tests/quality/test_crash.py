@@ -15,8 +15,8 @@ import random
 import httpx
 import pytest
 
-from marketplace.accounts.roles import Principal
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.rewards.tables import RedeemCode
 from tests.cast import new_category, open_wish, session_token
 from tests.conftest import World, unique

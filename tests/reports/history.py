@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from marketplace.accounts.roles import Principal
+from marketplace.principal import Principal
 from marketplace.wishes import service
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 

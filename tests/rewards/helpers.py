@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.accounts import sessions
-from marketplace.accounts.roles import Principal
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.rewards import merchants, offers
 from tests.conftest import World, unique
 

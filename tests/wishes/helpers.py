@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.accounts.roles import Principal
+from marketplace.principal import Principal
 from marketplace.wishes import service
 from marketplace.wishes.tables import Wish
 from tests.conftest import World

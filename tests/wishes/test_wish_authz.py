@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from marketplace.accounts.roles import Principal
 from marketplace.community.tables import Community
+from marketplace.principal import Principal
 from marketplace.wishes import service
 from tests.conftest import World, csrf, login, unique
 

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from marketplace.accounts.roles import Principal
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.wishes import service
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 from tests.conftest import World

@@ -10,10 +10,10 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
-from marketplace.accounts.roles import Principal
 from marketplace.clock import local_time
 from marketplace.errors import DomainError
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers, service, settlement, uploads
 from marketplace.web import auth
 from marketplace.web.forms import Form

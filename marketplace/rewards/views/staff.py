@@ -10,9 +10,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 
 from marketplace import clock
-from marketplace.accounts.roles import Principal
 from marketplace.errors import DomainError
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.rewards import merchants, settlement
 from marketplace.rewards.views.merchant import parse_day
 from marketplace.web import auth

@@ -10,11 +10,11 @@ from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 
-from marketplace.accounts.roles import Principal
 from marketplace.accounts.tables import User
 from marketplace.community import service as community
 from marketplace.errors import DomainError
 from marketplace.i18n import N_, _
+from marketplace.principal import Principal
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId

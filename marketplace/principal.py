@@ -1,4 +1,5 @@
-"""Who a signed-in person is and what they may do: plain data, no database."""
+"""Who is asking: the signed-in person and what they may do. Plain data, no database;
+every service takes one to authorise per object, so it sits below every domain."""
 
 from __future__ import annotations
 
