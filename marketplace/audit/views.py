@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
 
+from marketplace import clock
 from marketplace.audit import labels, service
 from marketplace.i18n import _
-from marketplace.reports.figures import local_day_start
 from marketplace.web import auth
 from marketplace.web.render import page
 
@@ -41,8 +41,8 @@ class AuditController(Controller):
         f = service.AuditFilter(
             community_ids=None if me.is_admin else me.staff_community_ids,
             action=(action or "").strip()[:64], actor=(actor or "").strip()[:64],
-            start=local_day_start(first) if first else None,
-            end=local_day_start(last + timedelta(days=1)) if last else None,
+            start=clock.day_start(first) if first else None,
+            end=clock.day_end(last) if last else None,
             before=before)
         rows, cursor = await service.entries(f)
         await labels.describe_targets(rows)
