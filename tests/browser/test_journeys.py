@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 from playwright.async_api import Page, expect
 
+from marketplace.clock import LOCAL
 from marketplace.ledger import service as ledger
 from marketplace.rewards import service as rewards
-from marketplace.rewards.codes import LOCAL
 from marketplace.rewards.tables import RedeemCode
 from marketplace.wishes import core
 from marketplace.wishes import service as wishes
