@@ -120,3 +120,14 @@ async def test_only_staff_of_the_community_are_offered_to_mark_paid(client, worl
     refused = await post(client, f"/settlements/{settlement_id}/paid", {"note": "x"})
     assert refused.status_code == 403
     assert (await settlement.sheet(staff, settlement_id)).settlement["status"] == "closed"
+
+
+async def test_a_mistyped_day_is_refused_under_its_field(client, world: World) -> None:
+    s = await shop(world)
+    await login(client, s.owner)
+    refused = await post(client, f"/merchant/{s.merchant_id}/offers/new",
+                         {"title": "Tea", "price": "5", "valid_to": "2026-02-30"}, headers=EN)
+    assert refused.status_code == 422
+    assert '<p class="field-error" id="valid_to-error">Please enter the date as YYYY-MM-DD.' \
+        in refused.text
+    assert 'id="valid_to" name="valid_to" type="date" value="2026-02-30"' in refused.text
