@@ -20,17 +20,6 @@ from marketplace.web.render import csv_download, page, redirect
 from marketplace.web.request import AppRequest
 
 
-def form_day(form: Form, name: str) -> date | None:
-    """A typed day through the one parser, refused on its own field.
-
-    Not ``Form.date``: its message names the field's label, and these pages have always
-    said "Please enter the date as YYYY-MM-DD." under the field."""
-    try:
-        return clock.parse_day(form.str(name, max_length=10))
-    except clock.BadDate as exc:
-        raise DomainError(_("Please enter the date as YYYY-MM-DD."), name) from exc
-
-
 async def _offer_input(form: Form) -> offers.OfferInput:
     unlimited = form.str("stock").strip() == ""
     return offers.OfferInput(
@@ -41,8 +30,8 @@ async def _offer_input(form: Form) -> offers.OfferInput:
         limit_count=form.int("limit_count", required=False, label=_("Limit"), minimum=1),
         limit_period=form.str("limit_period", "month", max_length=8),
         category=form.str("category", "other", max_length=16),
-        valid_from=form_day(form, "valid_from"),
-        valid_to=form_day(form, "valid_to"),
+        valid_from=form.date("valid_from"),
+        valid_to=form.date("valid_to"),
         active=form.bool("active"),
         photo=await uploads.store(form.file("photo"), "photo"),
     )

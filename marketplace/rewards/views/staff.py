@@ -14,7 +14,6 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.rewards import merchants, settlement
-from marketplace.rewards.views.merchant import form_day
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
@@ -78,8 +77,8 @@ class StaffMerchantController(Controller):
     async def settle(self, request: AppRequest, merchant_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            start = form_day(form, "start")
-            end = form_day(form, "end")
+            start = form.date("start")
+            end = form.date("end")
             if start is None or end is None:
                 raise DomainError(_("Please enter both dates."), "start")
             settlement_id = await settlement.close_period(request.principal, merchant_id,
