@@ -7,7 +7,7 @@ from typing import Any
 
 from marketplace import paging
 from marketplace.db import MAX_ID
-from marketplace.wishes.rules import State
+from marketplace.wishes.rules import SEARCH_MAX, State
 from marketplace.wishes.tables import Wish, WishClaim
 
 PAGE_SIZE = 20
@@ -17,7 +17,6 @@ CARD_COLUMNS = (
     Wish.id, Wish.title, Wish.points, Wish.status, Wish.created_at, Wish.wished_by,
     Wish.grid.name, Wish.building.name, Wish.category.name, Wish.community,
 )
-SEARCH_MAX = 80  # characters of the search box that are used
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ REASON_MAX = 300  # why a wish is rejected or disputed: the other side reads it
 COMMENT_MAX = 300  # the resident's word of thanks with the rating
 CATEGORY_NAME_MAX = 60
 HOURS_MAX = 24  # hours one helper may report for one wish
+SEARCH_MAX = 80  # characters of the search box that are used
 
 
 class State(StrEnum):

@@ -72,8 +72,11 @@ class WishController(Controller):
         # The filter form needs only this community's grids (not every place's buildings).
         grids = await community.grids(me.community_id)
         cats = await service.categories(me.community_id)
+        chosen = {"grid": str(f.grid_id or ""), "category": str(f.category_id or "")}
         return page(request, "wishes/list.html", "wishes/_list.html", rows=found.rows,
-                    next_cursor=found.next_before, filters=f, grids=grids, categories=cats)
+                    next_cursor=found.next_before, filters=f, chosen=chosen,
+                    grid_options=[(g["id"], g["name"]) for g in grids],
+                    category_options=[(c["id"], c["name"]) for c in cats])
 
     @get("/mine", name="my_wishes")
     async def mine(self, request: AppRequest) -> Any:
