@@ -107,7 +107,7 @@ def text_problems(title: str, description: str) -> dict[str, str]:
     """Why the title or the description cannot be used, by field; the form asks before
     anything else fails, so every such problem shows at once. Too long is refused, never
     cut: the person chooses what to leave out."""
-    problems = {}
+    problems: dict[str, str] = {}
     if not TITLE_MIN <= len(title.strip()) <= TITLE_MAX:
         problems["title"] = _("Please give the wish a short title (%(low)s–%(high)s "
                               "characters).", low=TITLE_MIN, high=TITLE_MAX)
