@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 
-from marketplace import clock, paging
+from marketplace import paging
 from marketplace.community import service as community
 from marketplace.errors import AppError, DomainError
 from marketplace.i18n import N_, _
@@ -168,10 +168,7 @@ def _problems(form: Form) -> dict[str, str]:
 
 
 def _new_wish(form: Form) -> service.NewWish:
-    try:
-        wished_by = clock.parse_day(form.str("wished_by", max_length=32))
-    except clock.BadDate as exc:
-        raise DomainError(_("Please enter the date as YYYY-MM-DD."), "wished_by") from exc
+    wished_by = form.date("wished_by")
     # Title and description are not cut here: too long is refused by the service.
     return service.NewWish(category_id=form.int("category", label=_("Category")) or 0,
                            title=form.str("title"), description=form.str("description"),
