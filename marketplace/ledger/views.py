@@ -13,12 +13,13 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
+from marketplace import references
 from marketplace.accounts import service as accounts
 from marketplace.care.views import give_context
 from marketplace.clock import LOCAL, local_time
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import expiry, references, rules, service
+from marketplace.ledger import expiry, rules, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
