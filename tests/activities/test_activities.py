@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from marketplace import clock
 from marketplace.activities import service
 from marketplace.activities.tables import Participation
 from marketplace.community.tables import Building, Community, Grid
@@ -21,7 +22,7 @@ EN = {"accept-language": "en"}
 
 
 def today_at(hour: int = 9) -> datetime:
-    return datetime.now(service.LOCAL).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return datetime.now(clock.LOCAL).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 async def _activity(world: World, points: int = 5, capacity: int | None = None,
@@ -77,7 +78,7 @@ async def test_wrong_code_other_community_and_closed_window(world: World) -> Non
     elsewhere = await _other_world_person()
     with pytest.raises(DomainError, match="another community"):
         await service.check_in(elsewhere, activity["code"])
-    tomorrow = datetime.now(service.LOCAL) + timedelta(days=1)
+    tomorrow = datetime.now(clock.LOCAL) + timedelta(days=1)
     with pytest.raises(DomainError, match="open on"):
         await service.check_in(resident, activity["code"], moment=tomorrow)
     assert await _paid(resident.user_id, activity["id"]) == []

@@ -128,25 +128,26 @@ async def test_expired_holds_are_released_by_the_timer(world: World) -> None:
 
 
 async def test_reverse_once_only(world: World) -> None:
-    person = await world.person()
+    person, staff = await world.person(), await world.person(staff=True)
     t = await service.award(world.community_id, person.user_id, 7, "award", "", None, "",
                             unique("k"))
-    r = await service.reverse(t["id"], None, "awarded by mistake")
+    r = await service.reverse(staff, t["id"], "awarded by mistake")
     assert r["reverses"] == t["id"] and r["kind"] == "reverse"
     assert (await service.balance(person.user_id)).balance == 0
     with pytest.raises(Conflict, match="already been reversed"):
-        await service.reverse(t["id"], None, "again")
+        await service.reverse(staff, t["id"], "again")
     with pytest.raises(DomainError, match="cannot itself"):
-        await service.reverse(r["id"], None, "undo the undo")
+        await service.reverse(staff, r["id"], "undo the undo")
 
 
 async def test_reverse_refused_when_points_were_spent(world: World) -> None:
     a, b = await world.person(), await world.person()
+    staff = await world.person(staff=True)
     t = await service.award(world.community_id, a.user_id, 7, "award", "", None, "",
                             unique("k"))
     await service.donate(a.user_id, b.user_id, 5, a.user_id, "", unique("k"))
     with pytest.raises(service.InsufficientPoints):
-        await service.reverse(t["id"], None, "too late")
+        await service.reverse(staff, t["id"], "too late")
     assert not await Transfer.exists().where(Transfer.reverses == t["id"])
 
 
@@ -154,9 +155,9 @@ async def test_adjust_needs_a_reason_and_goes_both_ways(world: World) -> None:
     person = await world.person()
     staff = await world.person(staff=True)
     with pytest.raises(DomainError, match="reason"):
-        await service.adjust(person.user_id, 5, staff.user_id, " ", unique("k"))
-    await service.adjust(person.user_id, 5, staff.user_id, "paper record", unique("k"))
-    await service.adjust(person.user_id, -2, staff.user_id, "double counted", unique("k"))
+        await service.adjust(staff, person.user_id, 5, " ", unique("k"))
+    await service.adjust(staff, person.user_id, 5, "paper record", unique("k"))
+    await service.adjust(staff, person.user_id, -2, "double counted", unique("k"))
     assert (await service.balance(person.user_id)).balance == 3
 
 
@@ -215,9 +216,9 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
     key = unique("k")
     with pytest.raises(RuntimeError):
         if which == "adjust":
-            await service.adjust(person.user_id, 5, staff.user_id, "Missed activity", key)
+            await service.adjust(staff, person.user_id, 5, "Missed activity", key)
         else:
-            await service.reverse(award["id"], staff.user_id, "Posted twice")
+            await service.reverse(staff, award["id"], "Posted twice")
     assert (await service.balance(person.user_id)).balance == 20
     assert not await Transfer.exists().where(
         (Transfer.kind == which) & (Transfer.actor == staff.user_id))
@@ -225,10 +226,10 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
 
     # Once the audit log works again the same request goes through, with its line.
     if which == "adjust":
-        moved = await service.adjust(person.user_id, 5, staff.user_id, "Missed activity", key)
+        moved = await service.adjust(staff, person.user_id, 5, "Missed activity", key)
         target = moved["id"]
     else:
-        await service.reverse(award["id"], staff.user_id, "Posted twice")
+        await service.reverse(staff, award["id"], "Posted twice")
         target = award["id"]
     assert await AuditEvent.count().where(
         (AuditEvent.target_type == "transfer") & (AuditEvent.target_id == target)) == 1
