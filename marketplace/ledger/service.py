@@ -12,12 +12,12 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -34,7 +34,7 @@ backdate: ContextVar[datetime | None] = ContextVar("ledger_backdate", default=No
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class InsufficientPoints(DomainError):
