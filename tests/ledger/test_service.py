@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from marketplace.errors import Conflict, DomainError
+from marketplace.community.tables import Community
+from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.ledger import holds, service
 from marketplace.ledger.tables import Account, Hold, Transfer
 from tests.conftest import World, unique
@@ -234,3 +235,28 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
     assert await AuditEvent.count().where(
         (AuditEvent.target_type == "transfer") & (AuditEvent.target_id == target)) == 1
     assert await service.check() == []
+
+
+async def test_only_staff_of_the_members_community_adjust_or_reverse(world: World) -> None:
+    """The service decides, not the page: staff of another community and residents are
+    refused and nothing is written; an administrator may correct any community."""
+    person, neighbour = await world.person(), await world.person()
+    award = await service.award(world.community_id, person.user_id, 10, "award", "wish:1",
+                                None, "", unique("k"))
+    rows = await Community.insert(Community(name=unique("Other "))).returning(Community.id)
+    elsewhere = World(int(rows[0]["id"]), None, None)  # type: ignore[arg-type]
+    outsider = await elsewhere.person(staff=True)
+    written = await Transfer.count()
+    for actor in (outsider, neighbour):
+        with pytest.raises(Forbidden):
+            await service.adjust(actor, person.user_id, 5, "a gift", unique("k"))
+        with pytest.raises(Forbidden):
+            await service.reverse(actor, award["id"], "undo")
+        with pytest.raises(Forbidden):
+            await service.member_statement(actor, person.user_id)
+    assert await Transfer.count() == written
+    assert (await service.balance(person.user_id)).balance == 10
+    admin = await elsewhere.person(admin=True)
+    await service.reverse(admin, award["id"], "wrong person")
+    await service.adjust(admin, person.user_id, 2, "paper record", unique("k"))
+    assert (await service.balance(person.user_id)).balance == 2
