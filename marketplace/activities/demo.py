@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from marketplace import clock
 from marketplace.accounts import sessions
 from marketplace.activities import service
 from marketplace.care import service as care
@@ -11,7 +10,7 @@ from marketplace.care import service as care
 
 async def load(community_id: int, ids: dict[str, int]) -> None:
     staff = await sessions.load_principal(ids["staff"])
-    evening = datetime.now(service.LOCAL).replace(hour=19, minute=0, second=0, microsecond=0)
+    evening = clock.day_start(clock.today()).replace(hour=19)
     await service.create(staff, community_id, "夜间巡逻 Evening patrol", "北门 North gate",
                          evening, 6, 10)
     await care.mark_in_need(staff, ids["resident"], "独居老人 Lives alone, low pension")

@@ -10,7 +10,7 @@ check-in — concurrent or not — finds the row and pays nothing; the ledger's 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
@@ -28,15 +28,14 @@ from marketplace.principal import Principal
 CODE_CHARS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 MAX_POINTS = 1000
-LOCAL = clock.LOCAL
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def local_day(moment: datetime) -> str:
-    return moment.astimezone(LOCAL).strftime("%Y-%m-%d")
+    return clock.local_time(moment, "%Y-%m-%d")
 
 
 def new_code() -> str:
@@ -62,10 +61,15 @@ def _validate(title: str, place: str, points: int, capacity: int | None) -> tupl
     return title, place
 
 
+def _require_staff(actor: Principal, community_id: int) -> None:
+    """Staff act in their own communities only; administrators everywhere."""
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
+
+
 async def create(actor: Principal, community_id: int, title: str, place: str,
                  starts_at: datetime, points: int, capacity: int | None) -> int:
-    if not actor.can_staff(community_id):
-        raise Forbidden(_("Only staff of the community create its activities."))
+    _require_staff(actor, community_id)
     title, place = _validate(title, place, points, capacity)
     for _attempt in range(5):  # a code clash is rare (31^6 codes); try another
         code = new_code()
@@ -93,7 +97,8 @@ async def staffed(actor: Principal, activity_id: int) -> dict[str, Any]:
     return activity
 
 
-async def of_community(community_id: int) -> list[dict[str, Any]]:
+async def of_community(actor: Principal, community_id: int) -> list[dict[str, Any]]:
+    _require_staff(actor, community_id)
     return await Activity.select().where(Activity.community == community_id).order_by(
         Activity.starts_at, ascending=False)
 
@@ -179,15 +184,30 @@ async def _participate(activity: dict[str, Any], user_id: int, method: str,
     return transfer
 
 
-async def participants(activity_id: int) -> list[dict[str, Any]]:
+async def attendance(actor: Principal, activity_id: int
+                     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """For staff of its community: the activity, who came, and who else could be ticked."""
+    activity = await staffed(actor, activity_id)
+    people = await _participants(activity_id)
+    came = {p["user"] for p in people}
+    others = [m for m in await _members(int(activity["community"])) if m["id"] not in came]
+    return activity, people, others
+
+
+async def _participants(activity_id: int) -> list[dict[str, Any]]:
     return await Participation.select(
         Participation.user, Participation.user.display_name, Participation.method,
         Participation.created_at, Participation.recorded_by.display_name,
     ).where(Participation.activity == activity_id).order_by(Participation.id)
 
 
-async def members(community_id: int) -> list[dict[str, Any]]:
-    """Active people of the community, for the staff attendance list."""
+async def members(actor: Principal, community_id: int) -> list[dict[str, Any]]:
+    """Active people of the community, for staff lists (attendance, residents in need)."""
+    _require_staff(actor, community_id)
+    return await _members(community_id)
+
+
+async def _members(community_id: int) -> list[dict[str, Any]]:
     return await User.select(User.id, User.display_name, User.login).where(
         (User.community == community_id) & (User.is_active == True)  # noqa: E712
     ).order_by(User.display_name)

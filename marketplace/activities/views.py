@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 import segno
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
+from marketplace import clock
 from marketplace.activities import service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
@@ -18,11 +19,12 @@ from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
+from marketplace.web.request import AppRequest
 
 UNPROCESSABLE = 422
 
 
-def checkin_url(request: Request, code: str) -> str:
+def checkin_url(request: AppRequest, code: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/activities/checkin?code={code}"
 
 
@@ -31,8 +33,7 @@ class CheckInController(Controller):
     guards = [auth.login_required]
 
     @get("/checkin", name="activity_checkin_form")
-    async def form(self, request: Request, code: FromQuery[str | None] = None) -> Any:
-        auth.require_user(request)
+    async def form(self, request: AppRequest, code: FromQuery[str | None] = None) -> Any:
         activity = None
         errors: dict[str, str] = {}
         if code:  # opened from the QR code: show what the person is checking in to
@@ -44,11 +45,11 @@ class CheckInController(Controller):
                     values={"code": code or ""}, method="qr" if code else "code")
 
     @post("/checkin", name="activity_checkin")
-    async def check_in(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def check_in(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
-            activity, _paid = await service.check_in(me, form.str("code", max_length=40),
+            activity, _paid = await service.check_in(request.principal,
+                                                     form.str("code", max_length=40),
                                                      form.str("method", max_length=8))
         except DomainError as exc:
             return page(request, "activities/checkin.html", status_code=UNPROCESSABLE,
@@ -69,39 +70,46 @@ def staff_community(me: Principal, requested: int | None) -> int:
 
 
 def _starts_at(form: Form) -> datetime:
+    """The local date and time typed into the form (the time defaults to 09:00)."""
     try:
-        day = date.fromisoformat(form.str("day", max_length=10).strip())
-    except ValueError as exc:
-        raise DomainError(_("Please enter the date as YYYY-MM-DD."), "day") from exc
+        day = clock.parse_day(form.str("day", max_length=10))
+    except clock.BadDate:
+        day = None
+    if day is None:
+        raise DomainError(_("Please enter the date as YYYY-MM-DD."), "day")
     try:
+        # Bounded: at most eight characters reach the parser ("HH:MM:SS").
         at = time.fromisoformat(form.str("time", "09:00", max_length=8).strip() or "09:00")
     except ValueError as exc:
         raise DomainError(_("Please enter the time as HH:MM."), "time") from exc
-    return datetime.combine(day, at, tzinfo=service.LOCAL)
+    return datetime.combine(day, at, tzinfo=clock.LOCAL)
 
 
 class StaffActivityController(Controller):
+    """The activities service decides which activities a staff member may run: those of
+    their own communities (administrators: any)."""
+
     path = "/staff/activities"
     guards = [auth.staff_required]
 
-    async def _index(self, request: Request, community_id: int, errors: dict[str, str],
+    async def _index(self, request: AppRequest, community_id: int, errors: dict[str, str],
                      values: dict[str, str], status_code: int = 200) -> Any:
-        auth.require_staff(request, community_id)
+        activities = await service.of_community(request.principal, community_id)
         return page(request, "activities/staff_list.html", status_code=status_code,
-                    activities=await service.of_community(community_id),
-                    community_id=community_id, errors=errors, values=values)
+                    activities=activities, community_id=community_id, errors=errors,
+                    values=values)
 
     @get("/", name="staff_activities")
-    async def index(self, request: Request, community: FromQuery[str | None] = None) -> Any:
-        me = auth.require_staff(request)
-        return await self._index(request, staff_community(me, parse_int(community)), {}, {})
+    async def index(self, request: AppRequest,
+                    community: FromQuery[str | None] = None) -> Any:
+        community_id = staff_community(request.principal, parse_int(community))
+        return await self._index(request, community_id, {}, {})
 
     @post("/", name="staff_activity_create")
-    async def create(self, request: Request) -> Any:
-        me = auth.require_staff(request)
+    async def create(self, request: AppRequest) -> Any:
+        me = request.principal
         form = await Form.read(request)
         community_id = staff_community(me, parse_int(form.str("community")))
-        auth.require_staff(request, community_id)
         try:
             points = form.int("points", label=_("Points per participant"))
             capacity = form.int("capacity", required=False, label=_("Capacity"))
@@ -114,27 +122,21 @@ class StaffActivityController(Controller):
                                      form.values(), UNPROCESSABLE)
         return redirect(request, f"/staff/activities/{activity_id}", _("Activity created."))
 
-    async def _detail(self, request: Request, activity_id: int,
+    async def _detail(self, request: AppRequest, activity_id: int,
                       error: str | None = None) -> Any:
-        me = auth.require_staff(request)
-        activity = await service.staffed(me, activity_id)
-        people = await service.participants(activity_id)
-        came = {p["user"] for p in people}
-        members = [m for m in await service.members(int(activity["community"]))
-                   if m["id"] not in came]
+        activity, people, members = await service.attendance(request.principal, activity_id)
         return page(request, "activities/staff_detail.html",
                     status_code=UNPROCESSABLE if error else 200, activity=activity,
                     participants=people, members=members, error=error,
                     url=checkin_url(request, activity["code"]))
 
     @get("/{activity_id:int}", name="staff_activity")
-    async def detail(self, request: Request, activity_id: PathId) -> Any:
+    async def detail(self, request: AppRequest, activity_id: PathId) -> Any:
         return await self._detail(request, activity_id)
 
     @get("/{activity_id:int}/qr.svg", name="staff_activity_qr")
-    async def qr(self, request: Request, activity_id: PathId) -> Response:
-        me = auth.require_staff(request)
-        activity = await service.staffed(me, activity_id)
+    async def qr(self, request: AppRequest, activity_id: PathId) -> Response:
+        activity = await service.staffed(request.principal, activity_id)
         out = io.BytesIO()
         segno.make(checkin_url(request, activity["code"]), error="m").save(
             out, kind="svg", scale=8, border=2, title=activity["title"])
@@ -142,14 +144,14 @@ class StaffActivityController(Controller):
                         headers={"Cache-Control": "private, max-age=300"})
 
     @post("/{activity_id:int}/attendance", name="staff_activity_attendance")
-    async def attendance(self, request: Request, activity_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def attendance(self, request: AppRequest, activity_id: PathId) -> Any:
         form = await Form.read(request)
         user_ids = [n for n in (parse_int(v) for v in form.list("user")) if n is not None]
         if not user_ids:
             return await self._detail(request, activity_id, _("Tick at least one person."))
         try:
-            paid, already = await service.record_attendance(me, activity_id, user_ids)
+            paid, already = await service.record_attendance(request.principal, activity_id,
+                                                            user_ids)
         except DomainError as exc:
             return await self._detail(request, activity_id, exc.message)
         message = _("%(n)s participants paid.", n=paid)

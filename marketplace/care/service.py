@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import User
-from marketplace.activities.service import LOCAL
 from marketplace.care.tables import InNeed
 from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden, NotFound
@@ -27,6 +26,12 @@ MAX_LIMIT = 100000
 MAX_EXPIRY_MONTHS = 120
 
 
+def _require_staff(actor: Principal, community_id: int) -> None:
+    """Staff act in their own communities only; administrators everywhere."""
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
+
+
 async def _member(user_id: int) -> dict[str, Any]:
     row = await User.select(User.id, User.community, User.display_name).where(
         User.id == user_id).first()
@@ -38,8 +43,7 @@ async def _member(user_id: int) -> dict[str, Any]:
 async def mark_in_need(actor: Principal, user_id: int, reason: str) -> None:
     person = await _member(user_id)
     community_id = int(person["community"])
-    if not actor.can_staff(community_id):
-        raise Forbidden(_("Only staff of the resident's community can do this."))
+    _require_staff(actor, community_id)
     reason = reason.strip()
     if not 1 <= len(reason) <= 200:
         raise DomainError(_("Please give the reason (up to 200 characters)."), "reason")
@@ -59,8 +63,7 @@ async def mark_in_need(actor: Principal, user_id: int, reason: str) -> None:
 async def clear_in_need(actor: Principal, user_id: int) -> None:
     person = await _member(user_id)
     community_id = int(person["community"])
-    if not actor.can_staff(community_id):
-        raise Forbidden(_("Only staff of the resident's community can do this."))
+    _require_staff(actor, community_id)
     async with db.transaction():
         await InNeed.update({InNeed.active: False, InNeed.cleared_by: actor.user_id,
                              InNeed.cleared_at: ledger.now()}).where(
@@ -69,6 +72,7 @@ async def clear_in_need(actor: Principal, user_id: int) -> None:
 
 
 async def in_need(community_id: int) -> list[dict[str, Any]]:
+    """Who in the community may be given points: every member of it may see the list."""
     return await InNeed.select(
         InNeed.user, InNeed.user.display_name, InNeed.reason, InNeed.marked_at,
         InNeed.marked_by.display_name,
@@ -85,10 +89,15 @@ async def rules_of(community_id: int) -> dict[str, int]:
     return row
 
 
+async def overview(actor: Principal, community_id: int) -> dict[str, Any]:
+    """The staff page of the community: who is in need, and its point rules."""
+    _require_staff(actor, community_id)
+    return {"in_need": await in_need(community_id), "rules": await rules_of(community_id)}
+
+
 async def set_rules(actor: Principal, community_id: int, per_gift: int, per_month: int,
                     expiry_months: int) -> None:
-    if not actor.can_staff(community_id):
-        raise Forbidden(_("Only staff of the community change its rules."))
+    _require_staff(actor, community_id)
     if not 1 <= per_gift <= MAX_LIMIT:
         raise DomainError(_("The limit per gift must be between 1 and %(n)s.", n=MAX_LIMIT),
                           "per_gift")
@@ -110,8 +119,7 @@ async def set_rules(actor: Principal, community_id: int, per_gift: int, per_mont
 
 def month_start(moment: datetime) -> datetime:
     """The first instant of the local calendar month of ``moment``."""
-    local = moment.astimezone(LOCAL)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return clock.day_start(clock.local_date(moment).replace(day=1))
 
 
 async def given_this_month(account_id: int, moment: datetime) -> int:

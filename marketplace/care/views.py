@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace.activities import service as activities
@@ -15,39 +15,39 @@ from marketplace.care import service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
+from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
-from marketplace.web.render import is_htmx, page, redirect
+from marketplace.web.render import page, redirect
+from marketplace.web.request import AppRequest
 
 
-async def give_context(user_id: int, community_id: int) -> dict[str, Any]:
+async def give_context(me: Principal) -> dict[str, Any]:
     """What the give form needs; "My points" includes the same form."""
-    return {"in_need": [r for r in await service.in_need(community_id)
-                        if r["user"] != user_id],
-            "limits": await service.rules_of(community_id), "give_key": uuid.uuid4().hex}
+    return {"in_need": [r for r in await service.in_need(me.community_id)
+                        if r["user"] != me.user_id],
+            "limits": await service.rules_of(me.community_id), "give_key": uuid.uuid4().hex}
 
 
 class GiveController(Controller):
     path = "/points/give"
     guards = [auth.login_required]
 
-    async def _form(self, request: Request, errors: dict[str, str], values: dict[str, str],
-                    status_code: int = 200) -> Any:
-        me = auth.require_user(request)
-        ctx = await give_context(me.user_id, me.community_id)
+    async def _form(self, request: AppRequest, errors: dict[str, str],
+                    values: dict[str, str], status_code: int = 200) -> Any:
+        ctx = await give_context(request.principal)
         # htmx swaps only 2xx answers: the form with its errors comes back as 200 there.
-        status_code = 200 if is_htmx(request) else status_code
+        status_code = 200 if request.wants_partial else status_code
         return page(request, "care/give.html", "care/_give.html", status_code=status_code,
                     give_errors=errors, give_values=values, **ctx)
 
     @get("/", name="give_form")
-    async def form(self, request: Request) -> Any:
+    async def form(self, request: AppRequest) -> Any:
         return await self._form(request, {}, {})
 
     @post("/", name="give")
-    async def give(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def give(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
             to_user = parse_int(form.str("to_user"))
@@ -57,7 +57,8 @@ class GiveController(Controller):
             amount = form.int("amount", label=_("Points"), minimum=1, maximum=100000)
             assert amount is not None
             key = "give:" + (form.str("key", max_length=64) or uuid.uuid4().hex)
-            await service.give(me, to_user, amount, form.str("memo", max_length=200), key)
+            await service.give(request.principal, to_user, amount,
+                               form.str("memo", max_length=200), key)
         except DomainError as exc:
             return await self._form(request, {exc.field or "amount": exc.message},
                                     form.values(), UNPROCESSABLE)
@@ -65,51 +66,52 @@ class GiveController(Controller):
 
 
 class StaffCareController(Controller):
+    """The care services decide whose page it is: staff of the community, administrators."""
+
     path = "/staff/care"
     guards = [auth.staff_required]
 
-    async def _render(self, request: Request, community_id: int,
+    async def _render(self, request: AppRequest, community_id: int,
                       errors: dict[str, str] | None = None,
                       values: dict[str, str] | None = None) -> Any:
-        auth.require_staff(request, community_id)
+        me = request.principal
         return page(request, "care/staff.html",
                     status_code=UNPROCESSABLE if errors else 200, community_id=community_id,
-                    in_need=await service.in_need(community_id),
-                    members=await activities.members(community_id),
-                    rules=await service.rules_of(community_id),
+                    **await service.overview(me, community_id),
+                    members=await activities.members(me, community_id),
                     errors=errors or {}, values=values or {})
 
     @get("/", name="staff_care")
-    async def index(self, request: Request, community: FromQuery[str | None] = None) -> Any:
-        me = auth.require_staff(request)
-        return await self._render(request, staff_community(me, parse_int(community)))
+    async def index(self, request: AppRequest,
+                    community: FromQuery[str | None] = None) -> Any:
+        return await self._render(request,
+                                  staff_community(request.principal, parse_int(community)))
 
     @post("/{community_id:int}/rules", name="staff_care_rules")
-    async def rules(self, request: Request, community_id: PathId) -> Any:
-        me = auth.require_staff(request, community_id)
+    async def rules(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
         try:
             values = [form.int(name, label=label) for name, label in (
                 ("per_gift", _("Most points per gift")),
                 ("per_month", _("Most points a person gives per month")),
                 ("expiry_months", _("Months until points expire")))]
-            await service.set_rules(me, community_id, *(int(v or 0) for v in values))
+            await service.set_rules(request.principal, community_id,
+                                    *(int(v or 0) for v in values))
         except DomainError as exc:
             return await self._render(request, community_id,
                                       {exc.field or "per_gift": exc.message}, form.values())
         return redirect(request, f"/staff/care?community={community_id}", _("Rules saved."))
 
     @post("/{community_id:int}/in-need", name="staff_care_mark")
-    async def mark(self, request: Request, community_id: PathId) -> Any:
-        me = auth.require_staff(request, community_id)
+    async def mark(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
         try:
             user_id = parse_int(form.str("user"))
-            if user_id is None:
+            # Only a resident of the community whose page this is (the list offered).
+            if user_id is None or await ledger.community_of_user(user_id) != community_id:
                 raise DomainError(_("Please choose a resident."), "user")
-            if await ledger.community_of_user(user_id) != community_id:
-                raise DomainError(_("Please choose a resident."), "user")
-            await service.mark_in_need(me, user_id, form.str("reason", max_length=300))
+            await service.mark_in_need(request.principal, user_id,
+                                       form.str("reason", max_length=300))
         except DomainError as exc:
             return await self._render(request, community_id,
                                       {exc.field or "reason": exc.message}, form.values())
@@ -117,9 +119,8 @@ class StaffCareController(Controller):
                         _("Marked as in need."))
 
     @post("/{community_id:int}/in-need/{user_id:int}/clear", name="staff_care_clear")
-    async def clear(self, request: Request, community_id: PathId,
+    async def clear(self, request: AppRequest, community_id: PathId,
                     user_id: PathId) -> Any:
-        me = auth.require_staff(request, community_id)
-        await service.clear_in_need(me, user_id)
+        await service.clear_in_need(request.principal, user_id)
         return redirect(request, f"/staff/care?community={community_id}",
                         _("No longer listed as in need."))

@@ -86,6 +86,27 @@ def signed(amount: int, account_id: int, debit_id: int, credit_id: int) -> int:
     return 0
 
 
+# --- references: what caused a transfer --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A transfer's reference, "kind:rest" ("wish:12", "code:ABCDEFGH", "user:5").
+
+    The ledger only stores it; the domain that caused the transfer wrote it, and the
+    statement pages turn it into words (``marketplace.references``)."""
+
+    kind: str
+    number: int | None  # the id after the colon, when it is one
+    rest: str  # everything after the first colon
+
+
+def parse_reference(reference: str | None) -> Reference:
+    prefix, _sep, rest = (reference or "").partition(":")
+    head = rest.split(":", 1)[0]
+    return Reference(prefix, int(head) if head.isdigit() and len(head) < 10 else None, rest)
+
+
 def account_key(kind: str, community_id: int, owner_id: int | None = None,
                 merchant_id: int | None = None) -> str:
     if kind == PERSON:

@@ -12,19 +12,20 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
-from marketplace.errors import Conflict, DomainError, NotFound
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules
 from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
 from marketplace.ledger.tables import Account, Transfer
+from marketplace.principal import Principal
 
 DUPLICATE_ERRORS = db.DUPLICATE_ERRORS
 
@@ -33,7 +34,7 @@ backdate: ContextVar[datetime | None] = ContextVar("ledger_backdate", default=No
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class InsufficientPoints(DomainError):
@@ -92,9 +93,7 @@ async def lock_account(account_id: int) -> None:
     For read-decide-write steps (monthly gift limits, expiry) that a conditional UPDATE
     cannot express. SQLite's IMMEDIATE transactions already serialise every writer.
     """
-    if not db.is_sqlite():
-        await Account.raw("SELECT id FROM ledger_account WHERE id = {} FOR UPDATE",
-                          account_id)
+    await db.lock_row(Account, account_id)
 
 
 async def set_budget(community_id: int, budget: int | None, *,
@@ -250,9 +249,17 @@ async def donate(from_user: int, to_user: int, amount: int, actor_id: int | None
                           actor_id, memo, key)
 
 
-async def adjust(user_id: int, delta: int, actor_id: int, reason: str,
+def _require_staff(actor: Principal, community_id: int | None) -> None:
+    """Staff correct points only in their own communities; administrators anywhere."""
+    if community_id is None or not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
+
+
+async def adjust(actor: Principal, user_id: int, delta: int, reason: str,
                  key: str) -> dict[str, Any]:
     """A staff correction: positive adds points from issuance, negative returns them."""
+    community_id = await community_of_user(user_id)
+    _require_staff(actor, community_id)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Please give the reason for the adjustment."), "reason")
@@ -260,33 +267,41 @@ async def adjust(user_id: int, delta: int, actor_id: int, reason: str,
         raise DomainError(_("The adjustment cannot be zero."), "amount")
     async with db.transaction():
         person = await person_account(user_id)
-        issuance = await issuance_account(int(person["community"]))
+        issuance = await issuance_account(community_id)
     debit, credit = (issuance, person) if delta > 0 else (person, issuance)
     return await _audited(
-        debit["id"], credit["id"], abs(delta), "adjust", f"user:{user_id}", actor_id, reason,
-        key, None, lambda moved: audit.record_once(
-            actor_id, int(person["community"]), "points_adjusted", "transfer",
+        debit["id"], credit["id"], abs(delta), "adjust", f"user:{user_id}", actor.user_id,
+        reason, key, None, lambda moved: audit.record_once(
+            actor.user_id, community_id, "points_adjusted", "transfer",
             int(moved["id"]), f"{delta:+d} user:{user_id} {reason}"))
 
 
-async def reverse(transfer_id: int, actor_id: int | None, memo: str) -> dict[str, Any]:
-    """Undo a transfer by moving its amount back; each transfer is reversed at most once."""
+async def reverse(actor: Principal, transfer_id: int, memo: str) -> dict[str, Any]:
+    """Undo a transfer by moving its amount back; each transfer is reversed at most once.
+
+    Staff of the transfer's community (both its accounts are in it) may; the reason is
+    kept as the reversal's memo."""
     original = await Transfer.select().where(Transfer.id == transfer_id).first()
     if original is None:
         raise NotFound(_("No such transfer."))
+    account = await Account.select(Account.community).where(
+        Account.id == original["debit"]).first()
+    community_id = int(account["community"]) if account else None
+    _require_staff(actor, community_id)
+    memo = memo.strip()
+    if not memo:
+        raise DomainError(_("Please give the reason for the reversal."), "reason")
     if not rules.may_reverse(original["kind"]):
         raise DomainError(_("A reversal cannot itself be reversed."))
     if await Transfer.exists().where(Transfer.reverses == transfer_id):
         raise Conflict(_("This transfer has already been reversed."))
-    community = await Account.select(Account.community).where(
-        Account.id == original["debit"]).first()
     try:
         return await _audited(
             original["credit"], original["debit"], original["amount"], "reverse",
-            f"transfer:{transfer_id}", actor_id, memo, f"reverse:{transfer_id}", transfer_id,
-            lambda _moved: audit.record_once(
-                actor_id, community["community"] if community else None,
-                "transfer_reversed", "transfer", transfer_id, memo))
+            f"transfer:{transfer_id}", actor.user_id, memo, f"reverse:{transfer_id}",
+            transfer_id, lambda _moved: audit.record_once(
+                actor.user_id, community_id, "transfer_reversed", "transfer", transfer_id,
+                memo))
     except DUPLICATE_ERRORS:
         raise Conflict(_("This transfer has already been reversed.")) from None
 
@@ -361,6 +376,14 @@ async def statement(user_id: int, kind: str | None = None, date_from: datetime |
         lines.append(row)
     lines.reverse()
     return lines
+
+
+async def member_statement(actor: Principal, user_id: int, kind: str | None = None,
+                           date_from: datetime | None = None,
+                           date_to: datetime | None = None) -> list[dict[str, Any]]:
+    """A member's statement for staff of the member's community (administrators: any)."""
+    _require_staff(actor, await community_of_user(user_id))
+    return await statement(user_id, kind, date_from, date_to)
 
 
 async def community_of_user(user_id: int) -> int:

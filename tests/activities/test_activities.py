@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from marketplace import clock
 from marketplace.activities import service
 from marketplace.activities.tables import Participation
 from marketplace.community.tables import Building, Community, Grid
@@ -21,7 +22,7 @@ EN = {"accept-language": "en"}
 
 
 def today_at(hour: int = 9) -> datetime:
-    return datetime.now(service.LOCAL).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return datetime.now(clock.LOCAL).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 async def _activity(world: World, points: int = 5, capacity: int | None = None,
@@ -77,7 +78,7 @@ async def test_wrong_code_other_community_and_closed_window(world: World) -> Non
     elsewhere = await _other_world_person()
     with pytest.raises(DomainError, match="another community"):
         await service.check_in(elsewhere, activity["code"])
-    tomorrow = datetime.now(service.LOCAL) + timedelta(days=1)
+    tomorrow = datetime.now(clock.LOCAL) + timedelta(days=1)
     with pytest.raises(DomainError, match="open on"):
         await service.check_in(resident, activity["code"], moment=tomorrow)
     assert await _paid(resident.user_id, activity["id"]) == []
@@ -190,3 +191,22 @@ async def test_qr_link_when_signed_out_comes_back_with_the_code(client, world: W
     r = await post(client, "/login", {"login": resident.login, "password": "correct-horse-1",
                                       "next": f"/activities/checkin?code={activity['code']}"})
     assert r.headers["location"] == f"/activities/checkin?code={activity['code']}"
+
+
+async def test_staff_of_another_community_pay_nobody(world: World) -> None:
+    """Service level: attendance, the list and the lists of members are for staff of the
+    activity's community; an outsider's call pays nobody."""
+    activity = await _activity(world, points=4)
+    member = await world.person()
+    outsider = await _other_world_person(staff=True)
+    with pytest.raises(Forbidden):
+        await service.record_attendance(outsider, activity["id"], [member.user_id])
+    with pytest.raises(Forbidden):
+        await service.create(outsider, world.community_id, "Fake", "", today_at(), 5, None)
+    for read in (service.of_community, service.members):
+        with pytest.raises(Forbidden):
+            await read(outsider, world.community_id)
+    assert await _paid(member.user_id, activity["id"]) == []
+    assert not await Participation.exists().where(Participation.activity == activity["id"])
+    assert len(await service.of_community(await world.person(staff=True),
+                                          world.community_id)) == 1

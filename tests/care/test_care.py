@@ -128,3 +128,20 @@ async def test_http_staff_marks_and_sets_rules(client, world: World) -> None:
     assert r.status_code == 403
     r = await post(client, f"/staff/care/{world.community_id}/in-need/{resident.user_id}/clear")
     assert r.status_code == 403
+
+
+async def test_staff_of_another_community_change_nothing(world: World) -> None:
+    """Service level: the care service refuses staff of another community; nothing moves."""
+    _staff, _giver, needy = await _setup(world)
+    outsider = await _other_world_person(staff=True)
+    with pytest.raises(Forbidden):
+        await service.set_rules(outsider, world.community_id, 1, 1, 1)
+    with pytest.raises(Forbidden):
+        await service.clear_in_need(outsider, needy.user_id)
+    with pytest.raises(Forbidden):
+        await service.overview(outsider, world.community_id)
+    rules = await service.rules_of(world.community_id)
+    assert (rules["donation_max_per_gift"], rules["donation_max_per_month"],
+            rules["points_expiry_months"]) == (20, 30, 0)
+    assert [r["user"] for r in await service.in_need(world.community_id)] == [needy.user_id]
+    assert not await AuditEvent.exists().where(AuditEvent.actor == outsider.user_id)

@@ -58,11 +58,11 @@ async def test_concurrent_transfers_in_both_directions_do_not_deadlock(world: Wo
 
 
 async def test_concurrent_reversals_reverse_once(world: World) -> None:
-    person = await world.person()
+    person, staff = await world.person(), await world.person(staff=True)
     t = await service.award(world.community_id, person.user_id, 9, "award", "", None, "",
                             unique("k"))
-    results = await asyncio.gather(*(service.reverse(t["id"], None, "oops") for _ in range(10)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(*(service.reverse(staff, t["id"], "oops")
+                                     for _ in range(10)), return_exceptions=True)
     ids = {r["id"] for r in results if isinstance(r, dict)}
     assert len(ids) == 1
     assert all(isinstance(r, dict | DomainError) for r in results)

@@ -35,6 +35,7 @@ from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError
 from marketplace.ledger import expiry, holds, rules, service
 from marketplace.ledger.tables import Account, Transfer
+from marketplace.principal import Principal
 from tests.conftest import PASSWORD, unique
 
 _DEFAULT_STEPS = "10000" if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else "600"
@@ -74,6 +75,10 @@ class LedgerMachine(RuleBasedStateMachine):
                 display_name="m", login=unique("m"), password=PASSWORD,
                 community_id=self.community_id)))
         self.person = [int((await service.person_account(u))["id"]) for u in self.users]
+        # Reversals are staff corrections: one of the people is staff of the community.
+        self.staff = Principal(user_id=self.users[0], login="m", display_name="m",
+                               community_id=self.community_id,
+                               staff_community_ids=frozenset({self.community_id}))
         self.issuance = int((await service.issuance_account(self.community_id))["id"])
         self.merchant = int((await service.merchant_account(self.community_id, 1))["id"])
         self.expired = int((await service.sink_account("expired", self.community_id))["id"])
@@ -209,7 +214,7 @@ class LedgerMachine(RuleBasedStateMachine):
         transfer_id = data.draw(st.sampled_from(sorted(self.transfers)))
         original = self.transfers[transfer_id]
         try:
-            r = self.run(service.reverse(transfer_id, None, "model"))
+            r = self.run(service.reverse(self.staff, transfer_id, "model"))
         except Conflict:
             assert transfer_id in self.reversed
             return

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from marketplace.errors import Conflict, DomainError
+from marketplace.community.tables import Community
+from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.ledger import holds, service
 from marketplace.ledger.tables import Account, Hold, Transfer
 from tests.conftest import World, unique
@@ -128,25 +129,26 @@ async def test_expired_holds_are_released_by_the_timer(world: World) -> None:
 
 
 async def test_reverse_once_only(world: World) -> None:
-    person = await world.person()
+    person, staff = await world.person(), await world.person(staff=True)
     t = await service.award(world.community_id, person.user_id, 7, "award", "", None, "",
                             unique("k"))
-    r = await service.reverse(t["id"], None, "awarded by mistake")
+    r = await service.reverse(staff, t["id"], "awarded by mistake")
     assert r["reverses"] == t["id"] and r["kind"] == "reverse"
     assert (await service.balance(person.user_id)).balance == 0
     with pytest.raises(Conflict, match="already been reversed"):
-        await service.reverse(t["id"], None, "again")
+        await service.reverse(staff, t["id"], "again")
     with pytest.raises(DomainError, match="cannot itself"):
-        await service.reverse(r["id"], None, "undo the undo")
+        await service.reverse(staff, r["id"], "undo the undo")
 
 
 async def test_reverse_refused_when_points_were_spent(world: World) -> None:
     a, b = await world.person(), await world.person()
+    staff = await world.person(staff=True)
     t = await service.award(world.community_id, a.user_id, 7, "award", "", None, "",
                             unique("k"))
     await service.donate(a.user_id, b.user_id, 5, a.user_id, "", unique("k"))
     with pytest.raises(service.InsufficientPoints):
-        await service.reverse(t["id"], None, "too late")
+        await service.reverse(staff, t["id"], "too late")
     assert not await Transfer.exists().where(Transfer.reverses == t["id"])
 
 
@@ -154,9 +156,9 @@ async def test_adjust_needs_a_reason_and_goes_both_ways(world: World) -> None:
     person = await world.person()
     staff = await world.person(staff=True)
     with pytest.raises(DomainError, match="reason"):
-        await service.adjust(person.user_id, 5, staff.user_id, " ", unique("k"))
-    await service.adjust(person.user_id, 5, staff.user_id, "paper record", unique("k"))
-    await service.adjust(person.user_id, -2, staff.user_id, "double counted", unique("k"))
+        await service.adjust(staff, person.user_id, 5, " ", unique("k"))
+    await service.adjust(staff, person.user_id, 5, "paper record", unique("k"))
+    await service.adjust(staff, person.user_id, -2, "double counted", unique("k"))
     assert (await service.balance(person.user_id)).balance == 3
 
 
@@ -215,9 +217,9 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
     key = unique("k")
     with pytest.raises(RuntimeError):
         if which == "adjust":
-            await service.adjust(person.user_id, 5, staff.user_id, "Missed activity", key)
+            await service.adjust(staff, person.user_id, 5, "Missed activity", key)
         else:
-            await service.reverse(award["id"], staff.user_id, "Posted twice")
+            await service.reverse(staff, award["id"], "Posted twice")
     assert (await service.balance(person.user_id)).balance == 20
     assert not await Transfer.exists().where(
         (Transfer.kind == which) & (Transfer.actor == staff.user_id))
@@ -225,11 +227,36 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
 
     # Once the audit log works again the same request goes through, with its line.
     if which == "adjust":
-        moved = await service.adjust(person.user_id, 5, staff.user_id, "Missed activity", key)
+        moved = await service.adjust(staff, person.user_id, 5, "Missed activity", key)
         target = moved["id"]
     else:
-        await service.reverse(award["id"], staff.user_id, "Posted twice")
+        await service.reverse(staff, award["id"], "Posted twice")
         target = award["id"]
     assert await AuditEvent.count().where(
         (AuditEvent.target_type == "transfer") & (AuditEvent.target_id == target)) == 1
     assert await service.check() == []
+
+
+async def test_only_staff_of_the_members_community_adjust_or_reverse(world: World) -> None:
+    """The service decides, not the page: staff of another community and residents are
+    refused and nothing is written; an administrator may correct any community."""
+    person, neighbour = await world.person(), await world.person()
+    award = await service.award(world.community_id, person.user_id, 10, "award", "wish:1",
+                                None, "", unique("k"))
+    rows = await Community.insert(Community(name=unique("Other "))).returning(Community.id)
+    elsewhere = World(int(rows[0]["id"]), None, None)  # type: ignore[arg-type]
+    outsider = await elsewhere.person(staff=True)
+    written = await Transfer.count()
+    for actor in (outsider, neighbour):
+        with pytest.raises(Forbidden):
+            await service.adjust(actor, person.user_id, 5, "a gift", unique("k"))
+        with pytest.raises(Forbidden):
+            await service.reverse(actor, award["id"], "undo")
+        with pytest.raises(Forbidden):
+            await service.member_statement(actor, person.user_id)
+    assert await Transfer.count() == written
+    assert (await service.balance(person.user_id)).balance == 10
+    admin = await elsewhere.person(admin=True)
+    await service.reverse(admin, award["id"], "wrong person")
+    await service.adjust(admin, person.user_id, 2, "paper record", unique("k"))
+    assert (await service.balance(person.user_id)).balance == 2

@@ -54,7 +54,7 @@ async def test_dashboard_figures_match_the_rows(client, world: World) -> None:
     await service.review(staff, rejected, approve=False, reason="Too big")
     await ledger.award(world.community_id, helpers[0].user_id, 20, "activity", "activity:1",
                        staff.user_id, "Clean-up day", unique("k"))
-    await ledger.adjust(helpers[0].user_id, -3, staff.user_id, "Correction", unique("k"))
+    await ledger.adjust(staff, helpers[0].user_id, -3, "Correction", unique("k"))
 
     await login(client, staff)
     response = await client.get(f"/staff/reports?community_id={world.community_id}",

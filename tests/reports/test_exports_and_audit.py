@@ -92,11 +92,11 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
     cat = await service.add_category(staff, world.community_id, "Other", 5)
     wish_id = await service.post_wish(owner, service.NewWish(cat, "A new car please"))
     await service.review(staff, wish_id, approve=False, reason="Too big for a micro-wish")
-    moved = await ledger.adjust(owner.user_id, 5, staff.user_id, "Helped at the fair",
+    moved = await ledger.adjust(staff, owner.user_id, 5, "Helped at the fair",
                                 unique("k"))
-    await ledger.adjust(owner.user_id, 5, staff.user_id, "Helped at the fair",
+    await ledger.adjust(staff, owner.user_id, 5, "Helped at the fair",
                         moved["idempotency_key"])  # a replay: no second audit line
-    await ledger.reverse(int(moved["id"]), staff.user_id, "Wrong person")
+    await ledger.reverse(staff, int(moved["id"]), "Wrong person")
     await ledger.set_budget(world.community_id, 5000, actor_id=staff.user_id)
     mine = await AuditEvent.select().where(AuditEvent.community == world.community_id)
     actions = [e["action"] for e in mine]
