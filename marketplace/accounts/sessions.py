@@ -2,7 +2,9 @@
 
 Split from the accounts service because it runs on every page view and has its own
 concerns: timing-safe failures, DB-backed throttling shared by all app processes, and a
-session lookup that costs one query plus the merchant roles.
+session lookup that costs one query. Accounts know nothing of shops: whoever needs the
+merchant roles adds them (``rewards.merchants.with_merchant_roles``; the web layer does
+on every request).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from marketplace import db, settings
 from marketplace.accounts import passwords
 from marketplace.accounts.tables import LoginAttempt, Session, User
+from marketplace.audit import service as audit
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
@@ -103,6 +106,19 @@ async def start_session(user_id: int, user_agent: str, old_token: str | None) ->
     return token
 
 
+async def sign_in(login: str, password: str, client_ip: str, user_agent: str,
+                  old_token: str | None) -> tuple[str, Principal]:
+    """Check the password and start a session: its token and who signed in. Staff
+    sign-ins are audited (with the address): their accounts can change others' data."""
+    user_id = await authenticate(login, password, client_ip)
+    token = await start_session(user_id, user_agent, old_token)
+    principal = await load_principal(user_id)
+    if principal.is_staff:
+        await audit.record(user_id, principal.community_id, "staff_login", "user", user_id,
+                           client_ip)
+    return token, principal
+
+
 async def end_session(token: str) -> None:
     await Session.delete().where(Session.id == _session_id(token))
 
@@ -152,14 +168,14 @@ async def principal_for_session(token: str) -> Principal | None:
     # Touch at most once a minute: a write per page view would serialise all readers.
     if moment - seen > timedelta(seconds=60):
         await Session.update({Session.last_seen_at: moment}).where(Session.id == sid)
-    return await _principal(row)
+    return _principal(row)
 
 
 async def load_principal(user_id: int) -> Principal:
     rows = await User.raw(_who(_BY_USER, "u.id = {}"), user_id)
     if not rows:
         raise NotFound(_("No such person."))
-    return await _principal(rows[0])
+    return _principal(rows[0])
 
 
 def _aware(moment: Any) -> datetime:
@@ -169,11 +185,10 @@ def _aware(moment: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _principal(row: dict[str, Any]) -> Principal:
-    user_id = int(row["id"])
+def _principal(row: dict[str, Any]) -> Principal:
     staff = str(row["staff"] or "")
     return Principal(
-        user_id=user_id,
+        user_id=int(row["id"]),
         login=row["login"],
         display_name=row["display_name"],
         community_id=int(row["community"]),
@@ -182,12 +197,4 @@ async def _principal(row: dict[str, Any]) -> Principal:
         staff_community_ids=frozenset(int(c) for c in staff.split(",") if c),
         helper_status=row["helper_status"],
         helper_kind=row["helper_kind"],
-        merchant_ids=await _merchant_ids(user_id),
     )
-
-
-async def _merchant_ids(user_id: int) -> frozenset[int]:
-    # Merchants live in the rewards domain; accounts only asks who may act for one.
-    from marketplace.rewards.merchants import merchant_ids_for_user
-
-    return await merchant_ids_for_user(user_id)

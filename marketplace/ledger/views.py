@@ -124,7 +124,7 @@ class StaffPointsController(Controller):
                       values: dict[str, str] | None = None) -> Any:
         community_id = await service.community_of_user(user_id)
         auth.require_staff(request, community_id)
-        member = await accounts.profile(user_id)
+        member = await accounts.profile(request.principal, user_id)
         lines = await _lines(user_id, f)
         return page(request, "ledger/staff_points.html", "ledger/_statement.html",
                     member=member, balance=await service.balance(user_id),
@@ -168,8 +168,8 @@ class StaffPointsController(Controller):
     async def _confirm(self, request: Request, user_id: int, line: dict[str, Any],
                        error: str | None = None, reason: str = "") -> Any:
         return page(request, "ledger/reverse.html", status_code=422 if error else 200,
-                    member=await accounts.profile(user_id), line=line, error=error,
-                    reason=reason)
+                    member=await accounts.profile(request.principal, user_id), line=line,
+                    error=error, reason=reason)
 
     @get("/{user_id:int}/reverse/{transfer_id:int}", name="staff_points_reverse_confirm")
     async def reverse_confirm(self, request: Request, user_id: PathId,
