@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts import passwords
-from marketplace.accounts.sessions import end_other_sessions, normalise_login, now
+from marketplace.accounts.sessions import end_other_sessions, normalise_login
 from marketplace.accounts.tables import (
     HelperProfile,
     StaffMembership,
@@ -263,7 +263,7 @@ async def review_helper(actor: Principal, profile_id: int, approve: bool, note: 
                 HelperProfile.status: status,
                 HelperProfile.review_note: note[:300],
                 HelperProfile.reviewed_by: actor.user_id,
-                HelperProfile.reviewed_at: now(),
+                HelperProfile.reviewed_at: clock.now(),
             }
         ).where(HelperProfile.id == profile_id)
         await audit_log.record(actor.user_id, community_id, f"helper_{status}",

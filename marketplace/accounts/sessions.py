@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from marketplace import db, settings
+from marketplace import clock, db, settings
 from marketplace.accounts import passwords
 from marketplace.accounts.tables import LoginAttempt, Session, User
 from marketplace.audit import service as audit
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def normalise_login(raw: str) -> str:
@@ -45,7 +41,7 @@ class Throttled(DomainError):
 
 async def _wait_for(key: str) -> int:
     cfg = settings.get()
-    window_start = now() - timedelta(minutes=cfg.login_window_minutes)
+    window_start = clock.now() - timedelta(minutes=cfg.login_window_minutes)
     failures = await LoginAttempt.select(LoginAttempt.at).where(
         (LoginAttempt.key == key)
         & (LoginAttempt.success == False)  # noqa: E712
@@ -57,7 +53,7 @@ async def _wait_for(key: str) -> int:
         return 0
     oldest = failures[len(failures) - limit]["at"]
     until = oldest + timedelta(minutes=cfg.login_window_minutes)
-    return max(1, int((until - now()).total_seconds()))
+    return max(1, int((until - clock.now()).total_seconds()))
 
 
 async def authenticate(login: str, password: str, client_ip: str) -> int:
@@ -82,7 +78,7 @@ async def authenticate(login: str, password: str, client_ip: str) -> int:
     async with db.transaction():
         if new_hash:
             await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
-        await User.update({User.last_login_at: now()}).where(User.id == user["id"])
+        await User.update({User.last_login_at: clock.now()}).where(User.id == user["id"])
         await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
     return int(user["id"])
 
@@ -158,7 +154,7 @@ async def principal_for_session(token: str) -> Principal | None:
     if not rows:
         return None
     row = rows[0]
-    moment = now()
+    moment = clock.now()
     idle = timedelta(minutes=cfg.session_idle_minutes)
     absolute = timedelta(hours=cfg.session_absolute_hours)
     seen, created = _aware(row["last_seen_at"]), _aware(row["created_at"])
@@ -182,7 +178,7 @@ def _aware(moment: Any) -> datetime:
     # Raw queries on SQLite hand back text; Piccolo's typed selects would convert it.
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return clock.aware(moment)
 
 
 def _principal(row: dict[str, Any]) -> Principal:

@@ -184,7 +184,8 @@ class ProfileController(Controller):
                 form.str("party_branch", max_length=200),
             )
         except DomainError as exc:
-            return await self._render(request, {"helper_" + (exc.field or "form"): exc.message},
+            # Field names are unique on the page; a form-wide error is the helper form's.
+            return await self._render(request, {exc.field or "helper_form": exc.message},
                                       form.values())
         return redirect(request, "/me",
                         _("Thank you! Community staff will verify your registration soon."))
