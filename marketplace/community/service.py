@@ -79,12 +79,16 @@ async def structure(actor: Principal, community_id: int) -> dict[str, Any]:
     return community
 
 
-async def list_communities(actor: Principal) -> list[dict[str, Any]]:
+async def list_communities() -> list[dict[str, Any]]:
+    """Every community, archived ones last: names are public (see ``places``)."""
+    return await Community.select().order_by(Community.archived, Community.name)
+
+
+async def managed_by(actor: Principal) -> list[dict[str, Any]]:
     """The communities ``actor`` manages: all of them for administrators."""
     if not actor.is_staff:
         raise Forbidden(_("This page is for community staff."))
-    rows = await Community.select().order_by(Community.archived, Community.name)
-    return [c for c in rows if actor.can_staff(c["id"])]
+    return [c for c in await list_communities() if actor.can_staff(c["id"])]
 
 
 def _clean_name(name: str) -> str:

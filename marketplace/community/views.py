@@ -25,7 +25,7 @@ class CommunityController(Controller):
 
     @get("/", name="manage_home")
     async def index(self, request: AppRequest) -> Any:
-        communities = await service.list_communities(request.principal)
+        communities = await service.managed_by(request.principal)
         return page(request, "community/index.html", communities=communities, errors={},
                     values={})
 
@@ -37,7 +37,7 @@ class CommunityController(Controller):
             cid = await service.create_community(me, form.str("name", max_length=200),
                                                  form.str("district", max_length=200))
         except DomainError as exc:
-            communities = await service.list_communities(me)
+            communities = await service.managed_by(me)
             return page(request, "community/index.html", communities=communities,
                         errors={exc.field or "name": exc.message}, values=form.values())
         return redirect(request, f"/manage/communities/{cid}", _("Community created."))

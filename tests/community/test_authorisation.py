@@ -61,7 +61,7 @@ async def test_residents_and_staff_are_not_administrators(world: World) -> None:
         with pytest.raises(Forbidden):
             await accounts.grant_staff(actor, resident.login, world.community_id)
     with pytest.raises(Forbidden):
-        await places.list_communities(resident)
+        await places.managed_by(resident)
     with pytest.raises(Forbidden):
         await audit.entries(resident, audit.AuditFilter())
     assert not await Community.exists().where(Community.name == name)
