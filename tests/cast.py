@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts import sessions
 from marketplace.activities import service as activities
 from marketplace.care import service as care
@@ -19,7 +19,7 @@ from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.rewards import codes, merchants, offers, settlement
+from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import RedeemCode
 from marketplace.wishes import service as wishes
@@ -119,7 +119,7 @@ async def _shop(world: World, staff: Principal, resident: Principal
     yesterday = datetime.now(UTC) - timedelta(days=1)
     await RedeemCode.update({RedeemCode.redeemed_at: yesterday}).where(
         RedeemCode.id == used["id"])
-    day = yesterday.astimezone(codes.LOCAL).date()
+    day = clock.local_date(yesterday)
     settlement_id = await settlement.close_period(staff, merchant_id, day, day)
     held = await rewards.issue(resident, offer_id)
     return owner, {"merchant": merchant_id, "offer": offer_id, "code_redeemed": used["id"],

@@ -56,6 +56,12 @@ class Certificate:
     def total_minutes(self) -> int:
         return self.minutes_resident + self.minutes_staff + self.minutes_automatic
 
+    def days(self) -> tuple[date, date]:
+        """The period vouched for. Not typed input, so not ``clock.parse_day``: the signature
+        shows this platform wrote these days, and a certificate from before today's limits
+        on typed dates (2000 to 2099) must still verify."""
+        return date.fromisoformat(self.start), date.fromisoformat(self.end)
+
     def figures(self) -> tuple[int, int, int, int, int, int, float | None]:
         """What must still match the records for the certificate to be 'unchanged'."""
         return (self.wishes, self.minutes_resident, self.minutes_staff,

@@ -1,19 +1,18 @@
 """CSV exports streamed in keyset batches, so memory stays flat however big the community.
 
-Each export is an async generator of bytes: first the UTF-8 BOM (spreadsheet programs
-then read Chinese text correctly) and the header, then one chunk per batch of rows read
-with ``WHERE id > :last ORDER BY id LIMIT :batch`` — never OFFSET, never all rows at once.
+Each export is an async iterator of bytes from ``csvfile.stream`` (the BOM and header, then
+one chunk per batch of rows read with ``WHERE id > :last ORDER BY id LIMIT :batch`` through
+``paging.batches`` — never OFFSET, never all rows at once). Who may have which file is
+decided in ``service.export`` before the first byte is read.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from marketplace import clock
+from marketplace import csvfile, paging
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.i18n import N_, _
 from marketplace.ledger import rules
@@ -25,41 +24,17 @@ from marketplace.wishes.labels import status_name
 from marketplace.wishes.tables import Wish
 
 BATCH = 1000
-BOM = "\ufeff".encode()
 
-Fetch = Callable[[int], Awaitable[list[dict[str, Any]]]]
-
-
-def cell(value: Any) -> Any:
-    """Text that starts like a formula would run in a spreadsheet: quote it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else value
+Row = dict[str, Any]
 
 
-def _chunk(rows: Sequence[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return out.getvalue().encode()
+def _stream(header: Sequence[str], fetch: paging.Fetch,
+            shape: Callable[[Row], Sequence[Any]]) -> AsyncIterator[bytes]:
+    async def shaped() -> AsyncIterator[list[Sequence[Any]]]:
+        async for rows in paging.batches(fetch, BATCH):
+            yield [shape(r) for r in rows]
 
-
-async def stream(header: Sequence[str], fetch: Fetch,
-                 shape: Callable[[dict[str, Any]], Sequence[Any]]) -> AsyncIterator[bytes]:
-    yield BOM + _chunk([header])
-    last = 0
-    while True:
-        rows = await fetch(last)
-        if not rows:
-            return
-        yield _chunk([shape(r) for r in rows])
-        if len(rows) < BATCH:
-            return
-        last = int(rows[-1]["id"])
+    return csvfile.stream(header, shaped())
 
 
 def _period(column: Any, start: datetime | None, end: datetime | None) -> Any:
@@ -84,7 +59,7 @@ def wishes(community_id: int, start: datetime | None,
     header = [_("Number"), _("Posted"), _("Status"), _("Category"), _("Wish"), _("Grid"),
               _("Building"), _("Resident"), _("Points"), _("Hours"), _("Rating"),
               _("Escalated"), _("Reason for rejection")]
-    return stream(header, fetch, lambda r: [
+    return _stream(header, fetch, lambda r: [
         r["id"], r["created_at"], status_name(r["status"]), r["category.name"], r["title"],
         r["grid.name"], r["building.name"], r["owner.display_name"], r["points"],
         figures.hours(r["hours"]), r["rating"], r["escalated_at"], r["reject_reason"]])
@@ -141,13 +116,13 @@ def transfers(community_id: int, start: datetime | None, end: datetime | None,
     if kind == "redeem":
         header = [_("Number"), _("Time"), _("Resident"), _("Merchant"), _("Points"),
                   _("Reference"), _("Memo")]
-        return stream(header, fetch, lambda r: [
+        return _stream(header, fetch, lambda r: [
             r["id"], r["created_at"], r["debit.owner.display_name"],
             r["credit.shop"] or r["credit.merchant_id"], r["amount"],
             _reference(r["reference"]), r["memo"]])
     header = [_("Number"), _("Time"), _("Kind"), _("Points"), _("From"), _("To"),
               _("Reference"), _("Memo"), _("By"), _("Reverses")]
-    return stream(header, fetch, lambda r: [
+    return _stream(header, fetch, lambda r: [
         r["id"], r["created_at"], rules.kind_name(r["kind"]), r["amount"],
         _account_label(r["debit.kind"], r["debit.owner.display_name"], r["debit.shop"]),
         _account_label(r["credit.kind"], r["credit.owner.display_name"], r["credit.shop"]),
@@ -169,7 +144,7 @@ def members(community_id: int) -> AsyncIterator[bytes]:
     header = [_("Number"), _("Name"), _("Login"), _("Phone"), _("Grid"), _("Building"),
               _("Joined"), _("Active"), _("Helper"), _("Helper status"), _("Work unit"),
               _("Party branch")]
-    return stream(header, fetch, lambda r: [
+    return _stream(header, fetch, lambda r: [
         r["id"], r["display_name"], r["login"], r["phone"], r["grid.name"],
         r["building.name"], r["created_at"], _("Yes") if r["is_active"] else _("No"),
         _named(HELPER_KINDS, r["helper"].get("kind", "")),
@@ -177,14 +152,17 @@ def members(community_id: int) -> AsyncIterator[bytes]:
         r["helper"].get("work_unit", ""), r["helper"].get("party_branch", "")])
 
 
-async def work_units(community_id: int, start: datetime,
-                     end: datetime) -> AsyncIterator[bytes]:
+def work_units(community_id: int, start: datetime, end: datetime) -> AsyncIterator[bytes]:
     """Party members' service in the period, grouped by work unit with a subtotal each."""
     header = [_("Work unit"), _("Name"), _("Party branch"), _("Confirmed wishes"),
               _("Hours confirmed by residents"), _("Hours confirmed by staff"),
               _("Hours confirmed automatically"), _("Total hours"), _("Activities"),
               _("Activity points"), _("Average rating")]
-    yield BOM + _chunk([header])
+    return csvfile.stream(header, _work_unit_groups(community_id, start, end))
+
+
+async def _work_unit_groups(community_id: int, start: datetime,
+                            end: datetime) -> AsyncIterator[list[list[Any]]]:
     members_ = await records.party_members(community_id)
     found = await records.tallies(community_id, start, end, [m["user"] for m in members_])
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -196,20 +174,18 @@ async def work_units(community_id: int, start: datetime,
         for m in sorted(groups[unit], key=lambda m: m["user.display_name"]):
             t = found.get(m["user"], figures.HelperTally(m["user"]))
             rows.append([unit, m["user.display_name"], m["party_branch"], t.wishes,
-                         figures.hours(t.minutes["resident"]),
-                         figures.hours(t.minutes["staff"]),
-                         figures.hours(t.minutes["automatic"]),
-                         figures.hours(t.total_minutes), t.activities, t.activity_points,
-                         t.average_rating])
+                         *_hours(t), t.activities, t.activity_points, t.average_rating])
             total.wishes += t.wishes
             total.activities += t.activities
             total.activity_points += t.activity_points
             for key, value in t.minutes.items():
                 total.minutes[key] += value
-        rows.append([unit, _("Subtotal"), "", total.wishes,
-                     figures.hours(total.minutes["resident"]),
-                     figures.hours(total.minutes["staff"]),
-                     figures.hours(total.minutes["automatic"]),
-                     figures.hours(total.total_minutes), total.activities,
+        rows.append([unit, _("Subtotal"), "", total.wishes, *_hours(total), total.activities,
                      total.activity_points, ""])
-        yield _chunk(rows)
+        yield rows
+
+
+def _hours(tally: figures.HelperTally) -> list[str]:
+    """By residents, by staff, automatically, in all."""
+    return [figures.hours(tally.minutes["resident"]), figures.hours(tally.minutes["staff"]),
+            figures.hours(tally.minutes["automatic"]), figures.hours(tally.total_minutes)]

@@ -1,7 +1,7 @@
 """Pure computations behind the reports: no database or web code, so tests are direct.
 
 Durations come from a wish's history (its WishEvent rows); periods are local (China)
-calendar days, weeks starting on Monday, and months.
+calendar days (see ``marketplace.clock``), weeks starting on Monday, and months.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from marketplace import clock
 
@@ -90,16 +90,6 @@ def summarise_stages(per_wish: Iterable[dict[str, float]]) -> list[StageSummary]
 # --- periods --------------------------------------------------------------------------
 
 
-def local_day_start(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=clock.LOCAL)
-
-
-def local_date(moment: datetime) -> date:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(clock.LOCAL).date()
-
-
 def month_start(d: date) -> date:
     return d.replace(day=1)
 
@@ -130,7 +120,7 @@ def bucket_counts(moments: Iterable[tuple[datetime, int]], starts: list[date],
     index = {s: i for i, s in enumerate(starts)}
     totals = [0] * len(starts)
     for moment, weight in moments:
-        day = local_date(moment)
+        day = clock.local_date(moment)
         key = month_start(day) if monthly else week_start(day)
         if key in index:
             totals[index[key]] += weight

@@ -14,6 +14,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 
+from marketplace import clock
 from marketplace.accounts.tables import User
 from marketplace.ledger import rules
 from marketplace.ledger.tables import Account, Transfer
@@ -163,7 +164,7 @@ async def trend(community_id: int, grid_id: int | None, last: date, monthly: boo
     """Wishes posted, wishes confirmed and points issued per week or month."""
     starts = (figures.month_buckets(last, count) if monthly
               else figures.week_buckets(last, count))
-    since = figures.local_day_start(starts[0])
+    since = clock.day_start(starts[0])
     wishes = (Wish.community == community_id) & (Wish.created_at >= since)
     done = ((WishEvent.wish.community == community_id) & (WishEvent.to_state == "confirmed")
             & (WishEvent.at >= since))

@@ -113,10 +113,9 @@ async def person(user_id: int) -> dict[str, Any] | None:
     return {**row, "helper": profile}
 
 
-async def service_record(user_id: int, start: datetime, end: datetime) -> ServiceRecord | None:
-    who = await person(user_id)
-    if who is None:
-        return None
+async def service_record(who: dict[str, Any], start: datetime, end: datetime) -> ServiceRecord:
+    """The record of ``who`` (a row from ``person``); who may see it is the service's call."""
+    user_id = int(who["id"])
     details: dict[int, Detail] = {}
     found = await tallies(int(who["community"]), start, end, [user_id], details)
     tally = found.get(user_id, HelperTally(user_id, who["display_name"]))

@@ -1,7 +1,13 @@
-"""Assembling the reports: authorisation and periods here, numbers in queries/records."""
+"""The reports' one door: who may see which figures is decided here, per community and
+per person, and periods are read here; the numbers come from queries, records and exports.
+
+Staff see their own communities, administrators every community, a person their own
+service record; the public page and a certificate's verification need no one signed in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,7 +18,11 @@ from marketplace.community.tables import Community, Grid
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
-from marketplace.reports import charts, figures, queries, records
+from marketplace.reports import certificates, charts, exports, figures, queries, records
+from marketplace.reports.certificates import Certificate
+from marketplace.reports.records import ServiceRecord
+
+EXPORTS = ("wishes", "transfers", "redemptions", "members", "work-units")
 
 
 @dataclass(frozen=True)
@@ -23,30 +33,24 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return figures.local_day_start(self.first)
+        return clock.day_start(self.first)
 
     @property
     def end(self) -> datetime:
-        return figures.local_day_start(self.last + timedelta(days=1))
+        return clock.day_end(self.last)
 
     def query(self) -> str:
         return f"date_from={self.first.isoformat()}&date_to={self.last.isoformat()}"
 
 
-def today() -> date:
-    return figures.local_date(datetime.now(clock.LOCAL))
-
-
 def parse_period(raw_from: str | None, raw_to: str | None, default_months: int = 6) -> Period:
     """Dates as YYYY-MM-DD; missing or wrong ones fall back to the last months."""
-    last = today()
+    last = clock.today()
     default = Period(figures.add_months(figures.month_start(last), -(default_months - 1)), last)
-    if not raw_from and not raw_to:
-        return default
     try:
-        first = date.fromisoformat((raw_from or "").strip()[:10]) if raw_from else default.first
-        end = date.fromisoformat((raw_to or "").strip()[:10]) if raw_to else default.last
-    except ValueError:
+        first = clock.parse_day(raw_from) or default.first
+        end = clock.parse_day(raw_to) or default.last
+    except clock.BadDate:
         return Period(default.first, default.last,
                       _("Please enter dates as YYYY-MM-DD: showing the last months."))
     if end < first:
@@ -115,10 +119,23 @@ def _trend_charts(monthly: queries.Trend, weekly: queries.Trend) -> dict[str, An
     }
 
 
-async def dashboard(actor: Principal, community_id: int, grid_id: int | None,
-                    period: Period) -> dict[str, Any]:
-    if not actor.can_staff(community_id):
+def _staff_community(actor: Principal, community_id: int | None) -> int:
+    """The community asked for (else the actor's first one), if the actor is its staff."""
+    chosen = community_id or default_community(actor)
+    if not actor.can_staff(chosen):
         raise Forbidden(_("This page is for staff of that community."))
+    return chosen
+
+
+def default_community(actor: Principal) -> int:
+    if actor.staff_community_ids:
+        return min(actor.staff_community_ids)
+    return actor.community_id
+
+
+async def dashboard(actor: Principal, community_id: int | None, grid_id: int | None,
+                    period: Period) -> dict[str, Any]:
+    community_id = _staff_community(actor, community_id)
     grid_list = await grids(community_id)
     if grid_id and grid_id not in {g["id"] for g in grid_list}:
         grid_id = None
@@ -143,7 +160,7 @@ async def public_page(community_id: int) -> dict[str, Any]:
     row = await community(community_id)
     if row["archived"]:
         raise NotFound(_("No such community."))
-    day = today()
+    day = clock.today()
     year = Period(figures.add_months(figures.month_start(day), -11), day)
     scope = queries.Scope(community_id, year.start, year.end)
     month, this_year = month_period(day), year_period(day)
@@ -164,7 +181,84 @@ async def public_communities() -> list[dict[str, Any]]:
     return [c for c in await places.list_communities() if not c["archived"]]
 
 
-def default_community(actor: Principal) -> int:
-    if actor.staff_community_ids:
-        return min(actor.staff_community_ids)
-    return actor.community_id
+# --- exports (staff) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    chunks: AsyncIterator[bytes]  # the CSV, read from the database as it is sent
+
+
+def export(actor: Principal, what: str, community_id: int | None, period: Period) -> Export:
+    """One of ``EXPORTS`` for staff of the community. Everything is checked here, before
+    the first byte: a stream cannot turn into an error page once it has started."""
+    community_id = _staff_community(actor, community_id)
+    if what not in EXPORTS:
+        raise NotFound(_("We could not find that page. It may have moved, or the address "
+                         "may be mistyped."))
+    start, end = period.start, period.end
+    if what == "members":
+        chunks = exports.members(community_id)
+    elif what == "work-units":
+        chunks = exports.work_units(community_id, start, end)
+    elif what == "wishes":
+        chunks = exports.wishes(community_id, start, end)
+    else:
+        kind = "redeem" if what == "redemptions" else None
+        chunks = exports.transfers(community_id, start, end, kind)
+    stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    return Export(f"{what}-{community_id}-{stamp}.csv", chunks)
+
+
+# --- service records and certificates ---------------------------------------------------
+
+
+async def service_record(actor: Principal, user_id: int, period: Period) -> ServiceRecord:
+    """A person's confirmed service: for the person, and for staff of their community."""
+    who = await records.person(user_id)
+    if who is None:
+        raise NotFound(_("No such person."))
+    if user_id != actor.user_id and not actor.can_staff(int(who["community"])):
+        raise Forbidden(_("This page is for staff of that community."))
+    return await records.service_record(who, period.start, period.end)
+
+
+@dataclass(frozen=True)
+class Issued:
+    cert: Certificate
+    record: ServiceRecord
+    token: str  # the end of the verification link
+    number: str  # to quote on the phone
+
+
+async def certificate(actor: Principal, period: Period) -> Issued:
+    """The actor's own certificate for the period, signed today."""
+    record = await service_record(actor, actor.user_id, period)
+    cert = certificates.from_record(record, period.first, period.last, clock.today())
+    token = certificates.token(cert)
+    return Issued(cert, record, token, certificates.number(token))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    cert: Certificate | None  # None: not issued here, or altered
+    unchanged: bool | None = None  # do the records still give the same figures?
+    number: str | None = None
+
+
+async def verify_certificate(raw_token: str) -> Verdict:
+    """Anyone may check a certificate: the link itself is what it vouches for."""
+    cert = certificates.verify(raw_token)
+    if cert is None:
+        return Verdict(None)
+    first, last = cert.days()
+    period = Period(first, last)
+    who = await records.person(cert.user_id)
+    record = await records.service_record(who, period.start, period.end) if who else None
+    current = (certificates.from_record(record, first, last, clock.today())
+               if record else None)
+    unchanged = current is not None and current.figures() == cert.figures()
+    if current is not None:
+        cert = certificates.with_identity(cert, current)
+    return Verdict(cert, unchanged, certificates.number(raw_token))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
 
 from marketplace.errors import DomainError
@@ -17,6 +17,7 @@ from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import parse_int
 from marketplace.web.params import BodyId, PathId
+from marketplace.web.request import AppRequest
 
 
 class OfferOut(msgspec.Struct):
@@ -73,44 +74,43 @@ class RewardsApiController(Controller):
     guards = [auth.login_required]
 
     @get("/offers", name="api_rewards_offers", responses=API_ERRORS)
-    async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
+    async def catalogue(self, request: AppRequest, merchant: FromQuery[str | None] = None,
                         afford: FromQuery[bool] = False,
                         category: FromQuery[str | None] = None) -> list[OfferOut]:
-        me = auth.require_user(request)
+        me = request.principal
         if category and offers.category_key(category) is None:
             raise DomainError(_("Unknown category: choose one of %(keys)s.",
                                 keys=", ".join(offers.CATEGORIES)), "category")
         available = (await ledger.balance(me.user_id)).available
-        rows = await offers.catalogue(me.community_id, parse_int(merchant),
-                                      available if afford else None, category or None)
+        rows = await offers.catalogue(me, parse_int(merchant), available if afford else None,
+                                      category or None)
         return [OfferOut(id=r["id"], title=r["title"], description=r["description"],
                          price=r["price"], category=r["category"], stock_left=r["stock_left"],
                          merchant_id=r["merchant"], merchant_name=r["merchant.name"],
                          balance_after=available - r["price"]) for r in rows]
 
     @get("/codes", name="api_rewards_codes", responses=API_ERRORS)
-    async def codes(self, request: Request) -> list[CodeOut]:
-        me = auth.require_user(request)
-        return [_code_out(r) for r in await service.codes_of(me.user_id)]
+    async def codes(self, request: AppRequest) -> list[CodeOut]:
+        return [_code_out(r) for r in await service.codes_of(request.principal)]
 
     @post("/codes", name="api_rewards_create_code", responses=API_ERRORS, status_code=201)
-    async def create(self, request: Request, data: JSONBody[CreateCode]) -> CodeOut:
-        me = auth.require_user(request)
+    async def create(self, request: AppRequest, data: JSONBody[CreateCode]) -> CodeOut:
+        me = request.principal
         code = await service.issue(me, data.offer_id)
         return _code_out(await service.own_code(me, code["id"]))
 
     @post("/codes/{code_id:int}/cancel", name="api_rewards_cancel_code",
           responses=API_ERRORS, status_code=200)
-    async def cancel(self, request: Request, code_id: PathId) -> CodeOut:
-        me = auth.require_user(request)
+    async def cancel(self, request: AppRequest, code_id: PathId) -> CodeOut:
+        me = request.principal
         await service.cancel(me, code_id)
         return _code_out(await service.own_code(me, code_id))
 
     @post("/merchants/{merchant_id:int}/redeem", name="api_rewards_redeem",
           responses=API_ERRORS, status_code=200)
-    async def redeem(self, request: Request, merchant_id: PathId,
+    async def redeem(self, request: AppRequest, merchant_id: PathId,
                      data: JSONBody[RedeemIn]) -> RedeemOut:
-        me = auth.require_user(request)
+        me = request.principal
         code_id = await service.redeem(me, merchant_id, data.code)
         row = await service.receipt_for_merchant(me, merchant_id, code_id)
         return RedeemOut(code_id=code_id, offer_title=row["offer.title"], points=row["price"],

@@ -8,7 +8,7 @@ guessing one of the few codes alive at a merchant is hopeless.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from marketplace import clock
 
@@ -39,7 +39,7 @@ def display(code: str) -> str:
 
 def period_key(period: str, moment: datetime) -> str:
     """The calendar period (local time) a moment falls in: 2026-03-07, 2026-W10, 2026-03."""
-    local = moment.astimezone(clock.LOCAL)
+    local = clock.local(moment)
     if period == "day":
         return local.strftime("%Y-%m-%d")
     if period == "week":
@@ -48,10 +48,6 @@ def period_key(period: str, moment: datetime) -> str:
     if period == "month":
         return local.strftime("%Y-%m")
     raise ValueError(f"unknown period {period!r}")
-
-
-def local_day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=clock.LOCAL).astimezone(UTC)
 
 
 def fen_for(points: int, points_per_yuan: int) -> int:

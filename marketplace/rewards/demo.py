@@ -3,8 +3,9 @@ past redemptions — made through the services like real ones, so the ledger sta
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from marketplace import clock
 from marketplace.accounts import sessions
 from marketplace.ledger import service as ledger
 from marketplace.rewards import merchants, offers, service
@@ -52,7 +53,7 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
         code = await service.issue(person, offer_ids[shop][item])
         await service.redeem(cashiers[shop], merchant_ids[shop], code["code"])
         # Demo history: the redemption shows on the statement as days ago.
-        past = datetime.now(UTC) - timedelta(days=days, hours=n)
+        past = clock.now() - timedelta(days=days, hours=n)
         await RedeemCode.update({RedeemCode.redeemed_at: past, RedeemCode.created_at: past,
                                  RedeemCode.closed_at: past}).where(RedeemCode.id == code["id"])
     resident = await sessions.load_principal(ids["resident"])

@@ -7,10 +7,9 @@ merchant; ``merchant_ids_for_user`` feeds that into the Principal on every reque
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -18,10 +17,6 @@ from marketplace.i18n import _
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.rewards.tables import Merchant, MerchantMember
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def merchant_ids_for_user(user_id: int) -> frozenset[int]:
@@ -37,21 +32,45 @@ async def get(merchant_id: int) -> dict[str, Any]:
     return row
 
 
-async def member_role(user_id: int, merchant_id: int) -> str | None:
+async def _role(user_id: int, merchant_id: int) -> str | None:
     row = await MerchantMember.select(MerchantMember.role).where(
         MerchantMember.key == f"{merchant_id}:{user_id}").first()
     return row["role"] if row else None
 
 
-async def require_member(actor: Principal, merchant_id: int, owner: bool = False
-                         ) -> dict[str, Any]:
-    """The verified merchant ``actor`` works for; owner-only actions ask ``owner=True``."""
+@dataclass(frozen=True)
+class Membership:
+    merchant: dict[str, Any]
+    role: str  # owner | cashier
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+
+async def membership(actor: Principal, merchant_id: int, owner: bool = False) -> Membership:
+    """The verified merchant ``actor`` works for, and as what; owner-only actions ask
+    ``owner=True``. Everyone else is refused."""
     merchant = await get(merchant_id)
-    role = await member_role(actor.user_id, merchant_id)
+    role = await _role(actor.user_id, merchant_id)
     if merchant["status"] != "verified" or role is None:
         raise Forbidden(_("This page is for the staff of that merchant."))
     if owner and role != "owner":
         raise Forbidden(_("Only the merchant's owner can do that."))
+    return Membership(merchant, role)
+
+
+async def require_member(actor: Principal, merchant_id: int, owner: bool = False
+                         ) -> dict[str, Any]:
+    """The verified merchant ``actor`` works for (see ``membership``)."""
+    return (await membership(actor, merchant_id, owner)).merchant
+
+
+async def require_staff(actor: Principal, merchant_id: int) -> dict[str, Any]:
+    """A merchant as staff of its community (or an administrator) see it."""
+    merchant = await get(merchant_id)
+    if not actor.can_staff(merchant["community"]):
+        raise Forbidden(_("This page is for staff of that community."))
     return merchant
 
 
@@ -96,16 +115,17 @@ async def apply(actor: Principal, app: Application) -> int:
     return merchant_id
 
 
-async def applications_of(user_id: int) -> list[dict[str, Any]]:
-    return await Merchant.select().where(Merchant.owner == user_id).order_by(
+async def applications_of(actor: Principal) -> list[dict[str, Any]]:
+    """The shops ``actor`` applied for, whatever became of them."""
+    return await Merchant.select().where(Merchant.owner == actor.user_id).order_by(
         Merchant.id, ascending=False)
 
 
-async def mine(user_id: int) -> list[dict[str, Any]]:
-    """Verified merchants the person works for, with their role."""
+async def mine(actor: Principal) -> list[dict[str, Any]]:
+    """Verified merchants ``actor`` works for, with their role."""
     return await MerchantMember.select(
         MerchantMember.role, MerchantMember.merchant.id, MerchantMember.merchant.name,
-    ).where((MerchantMember.user == user_id)
+    ).where((MerchantMember.user == actor.user_id)
             & (MerchantMember.merchant.status == "verified")).order_by(MerchantMember.id)
 
 
@@ -123,7 +143,8 @@ async def review(actor: Principal, merchant_id: int, approve: bool, reason: str 
                           "points_per_yuan")
     status = "verified" if approve else "declined"
     values: dict[Any, Any] = {Merchant.status: status, Merchant.review_note: reason[:300],
-                              Merchant.reviewed_by: actor.user_id, Merchant.reviewed_at: now()}
+                              Merchant.reviewed_by: actor.user_id,
+                              Merchant.reviewed_at: clock.now()}
     if points_per_yuan is not None:
         values[Merchant.points_per_yuan] = points_per_yuan
     async with db.transaction():
@@ -153,15 +174,20 @@ async def set_rate(actor: Principal, merchant_id: int, points_per_yuan: int) -> 
                            f"{merchant['points_per_yuan']} → {points_per_yuan}")
 
 
-async def for_community(community_id: int, status: str | None = None) -> list[dict[str, Any]]:
-    query = Merchant.select(Merchant.all_columns(), Merchant.owner.display_name,
-                            Merchant.owner.login).where(Merchant.community == community_id)
-    if status:
-        query = query.where(Merchant.status == status)
-    return await query.order_by(Merchant.id)
+async def queue(actor: Principal, community_id: int) -> dict[str, list[dict[str, Any]]]:
+    """A community's merchants by status (pending, verified, declined), for its staff."""
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
+    rows = await Merchant.select(
+        Merchant.all_columns(), Merchant.owner.display_name, Merchant.owner.login,
+    ).where(Merchant.community == community_id).order_by(Merchant.id)
+    return {status: [r for r in rows if r["status"] == status]
+            for status in ("pending", "verified", "declined")}
 
 
-async def members(merchant_id: int) -> list[dict[str, Any]]:
+async def members(actor: Principal, merchant_id: int) -> list[dict[str, Any]]:
+    """The owner and cashiers, shown to the people who work there."""
+    await require_member(actor, merchant_id)
     return await MerchantMember.select(
         MerchantMember.id, MerchantMember.role, MerchantMember.user.display_name,
         MerchantMember.user.login, MerchantMember.created_at,

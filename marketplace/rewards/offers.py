@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from marketplace import clock
@@ -26,10 +26,6 @@ CATEGORIES: dict[str, str] = {
 def category_key(raw: str | None) -> str | None:
     """A known category key from a query parameter, or None (no filter)."""
     return raw if raw in CATEGORIES else None
-
-
-def today() -> date:
-    return datetime.now(UTC).astimezone(clock.LOCAL).date()
 
 
 @dataclass
@@ -104,13 +100,9 @@ async def update(actor: Principal, merchant_id: int, offer_id: int, o: OfferInpu
     await Offer.update(values).where(Offer.id == offer_id)
 
 
-async def set_active(actor: Principal, merchant_id: int, offer_id: int, active: bool) -> None:
-    await merchants.require_member(actor, merchant_id, owner=True)
-    await get_own(actor, merchant_id, offer_id)
-    await Offer.update({Offer.active: active}).where(Offer.id == offer_id)
-
-
-async def of_merchant(merchant_id: int) -> list[dict[str, Any]]:
+async def of_merchant(actor: Principal, merchant_id: int) -> list[dict[str, Any]]:
+    """Every offer of the merchant, open or not, for the people who work there."""
+    await merchants.require_member(actor, merchant_id)
     return await Offer.select().where(Offer.merchant == merchant_id).order_by(
         Offer.id, ascending=False)
 
@@ -120,13 +112,13 @@ CATALOGUE_COLUMNS = (Offer.all_columns(), Offer.merchant.name, Offer.merchant.id
                      Offer.merchant.opening_hours, Offer.merchant.logo)
 
 
-async def catalogue(community_id: int, merchant_id: int | None = None,
+async def catalogue(actor: Principal, merchant_id: int | None = None,
                     max_price: int | None = None,
                     category: str | None = None) -> list[dict[str, Any]]:
-    """Open offers of the community's verified merchants, cheapest first."""
-    day = today()
+    """Open offers of the verified merchants of ``actor``'s community, cheapest first."""
+    day = clock.today()
     query = Offer.select(*CATALOGUE_COLUMNS).where(
-        (Offer.merchant.community == community_id)
+        (Offer.merchant.community == actor.community_id)
         & (Offer.merchant.status == "verified") & (Offer.active == True)  # noqa: E712
         & (Offer.valid_from.is_null() | (Offer.valid_from <= day))
         & (Offer.valid_to.is_null() | (Offer.valid_to >= day)))
@@ -148,12 +140,13 @@ async def visible_offer(actor: Principal, offer_id: int) -> dict[str, Any]:
     merchant = await Merchant.select(Merchant.status).where(
         Merchant.id == row["merchant"]).first()
     if merchant is None or merchant["status"] != "verified" or not codes.offer_open(
-            row["active"], row["valid_from"], row["valid_to"], today()):
+            row["active"], row["valid_from"], row["valid_to"], clock.today()):
         raise NotFound(_("This offer is not available now."))
     return row
 
 
-async def merchants_in(community_id: int) -> list[dict[str, Any]]:
+async def merchants_in(actor: Principal) -> list[dict[str, Any]]:
+    """The verified merchants of ``actor``'s community, for the catalogue filter."""
     return await Merchant.select(Merchant.id, Merchant.name).where(
-        (Merchant.community == community_id) & (Merchant.status == "verified")
+        (Merchant.community == actor.community_id) & (Merchant.status == "verified")
     ).order_by(Merchant.name)

@@ -12,33 +12,26 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import clock, db, settings
-from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import N_, _
 from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers
-from marketplace.rewards.merchants import merchant_ids_for_user
 from marketplace.rewards.tables import LimitCounter, Offer, RedeemAttempt, RedeemCode
-
-__all__ = ["merchant_ids_for_user"]
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 # The ledger's own hold timer is only a safety net: our expiry job returns stock too.
 HOLD_GRACE = timedelta(minutes=30)
 PERIOD_NAMES = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- issuing --------------------------------------------------------------------------
@@ -71,7 +64,7 @@ async def _take_limit(offer: dict[str, Any], user_id: int, moment: datetime) -> 
 async def issue(actor: Principal, offer_id: int) -> dict[str, Any]:
     """Hold the price and give the resident a one-time code for the offer."""
     offer = await offers.visible_offer(actor, offer_id)
-    moment = now()
+    moment = clock.now()
     expires = moment + timedelta(minutes=settings.get().code_minutes)
     code = codes.new_code()
     async with db.transaction():
@@ -102,8 +95,9 @@ async def _give_back(code: dict[str, Any]) -> None:
 
 
 async def _close(code_id: int, status: str, extra: Any = None) -> dict[str, Any] | None:
-    query = RedeemCode.update({RedeemCode.status: status, RedeemCode.closed_at: now()}).where(
-        (RedeemCode.id == code_id) & (RedeemCode.status == "active"))
+    query = RedeemCode.update({
+        RedeemCode.status: status, RedeemCode.closed_at: clock.now(),
+    }).where((RedeemCode.id == code_id) & (RedeemCode.status == "active"))
     if extra is not None:
         query = query.where(extra)
     rows = await query.returning(*RedeemCode.all_columns())
@@ -145,10 +139,12 @@ async def expire_codes(moment: datetime) -> int:
     return done
 
 
-async def codes_of(user_id: int) -> list[dict[str, Any]]:
+async def codes_of(actor: Principal) -> list[dict[str, Any]]:
+    """``actor``'s own codes, newest first."""
     return await RedeemCode.select(
         RedeemCode.all_columns(), RedeemCode.offer.title, RedeemCode.merchant.name,
-    ).where(RedeemCode.resident == user_id).order_by(RedeemCode.id, ascending=False).limit(100)
+    ).where(RedeemCode.resident == actor.user_id).order_by(
+        RedeemCode.id, ascending=False).limit(100)
 
 
 # --- redeeming at the merchant --------------------------------------------------------
@@ -161,7 +157,7 @@ def _attempt_key(merchant_id: int, user_id: int) -> str:
 async def _check_throttle(actor: Principal, merchant_id: int) -> None:
     recent = await RedeemAttempt.count().where(
         (RedeemAttempt.key == _attempt_key(merchant_id, actor.user_id))
-        & (RedeemAttempt.at > now() - FAILURE_WINDOW))
+        & (RedeemAttempt.at > clock.now() - FAILURE_WINDOW))
     if recent >= MAX_FAILURES:
         raise DomainError(_("Too many wrong codes. Please wait 15 minutes and try again."),
                           "code")
@@ -196,15 +192,11 @@ async def lookup(actor: Principal, merchant_id: int, raw: str) -> dict[str, Any]
 def _refuse_closed(row: dict[str, Any]) -> None:
     if row["status"] == "redeemed":
         raise Conflict(_("This code was already used at %(time)s.",
-                         time=_local(row["redeemed_at"])), "code")
+                         time=clock.local_time(row["redeemed_at"])), "code")
     if row["status"] == "cancelled":
         raise Conflict(_("The resident cancelled this code."), "code")
-    if row["status"] == "expired" or row["expires_at"] <= now():
+    if row["status"] == "expired" or row["expires_at"] <= clock.now():
         raise Conflict(_("This code has expired. The resident can get a new one."), "code")
-
-
-def _local(moment: datetime | None) -> str:
-    return clock.local_time(moment)
 
 
 async def redeem(actor: Principal, merchant_id: int, raw: str) -> int:
@@ -212,7 +204,7 @@ async def redeem(actor: Principal, merchant_id: int, raw: str) -> int:
     merchant = await merchants.require_member(actor, merchant_id)
     await _check_throttle(actor, merchant_id)
     code = codes.normalise(raw) or "-"
-    moment = now()
+    moment = clock.now()
     async with db.transaction():
         rows = await RedeemCode.update({
             RedeemCode.status: "redeemed", RedeemCode.redeemed_at: moment,
@@ -249,8 +241,3 @@ async def receipt_for_merchant(actor: Principal, merchant_id: int,
     if row is None:
         raise NotFound(_("No such receipt."))
     return row
-
-
-def require_resident(actor: Principal, row: dict[str, Any]) -> None:
-    if row["resident"] != actor.user_id:
-        raise Forbidden(_("This code belongs to someone else."))

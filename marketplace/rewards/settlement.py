@@ -8,7 +8,7 @@ the claimed points move from the merchant's ledger account to the community's se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from marketplace import clock, db
@@ -28,6 +28,7 @@ STATEMENT_COLUMNS = (RedeemCode.id, RedeemCode.code, RedeemCode.price, RedeemCod
 
 @dataclass
 class Statement:
+    merchant: dict[str, Any]
     lines: list[dict[str, Any]]
     by_day: list[tuple[str, int, int]] = field(default_factory=list)  # day, count, points
     by_month: list[tuple[str, int, int]] = field(default_factory=list)
@@ -37,40 +38,46 @@ class Statement:
 def _totals(lines: list[dict[str, Any]], fmt: str) -> list[tuple[str, int, int]]:
     sums: dict[str, list[int]] = {}
     for line in lines:
-        key = line["redeemed_at"].astimezone(clock.LOCAL).strftime(fmt)
+        key = clock.local_time(line["redeemed_at"], fmt)
         entry = sums.setdefault(key, [0, 0])
         entry[0] += 1
         entry[1] += line["price"]
     return [(k, v[0], v[1]) for k, v in sorted(sums.items(), reverse=True)]
 
 
-async def redemptions(merchant_id: int, start: date | None = None,
-                      end: date | None = None) -> list[dict[str, Any]]:
-    """Redemptions newest first; ``start``/``end`` are local days, both included."""
-    query = RedeemCode.select(*STATEMENT_COLUMNS).where(
-        (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed"))
-    if start:
-        query = query.where(RedeemCode.redeemed_at >= codes.local_day_start(start))
-    if end:
-        query = query.where(
-            RedeemCode.redeemed_at < codes.local_day_start(end + timedelta(days=1)))
-    return await query.order_by(RedeemCode.redeemed_at, ascending=False)
-
-
-async def statement(actor: Principal, merchant_id: int, start: date | None = None,
-                    end: date | None = None) -> Statement:
-    await can_read(actor, merchant_id)
-    lines = await redemptions(merchant_id, start, end)
-    return Statement(lines=lines, by_day=_totals(lines, "%Y-%m-%d"),
-                     by_month=_totals(lines, "%Y-%m"), total=sum(x["price"] for x in lines))
-
-
-async def can_read(actor: Principal, merchant_id: int) -> dict[str, Any]:
+async def _readable(actor: Principal, merchant_id: int) -> dict[str, Any]:
     """Members of the merchant and staff of its community read statements and settlements."""
     merchant = await merchants.get(merchant_id)
     if actor.can_staff(merchant["community"]):
         return merchant
     return await merchants.require_member(actor, merchant_id)
+
+
+async def _redemptions(merchant_id: int, start: date | None,
+                       end: date | None) -> list[dict[str, Any]]:
+    query = RedeemCode.select(*STATEMENT_COLUMNS).where(
+        (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed"))
+    since, until = clock.day_bounds(start, end)
+    if since:
+        query = query.where(RedeemCode.redeemed_at >= since)
+    if until:
+        query = query.where(RedeemCode.redeemed_at < until)
+    return await query.order_by(RedeemCode.redeemed_at, ascending=False)
+
+
+async def redemptions(actor: Principal, merchant_id: int, start: date | None = None,
+                      end: date | None = None) -> list[dict[str, Any]]:
+    """Redemptions newest first; ``start``/``end`` are local days, both included."""
+    await _readable(actor, merchant_id)
+    return await _redemptions(merchant_id, start, end)
+
+
+async def statement(actor: Principal, merchant_id: int, start: date | None = None,
+                    end: date | None = None) -> Statement:
+    merchant = await _readable(actor, merchant_id)
+    lines = await _redemptions(merchant_id, start, end)
+    return Statement(merchant=merchant, lines=lines, by_day=_totals(lines, "%Y-%m-%d"),
+                     by_month=_totals(lines, "%Y-%m"), total=sum(x["price"] for x in lines))
 
 
 async def close_period(actor: Principal, merchant_id: int, start: date, end: date) -> int:
@@ -79,9 +86,10 @@ async def close_period(actor: Principal, merchant_id: int, start: date, end: dat
         raise Forbidden(_("Only staff of this community settle its merchants."))
     if end < start:
         raise DomainError(_("The end date is before the start date."), "end")
-    if end >= datetime.now(UTC).astimezone(clock.LOCAL).date():
+    if end >= clock.today():
         raise DomainError(_("A period can be closed once it is over: end it yesterday or "
                             "earlier."), "end")
+    since, until = clock.day_bounds(start, end)
     async with db.transaction():
         rows = await Settlement.insert(Settlement(
             merchant=merchant_id, community=merchant["community"], period_start=start,
@@ -91,8 +99,7 @@ async def close_period(actor: Principal, merchant_id: int, start: date, end: dat
         claimed = await RedeemCode.update({RedeemCode.settlement_id: settlement_id}).where(
             (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed")
             & RedeemCode.settlement_id.is_null()
-            & (RedeemCode.redeemed_at >= codes.local_day_start(start))
-            & (RedeemCode.redeemed_at < codes.local_day_start(end + timedelta(days=1)))
+            & (RedeemCode.redeemed_at >= since) & (RedeemCode.redeemed_at < until)
         ).returning(RedeemCode.price)
         points = sum(int(r["price"]) for r in claimed)
         if points == 0:
@@ -114,7 +121,16 @@ async def close_period(actor: Principal, merchant_id: int, start: date, end: dat
     return settlement_id
 
 
-async def get(actor: Principal, settlement_id: int) -> dict[str, Any]:
+@dataclass
+class Sheet:
+    """A settlement statement as both sides print it."""
+
+    settlement: dict[str, Any]
+    lines: list[dict[str, Any]]
+    can_pay: bool  # the reader may mark it paid: staff of the merchant's community
+
+
+async def sheet(actor: Principal, settlement_id: int) -> Sheet:
     row = await Settlement.select(
         Settlement.all_columns(), Settlement.merchant.name, Settlement.merchant.address,
         Settlement.created_by.display_name, Settlement.paid_by.display_name,
@@ -122,13 +138,10 @@ async def get(actor: Principal, settlement_id: int) -> dict[str, Any]:
     ).where(Settlement.id == settlement_id).first()
     if row is None:
         raise NotFound(_("No such settlement."))
-    await can_read(actor, row["merchant"])
-    return row
-
-
-async def lines_of(settlement_id: int) -> list[dict[str, Any]]:
-    return await RedeemCode.select(*STATEMENT_COLUMNS).where(
+    await _readable(actor, row["merchant"])
+    lines = await RedeemCode.select(*STATEMENT_COLUMNS).where(
         RedeemCode.settlement_id == settlement_id).order_by(RedeemCode.redeemed_at)
+    return Sheet(row, lines, actor.can_staff(row["community"]))
 
 
 async def mark_paid(actor: Principal, settlement_id: int, note: str = "") -> None:
@@ -139,7 +152,7 @@ async def mark_paid(actor: Principal, settlement_id: int, note: str = "") -> Non
         raise Forbidden(_("Only staff of this community settle its merchants."))
     async with db.transaction():
         paid = await Settlement.update({
-            Settlement.status: "paid", Settlement.paid_at: datetime.now(UTC),
+            Settlement.status: "paid", Settlement.paid_at: clock.now(),
             Settlement.paid_by: actor.user_id, Settlement.paid_note: note.strip()[:200],
         }).where((Settlement.id == settlement_id) & (Settlement.status == "closed")).returning(
             Settlement.id)
@@ -149,12 +162,16 @@ async def mark_paid(actor: Principal, settlement_id: int, note: str = "") -> Non
                            settlement_id, note.strip()[:200])
 
 
-async def of_merchant(merchant_id: int) -> list[dict[str, Any]]:
+async def of_merchant(actor: Principal, merchant_id: int) -> list[dict[str, Any]]:
+    """The merchant's settlements, newest first."""
+    await _readable(actor, merchant_id)
     return await Settlement.select().where(Settlement.merchant == merchant_id).order_by(
         Settlement.id, ascending=False)
 
 
-async def unsettled_points(merchant_id: int) -> int:
+async def unsettled_points(actor: Principal, merchant_id: int) -> int:
+    """Points the merchant received that no settlement has claimed yet."""
+    await _readable(actor, merchant_id)
     rows = await RedeemCode.select(RedeemCode.price).where(
         (RedeemCode.merchant == merchant_id) & (RedeemCode.status == "redeemed")
         & RedeemCode.settlement_id.is_null())

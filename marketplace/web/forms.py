@@ -76,8 +76,7 @@ class Form:
         try:
             day = clock.parse_day(self.str(name, max_length=32))
         except clock.BadDate as exc:
-            raise DomainError(_("Please enter %(f)s as a date such as 2026-03-31.",
-                                f=label or name), name) from exc
+            raise DomainError(_("Please enter the date as YYYY-MM-DD."), name) from exc
         if day is None and required:
             raise DomainError(_("Please fill in %(f)s.", f=label or name), name)
         return day

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import MediaType, Response
 from litestar.plugins.htmx import ClientRedirect
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from marketplace import i18n
@@ -73,3 +75,31 @@ def redirect(request: AppRequest, to: str, message: str | None = None,
     if message:
         flash.add(response, message, category)
     return response
+
+
+# A download's name goes inside a quoted header value: plain ASCII only, no quote or slash.
+CSV_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.csv")
+
+
+def csv_download(filename: str, body: bytes | AsyncIterator[bytes]) -> Response[Any]:
+    """A CSV file (from ``marketplace.csvfile``) to save, never to show in the browser.
+
+    ``body`` is a whole small file or an async iterator of chunks for a big one. Check
+    everything (who asks, what they asked for) before calling: once a stream has started
+    the status is sent, and an error can only cut the file short. Exports hold people's
+    data, so no cache keeps a copy."""
+    if not CSV_FILENAME.fullmatch(filename):
+        raise ValueError(f"not a safe download name: {filename!r}")
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"',
+               "Cache-Control": "no-store"}
+    if isinstance(body, bytes):
+        return Response(body, media_type="text/csv", headers=headers)
+    return _FileStream(body, media_type="text/csv", headers=headers)
+
+
+class _FileStream(Stream):
+    """A Stream that keeps its own media type: Litestar's lets the handler's default
+    (JSON, unless the handler is annotated ``-> Stream``) win over it."""
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
+        return super().to_asgi_response(*args, **{**kwargs, "media_type": self.media_type})

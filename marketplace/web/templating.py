@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from marketplace import clock, i18n, settings
 from marketplace.ledger import rules
 from marketplace.wishes import labels as wish_labels
+from marketplace.wishes import rules as wish_rules
 
 
 def age(value: datetime | None) -> str:
@@ -69,4 +70,6 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.globals["now"] = lambda: datetime.now(UTC)
     env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
     env.globals["wish_status_name"] = wish_labels.status_name
+    # maxlength="{{ wish_limits.TITLE_MAX }}": the same limits as the form, API and service.
+    env.globals["wish_limits"] = wish_rules
 

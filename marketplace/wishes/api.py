@@ -11,18 +11,24 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
 
-from marketplace.accounts.tables import User
 from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.params import BodyId, PathId
-from marketplace.wishes import core, queries, service
-from marketplace.wishes.rules import Role, State, allowed_actions
-from marketplace.wishes.tables import Wish
-from marketplace.wishes.views.wishes import NO_BUTTON
+from marketplace.web.request import AppRequest
+from marketplace.wishes import queries, rules, service
+from marketplace.wishes.rules import (
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    HOURS_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+)
 
 
 class WishCardOut(msgspec.Struct):
@@ -80,29 +86,35 @@ class WishOut(msgspec.Struct):
 
 
 
+# Limits from wishes.rules, like the form's: a too-long title or description is refused
+# (400). Notes are kept up to their limit by the service, on the page as here.
+def _kept(n: int) -> msgspec.Meta:
+    return msgspec.Meta(description=f"Kept up to {n} characters; the rest is cut.")
+
+
 class NewWishIn(msgspec.Struct):
     category_id: BodyId
-    title: Annotated[str, msgspec.Meta(min_length=2, max_length=80)]
-    description: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    title: Annotated[str, msgspec.Meta(min_length=TITLE_MIN, max_length=TITLE_MAX)]
+    description: Annotated[str, msgspec.Meta(max_length=DESCRIPTION_MAX)] = ""
     wished_by: date | None = None
 
 
 class NoteIn(msgspec.Struct):
-    note: str = ""
+    note: Annotated[str, _kept(NOTE_MAX)] = ""
 
 
 class FulfilIn(msgspec.Struct):
-    note: str
-    hours: Annotated[float, msgspec.Meta(ge=0, le=24)] = 0
+    note: Annotated[str, _kept(NOTE_MAX)]
+    hours: Annotated[float, msgspec.Meta(ge=0, le=HOURS_MAX)] = 0
 
 
 class ConfirmIn(msgspec.Struct):
     rating: Annotated[int, msgspec.Meta(ge=1, le=5)] | None = None
-    comment: str = ""
+    comment: Annotated[str, _kept(COMMENT_MAX)] = ""
 
 
 class DisputeIn(msgspec.Struct):
-    reason: str
+    reason: Annotated[str, _kept(REASON_MAX)]
 
 
 def _card(w: dict[str, Any]) -> WishCardOut:
@@ -112,29 +124,25 @@ def _card(w: dict[str, Any]) -> WishCardOut:
                        wished_by=w["wished_by"])
 
 
-async def wish_out(me: Principal, wish_id: int) -> WishOut:
-    _wish, roles = await core.visible(me, wish_id)
-    w = await Wish.select(
-        Wish.all_columns(), Wish.owner.display_name, Wish.owner.phone, Wish.owner.address,
-        Wish.category.name, Wish.grid.name, Wish.building.name,
-    ).where(Wish.id == wish_id).first()
-    helpers = await User.select(User.display_name).where(
-        User.id.is_in(await core.active_claimers(wish_id) or [0]))
-    contact = (ContactOut(phone=w["owner.phone"], address=w["owner.address"])
-               if roles & {Role.CLAIMER, Role.STAFF} else None)
+def _out(d: service.WishDetail) -> WishOut:
+    """The page's read model as JSON: the same contact decision, the same actions."""
+    w = d.wish
     history = [EventOut(at=e["at"], action=e["action"], from_state=e["from_state"],
                         to_state=e["to_state"], actor=e["actor.display_name"], note=e["note"])
-               for e in await core.history(wish_id)]
+               for e in d.history]
     return WishOut(
         id=w["id"], title=w["title"], description=w["description"], status=w["status"],
         points=w["points"], team_size=w["team_size"], category=w["category.name"],
         grid=w["grid.name"], building=w["building.name"],
         owner_name=w["owner.display_name"], created_at=w["created_at"],
-        wished_by=w["wished_by"], helpers=[h["display_name"] for h in helpers],
-        contact=contact, fulfil_note=w["fulfil_note"], hours=round(w["hours"] / 60, 2),
-        rating=w["rating"], history=history,
-        actions=[a.value for a in allowed_actions(State(w["status"]), roles)
-                 if a not in NO_BUTTON])
+        wished_by=w["wished_by"], helpers=d.helpers,
+        contact=ContactOut(d.contact.phone, d.contact.address) if d.contact else None,
+        actions=d.actions, fulfil_note=w["fulfil_note"], hours=round(w["hours"] / 60, 2),
+        rating=w["rating"], history=history)
+
+
+async def wish_out(me: Principal, wish_id: int) -> WishOut:
+    return _out(await service.detail(me, wish_id))
 
 
 class WishApiController(Controller):
@@ -143,62 +151,60 @@ class WishApiController(Controller):
     tags = ["wishes"]
 
     @get("/", name="api_wish_list", responses=API_ERRORS)
-    async def list_open(self, request: Request, grid: FromQuery[int | None] = None,
+    async def list_open(self, request: AppRequest, grid: FromQuery[int | None] = None,
                         category: FromQuery[int | None] = None,
                         q: FromQuery[str | None] = None,
                         before: FromQuery[int | None] = None) -> WishPageOut:
         """Open wishes of the caller's community, newest first; keyset-paginated."""
-        me = auth.require_user(request)
-        rows, cursor = await queries.open_wishes(queries.ListFilter(
-            me.community_id, grid, category, (q or "")[:80], before))
-        return WishPageOut(items=[_card(r) for r in rows], next_before=cursor)
+        found = await queries.open_wishes(queries.ListFilter(
+            request.principal.community_id, grid, category, q or "", before))
+        return WishPageOut(items=[_card(r) for r in found.rows], next_before=found.next_before)
 
     @get("/{wish_id:int}", name="api_wish_read", responses=API_ERRORS)
-    async def read(self, request: Request, wish_id: PathId) -> WishOut:
-        return await wish_out(auth.require_user(request), wish_id)
+    async def read(self, request: AppRequest, wish_id: PathId) -> WishOut:
+        return await wish_out(request.principal, wish_id)
 
     @post("/", name="api_wish_post", responses=API_ERRORS)
-    async def create(self, request: Request, data: JSONBody[NewWishIn]) -> WishOut:
+    async def create(self, request: AppRequest, data: JSONBody[NewWishIn]) -> WishOut:
         """Post a wish for yourself; it waits for staff review."""
-        me = auth.require_user(request)
+        me = request.principal
         wish_id = await service.post_wish(me, service.NewWish(
             data.category_id, data.title, data.description, data.wished_by))
         return await wish_out(me, wish_id)
 
     @post("/{wish_id:int}/claim", name="api_wish_claim", responses=API_ERRORS, status_code=200)
-    async def claim(self, request: Request, wish_id: PathId) -> WishOut:
+    async def claim(self, request: AppRequest, wish_id: PathId) -> WishOut:
         """Claim an open wish (or join its team); 409 when someone else was faster."""
-        me = auth.require_user(request)
+        me = request.principal
         await service.claim(me, wish_id)
         return await wish_out(me, wish_id)
 
     @post("/{wish_id:int}/release", name="api_wish_release", responses=API_ERRORS, status_code=200)
-    async def release(self, request: Request, wish_id: PathId,
+    async def release(self, request: AppRequest, wish_id: PathId,
                       data: JSONBody[NoteIn | None] = None) -> WishOut:
-        me = auth.require_user(request)
-        await service.release(me, wish_id, (data or NoteIn()).note[:500])
+        me = request.principal
+        await service.release(me, wish_id, (data or NoteIn()).note)
         return await wish_out(me, wish_id)
 
     @post("/{wish_id:int}/fulfil", name="api_wish_fulfil", responses=API_ERRORS, status_code=200)
-    async def fulfil(self, request: Request, wish_id: PathId,
+    async def fulfil(self, request: AppRequest, wish_id: PathId,
                      data: JSONBody[FulfilIn]) -> WishOut:
-        me = auth.require_user(request)
-        await service.fulfil(me, wish_id, data.note[:500], round(data.hours * 60))
+        me = request.principal
+        await service.fulfil(me, wish_id, data.note, rules.minutes_spent(data.hours))
         return await wish_out(me, wish_id)
 
     @post("/{wish_id:int}/confirm", name="api_wish_confirm", responses=API_ERRORS, status_code=200)
-    async def confirm(self, request: Request, wish_id: PathId,
+    async def confirm(self, request: AppRequest, wish_id: PathId,
                       data: JSONBody[ConfirmIn | None] = None) -> WishOut:
         """The resident confirms: the helpers are paid in the same transaction."""
-        me = auth.require_user(request)
+        me = request.principal
         body = data or ConfirmIn()
-        await service.confirm(me, wish_id, body.rating, body.comment[:300])
+        await service.confirm(me, wish_id, body.rating, body.comment)
         return await wish_out(me, wish_id)
 
     @post("/{wish_id:int}/dispute", name="api_wish_dispute", responses=API_ERRORS, status_code=200)
-    async def dispute(self, request: Request, wish_id: PathId,
+    async def dispute(self, request: AppRequest, wish_id: PathId,
                       data: JSONBody[DisputeIn]) -> WishOut:
-        me = auth.require_user(request)
-        await service.dispute(me, wish_id, data.reason[:300])
+        me = request.principal
+        await service.dispute(me, wish_id, data.reason)
         return await wish_out(me, wish_id)
-

@@ -8,15 +8,16 @@ helpers join at once there are never more than ``team_size`` active claims.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.wishes import core, notify
-from marketplace.wishes.rules import Action, State
+from marketplace.wishes.rules import Action, Role, State
 from marketplace.wishes.tables import Wish, WishClaim
 
 
@@ -30,7 +31,7 @@ async def claim(actor: Principal, wish_id: int) -> None:
             await _join(actor, wish_id)
             return
         community = await core.community_of(wish)
-        deadline = core.now() + timedelta(days=community["claim_deadline_days"])
+        deadline = clock.now() + timedelta(days=community["claim_deadline_days"])
         try:
             wish = await core.move(wish_id, Action.CLAIM, actor, "",
                                    {Wish.claim_deadline: deadline})
@@ -54,10 +55,27 @@ async def _join(actor: Principal, wish_id: int) -> None:
     await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
 
 
+async def assign_by_login(actor: Principal, wish_id: int, login: str) -> None:
+    """``assign`` to the helper with this login (what staff type on the wish page)."""
+    await _staff_of(actor, wish_id)  # before the lookup: nobody else learns which logins exist
+    helper = await User.select(User.id).where(User.login == login.strip().lower()).first()
+    if helper is None:
+        raise DomainError(_("No helper has that login."), "helper_login")
+    await assign(actor, wish_id, int(helper["id"]))
+
+
+async def _staff_of(actor: Principal, wish_id: int) -> dict[str, Any]:
+    """The wish; NotFound unless the actor may see it, Forbidden unless they are its staff."""
+    wish, roles = await core.visible(actor, wish_id)
+    if Role.STAFF not in roles:
+        raise Forbidden(_("You cannot do that with this wish."))
+    return wish
+
+
 async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
     """Staff coordination (社区协调): give an unclaimed wish to a helper, who may decline."""
     async with db.transaction():
-        wish, _roles = await core.visible(actor, wish_id)
+        wish = await _staff_of(actor, wish_id)  # before telling anything about the helper
         community = await core.community_of(wish)
         helper = await User.select(User.id, User.community).where(User.id == helper_id).first()
         verified = await HelperProfile.exists().where(
@@ -66,7 +84,7 @@ async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
                 or helper_id == wish["owner"]):
             raise DomainError(_("Please choose a verified helper of this community."),
                               "helper")
-        deadline = core.now() + timedelta(days=community["claim_deadline_days"])
+        deadline = clock.now() + timedelta(days=community["claim_deadline_days"])
         wish = await core.move(wish_id, Action.ASSIGN, actor, "",
                                {Wish.claim_deadline: deadline})
         await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
@@ -82,7 +100,7 @@ async def decline(actor: Principal, wish_id: int, note: str = "") -> None:
         wish = await core.load(wish_id)
         wish = await core.move(wish_id, Action.DECLINE, actor, note, {
             Wish.claim_deadline: None,
-            Wish.escalated_at: wish["escalated_at"] or core.now()})
+            Wish.escalated_at: wish["escalated_at"] or clock.now()})
         await core.end_claims(wish_id)
         await notify.tell_staff(wish, "assignment_declined", helper=actor.display_name)
 

@@ -8,22 +8,16 @@ open the transaction, so the notifications they send commit or roll back with th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from marketplace import clock, db
 from marketplace.community.tables import Community
 from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
-from marketplace.wishes.rules import Action, IllegalTransition, Role, State, transition
+from marketplace.wishes.rules import NOTE_MAX, Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 
 
 async def load(wish_id: int) -> dict[str, Any]:
@@ -40,10 +34,10 @@ async def community_of(wish: dict[str, Any]) -> dict[str, Any]:
 
 
 async def lock(wish_id: int) -> None:
-    """Take the wish's row lock for the rest of the transaction (PostgreSQL; SQLite already
-    serialises writers), so a count of its claims cannot change under us."""
-    if 0 < wish_id <= MAX_ID:  # else no such wish: ``move`` answers NotFound
-        await Wish.raw("UPDATE wish SET team_size = team_size WHERE id = {}", wish_id)
+    """Take the wish's row lock for the rest of the transaction, so a count of its claims
+    cannot change under us. NO KEY UPDATE is the lock an update of the row takes: rows that
+    point at the wish (its events, claims) may still be inserted meanwhile."""
+    await db.lock_row(Wish, wish_id, "NO KEY UPDATE")
 
 
 async def claims(wish_id: int) -> list[dict[str, Any]]:
@@ -114,7 +108,7 @@ async def event(wish_id: int, actor_id: int | None, action: str, from_state: str
                 to_state: str, note: str = "") -> None:
     await WishEvent.insert(WishEvent(wish=wish_id, actor=actor_id, action=action,
                                      from_state=from_state, to_state=to_state,
-                                     note=note[:500]))
+                                     note=note[:NOTE_MAX]))
 
 
 def refusal(exc: IllegalTransition) -> Exception:
@@ -139,7 +133,7 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         target = transition(State(wish["status"]), action, roles)
     except IllegalTransition as exc:
         raise refusal(exc) from None
-    values = {Wish.status: target.value, Wish.updated_at: now(), **(changes or {})}
+    values = {Wish.status: target.value, Wish.updated_at: clock.now(), **(changes or {})}
     moved = await Wish.update(values).where(
         (Wish.id == wish_id) & (Wish.status == wish["status"])
     ).returning(Wish.id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from marketplace import paging
 from marketplace.db import MAX_ID
+from marketplace.wishes.rules import SEARCH_MAX, State
 from marketplace.wishes.tables import Wish, WishClaim
 
 PAGE_SIZE = 20
@@ -26,28 +28,23 @@ class ListFilter:
     before: int | None = None  # keyset: show wishes with a smaller id (older)
 
 
-async def open_wishes(f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
-    """Open wishes newest first; returns the page and the cursor for the next page."""
+async def open_wishes(f: ListFilter) -> paging.Page:
+    """Open wishes newest first: one page and the cursor for the next (older) one."""
     if any(n is not None and not 0 < n <= MAX_ID for n in (f.grid_id, f.category_id)):
-        return [], None  # no grid or category has such an id
-    if f.before is not None and f.before < 0:
-        return [], None  # no wish is older than that (and SQLite cannot bind 64+ bit ints)
+        return paging.Page([], None)  # no grid or category has such an id
+    if f.before is not None and f.before < 1:
+        return paging.Page([], None)  # no wish is older than that
     query = Wish.select(*CARD_COLUMNS).where(
-        (Wish.community == f.community_id) & (Wish.status == "open"))
+        (Wish.community == f.community_id) & (Wish.status == State.OPEN))
     if f.grid_id:
         query = query.where(Wish.grid == f.grid_id)
     if f.category_id:
         query = query.where(Wish.category == f.category_id)
-    text = f.text.strip()
+    text = f.text.strip()[:SEARCH_MAX]
     if text:
         like = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
         query = query.where(Wish.title.ilike(like) | Wish.description.ilike(like))
-    if f.before and f.before <= MAX_ID:
-        query = query.where(Wish.id < f.before)
-    rows = await query.order_by(Wish.id, ascending=False).limit(PAGE_SIZE + 1)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, (rows[-1]["id"] if more and rows else None)
+    return await paging.newest_first(query, Wish.id, paging.cursor(f.before), PAGE_SIZE)
 
 
 async def owned_by(user_id: int) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """The wish lifecycle as pure data: which action moves which state, and who may do it.
 
 No database or web imports: the service asks ``transition()`` before every change, and
-the tests walk every (state, action, role) cell.
+the tests walk every (state, action, role) cell. The limits of what people type live here
+too, so the form, the API schema, the template's ``maxlength`` and the service share them.
 
     pending ─approve→ open ─claim/assign→ claimed ─fulfil→ fulfilled ─confirm→ confirmed
        └reject→ rejected  └cancel/expire→   └release/lapse/decline→ open └dispute→ disputed
@@ -12,7 +13,24 @@ the tests walk every (state, action, role) cell.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
+
+from marketplace.errors import DomainError
+from marketplace.i18n import _
+
+# --- what people type: one limit each for the page, the API schema and the service ----
+# Title and description are refused when too long (the person shortens them); free-text
+# notes are kept up to their limit (the service cuts them; browsers stop at maxlength).
+TITLE_MIN = 2
+TITLE_MAX = 80  # the column's length
+DESCRIPTION_MAX = 2000
+NOTE_MAX = 500  # what was done, a release/decline/cancel note, a ruling; a history note
+REASON_MAX = 300  # why a wish is rejected or disputed: the other side reads it
+COMMENT_MAX = 300  # the resident's word of thanks with the rating
+CATEGORY_NAME_MAX = 60
+HOURS_MAX = 24  # hours one helper may report for one wish
+SEARCH_MAX = 80  # characters of the search box that are used
 
 
 class State(StrEnum):
@@ -45,6 +63,11 @@ class Action(StrEnum):
     RESOLVE_REOPEN = "resolve_reopen"
     CANCEL = "cancel"
     EXPIRE = "expire"
+
+
+# Moves nobody chooses from a button: timers do them, or another button covers them
+# (leaving a team is "release").
+NO_BUTTON = frozenset({Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE, Action.LEAVE})
 
 
 class Role(StrEnum):
@@ -121,3 +144,36 @@ def allowed_actions(state: State, roles: frozenset[Role] | set[Role]) -> list[Ac
             continue
         result.append(action)
     return result
+
+
+def buttons(state: State, roles: frozenset[Role] | set[Role]) -> list[Action]:
+    """The actions a person chooses on the wish page (and the API lists as ``actions``)."""
+    return [a for a in allowed_actions(state, roles) if a not in NO_BUTTON]
+
+
+def sees_contact(roles: frozenset[Role] | set[Role]) -> bool:
+    """Privacy: the owner's phone and exact address only for the claimer(s) and staff."""
+    return bool(set(roles) & {Role.CLAIMER, Role.STAFF})
+
+
+def minutes_spent(hours: str | float) -> int:
+    """Hours a helper reports (typed "1.5" on the page, 1.5 in the API) as whole minutes."""
+    try:
+        value = float(hours.strip() or "0") if isinstance(hours, str) else float(hours)
+    except ValueError as exc:  # "abc"
+        raise DomainError(_("Hours spent must be a number, e.g. 1.5."), "hours") from exc
+    if not math.isfinite(value):  # "nan", "inf"
+        raise DomainError(_("Hours spent must be a number, e.g. 1.5."), "hours")
+    if not 0 <= value <= HOURS_MAX:  # before multiplying: 1e308 hours would overflow
+        raise _hours_out_of_range()
+    return round(value * 60)
+
+
+def check_minutes(minutes: int) -> None:
+    """The service's own check, for callers that pass minutes directly (timers, demo)."""
+    if not 0 <= minutes <= HOURS_MAX * 60:
+        raise _hours_out_of_range()
+
+
+def _hours_out_of_range() -> DomainError:
+    return DomainError(_("Hours spent must be between 0 and %(n)s.", n=HOURS_MAX), "hours")

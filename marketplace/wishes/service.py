@@ -1,9 +1,11 @@
 """Micro-wishes: categories, post, review, fulfil, confirm, dispute, resolve, cancel.
 
-Claims (claim, join, assign, decline, release) live in ``claims`` and are re-exported here,
-so callers use one module. Every change goes through ``core.move`` inside a transaction
-that also records the history and sends the notifications; confirmation pays the helpers
-through the ledger in that same transaction.
+Claims (claim, join, assign, decline, release) live in ``claims`` and what one may read of
+a wish (its page, notice and photos) in ``detail``; both are re-exported here, so callers
+use one module. Every function takes the acting Principal and checks per wish itself.
+Every change goes through ``core.move`` inside a transaction that also records the history
+and sends the notifications; confirmation pays the helpers through the ledger in that same
+transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
@@ -20,14 +22,27 @@ from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
-from marketplace.wishes import core, notify
-from marketplace.wishes.claims import assign, claim, decline, release
-from marketplace.wishes.core import active_claimers, can_see, history, now, roles_for, visible
-from marketplace.wishes.rules import Action, State
+from marketplace.wishes import core, notify, queries
+from marketplace.wishes.claims import assign, assign_by_login, claim, decline, release
+from marketplace.wishes.core import active_claimers, can_see, history, roles_for, visible
+from marketplace.wishes.detail import WishDetail, detail, notice, photo
+from marketplace.wishes.rules import (
+    CATEGORY_NAME_MAX,
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    Action,
+    State,
+    check_minutes,
+)
 from marketplace.wishes.tables import Category, Wish
 
-__all__ = ["active_claimers", "assign", "can_see", "claim", "decline", "history", "release",
-           "roles_for", "visible"]
+__all__ = ["WishDetail", "active_claimers", "assign", "assign_by_login", "can_see", "claim",
+           "decline", "detail", "history", "notice", "photo", "release", "roles_for",
+           "visible"]
 
 
 # --- categories ---------------------------------------------------------------------
@@ -44,8 +59,9 @@ async def add_category(actor: Principal, community_id: int, name: str, points: i
     if not actor.can_staff(community_id):
         raise Forbidden(_("Only staff of this community manage its categories."))
     name = name.strip()
-    if not 1 <= len(name) <= 60:
-        raise DomainError(_("Please enter a name (up to 60 characters)."), "name")
+    if not 1 <= len(name) <= CATEGORY_NAME_MAX:
+        raise DomainError(_("Please enter a name (up to %(n)s characters).",
+                            n=CATEGORY_NAME_MAX), "name")
     community = await Community.select().where(Community.id == community_id).first()
     if community is None:
         raise NotFound(_("No such community."))
@@ -87,23 +103,41 @@ class NewWish:
     photo: str = ""
 
 
-def title_problem(title: str) -> str | None:
-    """Why a title cannot be used, or None; the form asks before anything else fails."""
-    if not 2 <= len(title.strip()) <= 80:
-        return _("Please give the wish a short title (2–80 characters).")
-    return None
+def text_problems(title: str, description: str) -> dict[str, str]:
+    """Why the title or the description cannot be used, by field; the form asks before
+    anything else fails, so every such problem shows at once. Too long is refused, never
+    cut: the person chooses what to leave out."""
+    problems: dict[str, str] = {}
+    if not TITLE_MIN <= len(title.strip()) <= TITLE_MAX:
+        problems["title"] = _("Please give the wish a short title (%(low)s–%(high)s "
+                              "characters).", low=TITLE_MIN, high=TITLE_MAX)
+    if len(description.strip()) > DESCRIPTION_MAX:
+        problems["description"] = _("The description is too long (%(n)s characters at "
+                                    "most).", n=DESCRIPTION_MAX)
+    return problems
+
+
+async def owner_by_login(actor: Principal, login: str) -> int | None:
+    """The resident a staff member posts for (红色代办), by login; None when none is given."""
+    login = login.strip().lower()
+    if not login:
+        return None
+    if not actor.is_staff:  # before the lookup: nobody else learns which logins exist
+        raise Forbidden(_("Only staff can post a wish on behalf of a resident."))
+    owner = await User.select(User.id).where(User.login == login).first()
+    if owner is None:
+        raise DomainError(_("No resident has that login."), "owner_login")
+    return int(owner["id"])
 
 
 async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None) -> int:
     """A resident posts for themselves; staff may post for a resident (红色代办)."""
     owner_id = owner_id or actor.user_id
     title, description = wish.title.strip(), wish.description.strip()
-    if problem := title_problem(title):
-        raise DomainError(problem, "title")
-    if len(description) > 2000:
-        raise DomainError(_("The description is too long (2000 characters at most)."),
-                          "description")
-    if wish.wished_by is not None and wish.wished_by < now().date():
+    if problems := text_problems(title, description):
+        field, problem = next(iter(problems.items()))
+        raise DomainError(problem, field)
+    if wish.wished_by is not None and wish.wished_by < clock.today():
         raise DomainError(_("The wished-by date is in the past."), "wished_by")
     owner = await User.select(User.id, User.community, User.grid, User.building).where(
         User.id == owner_id).first()
@@ -155,27 +189,26 @@ async def review(actor: Principal, wish_id: int, approve: bool, points: int | No
                                    {Wish.points: value, Wish.team_size: size})
             await notify.tell([wish["owner"]], "wish_approved", wish)
         return
-    reason = reason.strip()
+    reason = reason.strip()[:REASON_MAX]
     if not reason:
         raise DomainError(_("Please tell the resident why the wish is not accepted."), "reason")
     async with db.transaction():
         wish = await core.move(wish_id, Action.REJECT, actor, reason,
-                               {Wish.reject_reason: reason[:300]})
-        await notify.tell([wish["owner"]], "wish_rejected", wish, reason=reason[:300])
+                               {Wish.reject_reason: reason})
+        await notify.tell([wish["owner"]], "wish_rejected", wish, reason=reason)
         await audit.record(actor.user_id, wish["community"], "wish_rejected", "wish", wish_id,
                            reason)
 
 
 async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
                  photo: str = "") -> None:
-    note = note.strip()
+    note = note.strip()[:NOTE_MAX]
     if not note:
         raise DomainError(_("Please say briefly what was done."), "note")
-    if not 0 <= minutes <= 24 * 60:
-        raise DomainError(_("Hours spent must be between 0 and 24."), "hours")
+    check_minutes(minutes)
     async with db.transaction():
-        wish = await core.move(wish_id, Action.FULFIL, actor, note[:500], {
-            Wish.fulfil_note: note[:2000], Wish.hours: minutes, Wish.fulfil_photo: photo,
+        wish = await core.move(wish_id, Action.FULFIL, actor, note, {
+            Wish.fulfil_note: note, Wish.hours: minutes, Wish.fulfil_photo: photo,
             Wish.claim_deadline: None})
         await notify.tell([wish["owner"]], "wish_fulfilled", wish, helper=actor.display_name)
 
@@ -202,11 +235,12 @@ async def confirm(actor: Principal | None, wish_id: int, rating: int | None = No
                   comment: str = "", auto: bool = False) -> None:
     if rating is not None and not 1 <= rating <= 5:
         raise DomainError(_("Please rate from 1 to 5 stars."), "rating")
+    comment = comment.strip()[:COMMENT_MAX]
     async with db.transaction():
         action = Action.AUTO_CONFIRM if auto else Action.CONFIRM
         note = _("Confirmed automatically: no answer in time.") if auto else comment
         wish = await core.move(wish_id, action, actor, note, {
-            Wish.rating: rating, Wish.rating_comment: comment.strip()[:300]})
+            Wish.rating: rating, Wish.rating_comment: comment})
         await _pay(wish, actor.user_id if actor else None)
         if auto:
             days = (await core.community_of(wish))["auto_confirm_days"]
@@ -214,18 +248,18 @@ async def confirm(actor: Principal | None, wish_id: int, rating: int | None = No
 
 
 async def dispute(actor: Principal, wish_id: int, reason: str) -> None:
-    reason = reason.strip()
+    reason = reason.strip()[:REASON_MAX]
     if not reason:
         raise DomainError(_("Please say what is not right, so staff can help."), "reason")
     async with db.transaction():
         wish = await core.move(wish_id, Action.DISPUTE, actor, reason,
-                               {Wish.dispute_reason: reason[:300]})
-        await notify.tell_staff(wish, "wish_disputed", reason=reason[:300])
+                               {Wish.dispute_reason: reason})
+        await notify.tell_staff(wish, "wish_disputed", reason=reason)
 
 
 async def resolve(actor: Principal, wish_id: int, confirm_it: bool, note: str) -> None:
     """Staff settle a dispute; the resident and the helper(s) are told what and why."""
-    note = note.strip()[:500]
+    note = note.strip()[:NOTE_MAX]
     if not note:
         raise DomainError(_("Please say what you decided and why: the resident and the "
                             "helper will read it."), "note")
@@ -256,3 +290,30 @@ async def system_move(wish_id: int, action: Action, note: str = "") -> None:
     """A timer's transition (expiry): no person acts, the event records 'automatic'."""
     async with db.transaction():
         await core.move(wish_id, action, None, note)
+
+
+# --- staff queues ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffQueues:
+    community_id: int
+    pending: list[dict[str, Any]]  # waiting for review
+    disputed: list[dict[str, Any]]
+    escalated: list[dict[str, Any]]  # open, and nobody claimed in time
+    categories: list[dict[str, Any]]  # hidden ones too
+
+
+async def staff_queues(actor: Principal, community_id: int | None = None) -> StaffQueues:
+    """One community's queues for its staff: the asked one, else the first they serve."""
+    cid = community_id or (min(actor.staff_community_ids) if actor.staff_community_ids
+                           else actor.community_id)
+    if not actor.can_staff(cid):
+        raise Forbidden(_("This page is for staff of that community."))
+    return StaffQueues(
+        community_id=cid,
+        pending=await queries.staff_queue(cid, State.PENDING),
+        disputed=await queries.staff_queue(cid, State.DISPUTED),
+        escalated=await queries.escalated(cid),
+        categories=await categories(cid, active_only=False),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.community.tables import Community
 from marketplace.errors import AppError
 from marketplace.wishes import core, notify, service
@@ -92,10 +92,10 @@ async def remind_due_claims(moment: datetime) -> int:
 
 
 async def expire(moment: datetime) -> int:
-    """Open wishes whose wished-by date has passed without a claim."""
+    """Open wishes whose wished-by date (a local day) has passed without a claim."""
     due = await Wish.select(Wish.id).where(
         (Wish.status == "open") & Wish.wished_by.is_not_null()
-        & (Wish.wished_by < moment.date()))
+        & (Wish.wished_by < clock.local_date(moment)))
     done = 0
     for row in due:
         try:

@@ -26,11 +26,14 @@ async def wishes_in_memory(request: Request) -> Any:
     ctx = _CACHE.get(me.community_id)
     if ctx is None:
         f = queries.ListFilter(me.community_id, None, None, "", None)
-        rows, next_cursor = await queries.open_wishes(f)
+        found = await queries.open_wishes(f)
+        grids = await community.grids(me.community_id)
+        cats = await wishes.categories(me.community_id)
         ctx = _CACHE[me.community_id] = {
-            "rows": rows, "next_cursor": next_cursor, "filters": f,
-            "grids": await community.grids(me.community_id),
-            "categories": await wishes.categories(me.community_id)}
+            "rows": found.rows, "next_cursor": found.next_before, "filters": f,
+            "chosen": {"grid": "", "category": ""},
+            "grid_options": [(g["id"], g["name"]) for g in grids],
+            "category_options": [(c["id"], c["name"]) for c in cats]}
     return page(request, "wishes/list.html", "wishes/_list.html", **ctx)
 
 

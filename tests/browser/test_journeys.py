@@ -14,11 +14,10 @@ from datetime import timedelta
 import pytest
 from playwright.async_api import Page, expect
 
+from marketplace import clock
 from marketplace.ledger import service as ledger
 from marketplace.rewards import service as rewards
-from marketplace.rewards.codes import LOCAL
 from marketplace.rewards.tables import RedeemCode
-from marketplace.wishes import core
 from marketplace.wishes import service as wishes
 from marketplace.wishes.tables import Wish
 from marketplace.wishes.timers import escalate
@@ -219,15 +218,15 @@ async def test_staff_review_escalate_settle_and_dashboard(
     await wishes.post_wish(owner, wishes.NewWish(category, pending_title))
     stale_title = f"Carry the sofa {unique('t')}"
     stale = await open_wish(world, owner, staff, points=10, title=stale_title)
-    await Wish.update({Wish.updated_at: core.now() - timedelta(days=30)}).where(
+    await Wish.update({Wish.updated_at: clock.now() - timedelta(days=30)}).where(
         Wish.id == stale)
-    await escalate(core.now())
+    await escalate(clock.now())
     corner = await shop(world, price=7)
     buyer = await resident(world, 30)
     code = await rewards.issue(buyer, corner.offer_id)
     await rewards.redeem(corner.owner, corner.merchant_id, str(code["code"]))
     # A period can be settled once it is over: the sale was yesterday.
-    yesterday = core.now() - timedelta(days=1)
+    yesterday = clock.now() - timedelta(days=1)
     await RedeemCode.update({RedeemCode.redeemed_at: yesterday}).where(
         RedeemCode.id == code["id"])
     page = await make_page(java_script_enabled=js)
@@ -253,7 +252,7 @@ async def test_staff_review_escalate_settle_and_dashboard(
     await page.goto("/staff")
     await page.locator("a.tile", has_text="Merchants and settlement").first.click()
     await page.get_by_role("link", name="Corner shop").first.click()
-    day = yesterday.astimezone(LOCAL).date().isoformat()
+    day = yesterday.astimezone(clock.LOCAL).date().isoformat()
     await page.fill("#start", day)
     await page.fill("#end", day)
     await page.get_by_role("button", name="Close the period").click()

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+from marketplace import csvfile
 from marketplace.accounts.tables import HelperProfile
 from marketplace.audit.tables import AuditEvent
 from marketplace.ledger import holds
@@ -17,10 +18,12 @@ from marketplace.wishes.tables import Wish
 from tests.conftest import World, login, post, text_of, unique
 from tests.reports.history import days_ago, make_wish
 
+BOM = csvfile.BOM.encode()
+
 
 def rows_of(body: bytes) -> list[list[str]]:
-    assert body.startswith(exports.BOM), "spreadsheets need the UTF-8 BOM"
-    return list(csv.reader(io.StringIO(body[len(exports.BOM):].decode("utf-8"))))
+    assert body.startswith(BOM), "spreadsheets need the UTF-8 BOM"
+    return list(csv.reader(io.StringIO(body[len(BOM):].decode("utf-8"))))
 
 
 async def _redeem(world: World, user_id: int, amount: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from marketplace.accounts import sessions
 from marketplace.errors import DomainError
 from marketplace.ledger import service as ledger
 from marketplace.rewards import service, settlement
@@ -43,7 +44,7 @@ async def test_random_run_conserves_points(world: World) -> None:
     assert await ledger.check() == []
     for s in shops:
         account = await ledger.merchant_account(world.community_id, s.merchant_id)
-        receipts = await settlement.redemptions(s.merchant_id)
+        receipts = await settlement.redemptions(s.owner, s.merchant_id)
         assert account["balance"] == sum(r["price"] for r in receipts)
         offer = await Offer.select().where(Offer.id == s.offer_id).first()
         assert offer["sold"] == len(receipts)
@@ -69,4 +70,5 @@ async def test_demo_has_two_merchants_with_history() -> None:
     for m in shops:
         if "Chen" in m["name"] or "Zhao" in m["name"]:
             assert await Offer.count().where(Offer.merchant == m["id"]) >= 2
-            assert await settlement.redemptions(m["id"])
+            assert await settlement.redemptions(await sessions.load_principal(m["owner"]),
+                                                m["id"])

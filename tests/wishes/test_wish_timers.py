@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from marketplace import timers
 from marketplace.ledger import service as ledger
@@ -66,3 +66,15 @@ async def test_unclaimed_wish_escalates_once(world: World) -> None:
     await wish_timers.escalate(later + timedelta(days=1))
     again = await Wish.select(Wish.escalated_at).where(Wish.id == wish_id).first()
     assert again["escalated_at"] == row["escalated_at"]  # escalated once, not re-stamped
+
+
+async def test_wish_expires_after_its_wished_by_day_in_local_time(world: World) -> None:
+    wish_id, _, _ = await _open(world)
+    day = date(2026, 3, 9)
+    await Wish.update({Wish.wished_by: day}).where(Wish.id == wish_id)
+    # 23:00 local on the 9th (15:00 UTC): the day has not passed yet.
+    await wish_timers.expire(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+    assert await _status(wish_id) == "open"
+    # 01:00 local on the 10th is still the 9th in UTC: the wished-by day is over.
+    await wish_timers.expire(datetime(2026, 3, 9, 17, 0, tzinfo=UTC))
+    assert await _status(wish_id) == "expired"

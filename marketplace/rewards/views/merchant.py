@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
-from marketplace.clock import local_time
+from marketplace import clock, csvfile
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
@@ -18,22 +16,8 @@ from marketplace.rewards import codes, merchants, offers, service, settlement, u
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect
-
-
-def parse_day(raw: str, field: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise DomainError(_("Please enter the date as YYYY-MM-DD."), field) from exc
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+from marketplace.web.render import csv_download, page, redirect
+from marketplace.web.request import AppRequest
 
 
 async def _offer_input(form: Form) -> offers.OfferInput:
@@ -46,8 +30,8 @@ async def _offer_input(form: Form) -> offers.OfferInput:
         limit_count=form.int("limit_count", required=False, label=_("Limit"), minimum=1),
         limit_period=form.str("limit_period", "month", max_length=8),
         category=form.str("category", "other", max_length=16),
-        valid_from=parse_day(form.str("valid_from", max_length=10), "valid_from"),
-        valid_to=parse_day(form.str("valid_to", max_length=10), "valid_to"),
+        valid_from=form.date("valid_from"),
+        valid_to=form.date("valid_to"),
         active=form.bool("active"),
         photo=await uploads.store(form.file("photo"), "photo"),
     )
@@ -58,23 +42,22 @@ class MerchantController(Controller):
     guards = [auth.login_required]
 
     @get("/", name="merchant_home")
-    async def home(self, request: Request) -> Any:
-        me = auth.require_user(request)
-        return page(request, "rewards/merchant_home.html", mine=await merchants.mine(me.user_id),
-                    applications=await merchants.applications_of(me.user_id))
+    async def home(self, request: AppRequest) -> Any:
+        me = request.principal
+        return page(request, "rewards/merchant_home.html", mine=await merchants.mine(me),
+                    applications=await merchants.applications_of(me))
 
     @get("/apply", name="merchant_apply")
-    async def apply_form(self, request: Request) -> Any:
+    async def apply_form(self, request: AppRequest) -> Any:
         return page(request, "rewards/apply.html", "rewards/_apply_form.html", values={},
                     errors={})
 
     @post("/apply")
-    async def apply(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def apply(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
             logo = await uploads.store(form.file("logo"), "logo")
-            await merchants.apply(me, merchants.Application(
+            await merchants.apply(request.principal, merchants.Application(
                 name=form.str("name", max_length=200), address=form.str("address", max_length=400),
                 opening_hours=form.str("opening_hours", max_length=200),
                 contact=form.str("contact", max_length=100),
@@ -86,13 +69,12 @@ class MerchantController(Controller):
                         _("Application sent. Community staff will verify your shop."))
 
     @get("/{merchant_id:int}", name="merchant_dashboard")
-    async def dashboard(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
-        return await _dashboard(request, me, merchant_id)
+    async def dashboard(self, request: AppRequest, merchant_id: PathId) -> Any:
+        return await _dashboard(request, request.principal, merchant_id)
 
     @post("/{merchant_id:int}/members", name="merchant_add_member")
-    async def add_member(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def add_member(self, request: AppRequest, merchant_id: PathId) -> Any:
+        me = request.principal
         form = await Form.read(request)
         try:
             await merchants.add_cashier(me, merchant_id, form.str("login", max_length=64))
@@ -102,33 +84,32 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}", _("Cashier added."))
 
     @post("/{merchant_id:int}/members/{member_id:int}/remove", name="merchant_remove_member")
-    async def remove_member(self, request: Request, merchant_id: PathId,
+    async def remove_member(self, request: AppRequest, merchant_id: PathId,
                             member_id: PathId) -> Any:
-        me = auth.require_user(request)
         try:
-            await merchants.remove_member(me, merchant_id, member_id)
+            await merchants.remove_member(request.principal, merchant_id, member_id)
         except DomainError as exc:
             return redirect(request, f"/merchant/{merchant_id}", exc.message, "error")
         return redirect(request, f"/merchant/{merchant_id}", _("Cashier removed."))
 
     @get("/{merchant_id:int}/offers", name="merchant_offers")
-    async def offer_list(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
-        merchant = await merchants.require_member(me, merchant_id)
-        return page(request, "rewards/offers.html", merchant=merchant,
-                    rows=await offers.of_merchant(merchant_id), categories=offers.CATEGORIES,
-                    is_owner=await merchants.member_role(me.user_id, merchant_id) == "owner")
+    async def offer_list(self, request: AppRequest, merchant_id: PathId) -> Any:
+        me = request.principal
+        shop = await merchants.membership(me, merchant_id)
+        return page(request, "rewards/offers.html", merchant=shop.merchant,
+                    rows=await offers.of_merchant(me, merchant_id), categories=offers.CATEGORIES,
+                    is_owner=shop.is_owner)
 
     @get("/{merchant_id:int}/offers/new", name="merchant_new_offer")
-    async def new_offer(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
-        merchant = await merchants.require_member(me, merchant_id, owner=True)
+    async def new_offer(self, request: AppRequest, merchant_id: PathId) -> Any:
+        merchant = await merchants.require_member(request.principal, merchant_id, owner=True)
         return _offer_form(request, merchant, None, {"active": "on", "limit_period": "month",
-                                                         "category": "other"})
+                                                     "category": "other"})
 
     @post("/{merchant_id:int}/offers/new")
-    async def create_offer(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def create_offer(self, request: AppRequest, merchant_id: PathId) -> Any:
+        me = request.principal
+        # Before reading the form: a photo from someone who may not add offers is not stored.
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         form = await Form.read(request)
         try:
@@ -139,9 +120,9 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}/offers", _("Offer saved."))
 
     @get("/{merchant_id:int}/offers/{offer_id:int}", name="merchant_edit_offer")
-    async def edit_offer(self, request: Request, merchant_id: PathId,
+    async def edit_offer(self, request: AppRequest, merchant_id: PathId,
                          offer_id: PathId) -> Any:
-        me = auth.require_user(request)
+        me = request.principal
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         row = await offers.get_own(me, merchant_id, offer_id)
         values = {k: "" if v is None else str(v) for k, v in row.items()}
@@ -150,9 +131,10 @@ class MerchantController(Controller):
         return _offer_form(request, merchant, row, values)
 
     @post("/{merchant_id:int}/offers/{offer_id:int}")
-    async def update_offer(self, request: Request, merchant_id: PathId,
+    async def update_offer(self, request: AppRequest, merchant_id: PathId,
                            offer_id: PathId) -> Any:
-        me = auth.require_user(request)
+        me = request.principal
+        # Before reading the form: a photo for an offer one may not edit is not stored.
         merchant = await merchants.require_member(me, merchant_id, owner=True)
         row = await offers.get_own(me, merchant_id, offer_id)
         form = await Form.read(request)
@@ -164,24 +146,24 @@ class MerchantController(Controller):
         return redirect(request, f"/merchant/{merchant_id}/offers", _("Offer saved."))
 
     @get("/{merchant_id:int}/redeem", name="merchant_redeem")
-    async def redeem_page(self, request: Request, merchant_id: PathId,
+    async def redeem_page(self, request: AppRequest, merchant_id: PathId,
                           code: FromQuery[str | None] = None) -> Any:
-        me = auth.require_user(request)
+        me = request.principal
         merchant = await merchants.require_member(me, merchant_id)
         if not code:
             return _redeem(request, merchant, None, code or "", {})
         return await _check(request, me, merchant, code)
 
     @post("/{merchant_id:int}/redeem", name="merchant_redeem_check")
-    async def redeem_check(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def redeem_check(self, request: AppRequest, merchant_id: PathId) -> Any:
+        me = request.principal
         merchant = await merchants.require_member(me, merchant_id)
         form = await Form.read(request)
         return await _check(request, me, merchant, form.str("code", max_length=20))
 
     @post("/{merchant_id:int}/redeem/confirm", name="merchant_redeem_confirm")
-    async def redeem_confirm(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def redeem_confirm(self, request: AppRequest, merchant_id: PathId) -> Any:
+        me = request.principal
         merchant = await merchants.require_member(me, merchant_id)
         form = await Form.read(request)
         raw = form.str("code", max_length=20)
@@ -193,84 +175,78 @@ class MerchantController(Controller):
                         _("Redeemed. Hand over the item."))
 
     @get("/{merchant_id:int}/receipts/{code_id:int}", name="merchant_receipt")
-    async def receipt(self, request: Request, merchant_id: PathId,
+    async def receipt(self, request: AppRequest, merchant_id: PathId,
                       code_id: PathId) -> Any:
-        me = auth.require_user(request)
-        row = await service.receipt_for_merchant(me, merchant_id, code_id)
+        row = await service.receipt_for_merchant(request.principal, merchant_id, code_id)
         return page(request, "rewards/receipt.html", code=row,
                     display=codes.display(row["code"]), merchant_id=merchant_id)
 
     @get("/{merchant_id:int}/statement", name="merchant_statement")
-    async def statement(self, request: Request, merchant_id: PathId,
+    async def statement(self, request: AppRequest, merchant_id: PathId,
                         start: FromQuery[str | None] = None,
                         end: FromQuery[str | None] = None) -> Any:
-        me = auth.require_user(request)
-        merchant = await settlement.can_read(me, merchant_id)
+        me = request.principal
         error, first, last = _period(start, end)
         st = await settlement.statement(me, merchant_id, first, last)
-        return page(request, "rewards/statement.html", merchant=merchant, st=st, error=error,
-                    start=first.isoformat() if first else "",
+        return page(request, "rewards/statement.html", merchant=st.merchant, st=st,
+                    error=error, start=first.isoformat() if first else "",
                     end=last.isoformat() if last else "",
-                    settlements=await settlement.of_merchant(merchant_id))
+                    settlements=await settlement.of_merchant(me, merchant_id))
 
     @get("/{merchant_id:int}/statement.csv", name="merchant_statement_csv")
-    async def statement_csv(self, request: Request, merchant_id: PathId,
+    async def statement_csv(self, request: AppRequest, merchant_id: PathId,
                             start: FromQuery[str | None] = None,
                             end: FromQuery[str | None] = None) -> Response:
-        me = auth.require_user(request)
         _error, first, last = _period(start, end)
-        st = await settlement.statement(me, merchant_id, first, last)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([_("Time"), _("Offer"), _("Points"), _("Cashier"), _("Resident"),
-                         _("Code"), _("Settlement")])
-        for line in st.lines:
-            writer.writerow([local_time(line["redeemed_at"], "%Y-%m-%d %H:%M:%S"),
-                             _csv_safe(line["offer.title"]), line["price"],
-                             _csv_safe(line["cashier.display_name"] or ""),
-                             _csv_safe(line["resident.display_name"]), line["code"],
-                             line["settlement_id"] or ""])
-        # The BOM makes Excel read the file as UTF-8.
-        return Response(content="\ufeff" + out.getvalue(), media_type="text/csv",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="statement-{merchant_id}.csv"'})
+        st = await settlement.statement(request.principal, merchant_id, first, last)
+        body = csvfile.document(
+            [_("Time"), _("Offer"), _("Points"), _("Cashier"), _("Resident"), _("Code"),
+             _("Settlement")],
+            ([line["redeemed_at"], line["offer.title"], line["price"],
+              line["cashier.display_name"], line["resident.display_name"], line["code"],
+              line["settlement_id"]] for line in st.lines))
+        return csv_download(f"statement-{merchant_id}.csv", body)
 
 
 def _period(start: str | None, end: str | None) -> tuple[str, date | None, date | None]:
+    """The statement's days from the URL; a bad one shows everything and says why."""
     try:
-        return "", parse_day(start or "", "start"), parse_day(end or "", "end")
-    except DomainError as exc:
-        return exc.message, None, None
+        return "", clock.parse_day(start), clock.parse_day(end)
+    except clock.BadDate:
+        return _("Please enter the date as YYYY-MM-DD."), None, None
 
 
-async def _dashboard(request: Request, me: Principal, merchant_id: int,
+async def _dashboard(request: AppRequest, me: Principal, merchant_id: int,
                      errors: dict[str, str] | None = None,
                      values: dict[str, str] | None = None) -> Any:
-    merchant = await merchants.require_member(me, merchant_id)
-    role = await merchants.member_role(me.user_id, merchant_id)
-    return page(request, "rewards/merchant.html", merchant=merchant, is_owner=role == "owner",
-                members=await merchants.members(merchant_id), errors=errors or {},
-                values=values or {}, unsettled=await settlement.unsettled_points(merchant_id))
+    shop = await merchants.membership(me, merchant_id)
+    return page(request, "rewards/merchant.html", merchant=shop.merchant,
+                is_owner=shop.is_owner, members=await merchants.members(me, merchant_id),
+                errors=errors or {}, values=values or {},
+                unsettled=await settlement.unsettled_points(me, merchant_id))
 
 
-def _offer_form(request: Request, merchant: dict[str, Any], offer: dict[str, Any] | None,
+def _offer_form(request: AppRequest, merchant: dict[str, Any], offer: dict[str, Any] | None,
                 values: dict[str, str], errors: dict[str, str] | None = None) -> Any:
     # A refused form says so in its status too (htmx and API clients look at it).
     return page(request, "rewards/offer_form.html", status_code=422 if errors else 200,
                 merchant=merchant, offer=offer, values=values, errors=errors or {},
-                periods=service.PERIOD_NAMES, categories=offers.CATEGORIES)
+                category_options=[(k, _(v)) for k, v in offers.CATEGORIES.items()],
+                period_options=[(k, _(v)) for k, v in service.PERIOD_NAMES.items()])
 
 
-def _redeem(request: Request, merchant: dict[str, Any], found: dict[str, Any] | None,
+def _redeem(request: AppRequest, merchant: dict[str, Any], found: dict[str, Any] | None,
             code: str, errors: dict[str, str], status_code: int = 200) -> Any:
     return page(request, "rewards/redeem.html", "rewards/_redeem.html", merchant=merchant,
                 found=found, code=code, errors=errors, status_code=status_code,
                 display=codes.display)
 
 
-async def _check(request: Request, me: Principal, merchant: dict[str, Any], raw: str) -> Any:
+async def _check(request: AppRequest, me: Principal, merchant: dict[str, Any],
+                 raw: str) -> Any:
     try:
         found = await service.lookup(me, merchant["id"], raw)
     except DomainError as exc:
         return _redeem(request, merchant, None, raw, {"code": exc.message})
     return _redeem(request, merchant, found, found["code"], {})
+

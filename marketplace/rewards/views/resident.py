@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 import segno
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File
@@ -19,9 +19,10 @@ from marketplace.web import auth, confirm
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
+from marketplace.web.request import AppRequest
 
 
-def redeem_url(request: Request, merchant_id: int, code: str) -> str:
+def redeem_url(request: AppRequest, merchant_id: int, code: str) -> str:
     return f"{request.base_url}merchant/{merchant_id}/redeem?code={code}"
 
 
@@ -30,52 +31,48 @@ class RewardsController(Controller):
     guards = [auth.login_required]
 
     @get("/", name="rewards_catalogue")
-    async def catalogue(self, request: Request, merchant: FromQuery[str | None] = None,
+    async def catalogue(self, request: AppRequest, merchant: FromQuery[str | None] = None,
                         afford: FromQuery[str | None] = None,
                         category: FromQuery[str | None] = None) -> Any:
-        me = auth.require_user(request)
+        me = request.principal
         balance = await ledger.balance(me.user_id)
         merchant_id = parse_int(merchant)
         category_key = offers.category_key(category)
-        rows = await offers.catalogue(me.community_id, merchant_id,
-                                      balance.available if afford else None, category_key)
+        rows = await offers.catalogue(me, merchant_id, balance.available if afford else None,
+                                      category_key)
         return page(request, "rewards/catalogue.html", "rewards/_catalogue.html", rows=rows,
-                    balance=balance, merchants=await offers.merchants_in(me.community_id),
+                    balance=balance, merchants=await offers.merchants_in(me),
                     merchant_id=merchant_id, afford=bool(afford),
                     categories=offers.CATEGORIES, category=category_key)
 
     @get("/offers/{offer_id:int}", name="rewards_offer")
-    async def offer(self, request: Request, offer_id: PathId) -> Any:
-        me = auth.require_user(request)
-        return await _offer_page(request, offer_id, me_id=me.user_id)
+    async def offer(self, request: AppRequest, offer_id: PathId) -> Any:
+        return await _offer_page(request, offer_id)
 
     @post("/offers/{offer_id:int}/code", name="rewards_get_code")
-    async def get_code(self, request: Request, offer_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def get_code(self, request: AppRequest, offer_id: PathId) -> Any:
         try:
-            code = await service.issue(me, offer_id)
+            code = await service.issue(request.principal, offer_id)
         except DomainError as exc:
-            return await _offer_page(request, offer_id, me.user_id, exc.message, 409)
+            return await _offer_page(request, offer_id, exc.message, 409)
         return redirect(request, f"/rewards/codes/{code['id']}",
                         _("Show this code to the cashier before it expires."))
 
     @get("/codes", name="rewards_my_codes")
-    async def my_codes(self, request: Request) -> Any:
-        me = auth.require_user(request)
-        return page(request, "rewards/codes.html", rows=await service.codes_of(me.user_id),
+    async def my_codes(self, request: AppRequest) -> Any:
+        return page(request, "rewards/codes.html",
+                    rows=await service.codes_of(request.principal),
                     display=codes.display)
 
     @get("/codes/{code_id:int}", name="rewards_code")
-    async def code(self, request: Request, code_id: PathId) -> Any:
-        me = auth.require_user(request)
-        row = await service.own_code(me, code_id)
+    async def code(self, request: AppRequest, code_id: PathId) -> Any:
+        row = await service.own_code(request.principal, code_id)
         return page(request, "rewards/code.html", code=row, display=codes.display(row["code"]),
                     link=redeem_url(request, row["merchant"], row["code"]))
 
     @get("/codes/{code_id:int}/qr.svg", name="rewards_code_qr")
-    async def qr(self, request: Request, code_id: PathId) -> Response:
-        me = auth.require_user(request)
-        row = await service.own_code(me, code_id)
+    async def qr(self, request: AppRequest, code_id: PathId) -> Response:
+        row = await service.own_code(request.principal, code_id)
         out = io.BytesIO()
         # A file loaded by <img> needs the SVG namespace, which svg_inline() leaves out.
         segno.make(redeem_url(request, row["merchant"], row["code"]), error="m").save(
@@ -84,8 +81,8 @@ class RewardsController(Controller):
                         headers={"Cache-Control": "private, no-store"})
 
     @post("/codes/{code_id:int}/cancel", name="rewards_cancel_code")
-    async def cancel(self, request: Request, code_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def cancel(self, request: AppRequest, code_id: PathId) -> Any:
+        me = request.principal
         if not confirm.confirmed(await Form.read(request)):
             code = await service.own_code(me, code_id)
             if code["status"] == "active":
@@ -109,10 +106,10 @@ class RewardsController(Controller):
                     content_disposition_type="inline")
 
 
-async def _offer_page(request: Request, offer_id: int, me_id: int, error: str | None = None,
+async def _offer_page(request: AppRequest, offer_id: int, error: str | None = None,
                       status_code: int = 200) -> Any:
-    me = auth.require_user(request)
+    me = request.principal
     row = await offers.visible_offer(me, offer_id)
     return page(request, "rewards/offer.html", status_code=status_code, o=row,
-                balance=await ledger.balance(me_id), error=error,
+                balance=await ledger.balance(me.user_id), error=error,
                 categories=offers.CATEGORIES)

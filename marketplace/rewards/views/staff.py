@@ -3,10 +3,10 @@ printable settlement statement both sides open."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace import clock
@@ -14,11 +14,11 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.rewards import merchants, settlement
-from marketplace.rewards.views.merchant import parse_day
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
+from marketplace.web.request import AppRequest
 
 
 def _community(me: Principal, community_id: int | None) -> int:
@@ -28,8 +28,8 @@ def _community(me: Principal, community_id: int | None) -> int:
 
 
 def last_month() -> tuple[str, str]:
-    today = datetime.now(UTC).astimezone(clock.LOCAL).date()
-    end = today.replace(day=1) - timedelta(days=1)
+    """The first and last day of the previous local month, as the settle form proposes."""
+    end = clock.today().replace(day=1) - timedelta(days=1)
     return end.replace(day=1).isoformat(), end.isoformat()
 
 
@@ -38,39 +38,35 @@ class StaffMerchantController(Controller):
     guards = [auth.staff_required]
 
     @get("/", name="staff_merchants")
-    async def queue(self, request: Request, community_id: FromQuery[int | None] = None) -> Any:
-        me = auth.require_staff(request)
+    async def queue(self, request: AppRequest,
+                    community_id: FromQuery[int | None] = None) -> Any:
+        me = request.principal
         cid = _community(me, community_id)
-        auth.require_staff(request, cid)
         return page(request, "rewards/staff.html", community_id=cid,
-                    pending=await merchants.for_community(cid, "pending"),
-                    verified=await merchants.for_community(cid, "verified"),
-                    declined=await merchants.for_community(cid, "declined"))
+                    **await merchants.queue(me, cid))
 
     @post("/{merchant_id:int}/review", name="staff_merchant_review")
-    async def review(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def review(self, request: AppRequest, merchant_id: PathId) -> Any:
         form = await Form.read(request)
         approve = form.str("decision") == "verify"
         try:
             rate = form.int("points_per_yuan", required=False, label=_("Points per yuan"))
-            await merchants.review(me, merchant_id, approve, form.str("reason", max_length=300),
-                                   rate)
+            await merchants.review(request.principal, merchant_id, approve,
+                                   form.str("reason", max_length=300), rate)
         except DomainError as exc:
             return redirect(request, "/staff/merchants", exc.message, "error")
         return redirect(request, "/staff/merchants",
                         _("Merchant verified.") if approve else _("Application declined."))
 
     @get("/{merchant_id:int}", name="staff_merchant")
-    async def merchant(self, request: Request, merchant_id: PathId) -> Any:
+    async def merchant(self, request: AppRequest, merchant_id: PathId) -> Any:
         return await _settle_page(request, merchant_id)
 
     @post("/{merchant_id:int}/rate", name="staff_merchant_rate")
-    async def rate(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def rate(self, request: AppRequest, merchant_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            await merchants.set_rate(me, merchant_id, form.int(
+            await merchants.set_rate(request.principal, merchant_id, form.int(
                 "points_per_yuan", label=_("Points per yuan")) or 0)
         except DomainError as exc:
             return await _settle_page(request, merchant_id, {exc.field or "form": exc.message},
@@ -78,31 +74,31 @@ class StaffMerchantController(Controller):
         return redirect(request, f"/staff/merchants/{merchant_id}", _("Rate saved."))
 
     @post("/{merchant_id:int}/settle", name="staff_merchant_settle")
-    async def settle(self, request: Request, merchant_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def settle(self, request: AppRequest, merchant_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            start = parse_day(form.str("start", max_length=10), "start")
-            end = parse_day(form.str("end", max_length=10), "end")
+            start = form.date("start")
+            end = form.date("end")
             if start is None or end is None:
                 raise DomainError(_("Please enter both dates."), "start")
-            settlement_id = await settlement.close_period(me, merchant_id, start, end)
+            settlement_id = await settlement.close_period(request.principal, merchant_id,
+                                                          start, end)
         except DomainError as exc:
             return await _settle_page(request, merchant_id, {exc.field or "form": exc.message},
                                       form.values())
         return redirect(request, f"/settlements/{settlement_id}", _("Period closed."))
 
 
-async def _settle_page(request: Request, merchant_id: int,
+async def _settle_page(request: AppRequest, merchant_id: int,
                        errors: dict[str, str] | None = None,
                        values: dict[str, str] | None = None) -> Any:
-    merchant = await merchants.get(merchant_id)
-    auth.require_staff(request, merchant["community"])
+    me = request.principal
+    merchant = await merchants.require_staff(me, merchant_id)
     start, end = last_month()
     return page(request, "rewards/settle.html", merchant=merchant, errors=errors or {},
-                values=values or {"start": start, "end": end, **({})},
-                settlements=await settlement.of_merchant(merchant_id),
-                unsettled=await settlement.unsettled_points(merchant_id))
+                values=values or {"start": start, "end": end},
+                settlements=await settlement.of_merchant(me, merchant_id),
+                unsettled=await settlement.unsettled_points(me, merchant_id))
 
 
 class SettlementController(Controller):
@@ -110,19 +106,17 @@ class SettlementController(Controller):
     guards = [auth.login_required]
 
     @get("/{settlement_id:int}", name="settlement")
-    async def show(self, request: Request, settlement_id: PathId) -> Any:
-        me = auth.require_user(request)
-        row = await settlement.get(me, settlement_id)
-        return page(request, "rewards/settlement.html", s=row,
-                    lines=await settlement.lines_of(settlement_id),
-                    can_pay=me.can_staff(row["community"]))
+    async def show(self, request: AppRequest, settlement_id: PathId) -> Any:
+        sheet = await settlement.sheet(request.principal, settlement_id)
+        return page(request, "rewards/settlement.html", s=sheet.settlement, lines=sheet.lines,
+                    can_pay=sheet.can_pay)
 
     @post("/{settlement_id:int}/paid", name="settlement_paid")
-    async def paid(self, request: Request, settlement_id: PathId) -> Any:
-        me = auth.require_user(request)
+    async def paid(self, request: AppRequest, settlement_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            await settlement.mark_paid(me, settlement_id, form.str("note", max_length=200))
+            await settlement.mark_paid(request.principal, settlement_id,
+                                       form.str("note", max_length=200))
         except DomainError as exc:
             return redirect(request, f"/settlements/{settlement_id}", exc.message, "error")
         return redirect(request, f"/settlements/{settlement_id}", _("Marked as paid."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File
@@ -15,13 +15,11 @@ from marketplace import settings
 from marketplace.web import auth
 from marketplace.web.params import PathId
 from marketplace.web.render import page
-from marketplace.wishes import core, uploads
-from marketplace.wishes.tables import Wish
-
-PHOTO_COLUMNS = {"wish": "photo", "fulfil": "fulfil_photo"}
+from marketplace.web.request import AppRequest
+from marketplace.wishes import service, uploads
 
 
-def absolute_url(request: Request, path: str) -> str:
+def absolute_url(request: AppRequest, path: str) -> str:
     base = settings.get().public_url or str(request.base_url).rstrip("/")
     return base + path
 
@@ -38,13 +36,11 @@ class WishMediaController(Controller):
     guards = [auth.login_required]
 
     @get("/{wish_id:int}/photo/{which:str}", name="wish_photo")
-    async def photo(self, request: Request, wish_id: PathId,
+    async def photo(self, request: AppRequest, wish_id: PathId,
                     which: FromPath[str]) -> File:
-        me = auth.require_user(request)
-        wish, _roles = await core.visible(me, wish_id)
-        name = wish.get(PHOTO_COLUMNS.get(which, ""), "")
+        name = await service.photo(request.principal, wish_id, which)
         path = uploads.path_of(name) if name else None
-        if path is None:
+        if name is None or path is None:
             raise NotFoundException()
         # Private: the photo may show a resident's home; no shared cache may keep it.
         return File(path=path, media_type=uploads.media_type(name),
@@ -52,12 +48,7 @@ class WishMediaController(Controller):
                     headers={"Cache-Control": "private, max-age=3600"})
 
     @get("/{wish_id:int}/notice", name="wish_notice")
-    async def notice(self, request: Request, wish_id: PathId) -> Any:
-        me = auth.require_user(request)
-        await core.visible(me, wish_id)
-        # Only what a passer-by may read: no name, phone, address or building.
-        wish = await Wish.select(Wish.id, Wish.title, Wish.points, Wish.status,
-                                 Wish.team_size, Wish.grid.name, Wish.category.name).where(
-            Wish.id == wish_id).first()
+    async def notice(self, request: AppRequest, wish_id: PathId) -> Any:
+        wish = await service.notice(request.principal, wish_id)
         url = absolute_url(request, f"/wishes/{wish_id}")
         return page(request, "wishes/notice.html", wish=wish, url=url, qr=qr_svg(url))

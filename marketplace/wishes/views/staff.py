@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace.errors import DomainError
@@ -13,7 +13,8 @@ from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
-from marketplace.wishes import queries, service
+from marketplace.web.request import AppRequest
+from marketplace.wishes import service
 
 
 class StaffWishController(Controller):
@@ -22,32 +23,26 @@ class StaffWishController(Controller):
     guards = [auth.staff_required]
 
     @get("/", name="staff_wishes")
-    async def queues(self, request: Request, community_id: FromQuery[int | None] = None) -> Any:
-        me = auth.require_staff(request)
-        cid = community_id or (min(me.staff_community_ids) if me.staff_community_ids
-                               else me.community_id)
-        auth.require_staff(request, cid)
-        return page(request, "wishes/staff.html",
-                    pending=await queries.staff_queue(cid, "pending"),
-                    disputed=await queries.staff_queue(cid, "disputed"),
-                    escalated=await queries.escalated(cid),
-                    categories=await service.categories(cid, active_only=False),
-                    community_id=cid, errors={}, values={})
+    async def queues(self, request: AppRequest,
+                     community_id: FromQuery[int | None] = None) -> Any:
+        queues = await service.staff_queues(request.principal, community_id)
+        return page(request, "wishes/staff.html", pending=queues.pending,
+                    disputed=queues.disputed, escalated=queues.escalated,
+                    categories=queues.categories, community_id=queues.community_id,
+                    errors={}, values={})
 
     @post("/categories", name="add_category")
-    async def add_category(self, request: Request) -> Any:
-        me = auth.require_staff(request)
+    async def add_category(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
             cid = form.int("community_id", label="community") or 0
-            await service.add_category(me, cid, form.str("name", max_length=100),
+            await service.add_category(request.principal, cid, form.str("name"),
                                        form.int("points", label=_("Points")) or 0)
         except DomainError as exc:
             return redirect(request, "/staff/wishes", exc.message, "error")
         return redirect(request, "/staff/wishes", _("Category added."))
 
     @post("/categories/{category_id:int}/toggle", name="toggle_category")
-    async def toggle(self, request: Request, category_id: PathId) -> Any:
-        me = auth.require_staff(request)
-        await service.toggle_category(me, category_id)
+    async def toggle(self, request: AppRequest, category_id: PathId) -> Any:
+        await service.toggle_category(request.principal, category_id)
         return redirect(request, "/staff/wishes", _("Category updated."))

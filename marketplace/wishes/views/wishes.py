@@ -1,27 +1,30 @@
-"""Wish pages: browse, post (with a photo), the wish page with its actions and timeline."""
+"""Wish pages: browse, post (with a photo), the wish page with its actions and timeline.
+
+The pages only parse, call the service and render: the service decides who may do what
+to which wish, and the limits of each field come from ``wishes.rules``.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 
-from marketplace.accounts.tables import User
+from marketplace import paging
 from marketplace.community import service as community
-from marketplace.errors import DomainError
+from marketplace.errors import AppError, DomainError
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
 from marketplace.web.render import is_htmx, page, redirect, refused
-from marketplace.wishes import core, queries, service, uploads
-from marketplace.wishes.rules import Action, Role, State, allowed_actions
-from marketplace.wishes.tables import Wish
+from marketplace.web.request import AppRequest
+from marketplace.wishes import queries, rules, service, uploads
+from marketplace.wishes.rules import Action, State
 
 MESSAGES = {
     "claim": N_("You claimed this wish. The resident's contact details are now shown to you."),
@@ -37,21 +40,11 @@ MESSAGES = {
     "resolve_reopen": N_("Resolved: the wish is open again."),
     "assign": N_("The helper has been assigned."),
 }
-# Moves nobody chooses from a button: timers do them, or another button covers them.
-NO_BUTTON = (Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE, Action.LEAVE)
+# Actions that cannot be undone: asked once more first (see marketplace.web.confirm).
+ASK_FIRST = {"cancel": N_("Yes, cancel the wish"), "release": N_("Yes, release it")}
 
 
-def _parse_date(raw: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise DomainError(_("Please enter the date as YYYY-MM-DD."), "wished_by") from exc
-
-
-async def read_form(request: Request) -> Form:
+async def read_form(request: AppRequest) -> Form:
     """The form, or a polite refusal when the body (a photo) is over the size limit."""
     try:
         return await Form.read(request)
@@ -69,69 +62,68 @@ class WishController(Controller):
     guards = [auth.login_required]
 
     @get("/", name="wish_list")
-    async def browse(self, request: Request, grid: FromQuery[str | None] = None,
+    async def browse(self, request: AppRequest, grid: FromQuery[str | None] = None,
                      category: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
                      before: FromQuery[str | None] = None) -> Any:
-        me = auth.require_user(request)
+        me = request.principal
         f = queries.ListFilter(me.community_id, parse_int(grid), parse_int(category),
-                               (q or "")[:80], parse_int(before))
-        rows, next_cursor = await queries.open_wishes(f)
+                               q or "", paging.cursor(before))
+        found = await queries.open_wishes(f)
         # The filter form needs only this community's grids (not every place's buildings).
         grids = await community.grids(me.community_id)
         cats = await service.categories(me.community_id)
-        return page(request, "wishes/list.html", "wishes/_list.html", rows=rows,
-                    next_cursor=next_cursor, filters=f, grids=grids, categories=cats)
+        chosen = {"grid": str(f.grid_id or ""), "category": str(f.category_id or "")}
+        return page(request, "wishes/list.html", "wishes/_list.html", rows=found.rows,
+                    next_cursor=found.next_before, filters=f, chosen=chosen,
+                    grid_options=[(g["id"], g["name"]) for g in grids],
+                    category_options=[(c["id"], c["name"]) for c in cats])
 
     @get("/mine", name="my_wishes")
-    async def mine(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def mine(self, request: AppRequest) -> Any:
+        me = request.principal
         return page(request, "wishes/mine.html", owned=await queries.owned_by(me.user_id),
                     claimed=await queries.claimed_by(me.user_id))
 
-    async def _form(self, request: Request, me: Principal, values: dict[str, str],
+    async def _form(self, request: AppRequest, values: dict[str, str],
                     errors: dict[str, str], status_code: int = 200) -> Any:
-        cats = await service.categories(me.community_id)
+        cats = await service.categories(request.principal.community_id)
         return page(request, "wishes/new.html", "wishes/_form.html", status_code=status_code,
-                    categories=cats, values=values, errors=errors)
+                    categories=cats, category_options=[(c["id"], c["name"]) for c in cats],
+                    values=values, errors=errors)
 
     @get("/new", name="new_wish")
-    async def new(self, request: Request) -> Any:
-        me = auth.require_user(request)
-        return await self._form(request, me, {}, {})
+    async def new(self, request: AppRequest) -> Any:
+        return await self._form(request, {}, {})
 
     @post("/new", request_max_body_size=uploads.max_body_bytes())
-    async def create(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def create(self, request: AppRequest) -> Any:
+        me = request.principal
         form, photo = Form({}), ""
         try:
             form = await read_form(request)
-            if missing := _missing(form):  # every missing field at once, not one by one
-                return await self._form(request, me, form.values(), missing, refused(request))
-            owner_id = await _owner_by_login(form.str("owner_login", max_length=64))
-            new = service.NewWish(
-                category_id=form.int("category", label=_("Category")) or 0,
-                title=form.str("title", max_length=200),
-                description=form.str("description", max_length=4000),
-                wished_by=_parse_date(form.str("wished_by", max_length=20)),
-            )
+            if problems := _problems(form):  # every such problem at once, not one by one
+                return await self._form(request, form.values(), problems, refused(request))
+            owner_id = await service.owner_by_login(me, form.str("owner_login", max_length=64))
+            new = _new_wish(form)
             new.photo = photo = await uploads.save(form.file("photo"))
             wish_id = await service.post_wish(me, new, owner_id=owner_id)
-        except DomainError as exc:
-            uploads.remove(photo)
-            return await self._form(request, me, form.values(), {exc.field or "form": exc.message},
+        except AppError as exc:
+            uploads.remove(photo)  # refused: the photo belongs to no wish
+            if not isinstance(exc, DomainError):
+                raise
+            return await self._form(request, form.values(), {exc.field or "form": exc.message},
                                     refused(request, exc))
         return redirect(request, f"/wishes/{wish_id}",
                         _("Your wish is posted. Community staff will review it soon."))
 
     @get("/{wish_id:int}", name="wish_detail")
-    async def detail(self, request: Request, wish_id: PathId) -> Any:
-        me = auth.require_user(request)
-        return await _detail(request, me, wish_id)
+    async def detail(self, request: AppRequest, wish_id: PathId) -> Any:
+        return await _detail(request, wish_id)
 
     @post("/{wish_id:int}/{action:str}", name="wish_action",
           request_max_body_size=uploads.max_body_bytes())
-    async def act(self, request: Request, wish_id: PathId, action: FromPath[str]) -> Any:
-        me = auth.require_user(request)
+    async def act(self, request: AppRequest, wish_id: PathId, action: FromPath[str]) -> Any:
+        me = request.principal
         if action not in MESSAGES:
             raise NotFoundException()
         form = Form({})
@@ -147,22 +139,17 @@ class WishController(Controller):
         except DomainError as exc:
             if is_htmx(request) and action == "claim":
                 # From a list card: go back to the refreshed list with the reason shown.
-                return redirect(request, request.headers.get("hx-current-url", "/wishes"),
+                return redirect(request, request.htmx.current_url or "/wishes",
                                 exc.message, "error")
-            return await _detail(request, me, wish_id, error=exc.message,
-                                 values=form.values(), field=exc.field,
-                                 status_code=refused(request, exc))
+            return await _detail(request, wish_id, error=exc.message, values=form.values(),
+                                 field=exc.field, status_code=refused(request, exc))
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
-
-
-# Actions that cannot be undone: asked once more first (see marketplace.web.confirm).
-ASK_FIRST = {"cancel": N_("Yes, cancel the wish"), "release": N_("Yes, release it")}
 
 
 async def _question(me: Principal, wish_id: int, action: str) -> str | None:
     """The question to ask, or None when the action is not allowed (it then fails as usual)."""
-    wish, roles = await core.visible(me, wish_id)
-    if Action(action) not in allowed_actions(State(wish["status"]), roles):
+    wish, roles = await service.visible(me, wish_id)
+    if Action(action) not in rules.buttons(State(wish["status"]), roles):
         return None
     if action == "cancel":
         return _("Cancel the wish “%(title)s”?", title=wish["title"])
@@ -170,11 +157,9 @@ async def _question(me: Principal, wish_id: int, action: str) -> str | None:
              title=wish["title"])
 
 
-def _missing(form: Form) -> dict[str, str]:
-    """The required fields of the new-wish form that are empty or unusable."""
-    errors: dict[str, str] = {}
-    if problem := service.title_problem(form.str("title", max_length=200)):
-        errors["title"] = problem
+def _problems(form: Form) -> dict[str, str]:
+    """What the new-wish form cannot use, by field: empty, unusable or too long."""
+    errors = service.text_problems(form.str("title"), form.str("description"))
     try:
         form.int("category", label=_("Category"))
     except DomainError as exc:
@@ -182,35 +167,27 @@ def _missing(form: Form) -> dict[str, str]:
     return errors
 
 
-async def _owner_by_login(login: str) -> int | None:
-    login = login.strip().lower()
-    if not login:
-        return None
-    owner = await User.select(User.id).where(User.login == login).first()
-    if owner is None:
-        raise DomainError(_("No resident has that login."), "owner_login")
-    return int(owner["id"])
-
-
-def _minutes(raw: str) -> int:
-    try:
-        return round(float(raw.strip() or "0") * 60)
-    except (ValueError, OverflowError) as exc:  # "abc", "nan", "inf"
-        raise DomainError(_("Hours spent must be a number, e.g. 1.5."), "hours") from exc
+def _new_wish(form: Form) -> service.NewWish:
+    wished_by = form.date("wished_by")
+    # Title and description are not cut here: too long is refused by the service.
+    return service.NewWish(category_id=form.int("category", label=_("Category")) or 0,
+                           title=form.str("title"), description=form.str("description"),
+                           wished_by=wished_by)
 
 
 async def _fulfil(me: Principal, wish_id: int, form: Form) -> None:
-    minutes = _minutes(form.str("hours", max_length=10))
+    minutes = rules.minutes_spent(form.str("hours", max_length=32))
     photo = await uploads.save(form.file("photo"))
     try:
-        await service.fulfil(me, wish_id, form.str("note", max_length=500), minutes, photo)
+        await service.fulfil(me, wish_id, form.str("note"), minutes, photo)
     except Exception:
         uploads.remove(photo)
         raise
 
 
 async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None:
-    note = form.str("note", max_length=500)
+    """One wish action: parse its fields, call the service (which checks who may)."""
+    note = form.str("note")  # the service keeps up to its limit (rules.NOTE_MAX/REASON_MAX)
     if action == "claim":
         await service.claim(me, wish_id)
     elif action == "release":
@@ -221,7 +198,7 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
         await _fulfil(me, wish_id, form)
     elif action == "confirm":
         rating = form.int("rating", required=False, label=_("Rating"), minimum=1, maximum=5)
-        await service.confirm(me, wish_id, rating, form.str("comment", max_length=300))
+        await service.confirm(me, wish_id, rating, form.str("comment"))
     elif action == "dispute":
         await service.dispute(me, wish_id, note)
     elif action == "cancel":
@@ -235,33 +212,14 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
     elif action in ("resolve_confirm", "resolve_reopen"):
         await service.resolve(me, wish_id, action == "resolve_confirm", note)
     elif action == "assign":
-        helper = form.str("helper_login", max_length=64).strip().lower()
-        row = await User.select(User.id).where(User.login == helper).first()
-        if row is None:
-            raise DomainError(_("No helper has that login."), "helper_login")
-        await service.assign(me, wish_id, int(row["id"]))
+        await service.assign_by_login(me, wish_id, form.str("helper_login", max_length=64))
 
 
-async def _detail(request: Request, me: Principal, wish_id: int, error: str | None = None,
+async def _detail(request: AppRequest, wish_id: int, error: str | None = None,
                   values: dict[str, str] | None = None, field: str | None = None,
                   status_code: int = 200) -> Any:
-    _wish, roles = await core.visible(me, wish_id)  # NotFound unless this person may see it
-    wish = await Wish.select(
-        Wish.all_columns(), Wish.owner.display_name, Wish.owner.phone, Wish.owner.address,
-        Wish.posted_by.display_name, Wish.category.name, Wish.grid.name, Wish.building.name,
-    ).where(Wish.id == wish_id).first()
-    # Privacy: exact address and phone only for the claimer(s) and staff.
-    show_contact = bool(roles & {Role.CLAIMER, Role.STAFF})
-    actions = [a.value for a in allowed_actions(State(wish["status"]), roles)
-               if a not in NO_BUTTON]
-    events = await service.history(wish_id)
-    for current, following in zip(events, [*events[1:], None], strict=True):
-        end = following["at"] if following else None
-        current["stage_seconds"] = (
-            int((end - current["at"]).total_seconds()) if end else None)
-    claimers = await User.select(User.display_name).where(
-        User.id.is_in(await service.active_claimers(wish_id) or [0]))
-    team_max = (await core.community_of(wish))["team_size_max"]
-    return page(request, "wishes/detail.html", status_code=status_code, wish=wish, roles=roles,
-                actions=actions, events=events, claimers=claimers, show_contact=show_contact,
-                error=error, field=field, values=values or {}, team_max=team_max)
+    d = await service.detail(request.principal, wish_id)  # NotFound unless they may see it
+    return page(request, "wishes/detail.html", status_code=status_code, wish=d.wish,
+                roles=d.roles, actions=d.actions, events=d.history, helpers=d.helpers,
+                contact=d.contact, team_max=d.team_max, error=error, field=field,
+                values=values or {})
