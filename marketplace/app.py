@@ -41,8 +41,8 @@ from marketplace.rewards.views.resident import RewardsController
 from marketplace.rewards.views.staff import SettlementController, StaffMerchantController
 from marketplace.settings import ROOT
 from marketplace.web import errors
-from marketplace.web.auth import auth_middleware
 from marketplace.web.home import HomeController, StaffHubController
+from marketplace.web.identity import auth_middleware
 from marketplace.web.request import AppRequest
 from marketplace.web.security import add_security_headers
 from marketplace.web.templating import configure_jinja

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.activities import demo as activities_demo
@@ -90,9 +90,9 @@ async def load() -> None:
             HelperProfile(user=ids["helper"], kind="party_member",
                           work_unit="潍城区税务局 District Tax Office",
                           party_branch="第二党支部 Branch 2", status="verified",
-                          reviewed_by=ids["staff"], reviewed_at=accounts.now()),
+                          reviewed_by=ids["staff"], reviewed_at=clock.now()),
             HelperProfile(user=ids["volunteer"], kind="volunteer", status="verified",
-                          reviewed_by=ids["staff"], reviewed_at=accounts.now()),
+                          reviewed_by=ids["staff"], reviewed_at=clock.now()),
         )
         await ledger.set_budget(community_id, DEMO_BUDGET)
         for n, (who, points, kind, reference, memo) in enumerate(DEMO_AWARDS):

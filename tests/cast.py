@@ -109,7 +109,7 @@ async def _shop(world: World, staff: Principal, resident: Principal
     merchant_id = await merchants.apply(owner, merchants.Application(
         unique("Corner shop "), "1 River Road", "8:00–20:00", "13800001111", "Rice, oil"))
     await merchants.review(staff, merchant_id, True)
-    owner = await sessions.load_principal(owner.user_id)
+    owner = await merchants.with_merchant_roles(await sessions.load_principal(owner.user_id))
     offer_id = await offers.create(owner, merchant_id, offers.OfferInput(
         "Bag of rice", 5, stock=30, limit_count=None, limit_period="month"))
     await ledger.award(world.community_id, resident.user_id, 40, "award", "cast", None,

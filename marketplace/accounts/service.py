@@ -1,6 +1,8 @@
 """Accounts: registration, profiles, helper verification (双报到), staff memberships.
 
-Signing in and sessions are in ``sessions``."""
+Signing in and sessions are in ``sessions``. Every function that changes or shows a person
+takes the acting Principal: people change their own profile; staff act on the people of
+their communities; administrators appoint staff."""
 
 from __future__ import annotations
 
@@ -8,15 +10,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import db
+from marketplace import clock, db
 from marketplace.accounts import passwords
-from marketplace.accounts.sessions import end_other_sessions, normalise_login, now
+from marketplace.accounts.sessions import end_other_sessions, normalise_login
 from marketplace.accounts.tables import (
     HelperProfile,
     StaffMembership,
     User,
 )
-from marketplace.audit import service as audit_service
+from marketplace.audit import service as audit_log
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -101,7 +103,8 @@ async def register(reg: Registration, *, managed_by_staff: bool = False) -> int:
 # --- profile --------------------------------------------------------------------------
 
 
-async def profile(user_id: int) -> dict[str, Any]:
+async def profile(actor: Principal, user_id: int) -> dict[str, Any]:
+    """A person's profile, for themselves and for staff of their community."""
     row = await User.select(
         User.id,
         User.login,
@@ -119,13 +122,15 @@ async def profile(user_id: int) -> dict[str, Any]:
     ).where(User.id == user_id).first()
     if row is None:
         raise NotFound(_("No such person."))
+    if user_id != actor.user_id and not actor.can_staff(int(row["community.id"])):
+        raise Forbidden(_("This page is for staff of that community."))
     helper = await HelperProfile.select().where(HelperProfile.user == user_id).first()
     row["helper"] = helper
     return row
 
 
 async def update_profile(
-    user_id: int,
+    actor: Principal,
     display_name: str,
     phone: str,
     address: str,
@@ -142,6 +147,7 @@ async def update_profile(
         raise DomainError(_("The address is too long (200 characters at most)."), "address")
     if language not in ("", "zh", "en"):
         raise DomainError(_("Unknown language."), "language")
+    user_id = actor.user_id
     user = await User.select(User.community).where(User.id == user_id).first()
     if user is None:
         raise NotFound(_("No such person."))
@@ -158,7 +164,9 @@ async def update_profile(
     ).where(User.id == user_id)
 
 
-async def change_password(user_id: int, current: str, new: str, keep_token: str | None) -> None:
+async def change_password(actor: Principal, current: str, new: str,
+                          keep_token: str | None) -> None:
+    user_id = actor.user_id
     user = await User.select(User.password_hash).where(User.id == user_id).first()
     if user is None:
         raise NotFound(_("No such person."))
@@ -170,20 +178,21 @@ async def change_password(user_id: int, current: str, new: str, keep_token: str 
     async with db.transaction():
         await User.update({User.password_hash: new_hash}).where(User.id == user_id)
         await end_other_sessions(user_id, keep_token)
-        await audit(user_id, None, "password_changed", "user", user_id)
+        await audit_log.record(user_id, None, "password_changed", "user", user_id)
 
 
-async def set_language(user_id: int, language: str) -> None:
+async def set_language(actor: Principal, language: str) -> None:
     if language in ("zh", "en"):
-        await User.update({User.language: language}).where(User.id == user_id)
+        await User.update({User.language: language}).where(User.id == actor.user_id)
 
 
 # --- helpers (双报到) ------------------------------------------------------------------
 
 
 async def apply_as_helper(
-    user_id: int, kind: str, work_unit: str, party_branch: str
+    actor: Principal, kind: str, work_unit: str, party_branch: str
 ) -> None:
+    user_id = actor.user_id
     if kind not in HELPER_KINDS:
         raise DomainError(_("Please choose party member or volunteer."), "kind")
     work_unit, party_branch = work_unit.strip(), party_branch.strip()
@@ -214,9 +223,9 @@ async def apply_as_helper(
             )
 
 
-async def set_honour_roll_listing(user_id: int, listed: bool) -> None:
+async def set_honour_roll_listing(actor: Principal, listed: bool) -> None:
     await HelperProfile.update({HelperProfile.listed_on_honour_roll: listed}).where(
-        HelperProfile.user == user_id
+        HelperProfile.user == actor.user_id
     )
 
 
@@ -254,11 +263,11 @@ async def review_helper(actor: Principal, profile_id: int, approve: bool, note: 
                 HelperProfile.status: status,
                 HelperProfile.review_note: note[:300],
                 HelperProfile.reviewed_by: actor.user_id,
-                HelperProfile.reviewed_at: now(),
+                HelperProfile.reviewed_at: clock.now(),
             }
         ).where(HelperProfile.id == profile_id)
-        await audit(actor.user_id, community_id, f"helper_{status}", "helper_profile",
-                    profile_id, note)
+        await audit_log.record(actor.user_id, community_id, f"helper_{status}",
+                               "helper_profile", profile_id, note)
 
 
 # --- staff management -----------------------------------------------------------------
@@ -280,7 +289,8 @@ async def grant_staff(actor: Principal, login: str, community_id: int) -> None:
         await StaffMembership.insert(
             StaffMembership(user=user["id"], community=community_id, created_by=actor.user_id)
         )
-        await audit(actor.user_id, community_id, "staff_granted", "user", int(user["id"]))
+        await audit_log.record(actor.user_id, community_id, "staff_granted", "user",
+                               int(user["id"]))
 
 
 async def revoke_staff(actor: Principal, membership_id: int) -> None:
@@ -293,10 +303,13 @@ async def revoke_staff(actor: Principal, membership_id: int) -> None:
         await StaffMembership.update({StaffMembership.active: False}).where(
             StaffMembership.id == membership_id
         )
-        await audit(actor.user_id, row["community"], "staff_revoked", "user", row["user"])
+        await audit_log.record(actor.user_id, row["community"], "staff_revoked", "user",
+                               row["user"])
 
 
-async def staff_of(community_id: int) -> list[dict[str, Any]]:
+async def staff_of(actor: Principal, community_id: int) -> list[dict[str, Any]]:
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
     return await StaffMembership.select(
         StaffMembership.id, StaffMembership.user.display_name, StaffMembership.user.login
     ).where(
@@ -315,5 +328,6 @@ async def audit(
     target_id: int = 0,
     detail: str = "",
 ) -> None:
-    """Kept for existing callers; the audit domain owns the log."""
-    await audit_service.record(actor_id, community_id, action, target_type, target_id, detail)
+    """Kept for callers in other domains until they call ``audit.service.record``, which
+    owns the log; accounts no longer use it."""
+    await audit_log.record(actor_id, community_id, action, target_type, target_id, detail)

@@ -2,26 +2,25 @@
 
 Split from the accounts service because it runs on every page view and has its own
 concerns: timing-safe failures, DB-backed throttling shared by all app processes, and a
-session lookup that costs one query plus the merchant roles.
+session lookup that costs one query. Accounts know nothing of shops: whoever needs the
+merchant roles adds them (``rewards.merchants.with_merchant_roles``; the web layer does
+on every request).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from marketplace import db, settings
+from marketplace import clock, db, settings
 from marketplace.accounts import passwords
 from marketplace.accounts.tables import LoginAttempt, Session, User
+from marketplace.audit import service as audit
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def normalise_login(raw: str) -> str:
@@ -42,7 +41,7 @@ class Throttled(DomainError):
 
 async def _wait_for(key: str) -> int:
     cfg = settings.get()
-    window_start = now() - timedelta(minutes=cfg.login_window_minutes)
+    window_start = clock.now() - timedelta(minutes=cfg.login_window_minutes)
     failures = await LoginAttempt.select(LoginAttempt.at).where(
         (LoginAttempt.key == key)
         & (LoginAttempt.success == False)  # noqa: E712
@@ -54,7 +53,7 @@ async def _wait_for(key: str) -> int:
         return 0
     oldest = failures[len(failures) - limit]["at"]
     until = oldest + timedelta(minutes=cfg.login_window_minutes)
-    return max(1, int((until - now()).total_seconds()))
+    return max(1, int((until - clock.now()).total_seconds()))
 
 
 async def authenticate(login: str, password: str, client_ip: str) -> int:
@@ -79,7 +78,7 @@ async def authenticate(login: str, password: str, client_ip: str) -> int:
     async with db.transaction():
         if new_hash:
             await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
-        await User.update({User.last_login_at: now()}).where(User.id == user["id"])
+        await User.update({User.last_login_at: clock.now()}).where(User.id == user["id"])
         await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
     return int(user["id"])
 
@@ -101,6 +100,19 @@ async def start_session(user_id: int, user_agent: str, old_token: str | None) ->
             Session(id=_session_id(token), user=user_id, user_agent=user_agent[:200])
         )
     return token
+
+
+async def sign_in(login: str, password: str, client_ip: str, user_agent: str,
+                  old_token: str | None) -> tuple[str, Principal]:
+    """Check the password and start a session: its token and who signed in. Staff
+    sign-ins are audited (with the address): their accounts can change others' data."""
+    user_id = await authenticate(login, password, client_ip)
+    token = await start_session(user_id, user_agent, old_token)
+    principal = await load_principal(user_id)
+    if principal.is_staff:
+        await audit.record(user_id, principal.community_id, "staff_login", "user", user_id,
+                           client_ip)
+    return token, principal
 
 
 async def end_session(token: str) -> None:
@@ -142,7 +154,7 @@ async def principal_for_session(token: str) -> Principal | None:
     if not rows:
         return None
     row = rows[0]
-    moment = now()
+    moment = clock.now()
     idle = timedelta(minutes=cfg.session_idle_minutes)
     absolute = timedelta(hours=cfg.session_absolute_hours)
     seen, created = _aware(row["last_seen_at"]), _aware(row["created_at"])
@@ -152,28 +164,27 @@ async def principal_for_session(token: str) -> Principal | None:
     # Touch at most once a minute: a write per page view would serialise all readers.
     if moment - seen > timedelta(seconds=60):
         await Session.update({Session.last_seen_at: moment}).where(Session.id == sid)
-    return await _principal(row)
+    return _principal(row)
 
 
 async def load_principal(user_id: int) -> Principal:
     rows = await User.raw(_who(_BY_USER, "u.id = {}"), user_id)
     if not rows:
         raise NotFound(_("No such person."))
-    return await _principal(rows[0])
+    return _principal(rows[0])
 
 
 def _aware(moment: Any) -> datetime:
     # Raw queries on SQLite hand back text; Piccolo's typed selects would convert it.
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return clock.aware(moment)
 
 
-async def _principal(row: dict[str, Any]) -> Principal:
-    user_id = int(row["id"])
+def _principal(row: dict[str, Any]) -> Principal:
     staff = str(row["staff"] or "")
     return Principal(
-        user_id=user_id,
+        user_id=int(row["id"]),
         login=row["login"],
         display_name=row["display_name"],
         community_id=int(row["community"]),
@@ -182,12 +193,4 @@ async def _principal(row: dict[str, Any]) -> Principal:
         staff_community_ids=frozenset(int(c) for c in staff.split(",") if c),
         helper_status=row["helper_status"],
         helper_kind=row["helper_kind"],
-        merchant_ids=await _merchant_ids(user_id),
     )
-
-
-async def _merchant_ids(user_id: int) -> frozenset[int]:
-    # Merchants live in the rewards domain; accounts only asks who may act for one.
-    from marketplace.rewards.merchants import merchant_ids_for_user
-
-    return await merchant_ids_for_user(user_id)

@@ -1,12 +1,10 @@
-"""People, their roles, their sessions, and the audit trail of sensitive actions."""
+"""People, their roles and their sessions (the audit trail is ``audit.tables``)."""
 
 from piccolo.columns import (
     Boolean,
     ForeignKey,
-    Integer,
     OnDelete,
     Serial,
-    Text,
     Timestamptz,
     Varchar,
 )
@@ -81,13 +79,3 @@ class LoginAttempt(Table, tablename="login_attempt"):
     at = Timestamptz(default=TimestamptzNow(), index=True)
     success = Boolean(default=False)
 
-
-class AuditEvent(Table, tablename="audit_event"):
-    id = Serial(primary_key=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
-    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True)
-    action = Varchar(length=64, index=True)
-    target_type = Varchar(length=32, default="")
-    target_id = Integer(default=0)
-    detail = Text(default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
 from marketplace import settings
@@ -12,13 +12,15 @@ from marketplace.accounts import service, sessions
 from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
+from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
+from marketplace.web.request import AppRequest
 
 
-def _client_ip(request: Request) -> str:
+def _client_ip(request: AppRequest) -> str:
     client = request.client
     return client.host if client else "unknown"
 
@@ -44,37 +46,30 @@ def _set_session_cookie(response: Response, token: str) -> None:
 
 class AccountController(Controller):
     @get("/login", name="login")
-    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Any:
+    async def login_form(self, request: AppRequest, next: FromQuery[str | None] = None) -> Any:
         return page(request, "accounts/login.html", values={}, next=_safe_next(next), error=None)
 
     @post("/login")
-    async def login(self, request: Request) -> Any:
+    async def login(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         nxt = _safe_next(form.str("next"))
         try:
-            user_id = await sessions.authenticate(
+            token, principal = await sessions.sign_in(
                 form.str("login", max_length=64), form.str("password", max_length=256),
-                _client_ip(request),
+                _client_ip(request), request.headers.get("user-agent", ""),
+                request.cookies.get(auth.SESSION_COOKIE),
             )
         except DomainError as exc:
             status = 429 if isinstance(exc, sessions.Throttled) else 200
             return page(request, "accounts/login.html", "accounts/_login_form.html",
                         status_code=status, values={"login": form.str("login", max_length=64)},
                         next=nxt, error=exc.message)
-        token = await sessions.start_session(
-            user_id, request.headers.get("user-agent", ""),
-            request.cookies.get(auth.SESSION_COOKIE),
-        )
-        principal = await sessions.load_principal(user_id)
-        if principal.is_staff:
-            await service.audit(user_id, principal.community_id, "staff_login", "user", user_id,
-                                _client_ip(request))
         response = redirect(request, nxt, _("Welcome, %(name)s.", name=principal.display_name))
         _set_session_cookie(response, token)
         return response
 
     @post("/logout", name="logout")
-    async def logout(self, request: Request) -> Any:
+    async def logout(self, request: AppRequest) -> Any:
         token = request.cookies.get(auth.SESSION_COOKIE)
         if token:
             await sessions.end_session(token)
@@ -83,14 +78,14 @@ class AccountController(Controller):
         return response
 
     @get("/register", name="register")
-    async def register_form(self, request: Request,
+    async def register_form(self, request: AppRequest,
                             community: FromQuery[int | None] = None) -> Any:
         places = await places_service.places()
         return page(request, "accounts/register.html", "accounts/_places.html",
                     values={"community": str(community or "")}, places=places, errors={})
 
     @post("/register")
-    async def register(self, request: Request) -> Any:
+    async def register(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         places = await places_service.places()
         try:
@@ -118,12 +113,11 @@ class AccountController(Controller):
                         _("Your account is ready. Please sign in."))
 
     @post("/language", name="language")
-    async def language(self, request: Request) -> Any:
+    async def language(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         lang = form.str("lang")
-        principal = auth.current(request)
-        if principal is not None:
-            await service.set_language(principal.user_id, lang)
+        if request.user is not None:
+            await service.set_language(request.user, lang)
         response = redirect(request, _safe_next(form.str("next")))
         if lang in ("zh", "en"):
             response.set_cookie(auth.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
@@ -135,25 +129,24 @@ class ProfileController(Controller):
     path = "/me"
     guards = [auth.login_required]
 
-    async def _render(self, request: Request, errors: dict[str, str] | None = None,
+    async def _render(self, request: AppRequest, errors: dict[str, str] | None = None,
                       values: dict[str, str] | None = None, status_code: int = 200) -> Any:
-        me = auth.require_user(request)
-        profile = await service.profile(me.user_id)
+        me = request.principal
+        profile = await service.profile(me, me.user_id)
         places = await places_service.places(me.community_id)
         return page(request, "accounts/profile.html", status_code=status_code,
                     profile=profile, places=places, errors=errors or {}, values=values or {})
 
     @get("/", name="profile")
-    async def show(self, request: Request) -> Any:
+    async def show(self, request: AppRequest) -> Any:
         return await self._render(request)
 
     @post("/")
-    async def update(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def update(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
             await service.update_profile(
-                me.user_id,
+                request.principal,
                 display_name=form.str("display_name", max_length=200),
                 phone=form.str("phone", max_length=100),
                 address=form.str("address", max_length=500),
@@ -167,14 +160,14 @@ class ProfileController(Controller):
         return redirect(request, "/me", _("Your profile is saved."))
 
     @post("/password", name="change_password")
-    async def password(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def password(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
             if form.str("new", max_length=1000) != form.str("new2", max_length=1000):
                 raise DomainError(_("The two passwords differ."), "new2")
             await service.change_password(
-                me.user_id, form.str("current", max_length=1000), form.str("new", max_length=1000),
+                request.principal, form.str("current", max_length=1000),
+                form.str("new", max_length=1000),
                 request.cookies.get(auth.SESSION_COOKIE),
             )
         except DomainError as exc:
@@ -183,25 +176,24 @@ class ProfileController(Controller):
                         _("Password changed. Other devices have been signed out."))
 
     @post("/helper", name="apply_helper")
-    async def apply_helper(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def apply_helper(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
             await service.apply_as_helper(
-                me.user_id, form.str("kind"), form.str("work_unit", max_length=200),
+                request.principal, form.str("kind"), form.str("work_unit", max_length=200),
                 form.str("party_branch", max_length=200),
             )
         except DomainError as exc:
-            return await self._render(request, {"helper_" + (exc.field or "form"): exc.message},
+            # Field names are unique on the page; a form-wide error is the helper form's.
+            return await self._render(request, {exc.field or "helper_form": exc.message},
                                       form.values())
         return redirect(request, "/me",
                         _("Thank you! Community staff will verify your registration soon."))
 
     @post("/honour-roll", name="honour_roll_listing")
-    async def honour_roll(self, request: Request) -> Any:
-        me = auth.require_user(request)
+    async def honour_roll(self, request: AppRequest) -> Any:
         form = await Form.read(request)
-        await service.set_honour_roll_listing(me.user_id, form.bool("listed"))
+        await service.set_honour_roll_listing(request.principal, form.bool("listed"))
         return redirect(request, "/me", _("Your honour roll choice is saved."))
 
 
@@ -210,27 +202,27 @@ class HelperQueueController(Controller):
     guards = [auth.staff_required]
 
     @get("/", name="helper_queue")
-    async def queue(self, request: Request, community_id: FromQuery[int | None] = None) -> Any:
-        me = auth.require_staff(request)
+    async def queue(self, request: AppRequest, community_id: FromQuery[int | None] = None) -> Any:
+        me = request.principal
         cid = community_id or _default_community(me)
         rows = await service.pending_helpers(me, cid)
         return page(request, "accounts/helper_queue.html", "accounts/_helper_queue.html",
                     rows=rows, community_id=cid)
 
     @post("/{profile_id:int}/review", name="review_helper")
-    async def review(self, request: Request, profile_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def review(self, request: AppRequest, profile_id: PathId) -> Any:
         form = await Form.read(request)
         approve = form.str("decision") == "approve"
         try:
-            await service.review_helper(me, profile_id, approve, form.str("note", max_length=300))
+            await service.review_helper(request.principal, profile_id, approve,
+                                        form.str("note", max_length=300))
         except DomainError as exc:
             return redirect(request, "/staff/helpers", exc.message, "error")
         message = _("Helper verified.") if approve else _("Application declined.")
         return redirect(request, "/staff/helpers", message)
 
 
-def _default_community(me: Any) -> int:
+def _default_community(me: Principal) -> int:
     if me.staff_community_ids:
         return min(me.staff_community_ids)
     return me.community_id

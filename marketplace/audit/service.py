@@ -1,18 +1,20 @@
 """Writing and reading the audit log.
 
-The table is ``accounts.tables.AuditEvent`` (it predates this module); every writer goes
-through ``record`` so the columns are filled the same way everywhere. Call it inside the
-caller's transaction, so the action and its audit line commit or roll back together.
+Every writer goes through ``record`` so the columns are filled the same way everywhere.
+Call it inside the caller's transaction, so the action and its audit line commit or roll
+back together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from marketplace import db
-from marketplace.accounts.tables import AuditEvent
+from marketplace import db, paging
+from marketplace.audit.tables import AuditEvent
+from marketplace.errors import Forbidden
+from marketplace.i18n import _
+from marketplace.principal import Principal
 
 PAGE_SIZE = 50
 
@@ -38,26 +40,33 @@ async def record_once(actor_id: int | None, community_id: int | None, action: st
 
 @dataclass(frozen=True)
 class AuditFilter:
-    community_ids: frozenset[int] | None  # None: every community (administrators)
     action: str = ""
-    actor: str = ""  # part of the actor's login or name
+    actor_name: str = ""  # part of the actor's login or name
     start: datetime | None = None
     end: datetime | None = None  # exclusive
     before: int | None = None  # keyset: older than this id
 
 
-async def entries(f: AuditFilter) -> tuple[list[dict[str, Any]], int | None]:
-    """Newest first, one page; returns the rows and the cursor for the next page."""
+def _readable_by(actor: Principal) -> frozenset[int] | None:
+    """The communities whose lines ``actor`` may read; None: all (administrators)."""
+    if not actor.is_staff:
+        raise Forbidden(_("This page is for community staff."))
+    return None if actor.is_admin else actor.staff_community_ids
+
+
+async def entries(actor: Principal, f: AuditFilter) -> paging.Page:
+    """Newest first, one page of the lines ``actor`` may read, with the next cursor."""
+    communities = _readable_by(actor)
     query = AuditEvent.select(
         AuditEvent.all_columns(), AuditEvent.actor.display_name, AuditEvent.actor.login,
         AuditEvent.community.name,
     )
-    if f.community_ids is not None:
-        query = query.where(AuditEvent.community.is_in(list(f.community_ids) or [-1]))
+    if communities is not None:
+        query = query.where(AuditEvent.community.is_in(list(communities) or [-1]))
     if f.action:
         query = query.where(AuditEvent.action == f.action)
-    if f.actor.strip():
-        like = "%" + f.actor.strip().replace("%", "").replace("_", "") + "%"
+    if f.actor_name.strip():
+        like = "%" + f.actor_name.strip().replace("%", "").replace("_", "") + "%"
         # SQLite's LIKE is already case-insensitive for ASCII and has no ILIKE.
         op = "like" if db.is_sqlite() else "ilike"
         query = query.where(getattr(AuditEvent.actor.login, op)(like)
@@ -66,14 +75,11 @@ async def entries(f: AuditFilter) -> tuple[list[dict[str, Any]], int | None]:
         query = query.where(AuditEvent.at >= f.start)
     if f.end is not None:
         query = query.where(AuditEvent.at < f.end)
-    if f.before:
-        query = query.where(AuditEvent.id < f.before)
-    rows = await query.order_by(AuditEvent.id, ascending=False).limit(PAGE_SIZE + 1)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, (rows[-1]["id"] if more and rows else None)
+    return await paging.newest_first(query, AuditEvent.id, f.before, PAGE_SIZE)
 
 
-async def actions() -> list[str]:
+async def actions(actor: Principal) -> list[str]:
+    """The action codes in the log, for the page's filter."""
+    _readable_by(actor)
     rows = await AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     return [r["action"] for r in rows]

@@ -1,4 +1,8 @@
-"""Communities, grids and buildings: listing for forms, and the admin/staff management."""
+"""Communities, grids and buildings: listing for forms, and the admin/staff management.
+
+Places are public (every registration form lists them); managing them is for staff of
+the place's community, and creating or renaming a community for administrators.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from marketplace import db
+from marketplace.audit import service as audit
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -55,8 +60,14 @@ async def get_community(community_id: int) -> dict[str, Any]:
     return row
 
 
-async def structure(community_id: int) -> dict[str, Any]:
+def _require_staff_of(actor: Principal, community_id: int) -> None:
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
+
+
+async def structure(actor: Principal, community_id: int) -> dict[str, Any]:
     """The community with all grids and buildings, archived ones included (for managers)."""
+    _require_staff_of(actor, community_id)
     community = await get_community(community_id)
     grids = await Grid.select().where(Grid.community == community_id).order_by(Grid.name)
     buildings = await Building.select().where(Building.grid.community == community_id).order_by(
@@ -69,7 +80,15 @@ async def structure(community_id: int) -> dict[str, Any]:
 
 
 async def list_communities() -> list[dict[str, Any]]:
+    """Every community, archived ones last: names are public (see ``places``)."""
     return await Community.select().order_by(Community.archived, Community.name)
+
+
+async def managed_by(actor: Principal) -> list[dict[str, Any]]:
+    """The communities ``actor`` manages: all of them for administrators."""
+    if not actor.is_staff:
+        raise Forbidden(_("This page is for community staff."))
+    return [c for c in await list_communities() if actor.can_staff(c["id"])]
 
 
 def _clean_name(name: str) -> str:
@@ -88,7 +107,11 @@ async def create_community(actor: Principal, name: str, district: str = "") -> i
         rows = await Community.insert(
             Community(name=name, district=district.strip()[:100])
         ).returning(Community.id)
-        return int(rows[0]["id"])
+        community_id = int(rows[0]["id"])
+        # In the write's transaction: the community exists exactly when its line does.
+        await audit.record(actor.user_id, community_id, "community_created", "community",
+                           community_id)
+        return community_id
 
     return await _named_write("community", None, name, insert)
 
@@ -153,9 +176,8 @@ async def _named_write(kind: str, community_id: int | None, name: str,
     refusal, not an error page."""
     try:
         async with db.transaction():
-            if community_id is not None and not db.is_sqlite():
-                await Community.raw(
-                    "SELECT id FROM community WHERE id = {} FOR NO KEY UPDATE", community_id)
+            if community_id is not None:
+                await db.lock_row(Community, community_id, "NO KEY UPDATE")
             await _refuse_duplicate(kind, community_id, name, except_id)
             return await write()
     except db.DUPLICATE_ERRORS:
@@ -164,9 +186,8 @@ async def _named_write(kind: str, community_id: int | None, name: str,
 
 
 async def add_grid(actor: Principal, community_id: int, name: str) -> int:
+    _require_staff_of(actor, community_id)
     await get_community(community_id)
-    if not actor.can_staff(community_id):
-        raise Forbidden(_("You cannot change places outside your community."))
     name = _clean_name(name)
 
     async def insert() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
@@ -16,6 +16,7 @@ from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
 from marketplace.web.render import page, redirect
+from marketplace.web.request import AppRequest
 
 
 class CommunityController(Controller):
@@ -23,72 +24,68 @@ class CommunityController(Controller):
     guards = [auth.staff_required]
 
     @get("/", name="manage_home")
-    async def index(self, request: Request) -> Any:
-        me = auth.require_staff(request)
-        communities = await service.list_communities()
-        if not me.is_admin:
-            communities = [c for c in communities if me.can_staff(c["id"])]
+    async def index(self, request: AppRequest) -> Any:
+        communities = await service.managed_by(request.principal)
         return page(request, "community/index.html", communities=communities, errors={},
                     values={})
 
     @post("/communities", name="create_community")
-    async def create(self, request: Request) -> Any:
-        me = auth.require_admin(request)
+    async def create(self, request: AppRequest) -> Any:
+        me = request.principal
         form = await Form.read(request)
         try:
             cid = await service.create_community(me, form.str("name", max_length=200),
                                                  form.str("district", max_length=200))
         except DomainError as exc:
-            communities = await service.list_communities()
+            communities = await service.managed_by(me)
             return page(request, "community/index.html", communities=communities,
                         errors={exc.field or "name": exc.message}, values=form.values())
-        await accounts.audit(me.user_id, cid, "community_created", "community", cid)
         return redirect(request, f"/manage/communities/{cid}", _("Community created."))
 
     @get("/communities/{community_id:int}", name="community_detail")
-    async def detail(self, request: Request, community_id: PathId) -> Any:
-        auth.require_staff(request, community_id)
+    async def detail(self, request: AppRequest, community_id: PathId) -> Any:
         return await _detail(request, community_id)
 
     @post("/communities/{community_id:int}/grids", name="add_grid")
-    async def add_grid(self, request: Request, community_id: PathId) -> Any:
-        me = auth.require_staff(request, community_id)
+    async def add_grid(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            await service.add_grid(me, community_id, form.str("name", max_length=200))
+            await service.add_grid(request.principal, community_id,
+                                   form.str("name", max_length=200))
         except DomainError as exc:
             return await _detail(request, community_id, "grid", exc.message,
                                  form.str("name", max_length=200))
         return redirect(request, f"/manage/communities/{community_id}", _("Grid added."))
 
     @post("/grids/{grid_id:int}/buildings", name="add_building")
-    async def add_building(self, request: Request, grid_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def add_building(self, request: AppRequest, grid_id: PathId) -> Any:
         form = await Form.read(request)
         community_id = await service.community_of("grid", grid_id)
         try:
-            await service.add_building(me, grid_id, form.str("name", max_length=200))
+            await service.add_building(request.principal, grid_id,
+                                       form.str("name", max_length=200))
         except DomainError as exc:
             return await _detail(request, community_id, f"building-{grid_id}", exc.message,
                                  form.str("name", max_length=200))
         return redirect(request, f"/manage/communities/{community_id}", _("Building added."))
 
     @post("/{kind:str}/{object_id:int}/rename", name="rename_place")
-    async def rename(self, request: Request, kind: FromPath[str], object_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def rename(self, request: AppRequest, kind: FromPath[str], object_id: PathId) -> Any:
         if kind not in service.KINDS:
             raise NotFoundException()
         form = await Form.read(request)
         community_id = await service.community_of(kind, object_id)
+        back = f"/manage/communities/{community_id}"
         try:
-            await service.rename(me, kind, object_id, form.str("name", max_length=200))
+            await service.rename(request.principal, kind, object_id,
+                                 form.str("name", max_length=200))
         except DomainError as exc:
-            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
-        return redirect(request, f"/manage/communities/{community_id}", _("Renamed."))
+            return redirect(request, back, exc.message, "error")
+        return redirect(request, back, _("Renamed."))
 
     @post("/{kind:str}/{object_id:int}/archive", name="archive_place")
-    async def archive(self, request: Request, kind: FromPath[str], object_id: PathId) -> Any:
-        me = auth.require_staff(request)
+    async def archive(self, request: AppRequest, kind: FromPath[str], object_id: PathId) -> Any:
+        me = request.principal
         if kind not in service.KINDS:
             raise NotFoundException()
         form = await Form.read(request)
@@ -106,30 +103,30 @@ class CommunityController(Controller):
         return redirect(request, f"/manage/communities/{community_id}", message)
 
     @post("/communities/{community_id:int}/staff", name="grant_staff")
-    async def grant_staff(self, request: Request, community_id: PathId) -> Any:
-        me = auth.require_admin(request)
+    async def grant_staff(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
+        back = f"/manage/communities/{community_id}"
         try:
-            await accounts.grant_staff(me, form.str("login", max_length=64), community_id)
+            await accounts.grant_staff(request.principal, form.str("login", max_length=64),
+                                       community_id)
         except DomainError as exc:
-            return redirect(request, f"/manage/communities/{community_id}", exc.message, "error")
-        return redirect(request, f"/manage/communities/{community_id}", _("Staff appointed."))
+            return redirect(request, back, exc.message, "error")
+        return redirect(request, back, _("Staff appointed."))
 
     @post("/staff/{membership_id:int}/revoke", name="revoke_staff")
-    async def revoke_staff(self, request: Request, membership_id: PathId) -> Any:
-        me = auth.require_admin(request)
+    async def revoke_staff(self, request: AppRequest, membership_id: PathId) -> Any:
         form = await Form.read(request)
-        await accounts.revoke_staff(me, membership_id)
+        await accounts.revoke_staff(request.principal, membership_id)
         back = form.str("next") or "/manage"
         return redirect(request, back if back.startswith("/manage") else "/manage",
                         _("Staff appointment ended."))
 
 
-async def _detail(request: Request, community_id: int, field: str = "", error: str = "",
+async def _detail(request: AppRequest, community_id: int, field: str = "", error: str = "",
                   value: str = "") -> Any:
     """The community page; after a refused name, the message and input stay on its form."""
-    structure = await service.structure(community_id)
-    staff = await accounts.staff_of(community_id)
+    structure = await service.structure(request.principal, community_id)
+    staff = await accounts.staff_of(request.principal, community_id)
     return page(request, "community/detail.html", status_code=422 if error else 200,
                 community=structure, staff=staff,
                 errors={field: error} if error else {}, values={field: value} if error else {})

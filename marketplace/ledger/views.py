@@ -111,7 +111,7 @@ class StaffPointsController(Controller):
         lines = await _described(await service.member_statement(
             request.principal, user_id, f.kind or None, start, end))
         return page(request, "ledger/staff_points.html", "ledger/_statement.html",
-                    member=await accounts.profile(user_id),
+                    member=await accounts.profile(request.principal, user_id),
                     balance=await service.balance(user_id),
                     expiring=await expiry.next_expiry(user_id, service.now()),
                     lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
@@ -152,8 +152,8 @@ class StaffPointsController(Controller):
     async def _confirm(self, request: AppRequest, user_id: int, line: dict[str, Any],
                        error: str | None = None, reason: str = "") -> Any:
         return page(request, "ledger/reverse.html", status_code=422 if error else 200,
-                    member=await accounts.profile(user_id), line=line, error=error,
-                    reason=reason)
+                    member=await accounts.profile(request.principal, user_id), line=line,
+                    error=error, reason=reason)
 
     @get("/{user_id:int}/reverse/{transfer_id:int}", name="staff_points_reverse_confirm")
     async def reverse_confirm(self, request: AppRequest, user_id: PathId,

@@ -10,8 +10,10 @@ from typing import Any
 
 from piccolo.query.mixins import OnConflictAction
 
+from marketplace import paging
 from marketplace.notifications.messages import MESSAGES, render
 from marketplace.notifications.tables import Notification
+from marketplace.principal import Principal
 
 PAGE_SIZE = 30
 
@@ -40,36 +42,37 @@ async def send(user_id: int, kind: str, link: str = "", dedupe_key: str | None =
     await query
 
 
-async def unread_count(user_id: int) -> int:
+async def unread_count(actor: Principal) -> int:
     return await Notification.count().where(
-        (Notification.user == user_id) & Notification.read_at.is_null())
+        (Notification.user == actor.user_id) & Notification.read_at.is_null())
 
 
-async def recent(user_id: int, before: int | None = None) -> tuple[list[Shown], int | None]:
-    """Newest first, a page at a time (keyset on id); returns the page and the next cursor."""
-    query = Notification.select().where(Notification.user == user_id)
-    if before:
-        query = query.where(Notification.id < before)
-    rows = await query.order_by(Notification.id, ascending=False).limit(PAGE_SIZE + 1)
+async def recent(actor: Principal, before: int | None = None
+                 ) -> tuple[list[Shown], int | None]:
+    """``actor``'s own, newest first, a page at a time; returns the page and the next
+    cursor. Nobody reads another person's notifications."""
+    found = await paging.newest_first(
+        Notification.select().where(Notification.user == actor.user_id),
+        Notification.id, before, PAGE_SIZE)
     shown = [
         Shown(int(r["id"]), render(r["kind"], _params(r["params"])), r["link"],
               r["created_at"], r["read_at"] is None)
-        for r in rows[:PAGE_SIZE]
+        for r in found.rows
     ]
-    next_cursor = shown[-1].id if len(rows) > PAGE_SIZE else None
-    return shown, next_cursor
+    return shown, found.next_before
 
 
-async def mark_all_read(user_id: int) -> int:
-    """Marks every unread notification of ``user_id`` read; returns how many."""
+async def mark_all_read(actor: Principal) -> int:
+    """Marks every unread notification of ``actor`` read; returns how many."""
     rows = await Notification.update({Notification.read_at: datetime.now(UTC)}).where(
-        (Notification.user == user_id) & Notification.read_at.is_null()
+        (Notification.user == actor.user_id) & Notification.read_at.is_null()
     ).returning(Notification.id)
     return len(rows)
 
 
 async def kinds_sent(user_id: int) -> list[str]:
-    """The kinds a person was sent, oldest first: what tests and the audit read."""
+    """The kinds a person was sent, oldest first. For tests and checks, not for pages:
+    it takes no Principal because no page shows it."""
     rows = await Notification.select(Notification.kind).where(
         Notification.user == user_id).order_by(Notification.id)
     return [r["kind"] for r in rows]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.params import FromQuery
 
+from marketplace import paging
 from marketplace.notifications import service
 from marketplace.web import auth
-from marketplace.web.forms import parse_int
 from marketplace.web.render import page
+from marketplace.web.request import AppRequest
 
 
 class NotificationController(Controller):
@@ -18,11 +19,11 @@ class NotificationController(Controller):
     guards = [auth.login_required]
 
     @get("/", name="notifications")
-    async def index(self, request: Request, before: FromQuery[str | None] = None) -> Any:
-        me = auth.require_user(request)
-        items, next_cursor = await service.recent(me.user_id, parse_int(before))
+    async def index(self, request: AppRequest, before: FromQuery[str | None] = None) -> Any:
+        me = request.principal
+        items, next_cursor = await service.recent(me, paging.cursor(before))
         # Shown once as "new", then read: a count that never goes away is a count ignored.
-        await service.mark_all_read(me.user_id)
+        await service.mark_all_read(me)
         request.scope.setdefault("state", {})["unread"] = 0
         return page(request, "notifications/list.html", "notifications/_list.html",
                     items=items, next_cursor=next_cursor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from marketplace import clock
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile
@@ -42,7 +43,7 @@ async def _people(community_id: int, password: str, grid_ids: list[int],
             grid_id=grid_ids[i % len(grid_ids)]))
         await HelperProfile.insert(HelperProfile(
             user=uid, kind=kind, work_unit=unit, status="verified", reviewed_by=staff_id,
-            reviewed_at=accounts.now()))
+            reviewed_at=clock.now()))
         helpers.append(await sessions.load_principal(uid))
     for i, (login, name) in enumerate(RESIDENTS):
         uid = await accounts.register(accounts.Registration(

@@ -37,7 +37,7 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
         owner = await sessions.load_principal(ids[login])
         merchant_id = await merchants.apply(owner, application)
         await merchants.review(staff, merchant_id, True, points_per_yuan=10)
-        owner = await sessions.load_principal(ids[login])
+        owner = await merchants.with_merchant_roles(await sessions.load_principal(ids[login]))
         merchant_ids.append(merchant_id)
         offer_ids.append([await offers.create(owner, merchant_id, offers.OfferInput(
             title, price, stock=stock, limit_count=limit, limit_period=period,

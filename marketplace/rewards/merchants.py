@@ -6,7 +6,7 @@ merchant; ``merchant_ids_for_user`` feeds that into the Principal on every reque
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from marketplace import clock, db
@@ -219,3 +219,11 @@ async def remove_member(actor: Principal, merchant_id: int, member_id: int) -> N
     if row["role"] == "owner":
         raise DomainError(_("The owner cannot be removed."))
     await MerchantMember.delete().where(MerchantMember.id == member_id)
+
+
+async def with_merchant_roles(principal: Principal) -> Principal:
+    """``principal`` with the verified merchants they act for. Accounts know nothing of
+    shops, so who is asking is completed here: by the web layer on every request, and by
+    demo data and tests that need a merchant's Principal."""
+    ids = await merchant_ids_for_user(principal.user_id)
+    return replace(principal, merchant_ids=ids) if ids else principal

@@ -1,4 +1,5 @@
-"""Who is asking: the session cookie becomes a Principal on every request; route guards."""
+"""Route guards and the cookies that say who is asking (the middleware that reads them is
+``web.identity``)."""
 
 from __future__ import annotations
 
@@ -6,44 +7,12 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.types import ASGIApp, Receive, Scope, Send
 
-from marketplace import i18n, settings
-from marketplace.accounts import sessions
 from marketplace.i18n import _
-from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 
 SESSION_COOKIE = "sid"
 LANG_COOKIE = "lang"
-
-
-def auth_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
-            await app(scope, receive, send)
-            return
-        connection: ASGIConnection = ASGIConnection(scope)
-        token = connection.cookies.get(SESSION_COOKIE)
-        principal = await sessions.principal_for_session(token) if token else None
-        scope["user"] = principal
-        if principal is not None and scope["method"] == "GET":
-            scope.setdefault("state", {})["unread"] = await notifications.unread_count(
-                principal.user_id)
-        language = i18n.pick_language(
-            principal.language if principal else None,
-            connection.cookies.get(LANG_COOKIE),
-            connection.headers.get("accept-language"),
-            settings.get().default_language,
-        )
-        scope.setdefault("state", {})["language"] = language
-        reset = i18n.current_language.set(language)
-        try:
-            await app(scope, receive, send)
-        finally:
-            i18n.current_language.reset(reset)
-
-    return middleware
 
 
 def current(request: Request) -> Principal | None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
-
 from marketplace.web.forms import Form
 from marketplace.web.render import page
+from marketplace.web.request import AppRequest
 
 
 def confirmed(form: Form) -> bool:
     return form.str("confirm", max_length=8) == "yes"
 
 
-def ask(request: Request, *, action: str, question: str, button: str, back: str,
+def ask(request: AppRequest, *, action: str, question: str, button: str, back: str,
         hidden: dict[str, str] | None = None) -> Any:
     """The confirmation page for a post that arrived without ``confirm=yes``."""
     return page(request, "confirm.html", action=action, question=question, button=button,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from marketplace.accounts.tables import AuditEvent, HelperProfile, LoginAttempt, Session
+from marketplace.accounts.tables import HelperProfile, LoginAttempt, Session
+from marketplace.audit.tables import AuditEvent
 from tests.conftest import PASSWORD, World, csrf, login, post, text_of, unique
 
 

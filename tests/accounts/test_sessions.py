@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher, Type
 
+from marketplace import clock
 from marketplace.accounts import passwords, service
 from marketplace.accounts.tables import Session, User
 from tests.conftest import PASSWORD, World, login
@@ -16,7 +17,7 @@ async def test_idle_session_ends(client, world: World) -> None:
     person = await world.person()
     await login(client, person)
     assert (await client.get("/me")).status_code == 200
-    await Session.update({Session.last_seen_at: service.now() - timedelta(hours=3)}).where(
+    await Session.update({Session.last_seen_at: clock.now() - timedelta(hours=3)}).where(
         Session.user == person.user_id)
     r = await client.get("/me")
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/me"
@@ -26,7 +27,7 @@ async def test_idle_session_ends(client, world: World) -> None:
 async def test_absolute_session_lifetime(client, world: World) -> None:
     person = await world.person()
     await login(client, person)
-    await Session.update({Session.created_at: service.now() - timedelta(days=8)}).where(
+    await Session.update({Session.created_at: clock.now() - timedelta(days=8)}).where(
         Session.user == person.user_id)
     assert (await client.get("/me")).status_code == 303
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from marketplace.accounts.tables import AuditEvent
+from marketplace.audit.tables import AuditEvent
 from marketplace.rewards import merchants, service, settlement
 from marketplace.rewards.tables import RedeemCode
 from marketplace.wishes import service as wishes

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from marketplace.accounts.tables import AuditEvent
+from marketplace.audit.tables import AuditEvent
 from marketplace.care import service
 from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden

@@ -203,8 +203,8 @@ async def test_failure_inside_a_transfer_leaves_no_partial_rows(world: World,
 async def test_staff_correction_and_its_audit_line_are_one_write(
         which: str, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the audit line cannot be written, the points do not move either."""
-    from marketplace.accounts.tables import AuditEvent
     from marketplace.audit import service as audit
+    from marketplace.audit.tables import AuditEvent
 
     person, staff = await world.person(), await world.person(staff=True)
     award = await service.award(world.community_id, person.user_id, 20, "award", "wish:9",

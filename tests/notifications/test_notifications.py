@@ -17,7 +17,7 @@ async def test_sent_notification_is_counted_listed_and_read_once_seen(
     await service.send(person.user_id, "wish_claimed", "/wishes/1", helper="Li Ming",
                        title="Fix the tap")
     await service.send(person.user_id, "points_received", points=5, memo="A gift")
-    assert await service.unread_count(person.user_id) == 2
+    assert await service.unread_count(person) == 2
 
     client.headers["accept-language"] = "en"
     await login(client, person)
@@ -27,7 +27,7 @@ async def test_sent_notification_is_counted_listed_and_read_once_seen(
     text = text_of(page.text)
     assert "Li Ming claimed your wish “Fix the tap”." in text
     assert text.index("You received 5 points: A gift") < text.index("Li Ming claimed")
-    assert await service.unread_count(person.user_id) == 0
+    assert await service.unread_count(person) == 0
     assert "unread notifications" not in (await client.get("/")).text
 
 
@@ -64,7 +64,7 @@ async def test_someone_elses_notifications_are_not_shown(world: World,
     page = await client.get("/notifications")
     assert "Secret" not in page.text
     assert "Nothing new" in text_of(page.text)
-    assert await service.unread_count(owner.user_id) == 1
+    assert await service.unread_count(owner) == 1
 
 
 async def test_notifications_page_needs_sign_in(client: AsyncClient) -> None:
@@ -76,8 +76,8 @@ async def test_older_notifications_page_by_keyset(world: World, client: AsyncCli
     person = await world.person()
     for n in range(service.PAGE_SIZE + 3):
         await service.send(person.user_id, "points_received", points=n + 1, memo=f"m{n}")
-    first, cursor = await service.recent(person.user_id)
+    first, cursor = await service.recent(person)
     assert len(first) == service.PAGE_SIZE and cursor is not None
-    rest, end = await service.recent(person.user_id, cursor)
+    rest, end = await service.recent(person, cursor)
     assert [s.text for s in rest][-1] == "You received 1 points: m0" and end is None
     assert len(rest) == 3

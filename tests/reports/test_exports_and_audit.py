@@ -7,7 +7,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from marketplace import csvfile
-from marketplace.accounts.tables import AuditEvent, HelperProfile
+from marketplace.accounts.tables import HelperProfile
+from marketplace.audit.tables import AuditEvent
 from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
@@ -119,8 +120,11 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
     assert "budget_set" in only and "Too big for a micro-wish" not in only
     by_actor = (await client.get(f"/staff/audit?actor={owner.login}")).text
     assert "Too big for a micro-wish" not in by_actor
-    future = (await client.get("/staff/audit?date_from=2999-01-01")).text
+    future = (await client.get("/staff/audit?date_from=2099-01-01")).text
     assert "Too big for a micro-wish" not in future
+    beyond = (await client.get("/staff/audit?date_from=2999-01-01",
+                               headers={"accept-language": "en"})).text
+    assert "Please enter dates as YYYY-MM-DD: showing all dates." in beyond
 
     # Staff of another community and residents do not see these lines.
     client.cookies.clear()

@@ -26,7 +26,7 @@ async def shop(world: World, price: int = 10, stock: int | None = None,
     merchant_id = await merchants.apply(owner, merchants.Application(
         name, "1 River Road", "9:00–18:00", "13800001111", "Rice and oil"))
     await merchants.review(staff, merchant_id, True)
-    owner = await sessions.load_principal(owner.user_id)
+    owner = await merchants.with_merchant_roles(await sessions.load_principal(owner.user_id))
     offer_id = await offers.create(owner, merchant_id, offers.OfferInput(
         "Bag of rice", price, stock=stock, limit_count=limit, limit_period=period))
     return Shop(owner, merchant_id, offer_id)

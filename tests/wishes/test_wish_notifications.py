@@ -37,7 +37,7 @@ async def test_review_claim_fulfil_confirm_tell_the_other_side(world: World) -> 
     assert await kinds(helper) == ["wish_confirmed"]
     assert await kinds(bystander) == []
     assert await kinds(staff) == []
-    items, _ = await notifications.recent(helper.user_id)
+    items, _ = await notifications.recent(helper)
     assert items[0].link == f"/wishes/{wish_id}" and "12 points" in items[0].text
 
 
