@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, get
 
 from marketplace.app import create_app
 from marketplace.community import service as community
 from marketplace.web import auth
 from marketplace.web.render import page
+from marketplace.web.request import AppRequest
 from marketplace.wishes import queries
 from marketplace.wishes import service as wishes
 
@@ -21,8 +22,8 @@ _CACHE: dict[int, dict[str, Any]] = {}
 
 
 @get("/bench/wishes-in-memory", guards=[auth.login_required], include_in_schema=False)
-async def wishes_in_memory(request: Request) -> Any:
-    me = auth.require_user(request)
+async def wishes_in_memory(request: AppRequest) -> Any:
+    me = request.principal
     ctx = _CACHE.get(me.community_id)
     if ctx is None:
         f = queries.ListFilter(me.community_id, None, None, "", None)
