@@ -5,13 +5,20 @@ Each wish action gets a wish of its own in the right state (so an allowed actor'
 succeeds and a refused one is refused for who they are, not for the wish's state), and each
 action that uses something up (a code, a cashier, a staff appointment) has its own object.
 The cast is built twice per run: once for the refusals, once for the allowed actors.
+``client_for`` gives each actor a client as a browser would hold it (session and CSRF
+cookies).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import httpx
+from litestar import Litestar
 
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
@@ -26,6 +33,8 @@ from marketplace.principal import Principal
 from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import MerchantMember, RedeemCode
+from marketplace.web.auth import SESSION_COOKIE
+from marketplace.web.flash import COOKIE as FLASH_COOKIE
 from marketplace.wishes import service as wishes
 from tests.cast import new_category, new_world, open_wish, session_token
 from tests.conftest import World, unique
@@ -207,3 +216,22 @@ async def _activities(a: World, b: World, people: dict[str, Principal]) -> dict[
     activity_b = await activities.create(people["staff_b"], b.community_id, "Plant trees",
                                          "Hill park", now, 5, None)
     return {"activity_a": activity, "activity_code": code["code"], "activity_b": activity_b}
+
+
+async def client_for(app: Litestar, cast: AuthzCast, actor: str) -> httpx.AsyncClient:
+    """A client signed in as ``actor`` (no session for anonymous), with the CSRF cookie."""
+    cookies = {SESSION_COOKIE: cast.tokens[actor]} if actor in cast.tokens else {}
+    transport = httpx.ASGITransport(app=app, client=(f"10.9.{ACTORS.index(actor)}.1", 5000))
+    client = httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                               cookies=cookies)
+    (await client.get("/login")).raise_for_status()  # the CSRF cookie, as a page sets it
+    return client
+
+
+def flash_kinds(response: httpx.Response) -> list[str]:
+    """The kinds of one-shot message a redirect carries ("success", "error")."""
+    raw = response.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    body = raw.strip('"').rsplit(".", 1)[0]
+    return [kind for kind, _message in json.loads(base64.urlsafe_b64decode(body))]
