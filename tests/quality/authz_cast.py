@@ -45,6 +45,8 @@ A_PEOPLE = ("owner", "neighbour", "helper", "claimer", "staff_a", "merchant", "c
             "admin")
 B_PEOPLE = ("staff_b", "resident_b", "helper_b", "merchant_b")
 ACTORS = (ANONYMOUS, *A_PEOPLE, *B_PEOPLE)
+# Residents of A whom only some cases ask about: a helper and a shop not yet verified.
+UNVERIFIED = ("applicant", "hopeful")
 
 # One wish per wish action, in the state the action starts from (name -> state).
 WISHES = {
@@ -118,7 +120,7 @@ async def _people_to_act_on(a: World, people: dict[str, Principal]) -> dict[str,
     """Residents whom actions are about: a helper applicant, a spare staff member, two
     residents in need, one to appoint (staff or cashier)."""
     staff = people["staff_a"]
-    applicant = await a.person(name=unique("Applicant "))
+    applicant = people["applicant"] = await a.person(name=unique("Applicant "))
     await accounts.apply_as_helper(applicant.user_id, "volunteer", "", "")
     profile = await HelperProfile.select(HelperProfile.id).where(
         HelperProfile.user == applicant.user_id).first()
@@ -191,7 +193,7 @@ async def _shop(a: World, people: dict[str, Principal]) -> dict[str, Any]:
     for name in CODES:
         held = await rewards.issue(owner, offer_id)
         ids[name], ids[f"{name}_text"] = int(held["id"]), str(held["code"])
-    hopeful = await a.person(name=unique("Hopeful shopkeeper "))
+    hopeful = people["hopeful"] = await a.person(name=unique("Hopeful shopkeeper "))
     ids["merchant_pending"] = await merchants.apply(hopeful, merchants.Application(
         unique("Bakery "), "2 River Road", "7:00–19:00", "13800002222", "Bread"))
     return ids
@@ -221,11 +223,15 @@ async def _activities(a: World, b: World, people: dict[str, Principal]) -> dict[
 async def client_for(app: Litestar, cast: AuthzCast, actor: str) -> httpx.AsyncClient:
     """A client signed in as ``actor`` (no session for anonymous), with the CSRF cookie."""
     cookies = {SESSION_COOKIE: cast.tokens[actor]} if actor in cast.tokens else {}
-    transport = httpx.ASGITransport(app=app, client=(f"10.9.{ACTORS.index(actor)}.1", 5000))
+    transport = httpx.ASGITransport(app=app, client=(f"10.9.{_number(actor)}.1", 5000))
     client = httpx.AsyncClient(transport=transport, base_url="http://testserver",
                                cookies=cookies)
     (await client.get("/login")).raise_for_status()  # the CSRF cookie, as a page sets it
     return client
+
+
+def _number(actor: str) -> int:
+    return (*ACTORS, *UNVERIFIED).index(actor)
 
 
 def flash_kinds(response: httpx.Response) -> list[str]:

@@ -32,6 +32,7 @@ from tests.quality.authz_cast import (
     ACTORS,
     ANONYMOUS,
     B_PEOPLE,
+    UNVERIFIED,
     AuthzCast,
     client_for,
     flash_kinds,
@@ -39,7 +40,7 @@ from tests.quality.authz_cast import (
 from tests.quality.snapshot import Snapshot, changes, snapshot
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-EVERYONE = frozenset(ACTORS)
+EVERYONE = frozenset(ACTORS)  # UNVERIFIED actors are only in the cases that name them
 SIGNED_IN = frozenset(A_PEOPLE + B_PEOPLE)
 IN_A = frozenset(A_PEOPLE)  # any member of community A, whatever their roles
 STAFF_A = frozenset({"staff_a", "admin"})  # administrators may act as staff anywhere
@@ -97,6 +98,10 @@ TABLE: tuple[Case, ...] = (
          {"display_name": "New name", "phone": "", "address": "", "language": "en"}),
     Case("password", "/me/password", "/me/password", SIGNED_IN,
          {"current": PASSWORD, "new": "another-horse-2", "new2": "another-horse-2"}),
+    # Another community's grid is refused as a form error (the profile page again, 200).
+    Case("profile-in-a-grid-of-a", "/me", "/me", frozenset(),
+         {"display_name": "New name", "grid": "{grid_a}", "language": "en"},
+         only=("resident_b",), refusal=frozenset({200})),
     Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
     Case("helper-review", "/staff/helpers/{profile_id:int}/review",
@@ -136,6 +141,8 @@ TABLE: tuple[Case, ...] = (
          {"reason": "Mistake"}, only=("staff_b",)),
     # Wishes: one case per button of the wish page, each on a wish in the right state.
     Case("wish-claim", W, "/wishes/{wish_claim}/claim", frozenset({"helper", "claimer"})),
+    Case("wish-claim-unverified", W, "/wishes/{wish_claim}/claim", frozenset(),
+         only=("applicant",)),
     Case("wish-release", W, "/wishes/{wish_release}/release",
          frozenset({"claimer"}) | STAFF_A, {**NOTE, "confirm": "yes"}),
     Case("wish-decline", W, "/wishes/{wish_decline}/decline", frozenset({"claimer"}), NOTE),
@@ -173,6 +180,8 @@ TABLE: tuple[Case, ...] = (
          refusal=frozenset({400})),
     Case("api-wish-claim", API_W + "/claim", "/api/wishes/{api_claim}/claim",
          frozenset({"helper", "claimer"}), json={}),
+    Case("api-wish-claim-unverified", API_W + "/claim", "/api/wishes/{api_claim}/claim",
+         frozenset(), json={}, only=("applicant",)),
     Case("api-wish-release", API_W + "/release", "/api/wishes/{api_release}/release",
          frozenset({"claimer"}) | STAFF_A, json=NOTE),
     Case("api-wish-fulfil", API_W + "/fulfil", "/api/wishes/{api_fulfil}/fulfil",
@@ -220,6 +229,8 @@ TABLE: tuple[Case, ...] = (
          only=("merchant_b",)),
     Case("offer-create", "/merchant/{merchant_id:int}/offers/new",
          "/merchant/{merchant_a}/offers/new", SHOPKEEPER, OFFER),
+    Case("offer-create-unverified-shop", "/merchant/{merchant_id:int}/offers/new",
+         "/merchant/{merchant_pending}/offers/new", frozenset(), OFFER, only=("hopeful",)),
     Case("offer-update", "/merchant/{merchant_id:int}/offers/{offer_id:int}",
          "/merchant/{merchant_a}/offers/{offer_a}", SHOPKEEPER, OFFER),
     Case("offer-update-via-own-shop", "/merchant/{merchant_id:int}/offers/{offer_id:int}",
@@ -330,7 +341,7 @@ class Stage:
 @pytest.fixture(scope="module")
 async def stage(app: Litestar) -> AsyncIterator[Stage]:
     cast = await authz_cast.build()
-    clients = {actor: await client_for(app, cast, actor) for actor in ACTORS}
+    clients = {actor: await client_for(app, cast, actor) for actor in (*ACTORS, *UNVERIFIED)}
     yield Stage(cast, clients, await snapshot())
     for client in clients.values():
         await client.aclose()
@@ -355,7 +366,8 @@ def test_table_is_well_formed() -> None:
     names = [case.name for case in TABLE]
     assert len(names) == len(set(names)), "case names must be unique (they are test ids)"
     for case in TABLE:
-        assert case.allowed <= EVERYONE and set(case.only or ()) <= EVERYONE, case.name
+        assert case.allowed <= EVERYONE, case.name
+        assert set(case.only or ()) <= EVERYONE | set(UNVERIFIED), case.name
         assert case.only or case.allowed, f"{case.name}: nobody may use it? say so with only="
     buttons = {case.url.rsplit("/", 1)[1] for case in TABLE if case.route == W}
     assert buttons == {a.value for a in Action} - NOT_A_BUTTON
