@@ -98,8 +98,10 @@ async def build() -> AuthzCast:
                        None, "Welcome points", unique("authz:award:"))
     values.update({f"user_{name}": p.user_id for name, p in people.items()})
     values.update({f"login_{name}": p.login for name, p in people.items()})
-    # Names nobody has yet (the allowed requests create them) and today's date.
+    # Names and idempotency keys nobody has used yet (a used key would make the ledger
+    # answer with the old transfer and write nothing, whoever asks), and today's date.
     values.update(login_new=unique("new"), community_new=unique("Community "),
+                  key_adjust=unique("authz-"), key_give=unique("authz-"),
                   community_renamed=unique("Community "),
                   day_0=datetime.now(UTC).astimezone(LOCAL).date().isoformat())
     tokens = {name: await session_token(p) for name, p in people.items()}
