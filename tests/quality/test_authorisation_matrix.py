@@ -34,8 +34,10 @@ from tests.quality.authz_cast import (
     B_PEOPLE,
     UNVERIFIED,
     AuthzCast,
+    Ref,
     client_for,
     flash_kinds,
+    request,
 )
 from tests.quality.snapshot import Watch, changes, snapshot
 
@@ -49,13 +51,6 @@ OWNER = frozenset({"owner"})  # the resident whose wishes and codes they are
 SHOP_A = frozenset({"merchant", "cashier"})
 SHOPKEEPER = frozenset({"merchant"})
 REFUSED = frozenset({403, 404})
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A cast value put into a JSON body as it is (an int stays an int)."""
-
-    name: str
 
 
 @dataclass(frozen=True)
@@ -307,26 +302,9 @@ def control_actor(case: Case) -> str:
     return case.control or next(a for a in CONTROL_ORDER if a in case.allowed)
 
 
-# --- the requests --------------------------------------------------------------------
-
-
-def _fill(value: Any, values: dict[str, Any]) -> Any:
-    if isinstance(value, Ref):
-        return values[value.name]
-    return value.format(**values) if isinstance(value, str) else value
-
-
 async def send(client: httpx.AsyncClient, case: Case, values: dict[str, Any]
                ) -> httpx.Response:
-    """The request a page (or an API client) would send, with the CSRF token."""
-    url = case.url.format(**values)
-    token = client.cookies["csrftoken"]
-    if case.json is not None:
-        body = {k: _fill(v, values) for k, v in case.json.items()}
-        return await client.request(case.method, url, json=body,
-                                    headers={"x-csrftoken": token})
-    form = {k: _fill(v, values) for k, v in case.form.items()}
-    return await client.request(case.method, url, data={**form, "_csrf_token": token})
+    return await request(client, case.method, case.url, values, case.form, case.json)
 
 
 @dataclass
