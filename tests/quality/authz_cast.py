@@ -80,6 +80,8 @@ async def build() -> AuthzCast:
         "staff_b": await b.person(staff=True, name=unique("Staff B ")),
         "resident_b": await b.person(name=unique("Resident B ")),
         "helper_b": await b.person(helper=True, name=unique("Helper B ")),
+        # Never had a point: no ledger account yet (see HOLES in the matrix).
+        "newcomer_b": await b.person(name=unique("Newcomer B ")),
     }
     values: dict[str, Any] = {"community_a": a.community_id, "community_b": b.community_id,
                               "grid_a": a.grid_id}
@@ -92,8 +94,9 @@ async def build() -> AuthzCast:
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
-    # Reading a statement opens a person's ledger account if they have none yet; B's
-    # resident has points, so a refused reversal is refused for who asks, not for that.
+    # Reading a statement opens a person's ledger account if they have none yet (a write,
+    # listed in the matrix's HOLES for newcomer_b); B's resident has points, so the other
+    # refused reversal shows the refusal alone.
     await ledger.award(b.community_id, people["resident_b"].user_id, 10, "award", "authz",
                        None, "Welcome points", unique("authz:award:"))
     values.update({f"user_{name}": p.user_id for name, p in people.items()})

@@ -134,6 +134,10 @@ TABLE: tuple[Case, ...] = (
     Case("points-reverse-via-own-member", "/staff/points/{user_id:int}/reverse/{transfer_id:int}",
          "/staff/points/{user_resident_b}/reverse/{transfer}", frozenset(),
          {"reason": "Mistake"}, only=("staff_b",)),
+    Case("points-reverse-for-member-without-account",
+         "/staff/points/{user_id:int}/reverse/{transfer_id:int}",
+         "/staff/points/{user_newcomer_b}/reverse/{transfer}", frozenset(),
+         {"reason": "Mistake"}, only=("staff_b",)),
     # Wishes: one case per button of the wish page, each on a wish in the right state.
     Case("wish-claim", W, "/wishes/{wish_claim}/claim", frozenset({"helper", "claimer"})),
     Case("wish-claim-unverified", W, "/wishes/{wish_claim}/claim", frozenset(),
@@ -278,7 +282,12 @@ TABLE: tuple[Case, ...] = (
 NOT_A_BUTTON = {Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE, Action.JOIN, Action.LEAVE}
 
 # Refusals that are not refused: (case, actor) -> what goes wrong. Marked xfail(strict).
-HOLES: dict[tuple[str, str], str] = {}
+HOLES: dict[tuple[str, str], str] = {
+    ("points-reverse-for-member-without-account", "staff_b"): (
+        "refused with 404 (the transfer is not on that member's statement), but reading "
+        "the statement first creates the member's empty person account "
+        "(ledger.service.statement -> person_account), a ledger_account row"),
+}
 
 
 def refused_pairs() -> list[Any]:
