@@ -60,11 +60,18 @@ async def _account(kind: str, community_id: int, owner_id: int | None = None,
     return row
 
 
-async def person_account(user_id: int) -> dict[str, Any]:
+async def existing_person_account(user_id: int) -> dict[str, Any] | None:
+    """The person's account if they ever had one; reading never creates it (a refused or
+    read-only request writes nothing)."""
     # A person never changes community, so their one person account is found by owner:
     # one query on the page views and transfers that ask for it.
-    row = await Account.select().where(
+    return await Account.select().where(
         (Account.owner == user_id) & (Account.kind == rules.PERSON)).first()
+
+
+async def person_account(user_id: int) -> dict[str, Any]:
+    """The person's account, created on first use: for writers."""
+    row = await existing_person_account(user_id)
     if row is not None:
         return row
     user = await User.select(User.community).where(User.id == user_id).first()
@@ -334,7 +341,10 @@ async def _audited(debit_id: int, credit_id: int, amount: int, kind: str, refere
 
 async def balance(user_id: int) -> Balance:
     """Constant time: the cached columns of one account row."""
-    account = await person_account(user_id)
+    account = await existing_person_account(user_id)
+    if account is None:
+        await community_of_user(user_id)  # NotFound for nobody; no account is no points
+        return Balance(balance=0, held=0)
     return Balance(balance=int(account["balance"]), held=int(account["held"]))
 
 
@@ -345,7 +355,10 @@ async def statement(user_id: int, kind: str | None = None, date_from: datetime |
     The running balance is the account's balance right after each transfer, so it is
     computed over all transfers and the filters only choose which lines are shown.
     """
-    account = await person_account(user_id)
+    account = await existing_person_account(user_id)
+    if account is None:
+        await community_of_user(user_id)  # NotFound for nobody; no account, no lines
+        return []
     account_id = int(account["id"])
     rows = await Transfer.select(
         Transfer.all_columns(), Transfer.actor.display_name,

@@ -126,7 +126,7 @@ async def _people_to_act_on(a: World, people: dict[str, Principal]) -> dict[str,
     residents in need, one to appoint (staff or cashier)."""
     staff = people["staff_a"]
     applicant = people["applicant"] = await a.person(name=unique("Applicant "))
-    await accounts.apply_as_helper(applicant.user_id, "volunteer", "", "")
+    await accounts.apply_as_helper(applicant, "volunteer", "", "")
     profile = await HelperProfile.select(HelperProfile.id).where(
         HelperProfile.user == applicant.user_id).first()
     spare = await a.person(staff=True, name=unique("Spare staff "))

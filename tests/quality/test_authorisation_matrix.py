@@ -282,12 +282,7 @@ TABLE: tuple[Case, ...] = (
 NOT_A_BUTTON = {Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE, Action.JOIN, Action.LEAVE}
 
 # Refusals that are not refused: (case, actor) -> what goes wrong. Marked xfail(strict).
-HOLES: dict[tuple[str, str], str] = {
-    ("points-reverse-for-member-without-account", "staff_b"): (
-        "refused with 404 (the transfer is not on that member's statement), but reading "
-        "the statement first creates the member's empty person account "
-        "(ledger.service.statement -> person_account), a ledger_account row"),
-}
+HOLES: dict[tuple[str, str], str] = {}
 
 
 def refused_pairs() -> list[Any]:
