@@ -283,3 +283,15 @@ async def test_multi_line_text_keeps_line_breaks_and_tabs_but_not_nul(client, wo
     response = await post(client, f"/merchant/{s.merchant_id}/offers/new",
                           {"title": "Tea\tleaves", "price": "5"}, headers=EN)
     assert response.status_code == 422 and _has(response, CONTROL_MESSAGE)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b"])
+async def test_search_words_with_control_characters_are_refused(client, world: World,
+                                                                char: str) -> None:
+    await login(client, await world.person(staff=True))
+    for path, name in [("/wishes", "q"), ("/staff/audit", "actor"), ("/staff/audit", "action")]:
+        response = await client.get(path, params={name: f"a{char}b"}, headers=EN)
+        assert response.status_code == 400 and _has(response, CONTROL_MESSAGE), (path, name)
+    response = await client.get("/api/wishes", params={"q": f"a{char}b"}, headers=EN)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith(CONTROL_MESSAGE)

@@ -52,6 +52,7 @@ QueryId = Annotated[int | None, Parameter(ge=1, le=MAX_ID, description="An objec
 # Text in a JSON body: one line, or several (tab and line breaks allowed). Add a length
 # with another ``msgspec.Meta``: ``Annotated[Line, msgspec.Meta(max_length=200)]``.
 Line = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN)]
+QueryLine = Annotated[str | None, Parameter(pattern=LINE_PATTERN)]
 Text = Annotated[str, msgspec.Meta(pattern=TEXT_PATTERN)]
 
 
@@ -139,3 +140,8 @@ def query_day(raw: str | None) -> date | None:
     """An optional day from a query string; a bad one is refused with the polite message
     (a download checks its days with this before its first byte)."""
     return day(raw)
+
+
+def query_text(raw: str | None, label: str | None = None) -> str:
+    """A search word or filter from a query string: one line, no control characters."""
+    return text(raw or "", label=label)

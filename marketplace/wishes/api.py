@@ -17,7 +17,7 @@ from litestar.params import FromQuery, JSONBody
 from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
-from marketplace.web.params import BodyId, Line, PathId, QueryId, Text
+from marketplace.web.params import BodyId, Line, PathId, QueryId, QueryLine, Text
 from marketplace.web.request import AppRequest
 from marketplace.wishes import queries, rules, service
 from marketplace.wishes.rules import (
@@ -153,7 +153,7 @@ class WishApiController(Controller):
     @get("/", name="api_wish_list", responses=API_ERRORS)
     async def list_open(self, request: AppRequest, grid: QueryId = None,
                         category: QueryId = None,
-                        q: FromQuery[str | None] = None,
+                        q: QueryLine = None,
                         before: FromQuery[int | None] = None) -> WishPageOut:
         """Open wishes of the caller's community, newest first; keyset-paginated."""
         found = await queries.open_wishes(queries.ListFilter(

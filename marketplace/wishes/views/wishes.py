@@ -20,7 +20,7 @@ from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId, query_id
+from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import is_htmx, page, redirect, refused
 from marketplace.web.request import AppRequest
 from marketplace.wishes import queries, rules, service, uploads
@@ -68,7 +68,7 @@ class WishController(Controller):
         me = request.principal
         f = queries.ListFilter(me.community_id, query_id(grid, _("Grid")),
                                query_id(category, _("Category")),
-                               q or "", paging.cursor(before))
+                               query_text(q, _("Search")), paging.cursor(before))
         found = await queries.open_wishes(f)
         # The filter form needs only this community's grids (not every place's buildings).
         grids = await community.grids(me.community_id)
