@@ -113,7 +113,7 @@ def object_id(raw: str | None, *, field: str | None = None, label: str | None = 
         return None
     if not _NUMBER.fullmatch(value_text) or len(value_text) > 12 \
             or not 1 <= int(value_text) <= MAX_ID:
-        raise DomainError(_("Please choose %(f)s from the list.", f=_label(label, field)),
+        raise DomainError(_("%(f)s: please choose one from the list.", f=_label(label, field)),
                           field)
     return int(value_text)
 
