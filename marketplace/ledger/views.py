@@ -20,7 +20,7 @@ from marketplace.ledger import expiry, rules, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_day
 from marketplace.web.render import csv_download, page, redirect
 from marketplace.web.request import AppRequest
 
@@ -88,6 +88,7 @@ class PointsController(Controller):
     async def statement_csv(self, request: AppRequest, kind: FromQuery[str | None] = None,
                             date_from: FromQuery[str | None] = None,
                             date_to: FromQuery[str | None] = None) -> Response:
+        query_day(date_from), query_day(date_to)  # a wrong day is refused, not "all dates"
         lines = await _lines(request.principal.user_id, _filters(kind, date_from, date_to))
         header = [_("Time"), _("Kind"), _("Details"), _("Change"), _("Balance"),
                   _("From / to"), _("Memo")]
@@ -204,6 +205,7 @@ class PointsApiController(Controller):
     async def statement(self, request: AppRequest, kind: FromQuery[str | None] = None,
                         date_from: FromQuery[str | None] = None,
                         date_to: FromQuery[str | None] = None) -> list[StatementLineOut]:
+        query_day(date_from), query_day(date_to)  # a wrong day is a 400, not "all dates"
         lines = await _lines(request.principal.user_id, _filters(kind, date_from, date_to))
         return [StatementLineOut(id=x["id"], created_at=x["created_at"], kind=x["kind"],
                                  reference=x["reference"], change=x["change"],

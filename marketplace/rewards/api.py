@@ -15,8 +15,7 @@ from marketplace.ledger import service as ledger
 from marketplace.rewards import offers, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
-from marketplace.web.forms import parse_int
-from marketplace.web.params import BodyId, PathId
+from marketplace.web.params import BodyId, Line, PathId, QueryId
 from marketplace.web.request import AppRequest
 
 
@@ -50,7 +49,7 @@ class CreateCode(msgspec.Struct):
 
 
 class RedeemIn(msgspec.Struct):
-    code: str
+    code: Line
 
 
 class RedeemOut(msgspec.Struct):
@@ -74,7 +73,7 @@ class RewardsApiController(Controller):
     guards = [auth.login_required]
 
     @get("/offers", name="api_rewards_offers", responses=API_ERRORS)
-    async def catalogue(self, request: AppRequest, merchant: FromQuery[str | None] = None,
+    async def catalogue(self, request: AppRequest, merchant: QueryId = None,
                         afford: FromQuery[bool] = False,
                         category: FromQuery[str | None] = None) -> list[OfferOut]:
         me = request.principal
@@ -82,7 +81,7 @@ class RewardsApiController(Controller):
             raise DomainError(_("Unknown category: choose one of %(keys)s.",
                                 keys=", ".join(offers.CATEGORIES)), "category")
         available = (await ledger.balance(me.user_id)).available
-        rows = await offers.catalogue(me, parse_int(merchant), available if afford else None,
+        rows = await offers.catalogue(me, merchant, available if afford else None,
                                       category or None)
         return [OfferOut(id=r["id"], title=r["title"], description=r["description"],
                          price=r["price"], category=r["category"], stock_left=r["stock_left"],

@@ -15,7 +15,7 @@ from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers, service, settlement, uploads
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_day
 from marketplace.web.render import csv_download, page, redirect
 from marketplace.web.request import AppRequest
 
@@ -24,7 +24,7 @@ async def _offer_input(form: Form) -> offers.OfferInput:
     unlimited = form.str("stock").strip() == ""
     return offers.OfferInput(
         title=form.str("title", max_length=200),
-        description=form.str("description", max_length=4000),
+        description=form.str("description", max_length=4000, multiline=True),
         price=form.int("price", label=_("Points price"), minimum=1, maximum=100000) or 0,
         stock=None if unlimited else form.int("stock", label=_("Stock"), minimum=0),
         limit_count=form.int("limit_count", required=False, label=_("Limit"), minimum=1),
@@ -61,7 +61,7 @@ class MerchantController(Controller):
                 name=form.str("name", max_length=200), address=form.str("address", max_length=400),
                 opening_hours=form.str("opening_hours", max_length=200),
                 contact=form.str("contact", max_length=100),
-                description=form.str("description", max_length=4000), logo=logo))
+                description=form.str("description", max_length=4000, multiline=True), logo=logo))
         except DomainError as exc:
             return page(request, "rewards/apply.html", "rewards/_apply_form.html",
                         values=form.values(), errors={exc.field or "form": exc.message})
@@ -197,7 +197,7 @@ class MerchantController(Controller):
     async def statement_csv(self, request: AppRequest, merchant_id: PathId,
                             start: FromQuery[str | None] = None,
                             end: FromQuery[str | None] = None) -> Response:
-        _error, first, last = _period(start, end)
+        first, last = query_day(start), query_day(end)  # refused before the first byte
         st = await settlement.statement(request.principal, merchant_id, first, last)
         body = csvfile.document(
             [_("Time"), _("Offer"), _("Points"), _("Cashier"), _("Resident"), _("Code"),

@@ -16,8 +16,8 @@ from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.rewards import codes, offers, service, uploads
 from marketplace.web import auth, confirm
-from marketplace.web.forms import Form, parse_int
-from marketplace.web.params import PathId
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId, query_id
 from marketplace.web.render import page, redirect
 from marketplace.web.request import AppRequest
 
@@ -36,7 +36,7 @@ class RewardsController(Controller):
                         category: FromQuery[str | None] = None) -> Any:
         me = request.principal
         balance = await ledger.balance(me.user_id)
-        merchant_id = parse_int(merchant)
+        merchant_id = query_id(merchant, _("Shop"))
         category_key = offers.category_key(category)
         rows = await offers.catalogue(me, merchant_id, balance.available if afford else None,
                                       category_key)
