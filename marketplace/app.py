@@ -42,6 +42,7 @@ from marketplace.rewards.views.staff import SettlementController, StaffMerchantC
 from marketplace.settings import ROOT
 from marketplace.web import errors
 from marketplace.web.home import HomeController, StaffHubController
+from marketplace.web.idempotency import idempotency_middleware
 from marketplace.web.identity import auth_middleware
 from marketplace.web.request import AppRequest
 from marketplace.web.security import add_security_headers
@@ -100,7 +101,7 @@ def create_app(**overrides: Any) -> Litestar:
                 cache_control=None, include_in_schema=False,
             ),
         ],
-        middleware=[auth_middleware],
+        middleware=[auth_middleware, idempotency_middleware],
         request_class=AppRequest,
         plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],

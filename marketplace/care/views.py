@@ -95,8 +95,12 @@ class StaffCareController(Controller):
                 ("per_gift", _("Most points per gift")),
                 ("per_month", _("Most points a person gives per month")),
                 ("expiry_months", _("Months until points expire")))]
+            approval_over = form.int("approval_over", required=False,
+                                     label=_("Adjustments needing a second staff member"),
+                                     minimum=0, maximum=service.MAX_LIMIT)
             await service.set_rules(request.principal, community_id,
-                                    *(int(v or 0) for v in values))
+                                    *(int(v or 0) for v in values),
+                                    approval_over=approval_over)
         except DomainError as exc:
             return await self._render(request, community_id,
                                       {exc.field or "per_gift": exc.message}, form.values())

@@ -118,7 +118,10 @@ class StaffPointsController(Controller):
                     lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
                     csv_url=None, errors=errors or {}, values=values or {}, staff_view=True,
-                    key=uuid.uuid4().hex)
+                    key=uuid.uuid4().hex, own=user_id == request.principal.user_id,
+                    pending=await service.pending_adjustments(request.principal, user_id),
+                    threshold=await service.approval_threshold(
+                        await service.community_of_user(user_id)))
 
     @get("/{user_id:int}", name="staff_points")
     async def show(self, request: AppRequest, user_id: PathId,
@@ -135,13 +138,32 @@ class StaffPointsController(Controller):
             assert amount is not None
             # The key comes with the form, so a double click posts one adjustment.
             key = "adjust:" + (form.str("key", max_length=64) or uuid.uuid4().hex)
-            await service.adjust(request.principal, user_id, amount,
-                                 form.str("reason", max_length=300), key)
+            done = await service.adjust(request.principal, user_id, amount,
+                                        form.str("reason", max_length=300), key)
         except DomainError as exc:
             # Re-rendering reads the statement, which refuses staff of other communities.
             return await self._render(request, user_id, Filters(),
                                       {exc.field or "form": exc.message}, form.values())
+        if done.get("pending"):
+            return redirect(request, f"/staff/points/{user_id}",
+                            _("Adjustment requested: another staff member must approve it."))
         return redirect(request, f"/staff/points/{user_id}", _("Adjustment recorded."))
+
+    @post("/{user_id:int}/pending/{pending_id:int}/approve", name="staff_points_approve")
+    async def approve(self, request: AppRequest, user_id: PathId, pending_id: PathId) -> Any:
+        try:
+            await service.approve_adjustment(request.principal, pending_id)
+        except DomainError as exc:
+            return redirect(request, f"/staff/points/{user_id}", exc.message, "error")
+        return redirect(request, f"/staff/points/{user_id}", _("Adjustment approved."))
+
+    @post("/{user_id:int}/pending/{pending_id:int}/decline", name="staff_points_decline")
+    async def decline(self, request: AppRequest, user_id: PathId, pending_id: PathId) -> Any:
+        try:
+            await service.decline_adjustment(request.principal, pending_id)
+        except DomainError as exc:
+            return redirect(request, f"/staff/points/{user_id}", exc.message, "error")
+        return redirect(request, f"/staff/points/{user_id}", _("Adjustment declined."))
 
     async def _line(self, request: AppRequest, user_id: int,
                     transfer_id: int) -> dict[str, Any]:

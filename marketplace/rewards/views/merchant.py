@@ -45,7 +45,8 @@ class MerchantController(Controller):
     async def home(self, request: AppRequest) -> Any:
         me = request.principal
         return page(request, "rewards/merchant_home.html", mine=await merchants.mine(me),
-                    applications=await merchants.applications_of(me))
+                    applications=await merchants.applications_of(me),
+                    invites=await merchants.invites_for(me))
 
     @get("/apply", name="merchant_apply")
     async def apply_form(self, request: AppRequest) -> Any:
@@ -81,7 +82,40 @@ class MerchantController(Controller):
         except DomainError as exc:
             return await _dashboard(request, me, merchant_id, {exc.field or "form": exc.message},
                                     form.values())
-        return redirect(request, f"/merchant/{merchant_id}", _("Cashier added."))
+        return redirect(request, f"/merchant/{merchant_id}",
+                        _("Invitation sent: they become a cashier when they accept it."))
+
+    @post("/{merchant_id:int}/invites/{invite_id:int}/withdraw",
+          name="merchant_withdraw_invite")
+    async def withdraw_invite(self, request: AppRequest, merchant_id: PathId,
+                              invite_id: PathId) -> Any:
+        try:
+            await merchants.withdraw_invite(request.principal, merchant_id, invite_id)
+        except DomainError as exc:
+            return redirect(request, f"/merchant/{merchant_id}", exc.message, "error")
+        return redirect(request, f"/merchant/{merchant_id}", _("Invitation withdrawn."))
+
+    @get("/invites/{invite_id:int}", name="merchant_invite")
+    async def invite(self, request: AppRequest, invite_id: PathId) -> Any:
+        return page(request, "rewards/invite.html",
+                    invite=await merchants.invite(request.principal, invite_id))
+
+    @post("/invites/{invite_id:int}/accept", name="merchant_invite_accept")
+    async def accept_invite(self, request: AppRequest, invite_id: PathId) -> Any:
+        try:
+            row = await merchants.answer_invite(request.principal, invite_id, True)
+        except DomainError as exc:
+            return redirect(request, f"/merchant/invites/{invite_id}", exc.message, "error")
+        return redirect(request, f"/merchant/{row['merchant']}",
+                        _("You are now a cashier of this shop."))
+
+    @post("/invites/{invite_id:int}/decline", name="merchant_invite_decline")
+    async def decline_invite(self, request: AppRequest, invite_id: PathId) -> Any:
+        try:
+            await merchants.answer_invite(request.principal, invite_id, False)
+        except DomainError as exc:
+            return redirect(request, f"/merchant/invites/{invite_id}", exc.message, "error")
+        return redirect(request, "/merchant", _("Invitation declined."))
 
     @post("/{merchant_id:int}/members/{member_id:int}/remove", name="merchant_remove_member")
     async def remove_member(self, request: AppRequest, merchant_id: PathId,
@@ -222,6 +256,7 @@ async def _dashboard(request: AppRequest, me: Principal, merchant_id: int,
     shop = await merchants.membership(me, merchant_id)
     return page(request, "rewards/merchant.html", merchant=shop.merchant,
                 is_owner=shop.is_owner, members=await merchants.members(me, merchant_id),
+                invited=await merchants.invited(me, merchant_id),
                 errors=errors or {}, values=values or {},
                 unsettled=await settlement.unsettled_points(me, merchant_id))
 
