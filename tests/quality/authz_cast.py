@@ -177,7 +177,8 @@ async def _shop(a: World, people: dict[str, Principal]) -> dict[str, Any]:
     cashier = people["cashier"] = await a.person(name=unique("Cashier "))
     cashier2 = await a.person(name=unique("Cashier "))
     for person in (cashier, cashier2):
-        await merchants.add_cashier(shopkeeper, merchant_id, person.login)
+        invite_id = await merchants.add_cashier(shopkeeper, merchant_id, person.login)
+        await merchants.answer_invite(person, invite_id, True)
     member2 = await MerchantMember.select(MerchantMember.id).where(
         MerchantMember.key == f"{merchant_id}:{cashier2.user_id}").first()
     offer_id = await offers.create(shopkeeper, merchant_id, offers.OfferInput(
