@@ -11,7 +11,7 @@ import gzip
 import sys
 from pathlib import Path
 
-EXTRA = """woaini1314 woaini520 woaini123 woaini521 iloveyou1314 5201314520 52013145201314
+_EXTRA = """woaini1314 woaini520 woaini123 woaini521 iloveyou1314 5201314520 52013145201314
 1314520520 a5201314 aa5201314 woaiwojia woaiwoma woshishui wodemima mima123456 nihao123
 nihao123456 qq123456 qq5201314 wang1234 wang123456 zhang123 zhang123456 li123456 liu123456
 chen123456 wangwei123 zhangwei123 147258369 147852369 741852963 159357456 159753456
@@ -21,7 +21,8 @@ chen123456 wangwei123 zhangwei123 147258369 147852369 741852963 159357456 159753
 aa123456 a12345678 a1234567 abcd1234 1q2w3e4r 1qaz2wsx 12qwaszx qaz123456 1234qwer qwer1234
 asdf1234 zxcvbnm123 qwertyuiop 13800138000 admin123 admin888 admin1234 password123 p@ssw0rd
 000000000 00000000 woaizhongguo zhongguo123 beijing2008 shanghai123 xiaoming123
-xiaohong123""".split()
+xiaohong123"""
+EXTRA = _EXTRA.split()
 
 HEADER = """\
 # The most common passwords of 8 characters or more (NIST SP 800-63B: refuse them).
