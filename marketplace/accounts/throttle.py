@@ -26,6 +26,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -124,7 +125,7 @@ async def claim(keys: dict[str, Rule]) -> tuple[list[int], dict[str, int]]:
     return ids, counts
 
 
-async def succeeded(ids: list[int], reset: list[str] = ()) -> None:  # type: ignore[assignment]
+async def succeeded(ids: list[int], reset: Sequence[str] = ()) -> None:
     """The attempt was right: its rows stop counting, and so do earlier failures of the
     ``reset`` keys (never an address's: anyone could reset it with their own account)."""
     await LoginAttempt.update({LoginAttempt.success: True}).where(LoginAttempt.id.is_in(ids))
