@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marketplace import clock, db
-from marketplace.accounts import passwords
+from marketplace.accounts import passwords, strength, throttle
 from marketplace.accounts.sessions import end_other_sessions, normalise_login
 from marketplace.accounts.tables import (
     HelperProfile,
@@ -25,7 +25,7 @@ from marketplace.i18n import _
 from marketplace.principal import Principal
 
 LOGIN_RE = re.compile(r"^[a-z0-9_.\-]{3,32}$|^\+?[0-9]{6,15}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = strength.MIN_LENGTH
 HELPER_KINDS = ("party_member", "volunteer")
 
 
@@ -43,13 +43,9 @@ class Registration:
     phone: str = ""
 
 
-def validate_password(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD:
-        raise DomainError(
-            _("The password needs at least %(n)s characters.", n=MIN_PASSWORD), field
-        )
-    if len(password) > 256:
-        raise DomainError(_("The password is too long (256 characters at most)."), field)
+def validate_password(password: str, field: str = "password", *, login: str = "",
+                      name: str = "", phone: str = "") -> None:
+    strength.check(password, field, login=login, name=name, phone=phone)
 
 
 async def _check_place(community_id: int, grid_id: int | None, building_id: int | None) -> None:
@@ -68,7 +64,10 @@ async def _check_place(community_id: int, grid_id: int | None, building_id: int 
             raise DomainError(_("That building is not in the chosen grid."), "building")
 
 
-async def register(reg: Registration, *, managed_by_staff: bool = False) -> int:
+async def register(reg: Registration, *, managed_by_staff: bool = False,
+                   client_ip: str | None = None) -> int:
+    """A new account. ``client_ip``: a sign-up from the web, slowed down per address (each
+    one costs a password hash, and a refusal tells that a login exists)."""
     display_name = reg.display_name.strip()
     login = normalise_login(reg.login)
     if not 1 <= len(display_name) <= 64:
@@ -78,8 +77,15 @@ async def register(reg: Registration, *, managed_by_staff: bool = False) -> int:
             _("Use a phone number, or 3–32 letters, digits, dots, dashes or underscores."),
             "login",
         )
-    validate_password(reg.password)
+    validate_password(reg.password, login=login, name=display_name, phone=reg.phone)
     await _check_place(reg.community_id, reg.grid_id, reg.building_id)
+    if client_ip is not None:
+        try:
+            await throttle.claim({throttle.key("register", client_ip): throttle.REGISTER})
+        except throttle.Throttled as exc:
+            raise throttle.Throttled(exc.wait_seconds, _(
+                "Many accounts were just made from your network. Please wait %(wait)s and "
+                "try again.", wait=throttle.wait_text(exc.wait_seconds))) from None
     password_hash = await passwords.hash_password(reg.password)
     phone = reg.phone.strip() or (login if login.lstrip("+").isdigit() else "")
     async with db.transaction():
@@ -167,13 +173,15 @@ async def update_profile(
 async def change_password(actor: Principal, current: str, new: str,
                           keep_token: str | None) -> None:
     user_id = actor.user_id
-    user = await User.select(User.password_hash).where(User.id == user_id).first()
+    user = await User.select(User.password_hash, User.login, User.display_name,
+                             User.phone).where(User.id == user_id).first()
     if user is None:
         raise NotFound(_("No such person."))
     ok, _unused = await passwords.verify_password(user["password_hash"], current)
     if not ok:
         raise DomainError(_("The current password is not right."), "current")
-    validate_password(new, "new")
+    validate_password(new, "new", login=user["login"], name=user["display_name"],
+                      phone=user["phone"])
     new_hash = await passwords.hash_password(new)
     async with db.transaction():
         await User.update({User.password_hash: new_hash}).where(User.id == user_id)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from marketplace import clock, db, settings
-from marketplace.accounts import passwords
-from marketplace.accounts.tables import LoginAttempt, Session, User
+from marketplace.accounts import passwords, throttle
+from marketplace.accounts.tables import Session, User
 from marketplace.audit import service as audit
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
@@ -29,41 +30,36 @@ def normalise_login(raw: str) -> str:
 
 # --- sign-in and throttling -----------------------------------------------------------
 
-
-class Throttled(DomainError):
-    def __init__(self, wait_seconds: int) -> None:
-        minutes = max(1, (wait_seconds + 59) // 60)
-        super().__init__(
-            _("Too many failed attempts. Please wait %(m)s minute(s) and try again.", m=minutes)
-        )
-        self.wait_seconds = wait_seconds
+# Re-exported for the pages: a wait told apart from a wrong password; the device cookie.
+Throttled = throttle.Throttled
+DEVICE_COOKIE = throttle.DEVICE_COOKIE
+DEVICE_COOKIE_DAYS = throttle.DEVICE_COOKIE_DAYS
 
 
-async def _wait_for(key: str) -> int:
-    cfg = settings.get()
-    window_start = clock.now() - timedelta(minutes=cfg.login_window_minutes)
-    failures = await LoginAttempt.select(LoginAttempt.at).where(
-        (LoginAttempt.key == key)
-        & (LoginAttempt.success == False)  # noqa: E712
-        & (LoginAttempt.at > window_start)
-    ).order_by(LoginAttempt.at)
-    # Per address we allow more failures: many residents share one building's network.
-    limit = cfg.login_max_failures * (4 if key.startswith("ip:") else 1)
-    if len(failures) < limit:
-        return 0
-    oldest = failures[len(failures) - limit]["at"]
-    until = oldest + timedelta(minutes=cfg.login_window_minutes)
-    return max(1, int((until - clock.now()).total_seconds()))
+@dataclass(frozen=True)
+class SignedIn:
+    token: str  # the session cookie
+    device: str  # the device cookie (throttle.DEVICE_COOKIE), renewed at every sign-in
+    principal: Principal
 
 
-async def authenticate(login: str, password: str, client_ip: str) -> int:
-    """Return the user id, or raise DomainError / Throttled with a polite message."""
+async def authenticate(login: str, password: str, client_ip: str,
+                       device_cookie: str | None = None) -> int:
+    """Return the user id, or raise DomainError / Throttled with a polite message.
+
+    OWASP's device cookies (``throttle``): a browser that signed in to this login before is
+    slowed down by its own failures only. Any other is slowed by the login's failures from
+    unknown devices and by its address's; while it must wait, its password is not checked
+    at all, right or wrong (otherwise the answer would tell a guesser when they are right).
+    """
     login = normalise_login(login)
-    keys = [f"login:{login}"[:120], f"ip:{client_ip}"[:120]]
-    for key in keys:
-        wait = await _wait_for(key)
-        if wait:
-            raise Throttled(wait)
+    device = throttle.device_for(device_cookie, login)
+    if device:
+        keys = {throttle.key("device", device): throttle.login_rule()}
+    else:
+        keys = {throttle.key("login", login): throttle.login_rule(),
+                throttle.key("ip", client_ip): throttle.address_rule()}
+    ids, counts = await throttle.claim(keys)
     user = await User.select(User.id, User.password_hash, User.is_active).where(
         User.login == login
     ).first()
@@ -73,13 +69,17 @@ async def authenticate(login: str, password: str, client_ip: str) -> int:
     else:
         ok, new_hash = await passwords.verify_password(user["password_hash"], password)
     if not ok or user is None or not user["is_active"]:
-        await LoginAttempt.insert(*[LoginAttempt(key=k, success=False) for k in keys])
+        wait = max(throttle.wait_after_failure(counts[k], rule) for k, rule in keys.items())
+        if wait:
+            raise DomainError(_("Wrong login or password. Please wait %(wait)s before the "
+                                "next try.", wait=throttle.wait_text(wait)))
         raise DomainError(_("Wrong login or password."))
     async with db.transaction():
         if new_hash:
             await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
         await User.update({User.last_login_at: clock.now()}).where(User.id == user["id"])
-        await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
+        # The login's or this device's failures are forgiven; the address's never are.
+        await throttle.succeeded(ids, [k for k in keys if not k.startswith("ip:")])
     return int(user["id"])
 
 
@@ -103,16 +103,17 @@ async def start_session(user_id: int, user_agent: str, old_token: str | None) ->
 
 
 async def sign_in(login: str, password: str, client_ip: str, user_agent: str,
-                  old_token: str | None) -> tuple[str, Principal]:
-    """Check the password and start a session: its token and who signed in. Staff
-    sign-ins are audited (with the address): their accounts can change others' data."""
-    user_id = await authenticate(login, password, client_ip)
+                  old_token: str | None, device_cookie: str | None = None) -> SignedIn:
+    """Check the password and start a session: its token, the renewed device cookie and
+    who signed in. Staff sign-ins are audited (with the address): their accounts can change
+    others' data."""
+    user_id = await authenticate(login, password, client_ip, device_cookie)
     token = await start_session(user_id, user_agent, old_token)
     principal = await load_principal(user_id)
     if principal.is_staff:
         await audit.record(user_id, principal.community_id, "staff_login", "user", user_id,
                            client_ip)
-    return token, principal
+    return SignedIn(token, throttle.issue_device(device_cookie, principal.login), principal)
 
 
 async def end_session(token: str) -> None:

@@ -54,18 +54,24 @@ class AccountController(Controller):
         form = await Form.read(request)
         nxt = _safe_next(form.str("next"))
         try:
-            token, principal = await sessions.sign_in(
+            signed = await sessions.sign_in(
                 form.str("login", max_length=64), form.str("password", max_length=256),
                 _client_ip(request), request.headers.get("user-agent", ""),
                 request.cookies.get(auth.SESSION_COOKIE),
+                request.cookies.get(sessions.DEVICE_COOKIE),
             )
         except DomainError as exc:
             status = 429 if isinstance(exc, sessions.Throttled) else 200
             return page(request, "accounts/login.html", "accounts/_login_form.html",
                         status_code=status, values={"login": form.str("login", max_length=64)},
                         next=nxt, error=exc.message)
-        response = redirect(request, nxt, _("Welcome, %(name)s.", name=principal.display_name))
-        _set_session_cookie(response, token)
+        response = redirect(request, nxt,
+                            _("Welcome, %(name)s.", name=signed.principal.display_name))
+        _set_session_cookie(response, signed.token)
+        # OWASP device cookie: this browser is known to this login from now on.
+        response.set_cookie(sessions.DEVICE_COOKIE, signed.device, httponly=True,
+                            samesite="lax", secure=settings.get().cookie_secure,
+                            max_age=sessions.DEVICE_COOKIE_DAYS * 86400, path="/")
         return response
 
     @post("/logout", name="logout")
@@ -102,12 +108,13 @@ class AccountController(Controller):
             )
             if reg.password != form.str("password2", max_length=1000):
                 raise DomainError(_("The two passwords differ."), "password2")
-            await service.register(reg)
+            await service.register(reg, client_ip=_client_ip(request))
         except DomainError as exc:
             values = form.values()
             values.pop("password", None)
             values.pop("password2", None)
             return page(request, "accounts/register.html", "accounts/_register_form.html",
+                        status_code=429 if isinstance(exc, sessions.Throttled) else 200,
                         values=values, places=places,
                         errors={exc.field or "form": exc.message})
         return redirect(request, "/login",

@@ -16,6 +16,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import clock, db
+from marketplace.accounts import throttle
 from marketplace.accounts.tables import User
 from marketplace.activities.tables import Activity, Participation
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -103,14 +104,30 @@ async def of_community(actor: Principal, community_id: int) -> list[dict[str, An
         Activity.starts_at, ascending=False)
 
 
-async def by_code(raw: str) -> dict[str, Any]:
+async def by_code(person: Principal, raw: str) -> dict[str, Any]:
+    """The activity of ``person``'s community with this code (typed, or in a QR link).
+
+    Codes are short, so guessing is slowed down per person (``throttle``, counted in the
+    database); every wrong code — unknown, or another community's — gets the same answer.
+    """
     code = normalise_code(raw)
     if not code:
         raise DomainError(_("Please type the code shown at the activity."), "code")
+    k = throttle.key("checkin", person.user_id)
+    try:
+        ids, counts = await throttle.claim({k: throttle.CHECKIN})
+    except throttle.Throttled as exc:
+        raise throttle.Throttled(exc.wait_seconds, field="code") from None
     row = await Activity.select().where(Activity.code == code).first()
-    if row is None:
-        raise DomainError(_("No activity has this code. Please check it and try again."),
-                          "code")
+    if row is None or int(row["community"]) != person.community_id:
+        message = _("No activity in your community has this code. Please check it and try "
+                    "again.")
+        wait = throttle.wait_after_failure(counts[k], throttle.CHECKIN)
+        if wait:
+            message += " " + _("Please wait %(wait)s before the next try.",
+                               wait=throttle.wait_text(wait))
+        raise DomainError(message, "code")
+    await throttle.succeeded(ids)
     return row
 
 
@@ -125,9 +142,7 @@ def check_window(activity: dict[str, Any], moment: datetime) -> None:
 async def check_in(person: Principal, raw_code: str, method: str = "code",
                    moment: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """A resident checks in with the code (typed, or from the QR link) and is paid."""
-    activity = await by_code(raw_code)
-    if int(activity["community"]) != person.community_id:
-        raise DomainError(_("This activity belongs to another community."), "code")
+    activity = await by_code(person, raw_code)
     check_window(activity, moment or now())
     paid = await _participate(activity, person.user_id, "qr" if method == "qr" else "code",
                               person.user_id)

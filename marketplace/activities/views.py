@@ -38,7 +38,7 @@ class CheckInController(Controller):
         errors: dict[str, str] = {}
         if code:  # opened from the QR code: show what the person is checking in to
             try:
-                activity = await service.by_code(code)
+                activity = await service.by_code(request.principal, code)
             except DomainError as exc:
                 errors = {"code": exc.message}
         return page(request, "activities/checkin.html", activity=activity, errors=errors,

@@ -18,6 +18,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import clock, db, settings
+from marketplace.accounts import throttle
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import N_, _
 from marketplace.ledger import holds
@@ -27,7 +28,8 @@ from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers
 from marketplace.rewards.tables import LimitCounter, Offer, RedeemAttempt, RedeemCode
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # wrong codes a cashier may type per FAILURE_WINDOW
+LINK_FAILURES = 20  # wrong codes arriving in links (?code=) per FAILURE_WINDOW
 FAILURE_WINDOW = timedelta(minutes=15)
 # The ledger's own hold timer is only a safety net: our expiry job returns stock too.
 HOLD_GRACE = timedelta(minutes=30)
@@ -150,23 +152,46 @@ async def codes_of(actor: Principal) -> list[dict[str, Any]]:
 # --- redeeming at the merchant --------------------------------------------------------
 
 
-def _attempt_key(merchant_id: int, user_id: int) -> str:
-    return f"{merchant_id}:{user_id}"
+def _attempt_key(merchant_id: int, user_id: int, link: bool = False) -> str:
+    return f"{'link:' if link else ''}{merchant_id}:{user_id}"
 
 
-async def _check_throttle(actor: Principal, merchant_id: int) -> None:
-    recent = await RedeemAttempt.count().where(
-        (RedeemAttempt.key == _attempt_key(merchant_id, actor.user_id))
-        & (RedeemAttempt.at > clock.now() - FAILURE_WINDOW))
-    if recent >= MAX_FAILURES:
-        raise DomainError(_("Too many wrong codes. Please wait 15 minutes and try again."),
-                          "code")
+async def _failures(key: str) -> list[datetime]:
+    rows = await RedeemAttempt.select(RedeemAttempt.at).where(
+        (RedeemAttempt.key == key) & (RedeemAttempt.at > clock.now() - FAILURE_WINDOW)
+    ).order_by(RedeemAttempt.at)
+    return [clock.aware(r["at"]) for r in rows]
 
 
-async def _wrong(actor: Principal, merchant_id: int) -> DomainError:
-    await RedeemAttempt.insert(RedeemAttempt(key=_attempt_key(merchant_id, actor.user_id)))
-    return DomainError(_("That is not a valid code for this shop. Please check it with the "
-                         "resident."), "code")
+def _locked(wait_seconds: int) -> DomainError:
+    return DomainError(_("Too many wrong codes. Please wait %(wait)s and try again.",
+                         wait=throttle.wait_text(wait_seconds)), "code")
+
+
+async def _check_throttle(actor: Principal, merchant_id: int) -> int:
+    """The wrong codes this cashier typed lately; refuses once there are MAX_FAILURES."""
+    failures = await _failures(_attempt_key(merchant_id, actor.user_id))
+    if len(failures) >= MAX_FAILURES:
+        until = failures[len(failures) - MAX_FAILURES] + FAILURE_WINDOW
+        raise _locked(max(1, int((until - clock.now()).total_seconds())))
+    return len(failures)
+
+
+async def _wrong(actor: Principal, merchant_id: int, before: int, typed: bool) -> DomainError:
+    """A code not valid here. Only typed codes count against the cashier: a link (a scanned
+    QR, or one sent by anyone) must not lock the till. Links have their own, larger count
+    so that they cannot be used to guess codes either."""
+    await RedeemAttempt.insert(RedeemAttempt(key=_attempt_key(merchant_id, actor.user_id,
+                                                              link=not typed)))
+    wrong = _("That is not a valid code for this shop. Please check it with the resident.")
+    if not typed:
+        return DomainError(wrong, "code")
+    left = MAX_FAILURES - before - 1
+    if left <= 0:
+        more = _locked(int(FAILURE_WINDOW.total_seconds())).message
+    else:
+        more = _("1 try left.") if left == 1 else _("%(n)s tries left.", n=left)
+    return DomainError(f"{wrong} {more}", "code")
 
 
 CODE_COLUMNS = (RedeemCode.all_columns(), RedeemCode.offer.title,
@@ -174,17 +199,27 @@ CODE_COLUMNS = (RedeemCode.all_columns(), RedeemCode.offer.title,
                 RedeemCode.merchant.community, RedeemCode.cashier.display_name)
 
 
-async def lookup(actor: Principal, merchant_id: int, raw: str) -> dict[str, Any]:
-    """The code as the cashier sees it before confirming; refusals say why."""
+async def lookup(actor: Principal, merchant_id: int, raw: str,
+                 typed: bool = True) -> dict[str, Any]:
+    """The code as the cashier sees it before confirming; refusals say why.
+
+    ``typed``: the cashier typed it (a wrong one counts, tries left are told). Otherwise
+    it came in a link (``?code=`` of a scanned QR): a wrong one does not count."""
     await merchants.require_member(actor, merchant_id)
-    await _check_throttle(actor, merchant_id)
+    if typed:
+        before = await _check_throttle(actor, merchant_id)
+    else:
+        before = 0
+        links = await _failures(_attempt_key(merchant_id, actor.user_id, link=True))
+        if len(links) >= LINK_FAILURES:
+            raise DomainError(_("Please type the code shown by the resident."), "code")
     code = codes.normalise(raw)
     row = None
     if code is not None:
         row = await RedeemCode.select(*CODE_COLUMNS).where(RedeemCode.code == code).first()
     if row is None or row["merchant"] != merchant_id:
         # Another merchant's code is "wrong" here: it says nothing about other shops.
-        raise await _wrong(actor, merchant_id)
+        raise await _wrong(actor, merchant_id, before, typed)
     _refuse_closed(row)
     return row
 

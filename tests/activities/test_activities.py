@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from marketplace import clock
+from marketplace.accounts import throttle
 from marketplace.activities import service
 from marketplace.activities.tables import Participation
 from marketplace.community.tables import Building, Community, Grid
@@ -64,8 +65,18 @@ async def test_simultaneous_check_ins_of_one_person_pay_once(world: World) -> No
     results = await asyncio.gather(
         *(service.check_in(resident, activity["code"]) for _ in range(10)),
         return_exceptions=True)
-    assert sum(not isinstance(r, Exception) for r in results) == 1
-    assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
+    paid_now = sum(not isinstance(r, Exception) for r in results)
+    assert paid_now <= 1
+    # The rest: "already checked in", or "wait": parallel tries see each other in the
+    # check-in throttle (a burst of guesses cannot slip past it), so on a truly parallel
+    # database all ten may be told to wait. A right code leaves no failure behind, so the
+    # next check-in goes through at once, and pays once.
+    assert all(isinstance(r, Conflict | throttle.Throttled) for r in results
+               if isinstance(r, Exception))
+    if not paid_now:
+        await service.check_in(resident, activity["code"])
+    with pytest.raises(Conflict):
+        await service.check_in(resident, activity["code"])
     assert await _paid(resident.user_id, activity["id"]) == [5]
     assert await ledger.check() == []
 
@@ -73,10 +84,10 @@ async def test_simultaneous_check_ins_of_one_person_pay_once(world: World) -> No
 async def test_wrong_code_other_community_and_closed_window(world: World) -> None:
     activity = await _activity(world)
     resident = await world.person()
-    with pytest.raises(DomainError, match="No activity has this code"):
+    with pytest.raises(DomainError, match="No activity in your community has this code"):
         await service.check_in(resident, "ZZZZZZZZ")
     elsewhere = await _other_world_person()
-    with pytest.raises(DomainError, match="another community"):
+    with pytest.raises(DomainError, match="No activity in your community has this code"):
         await service.check_in(elsewhere, activity["code"])
     tomorrow = datetime.now(clock.LOCAL) + timedelta(days=1)
     with pytest.raises(DomainError, match="open on"):
@@ -145,7 +156,7 @@ async def test_http_create_show_qr_and_check_in(client, world: World) -> None:
     assert "Evening patrol" in text_of(r.text)
     r = await post(client, "/activities/checkin", {"code": "WRONG2", "method": "code"},
                    headers=EN)
-    assert r.status_code == 422 and "No activity has this code" in r.text
+    assert r.status_code == 422 and "No activity in your community has this code" in r.text
     assert 'value="WRONG2"' in r.text
     r = await post(client, "/activities/checkin", {"code": code, "method": "qr"}, headers=EN)
     assert r.status_code == 303 and r.headers["location"] == "/points"

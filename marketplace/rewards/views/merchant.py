@@ -186,7 +186,8 @@ class MerchantController(Controller):
         merchant = await merchants.require_member(me, merchant_id)
         if not code:
             return _redeem(request, merchant, None, code or "", {})
-        return await _check(request, me, merchant, code)
+        # A link (a scanned QR): shown, but a wrong code in it does not count.
+        return await _check(request, me, merchant, code[:20], typed=False)
 
     @post("/{merchant_id:int}/redeem", name="merchant_redeem_check")
     async def redeem_check(self, request: AppRequest, merchant_id: PathId) -> Any:
@@ -278,9 +279,9 @@ def _redeem(request: AppRequest, merchant: dict[str, Any], found: dict[str, Any]
 
 
 async def _check(request: AppRequest, me: Principal, merchant: dict[str, Any],
-                 raw: str) -> Any:
+                 raw: str, typed: bool = True) -> Any:
     try:
-        found = await service.lookup(me, merchant["id"], raw)
+        found = await service.lookup(me, merchant["id"], raw, typed=typed)
     except DomainError as exc:
         return _redeem(request, merchant, None, raw, {"code": exc.message})
     return _redeem(request, merchant, found, found["code"], {})
