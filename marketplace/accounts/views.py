@@ -16,20 +16,13 @@ from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect
+from marketplace.web.render import page, redirect, safe_path
 from marketplace.web.request import AppRequest
 
 
 def _client_ip(request: AppRequest) -> str:
     client = request.client
     return client.host if client else "unknown"
-
-
-def _safe_next(raw: str | None) -> str:
-    # Only same-site paths: an open redirect would make phishing links look like ours.
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw
-    return "/"
 
 
 def _set_session_cookie(response: Response, token: str) -> None:
@@ -47,12 +40,12 @@ def _set_session_cookie(response: Response, token: str) -> None:
 class AccountController(Controller):
     @get("/login", name="login")
     async def login_form(self, request: AppRequest, next: FromQuery[str | None] = None) -> Any:
-        return page(request, "accounts/login.html", values={}, next=_safe_next(next), error=None)
+        return page(request, "accounts/login.html", values={}, next=safe_path(next), error=None)
 
     @post("/login")
     async def login(self, request: AppRequest) -> Any:
         form = await Form.read(request)
-        nxt = _safe_next(form.str("next"))
+        nxt = safe_path(form.str("next"))
         try:
             token, principal = await sessions.sign_in(
                 form.str("login", max_length=64), form.str("password", max_length=256),
@@ -118,7 +111,7 @@ class AccountController(Controller):
         lang = form.str("lang")
         if request.user is not None:
             await service.set_language(request.user, lang)
-        response = redirect(request, _safe_next(form.str("next")))
+        response = redirect(request, safe_path(form.str("next")))
         if lang in ("zh", "en"):
             response.set_cookie(auth.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
                                 httponly=True, secure=settings.get().cookie_secure)

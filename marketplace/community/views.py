@@ -15,7 +15,7 @@ from marketplace.i18n import _
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect
+from marketplace.web.render import page, redirect, safe_path
 from marketplace.web.request import AppRequest
 
 
@@ -117,7 +117,7 @@ class CommunityController(Controller):
     async def revoke_staff(self, request: AppRequest, membership_id: PathId) -> Any:
         form = await Form.read(request)
         await accounts.revoke_staff(request.principal, membership_id)
-        back = form.str("next") or "/manage"
+        back = safe_path(form.str("next"), "/manage")
         return redirect(request, back if back.startswith("/manage") else "/manage",
                         _("Staff appointment ended."))
 
