@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXConfig, HTMXPlugin
@@ -101,6 +102,11 @@ def create_app(**overrides: Any) -> Litestar:
             ),
         ],
         middleware=[auth_middleware],
+        # Links in QR codes and certificates use PUBLIC_URL; this refuses other Host
+        # headers too (settings: production defaults to PUBLIC_URL's host).
+        allowed_hosts=(AllowedHostsConfig(allowed_hosts=list(cfg.allowed_hosts),
+                                          www_redirect=False)
+                       if cfg.allowed_hosts else None),
         request_class=AppRequest,
         plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],

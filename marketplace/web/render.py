@@ -12,7 +12,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from marketplace import i18n
+from marketplace import i18n, settings
 from marketplace.errors import Conflict
 from marketplace.web import flash
 from marketplace.web.request import AppRequest
@@ -102,6 +102,14 @@ def redirect(request: AppRequest, to: str, message: str | None = None,
     if message:
         flash.add(response, message, category)
     return response
+
+
+def absolute_url(request: AppRequest, path: str) -> str:
+    """``path`` as a whole link for QR codes, certificates and printed notices: under
+    ``PUBLIC_URL`` when it is set, never trusting the request's Host header then (in
+    production the allowed-hosts list refuses other Host headers as well)."""
+    base = settings.get().public_url or str(request.base_url).rstrip("/")
+    return base + path
 
 
 # A download's name goes inside a quoted header value: plain ASCII only, no quote or slash.
