@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Controller, Litestar
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXConfig, HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -45,7 +46,7 @@ from marketplace.web import errors
 from marketplace.web.home import HomeController, StaffHubController
 from marketplace.web.identity import auth_middleware
 from marketplace.web.request import AppRequest
-from marketplace.web.security import add_security_headers
+from marketplace.web.security import StrictCSRFMiddleware, add_security_headers
 from marketplace.web.templating import configure_jinja
 from marketplace.wishes.api import WishApiController
 from marketplace.wishes.views.media import WishMediaController
@@ -101,7 +102,16 @@ def create_app(**overrides: Any) -> Litestar:
                 cache_control=None, include_in_schema=False,
             ),
         ],
-        middleware=[auth_middleware],
+        middleware=[
+            auth_middleware,
+            DefineMiddleware(StrictCSRFMiddleware, config=CSRFConfig(
+                secret=cfg.secret_key,
+                cookie_secure=cfg.cookie_secure,
+                cookie_httponly=True,
+                cookie_samesite="lax",
+                exclude=["/static/"],
+            )),
+        ],
         # Links in QR codes and certificates use PUBLIC_URL; this refuses other Host
         # headers too (settings: production defaults to PUBLIC_URL's host).
         allowed_hosts=(AllowedHostsConfig(allowed_hosts=list(cfg.allowed_hosts),
@@ -110,13 +120,6 @@ def create_app(**overrides: Any) -> Litestar:
         request_class=AppRequest,
         plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],
-        csrf_config=CSRFConfig(
-            secret=cfg.secret_key,
-            cookie_secure=cfg.cookie_secure,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=["/static/"],
-        ),
         template_config=TemplateConfig(
             directory=Path(ROOT / "templates"),
             engine=JinjaTemplateEngine,
