@@ -43,6 +43,7 @@ from marketplace.rewards.views.resident import RewardsController
 from marketplace.rewards.views.staff import SettlementController, StaffMerchantController
 from marketplace.settings import ROOT
 from marketplace.web import errors
+from marketplace.web.api_docs import json_bodies_only
 from marketplace.web.home import HomeController, StaffHubController
 from marketplace.web.identity import auth_middleware
 from marketplace.web.request import AppRequest
@@ -120,6 +121,7 @@ def create_app(**overrides: Any) -> Litestar:
         request_class=AppRequest,
         plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],
+        before_request=json_bodies_only,
         template_config=TemplateConfig(
             directory=Path(ROOT / "templates"),
             engine=JinjaTemplateEngine,
@@ -127,6 +129,8 @@ def create_app(**overrides: Any) -> Litestar:
         ),
         exception_handlers=errors.HANDLERS,
         lifespan=[lifespan],
+        # The schema documents the JSON API only: its controllers set include_in_schema.
+        include_in_schema=False,
         openapi_config=OpenAPIConfig(
             title="Micro-wish marketplace API", version="1.0.0", path="/api/schema",
         ),

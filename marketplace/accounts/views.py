@@ -16,7 +16,7 @@ from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form, parse_int
 from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect, safe_path
+from marketplace.web.render import page, redirect, refused, safe_path
 from marketplace.web.request import AppRequest
 
 
@@ -53,7 +53,9 @@ class AccountController(Controller):
                 request.cookies.get(auth.SESSION_COOKIE),
             )
         except DomainError as exc:
-            status = 429 if isinstance(exc, sessions.Throttled) else 200
+            status = refused(request, exc)
+            if status != 200 and isinstance(exc, sessions.Throttled):
+                status = 429  # htmx still gets 200: it swaps only 2xx answers
             return page(request, "accounts/login.html", "accounts/_login_form.html",
                         status_code=status, values={"login": form.str("login", max_length=64)},
                         next=nxt, error=exc.message)
@@ -100,7 +102,7 @@ class AccountController(Controller):
             values.pop("password", None)
             values.pop("password2", None)
             return page(request, "accounts/register.html", "accounts/_register_form.html",
-                        values=values, places=places,
+                        status_code=refused(request, exc), values=values, places=places,
                         errors={exc.field or "form": exc.message})
         return redirect(request, "/login",
                         _("Your account is ready. Please sign in."))
@@ -149,7 +151,7 @@ class ProfileController(Controller):
             )
         except DomainError as exc:
             return await self._render(request, {exc.field or "form": exc.message},
-                                      form.values())
+                                      form.values(), refused(request, exc))
         return redirect(request, "/me", _("Your profile is saved."))
 
     @post("/password", name="change_password")
@@ -164,7 +166,8 @@ class ProfileController(Controller):
                 request.cookies.get(auth.SESSION_COOKIE),
             )
         except DomainError as exc:
-            return await self._render(request, {exc.field or "password": exc.message})
+            return await self._render(request, {exc.field or "password": exc.message},
+                                      status_code=refused(request, exc))
         return redirect(request, "/me",
                         _("Password changed. Other devices have been signed out."))
 
@@ -179,7 +182,7 @@ class ProfileController(Controller):
         except DomainError as exc:
             # Field names are unique on the page; a form-wide error is the helper form's.
             return await self._render(request, {exc.field or "helper_form": exc.message},
-                                      form.values())
+                                      form.values(), refused(request, exc))
         return redirect(request, "/me",
                         _("Thank you! Community staff will verify your registration soon."))
 
