@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint venv bench browser-deps axe clean i18n
+.PHONY: run test test-sqlite test-postgres lint venv bench browser-deps axe clean i18n scan
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,10 +27,12 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# The whole suite on SQLite, then again on PostgreSQL (installed and started in CI).
+# The whole suite on SQLite, then again on PostgreSQL (installed and started in CI), then
+# the scanner against the served demo.
 test: venv lint browser-deps axe
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory scan
 
 test-sqlite: venv
 	@echo "== test suite on SQLite =="
@@ -55,6 +57,12 @@ browser-deps:
 # axe-core (pinned, sha256-checked) from the npm registry for the accessibility tests.
 axe:
 	@bash scripts/axe.sh
+
+# wapiti (Debian's package) against the demo, signed in as a resident and as staff: fails on
+# any vulnerability or server error it reports. SCAN_SECONDS bounds each scan's crawl.
+scan: venv
+	@bash scripts/wapiti.sh
+	$(BIN)/python -m tests.scan
 
 bench: venv
 	$(BIN)/python -m tests.bench

@@ -45,6 +45,7 @@ from marketplace.settings import ROOT
 from marketplace.web import errors
 from marketplace.web.api_docs import json_bodies_only
 from marketplace.web.home import HomeController, StaffHubController
+from marketplace.web.idempotency import idempotency_middleware
 from marketplace.web.identity import auth_middleware
 from marketplace.web.request import AppRequest
 from marketplace.web.security import StrictCSRFMiddleware, add_security_headers
@@ -105,6 +106,7 @@ def create_app(**overrides: Any) -> Litestar:
         ],
         middleware=[
             auth_middleware,
+            idempotency_middleware,
             DefineMiddleware(StrictCSRFMiddleware, config=CSRFConfig(
                 secret=cfg.secret_key,
                 cookie_secure=cfg.cookie_secure,

@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "marketplace.rewards.piccolo_app",
         "marketplace.activities.piccolo_app",
         "marketplace.care.piccolo_app",
+        "marketplace.idempotency",
     ]
 )

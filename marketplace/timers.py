@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from marketplace import settings
+from marketplace import idempotency, settings
 from marketplace.accounts.tables import LoginAttempt, Session
 from marketplace.ledger.expiry import expire_due, warn_expiring
 from marketplace.ledger.holds import release_expired_holds
@@ -40,6 +40,7 @@ def jobs() -> list[tuple[str, Job]]:
     """Every job, in the order a tick runs them."""
     return [
         ("sessions", purge_sessions),
+        ("idempotency_keys", idempotency.purge),
         ("reward_codes", expire_codes),  # before the ledger's safety net for their holds
         ("ledger_holds", release_expired_holds),
         ("points_expiry_warning", warn_expiring),

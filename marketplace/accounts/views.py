@@ -14,9 +14,9 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.web import auth
-from marketplace.web.forms import Form, parse_int
-from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect, refused, safe_path
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId, query_id
+from marketplace.web.render import next_path, page, redirect, refused, safe_path
 from marketplace.web.request import AppRequest
 
 
@@ -45,7 +45,7 @@ class AccountController(Controller):
     @post("/login")
     async def login(self, request: AppRequest) -> Any:
         form = await Form.read(request)
-        nxt = safe_path(form.str("next"))
+        nxt = next_path(form)
         try:
             token, principal = await sessions.sign_in(
                 form.str("login", max_length=64), form.str("password", max_length=256),
@@ -74,25 +74,26 @@ class AccountController(Controller):
 
     @get("/register", name="register")
     async def register_form(self, request: AppRequest,
-                            community: FromQuery[int | None] = None) -> Any:
+                            community: FromQuery[str | None] = None) -> Any:
         places = await places_service.places()
+        chosen = query_id(community, _("Community"))
         return page(request, "accounts/register.html", "accounts/_places.html",
-                    values={"community": str(community or "")}, places=places, errors={})
+                    values={"community": str(chosen or "")}, places=places, errors={})
 
     @post("/register")
     async def register(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         places = await places_service.places()
         try:
-            community_id = form.int("community", label=_("Community"))
+            community_id = form.id("community", label=_("Community"))
             assert community_id is not None
             reg = service.Registration(
                 display_name=form.str("display_name", max_length=200),
                 login=form.str("login", max_length=200),
                 password=form.str("password", max_length=1000),
                 community_id=community_id,
-                grid_id=form.int("grid", required=False),
-                building_id=form.int("building", required=False),
+                grid_id=form.id("grid", required=False, label=_("Grid")),
+                building_id=form.id("building", required=False, label=_("Building")),
             )
             if reg.password != form.str("password2", max_length=1000):
                 raise DomainError(_("The two passwords differ."), "password2")
@@ -113,7 +114,7 @@ class AccountController(Controller):
         lang = form.str("lang")
         if request.user is not None:
             await service.set_language(request.user, lang)
-        response = redirect(request, safe_path(form.str("next")))
+        response = redirect(request, next_path(form))
         if lang in ("zh", "en"):
             response.set_cookie(auth.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
                                 httponly=True, secure=settings.get().cookie_secure)
@@ -145,8 +146,8 @@ class ProfileController(Controller):
                 display_name=form.str("display_name", max_length=200),
                 phone=form.str("phone", max_length=100),
                 address=form.str("address", max_length=500),
-                grid_id=parse_int(form.str("grid")),
-                building_id=parse_int(form.str("building")),
+                grid_id=form.id("grid", required=False, label=_("Grid")),
+                building_id=form.id("building", required=False, label=_("Building")),
                 language=form.str("language"),
             )
         except DomainError as exc:
@@ -198,9 +199,9 @@ class HelperQueueController(Controller):
     guards = [auth.staff_required]
 
     @get("/", name="helper_queue")
-    async def queue(self, request: AppRequest, community_id: FromQuery[int | None] = None) -> Any:
+    async def queue(self, request: AppRequest, community_id: FromQuery[str | None] = None) -> Any:
         me = request.principal
-        cid = community_id or _default_community(me)
+        cid = query_id(community_id, _("Community")) or _default_community(me)
         rows = await service.pending_helpers(me, cid)
         return page(request, "accounts/helper_queue.html", "accounts/_helper_queue.html",
                     rows=rows, community_id=cid)

@@ -16,8 +16,8 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.web import auth
-from marketplace.web.forms import Form, parse_int
-from marketplace.web.params import PathId
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId, query_id
 from marketplace.web.render import absolute_url, page, redirect
 from marketplace.web.request import AppRequest
 
@@ -102,14 +102,15 @@ class StaffActivityController(Controller):
     @get("/", name="staff_activities")
     async def index(self, request: AppRequest,
                     community: FromQuery[str | None] = None) -> Any:
-        community_id = staff_community(request.principal, parse_int(community))
+        community_id = staff_community(request.principal, query_id(community, _("Community")))
         return await self._index(request, community_id, {}, {})
 
     @post("/", name="staff_activity_create")
     async def create(self, request: AppRequest) -> Any:
         me = request.principal
         form = await Form.read(request)
-        community_id = staff_community(me, parse_int(form.str("community")))
+        community_id = staff_community(me, form.id("community", required=False,
+                                                    label=_("Community")))
         try:
             points = form.int("points", label=_("Points per participant"))
             capacity = form.int("capacity", required=False, label=_("Capacity"))
@@ -146,7 +147,7 @@ class StaffActivityController(Controller):
     @post("/{activity_id:int}/attendance", name="staff_activity_attendance")
     async def attendance(self, request: AppRequest, activity_id: PathId) -> Any:
         form = await Form.read(request)
-        user_ids = [n for n in (parse_int(v) for v in form.list("user")) if n is not None]
+        user_ids = form.ids("user")
         if not user_ids:
             return await self._detail(request, activity_id, _("Tick at least one person."))
         try:

@@ -21,6 +21,7 @@ from marketplace.community.tables import Community
 from marketplace.i18n import _
 from marketplace.rewards.tables import Merchant
 from marketplace.web import auth
+from marketplace.web.params import query_text
 from marketplace.web.render import page
 from marketplace.web.request import AppRequest
 from marketplace.wishes.tables import Wish
@@ -48,8 +49,8 @@ class AuditController(Controller):
         error = _("Please enter dates as YYYY-MM-DD: showing all dates.") if (
             bad_first or bad_last) else ""
         start, end = clock.day_bounds(first, last)
-        f = service.AuditFilter(action=(action or "").strip()[:64],
-                                actor_name=(actor or "").strip()[:64],
+        f = service.AuditFilter(action=query_text(action).strip()[:64],
+                                actor_name=query_text(actor).strip()[:64],
                                 start=start, end=end, before=paging.cursor(before))
         found = await service.entries(request.principal, f)
         await describe_targets(found.rows)

@@ -83,7 +83,8 @@ async def in_need(community_id: int) -> list[dict[str, Any]]:
 async def rules_of(community_id: int) -> dict[str, int]:
     row = await Community.select(
         Community.donation_max_per_gift, Community.donation_max_per_month,
-        Community.points_expiry_months).where(Community.id == community_id).first()
+        Community.points_expiry_months, Community.adjust_approval_over).where(
+            Community.id == community_id).first()
     if row is None:
         raise NotFound(_("No such community."))
     return row
@@ -96,7 +97,9 @@ async def overview(actor: Principal, community_id: int) -> dict[str, Any]:
 
 
 async def set_rules(actor: Principal, community_id: int, per_gift: int, per_month: int,
-                    expiry_months: int) -> None:
+                    expiry_months: int, *, approval_over: int | None = None) -> None:
+    """The point rules; ``approval_over`` (None: unchanged) is the most points a staff
+    adjustment may move without a second staff member's approval."""
     _require_staff(actor, community_id)
     if not 1 <= per_gift <= MAX_LIMIT:
         raise DomainError(_("The limit per gift must be between 1 and %(n)s.", n=MAX_LIMIT),
@@ -107,14 +110,21 @@ async def set_rules(actor: Principal, community_id: int, per_gift: int, per_mont
     if not 0 <= expiry_months <= MAX_EXPIRY_MONTHS:
         raise DomainError(_("Months until points expire: 0 (never) to %(n)s.",
                             n=MAX_EXPIRY_MONTHS), "expiry_months")
+    if approval_over is not None and not 0 <= approval_over <= MAX_LIMIT:
+        raise DomainError(_("The approval threshold must be between 0 and %(n)s.",
+                            n=MAX_LIMIT), "approval_over")
+    values: dict[Any, int] = {
+        Community.donation_max_per_gift: per_gift,
+        Community.donation_max_per_month: per_month,
+        Community.points_expiry_months: expiry_months,
+    }
+    if approval_over is not None:
+        values[Community.adjust_approval_over] = approval_over
     async with db.transaction():
-        await Community.update({
-            Community.donation_max_per_gift: per_gift,
-            Community.donation_max_per_month: per_month,
-            Community.points_expiry_months: expiry_months,
-        }).where(Community.id == community_id)
+        await Community.update(values).where(Community.id == community_id)
         await accounts.audit(actor.user_id, community_id, "points_rules_changed", "community",
-                             community_id, f"{per_gift}/{per_month}/{expiry_months}")
+                             community_id, f"{per_gift}/{per_month}/{expiry_months}"
+                             f"/{approval_over if approval_over is not None else '-'}")
 
 
 def month_start(moment: datetime) -> datetime:

@@ -17,8 +17,8 @@ from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.web import auth
-from marketplace.web.forms import Form, parse_int
-from marketplace.web.params import PathId
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId, query_id
 from marketplace.web.render import page, redirect
 from marketplace.web.request import AppRequest
 
@@ -50,7 +50,7 @@ class GiveController(Controller):
     async def give(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
-            to_user = parse_int(form.str("to_user"))
+            to_user = form.id("to_user", required=False, label=_("Resident"))
             if to_user is None:
                 raise DomainError(_("Please choose one of the residents in need listed."),
                                   "to_user")
@@ -84,8 +84,8 @@ class StaffCareController(Controller):
     @get("/", name="staff_care")
     async def index(self, request: AppRequest,
                     community: FromQuery[str | None] = None) -> Any:
-        return await self._render(request,
-                                  staff_community(request.principal, parse_int(community)))
+        requested = query_id(community, _("Community"))
+        return await self._render(request, staff_community(request.principal, requested))
 
     @post("/{community_id:int}/rules", name="staff_care_rules")
     async def rules(self, request: AppRequest, community_id: PathId) -> Any:
@@ -95,8 +95,12 @@ class StaffCareController(Controller):
                 ("per_gift", _("Most points per gift")),
                 ("per_month", _("Most points a person gives per month")),
                 ("expiry_months", _("Months until points expire")))]
+            approval_over = form.int("approval_over", required=False,
+                                     label=_("Adjustments needing a second staff member"),
+                                     minimum=0, maximum=service.MAX_LIMIT)
             await service.set_rules(request.principal, community_id,
-                                    *(int(v or 0) for v in values))
+                                    *(int(v or 0) for v in values),
+                                    approval_over=approval_over)
         except DomainError as exc:
             return await self._render(request, community_id,
                                       {exc.field or "per_gift": exc.message}, form.values())
@@ -106,7 +110,7 @@ class StaffCareController(Controller):
     async def mark(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            user_id = parse_int(form.str("user"))
+            user_id = form.id("user", required=False, label=_("Resident"))
             # Only a resident of the community whose page this is (the list offered).
             if user_id is None or await ledger.community_of_user(user_id) != community_id:
                 raise DomainError(_("Please choose a resident."), "user")

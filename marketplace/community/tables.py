@@ -29,6 +29,8 @@ class Community(Table, tablename="community"):
     points_expiry_months = Integer(default=0)
     donation_max_per_month = Integer(default=200)
     donation_max_per_gift = Integer(default=50)
+    # A staff adjustment of more points than this waits for a second staff member.
+    adjust_approval_over = Integer(default=200)
 
 
 class Grid(Table, tablename="grid"):

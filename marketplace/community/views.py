@@ -15,7 +15,7 @@ from marketplace.i18n import _
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect, refused, safe_path
+from marketplace.web.render import next_path, page, redirect, refused
 from marketplace.web.request import AppRequest
 
 
@@ -118,7 +118,7 @@ class CommunityController(Controller):
     async def revoke_staff(self, request: AppRequest, membership_id: PathId) -> Any:
         form = await Form.read(request)
         await accounts.revoke_staff(request.principal, membership_id)
-        back = safe_path(form.str("next"), "/manage")
+        back = next_path(form, "/manage")
         return redirect(request, back if back.startswith("/manage") else "/manage",
                         _("Staff appointment ended."))
 

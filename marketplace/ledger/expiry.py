@@ -44,7 +44,9 @@ async def _months(community_id: int) -> int:
 
 async def schedule(user_id: int) -> list[tuple[datetime, int]]:
     """When the person's points expire, soonest first (empty when they never do)."""
-    account = await service.person_account(user_id)
+    account = await service.existing_person_account(user_id)
+    if account is None:
+        return []
     months = await _months(int(account["community"]))
     if months <= 0 or account["balance"] <= 0:
         return []

@@ -20,11 +20,12 @@ from piccolo.columns.combination import WhereRaw
 from marketplace import clock, db
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
+from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules
 from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
-from marketplace.ledger.tables import Account, Transfer
+from marketplace.ledger.tables import Account, PendingAdjustment, Transfer
 from marketplace.principal import Principal
 
 DUPLICATE_ERRORS = db.DUPLICATE_ERRORS
@@ -60,11 +61,18 @@ async def _account(kind: str, community_id: int, owner_id: int | None = None,
     return row
 
 
-async def person_account(user_id: int) -> dict[str, Any]:
+async def existing_person_account(user_id: int) -> dict[str, Any] | None:
+    """The person's account if they ever had one; reading never creates it (a refused or
+    read-only request writes nothing)."""
     # A person never changes community, so their one person account is found by owner:
     # one query on the page views and transfers that ask for it.
-    row = await Account.select().where(
+    return await Account.select().where(
         (Account.owner == user_id) & (Account.kind == rules.PERSON)).first()
+
+
+async def person_account(user_id: int) -> dict[str, Any]:
+    """The person's account, created on first use: for writers."""
+    row = await existing_person_account(user_id)
     if row is not None:
         return row
     user = await User.select(User.community).where(User.id == user_id).first()
@@ -255,25 +263,134 @@ def _require_staff(actor: Principal, community_id: int | None) -> None:
         raise Forbidden(_("This page is for staff of that community."))
 
 
+def _not_own(actor: Principal, user_id: int | None) -> None:
+    """Four eyes on money: nobody changes or approves changes to their own points."""
+    if user_id is not None and user_id == actor.user_id:
+        raise Forbidden(_("Staff cannot change their own points: ask another staff member."))
+
+
+async def approval_threshold(community_id: int) -> int:
+    row = await Community.select(Community.adjust_approval_over).where(
+        Community.id == community_id).first()
+    return int(row["adjust_approval_over"]) if row else 0
+
+
 async def adjust(actor: Principal, user_id: int, delta: int, reason: str,
                  key: str) -> dict[str, Any]:
-    """A staff correction: positive adds points from issuance, negative returns them."""
+    """A staff correction: positive adds points from issuance, negative returns them.
+
+    Never on the actor's own account. More points than the community's
+    ``adjust_approval_over`` become a pending request (``{"pending": True, ...}``) that
+    another staff member of the community, or an administrator, approves."""
     community_id = await community_of_user(user_id)
     _require_staff(actor, community_id)
+    _not_own(actor, user_id)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Please give the reason for the adjustment."), "reason")
     if delta == 0:
         raise DomainError(_("The adjustment cannot be zero."), "amount")
+    if abs(delta) > await approval_threshold(community_id):
+        return await _request_adjustment(actor, community_id, user_id, delta, reason, key)
+    return await _post_adjustment(actor.user_id, community_id, user_id, delta, reason, key)
+
+
+async def _post_adjustment(actor_id: int, community_id: int, user_id: int, delta: int,
+                           reason: str, key: str) -> dict[str, Any]:
     async with db.transaction():
         person = await person_account(user_id)
         issuance = await issuance_account(community_id)
     debit, credit = (issuance, person) if delta > 0 else (person, issuance)
     return await _audited(
-        debit["id"], credit["id"], abs(delta), "adjust", f"user:{user_id}", actor.user_id,
+        debit["id"], credit["id"], abs(delta), "adjust", f"user:{user_id}", actor_id,
         reason, key, None, lambda moved: audit.record_once(
-            actor.user_id, community_id, "points_adjusted", "transfer",
+            actor_id, community_id, "points_adjusted", "transfer",
             int(moved["id"]), f"{delta:+d} user:{user_id} {reason}"))
+
+
+async def _request_adjustment(actor: Principal, community_id: int, user_id: int, delta: int,
+                              reason: str, key: str) -> dict[str, Any]:
+    """File the request once per form key (a double click files one)."""
+    values = {"community": community_id, "member": user_id, "amount": delta,
+              "reason": reason[:300], "requested_by": actor.user_id, "idempotency_key": key}
+    try:
+        async with db.transaction():
+            rows = await PendingAdjustment.insert(PendingAdjustment(**values)).on_conflict(
+                action="DO NOTHING").returning(PendingAdjustment.id)
+            if rows:
+                await audit.record(actor.user_id, community_id, "adjustment_requested",
+                                   "user", user_id, f"{delta:+d} {reason}")
+    except DUPLICATE_ERRORS:  # pragma: no cover - DO NOTHING already absorbs it
+        pass
+    row = await PendingAdjustment.select().where(
+        PendingAdjustment.idempotency_key == key).first()
+    assert row is not None
+    if (row["member"], row["amount"], row["requested_by"]) != (user_id, delta, actor.user_id):
+        raise Conflict(_("This request key was already used for a different transfer."))
+    return {**row, "pending": True}
+
+
+async def pending_adjustments(actor: Principal, user_id: int) -> list[dict[str, Any]]:
+    """The member's adjustments waiting for approval, for staff of their community."""
+    _require_staff(actor, await community_of_user(user_id))
+    return await PendingAdjustment.select(
+        PendingAdjustment.all_columns(), PendingAdjustment.requested_by.display_name,
+    ).where((PendingAdjustment.member == user_id)
+            & (PendingAdjustment.status == "pending")).order_by(PendingAdjustment.id)
+
+
+async def _decidable(actor: Principal, pending_id: int) -> dict[str, Any]:
+    row = await PendingAdjustment.select().where(PendingAdjustment.id == pending_id).first()
+    if row is None:
+        raise NotFound(_("No such adjustment request."))
+    _require_staff(actor, int(row["community"]))
+    _not_own(actor, int(row["member"]))
+    return row
+
+
+async def _decide(pending_id: int, status: str, actor_id: int) -> bool:
+    """Pending → ``status``, by exactly one of simultaneous deciders."""
+    moved = await PendingAdjustment.update({
+        PendingAdjustment.status: status, PendingAdjustment.decided_by: actor_id,
+        PendingAdjustment.decided_at: now(),
+    }).where((PendingAdjustment.id == pending_id)
+             & (PendingAdjustment.status == "pending")).returning(PendingAdjustment.id)
+    return bool(moved)
+
+
+async def approve_adjustment(actor: Principal, pending_id: int) -> dict[str, Any]:
+    """A second staff member (or an administrator) approves: the transfer and its audit
+    line are posted in the same transaction that marks the request approved."""
+    row = await _decidable(actor, pending_id)
+    if int(row["requested_by"]) == actor.user_id:
+        raise Forbidden(_("Another staff member must approve your own request."))
+    community_id, user_id, delta = int(row["community"]), int(row["member"]), row["amount"]
+    async with db.transaction():
+        person = await person_account(user_id)
+        issuance = await issuance_account(community_id)
+        if not await _decide(pending_id, "approved", actor.user_id):
+            raise Conflict(_("This adjustment request was already decided."))
+        debit, credit = (issuance, person) if delta > 0 else (person, issuance)
+        moved = await transfer(debit["id"], credit["id"], abs(delta), "adjust",
+                               f"user:{user_id}", int(row["requested_by"]), row["reason"],
+                               f"adjust-approved:{pending_id}")
+        await PendingAdjustment.update({PendingAdjustment.transfer_id: moved["id"]}).where(
+            PendingAdjustment.id == pending_id)
+        await audit.record(actor.user_id, community_id, "adjustment_approved", "transfer",
+                           int(moved["id"]),
+                           f"{delta:+d} user:{user_id} {row['reason']} "
+                           f"(requested by user:{row['requested_by']})")
+    return moved
+
+
+async def decline_adjustment(actor: Principal, pending_id: int) -> None:
+    """Another staff member declines, or the requester withdraws."""
+    row = await _decidable(actor, pending_id)
+    async with db.transaction():
+        if not await _decide(pending_id, "declined", actor.user_id):
+            raise Conflict(_("This adjustment request was already decided."))
+        await audit.record(actor.user_id, int(row["community"]), "adjustment_declined",
+                           "user", int(row["member"]), f"{row['amount']:+d} {row['reason']}")
 
 
 async def reverse(actor: Principal, transfer_id: int, memo: str) -> dict[str, Any]:
@@ -288,6 +405,10 @@ async def reverse(actor: Principal, transfer_id: int, memo: str) -> dict[str, An
         Account.id == original["debit"]).first()
     community_id = int(account["community"]) if account else None
     _require_staff(actor, community_id)
+    owners = await Account.select(Account.owner).where(
+        Account.id.is_in([original["debit"], original["credit"]]))
+    for owner in owners:
+        _not_own(actor, owner["owner"])
     memo = memo.strip()
     if not memo:
         raise DomainError(_("Please give the reason for the reversal."), "reason")
@@ -334,7 +455,10 @@ async def _audited(debit_id: int, credit_id: int, amount: int, kind: str, refere
 
 async def balance(user_id: int) -> Balance:
     """Constant time: the cached columns of one account row."""
-    account = await person_account(user_id)
+    account = await existing_person_account(user_id)
+    if account is None:
+        await community_of_user(user_id)  # NotFound for nobody; no account is no points
+        return Balance(balance=0, held=0)
     return Balance(balance=int(account["balance"]), held=int(account["held"]))
 
 
@@ -345,7 +469,10 @@ async def statement(user_id: int, kind: str | None = None, date_from: datetime |
     The running balance is the account's balance right after each transfer, so it is
     computed over all transfers and the filters only choose which lines are shown.
     """
-    account = await person_account(user_id)
+    account = await existing_person_account(user_id)
+    if account is None:
+        await community_of_user(user_id)  # NotFound for nobody; no account, no lines
+        return []
     account_id = int(account["id"])
     rows = await Transfer.select(
         Transfer.all_columns(), Transfer.actor.display_name,

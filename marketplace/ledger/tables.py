@@ -1,4 +1,5 @@
-"""The points ledger: accounts with cached balances, append-only transfers, and holds.
+"""The points ledger: accounts with cached balances, append-only transfers, holds, and
+staff adjustments waiting for a second pair of eyes.
 
 Only ``marketplace.ledger.service`` writes these tables. Transfers are never updated or
 deleted: a mistake is corrected by a reversing transfer that names the original.
@@ -67,3 +68,23 @@ class Hold(Table, tablename="ledger_hold"):
     idempotency_key = Varchar(length=128, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     closed_at = Timestamptz(null=True, default=None)
+
+
+class PendingAdjustment(Table, tablename="ledger_pending_adjustment"):
+    """A staff adjustment above the community's threshold, waiting for another staff
+    member (or an administrator) to approve it; approval posts the transfer."""
+
+    id = Serial(primary_key=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    member = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    amount = Integer()  # signed: negative takes points away
+    reason = Varchar(length=300)
+    requested_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    # The form's key: a double click files one request.
+    idempotency_key = Varchar(length=128, unique=True)
+    status = Varchar(length=16, default="pending", index=True)  # pending|approved|declined
+    decided_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
+                            default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    transfer_id = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -21,7 +21,7 @@ from marketplace.ledger import expiry, rules, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_day
 from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
 
@@ -89,6 +89,7 @@ class PointsController(Controller):
     async def statement_csv(self, request: AppRequest, kind: FromQuery[str | None] = None,
                             date_from: FromQuery[str | None] = None,
                             date_to: FromQuery[str | None] = None) -> Response:
+        query_day(date_from), query_day(date_to)  # a wrong day is refused, not "all dates"
         lines = await _lines(request.principal.user_id, _filters(kind, date_from, date_to))
         header = [_("Time"), _("Kind"), _("Details"), _("Change"), _("Balance"),
                   _("From / to"), _("Memo")]
@@ -119,7 +120,10 @@ class StaffPointsController(Controller):
                     lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
                     csv_url=None, errors=errors or {}, values=values or {}, staff_view=True,
-                    key=uuid.uuid4().hex)
+                    key=uuid.uuid4().hex, own=user_id == request.principal.user_id,
+                    pending=await service.pending_adjustments(request.principal, user_id),
+                    threshold=await service.approval_threshold(
+                        await service.community_of_user(user_id)))
 
     @get("/{user_id:int}", name="staff_points")
     async def show(self, request: AppRequest, user_id: PathId,
@@ -136,14 +140,33 @@ class StaffPointsController(Controller):
             assert amount is not None
             # The key comes with the form, so a double click posts one adjustment.
             key = "adjust:" + (form.str("key", max_length=64) or uuid.uuid4().hex)
-            await service.adjust(request.principal, user_id, amount,
-                                 form.str("reason", max_length=300), key)
+            done = await service.adjust(request.principal, user_id, amount,
+                                        form.str("reason", max_length=300), key)
         except DomainError as exc:
             # Re-rendering reads the statement, which refuses staff of other communities.
             return await self._render(request, user_id, Filters(),
                                       {exc.field or "form": exc.message}, form.values(),
                                       refused(request, exc))
+        if done.get("pending"):
+            return redirect(request, f"/staff/points/{user_id}",
+                            _("Adjustment requested: another staff member must approve it."))
         return redirect(request, f"/staff/points/{user_id}", _("Adjustment recorded."))
+
+    @post("/{user_id:int}/pending/{pending_id:int}/approve", name="staff_points_approve")
+    async def approve(self, request: AppRequest, user_id: PathId, pending_id: PathId) -> Any:
+        try:
+            await service.approve_adjustment(request.principal, pending_id)
+        except DomainError as exc:
+            return redirect(request, f"/staff/points/{user_id}", exc.message, "error")
+        return redirect(request, f"/staff/points/{user_id}", _("Adjustment approved."))
+
+    @post("/{user_id:int}/pending/{pending_id:int}/decline", name="staff_points_decline")
+    async def decline(self, request: AppRequest, user_id: PathId, pending_id: PathId) -> Any:
+        try:
+            await service.decline_adjustment(request.principal, pending_id)
+        except DomainError as exc:
+            return redirect(request, f"/staff/points/{user_id}", exc.message, "error")
+        return redirect(request, f"/staff/points/{user_id}", _("Adjustment declined."))
 
     async def _line(self, request: AppRequest, user_id: int,
                     transfer_id: int) -> dict[str, Any]:
@@ -213,6 +236,7 @@ class PointsApiController(Controller):
     async def statement(self, request: AppRequest, kind: FromQuery[TransferKind | None] = None,
                         date_from: FromQuery[str | None] = None,
                         date_to: FromQuery[str | None] = None) -> list[StatementLineOut]:
+        query_day(date_from), query_day(date_to)  # a wrong day is a 400, not "all dates"
         f = _filters(kind.value if kind else None, date_from, date_to)
         lines = await _lines(request.principal.user_id, f)
         return [StatementLineOut(id=x["id"], created_at=x["created_at"], kind=x["kind"],

@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "gift_received": N_("{giver} gave you {points} points: {memo}"),
     "merchant_verified": N_("Your shop “{name}” was verified. You can add offers now."),
     "merchant_declined": N_("Your shop “{name}” was not verified: {reason}"),
+    "cashier_invited": N_("{owner} invites you to be a cashier of “{name}”. Open to accept "
+                          "or decline."),
     "code_redeemed": N_("Your code for “{offer}” was redeemed at {merchant}."),
 }
 

@@ -16,8 +16,7 @@ from marketplace.ledger import service as ledger
 from marketplace.rewards import codes, offers, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
-from marketplace.web.forms import parse_int
-from marketplace.web.params import BodyId, PathId
+from marketplace.web.params import LINE_PATTERN, BodyId, PathId, QueryId
 from marketplace.web.request import AppRequest
 
 
@@ -51,8 +50,9 @@ class CreateCode(msgspec.Struct):
 
 
 class RedeemIn(msgspec.Struct):
-    code: Annotated[str, msgspec.Meta(max_length=codes.TYPED_MAX, description=(
-        "The code as the resident shows it; spaces, dashes and lower case are forgiven."))]
+    code: Annotated[str, msgspec.Meta(
+        pattern=LINE_PATTERN, max_length=codes.TYPED_MAX,
+        description="The code as the resident shows it; spaces, dashes, lower case are forgiven.")]
 
 
 class RedeemOut(msgspec.Struct):
@@ -77,7 +77,7 @@ class RewardsApiController(Controller):
     include_in_schema = True  # the app leaves its HTML pages out of the OpenAPI schema
 
     @get("/offers", name="api_rewards_offers", responses=API_ERRORS)
-    async def catalogue(self, request: AppRequest, merchant: FromQuery[str | None] = None,
+    async def catalogue(self, request: AppRequest, merchant: QueryId = None,
                         afford: FromQuery[bool] = False,
                         category: FromQuery[str | None] = None) -> list[OfferOut]:
         me = request.principal
@@ -85,7 +85,7 @@ class RewardsApiController(Controller):
             raise DomainError(_("Unknown category: choose one of %(keys)s.",
                                 keys=", ".join(offers.CATEGORIES)), "category")
         available = (await ledger.balance(me.user_id)).available
-        rows = await offers.catalogue(me, parse_int(merchant), available if afford else None,
+        rows = await offers.catalogue(me, merchant, available if afford else None,
                                       category or None)
         return [OfferOut(id=r["id"], title=r["title"], description=r["description"],
                          price=r["price"], category=r["category"], stock_left=r["stock_left"],

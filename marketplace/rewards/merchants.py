@@ -1,4 +1,5 @@
-"""Merchant onboarding: apply, staff verify or decline, owner adds and removes cashiers.
+"""Merchant onboarding: apply, staff verify or decline, owner invites and removes cashiers
+(an invited person becomes a cashier only by accepting).
 
 A person acts for a merchant when they are a member (owner or cashier) of a *verified*
 merchant; ``merchant_ids_for_user`` feeds that into the Principal on every request.
@@ -16,7 +17,7 @@ from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.rewards.tables import Merchant, MerchantMember
+from marketplace.rewards.tables import CashierInvite, Merchant, MerchantMember
 
 
 async def merchant_ids_for_user(user_id: int) -> frozenset[int]:
@@ -194,7 +195,9 @@ async def members(actor: Principal, merchant_id: int) -> list[dict[str, Any]]:
     ).where(MerchantMember.merchant == merchant_id).order_by(MerchantMember.id)
 
 
-async def add_cashier(actor: Principal, merchant_id: int, login: str) -> None:
+async def add_cashier(actor: Principal, merchant_id: int, login: str) -> int:
+    """Invite the person with ``login`` to be a cashier: they are notified with a link and
+    become a member only when they accept (``answer_invite``). Returns the invitation."""
     merchant = await require_member(actor, merchant_id, owner=True)
     login = login.strip().lower()
     user = await User.select(User.id, User.community).where(User.login == login).first()
@@ -205,9 +208,80 @@ async def add_cashier(actor: Principal, merchant_id: int, login: str) -> None:
     key = f"{merchant_id}:{user['id']}"
     if await MerchantMember.exists().where(MerchantMember.key == key):
         raise Conflict(_("That person already works for this merchant."), "login")
-    await MerchantMember.insert(MerchantMember(
-        merchant=merchant_id, user=user["id"], role="cashier", key=key,
-        added_by=actor.user_id)).on_conflict(action="DO NOTHING")
+    async with db.transaction():
+        await CashierInvite.insert(CashierInvite(
+            merchant=merchant_id, user=user["id"], invited_by=actor.user_id, status="declined",
+            key=key)).on_conflict(action="DO NOTHING")
+        # Sent (again) only from a closed state: one open invitation per person and shop.
+        rows = await CashierInvite.update({
+            CashierInvite.status: "pending", CashierInvite.invited_by: actor.user_id,
+            CashierInvite.created_at: clock.now(), CashierInvite.decided_at: None,
+        }).where((CashierInvite.key == key) & (CashierInvite.status != "pending")
+                 ).returning(CashierInvite.id)
+        if not rows:
+            raise Conflict(_("That person is already invited and has not answered yet."),
+                           "login")
+        invite_id = int(rows[0]["id"])
+        await notifications.send(user["id"], "cashier_invited",
+                                 link=f"/merchant/invites/{invite_id}",
+                                 name=merchant["name"], owner=actor.display_name)
+    return invite_id
+
+
+async def invite(actor: Principal, invite_id: int) -> dict[str, Any]:
+    """An invitation as the invited person sees it; nobody else may."""
+    row = await CashierInvite.select(
+        CashierInvite.all_columns(), CashierInvite.merchant.name,
+        CashierInvite.invited_by.display_name,
+    ).where(CashierInvite.id == invite_id).first()
+    if row is None or row["user"] != actor.user_id:
+        raise NotFound(_("No such invitation."))
+    return row
+
+
+async def invites_for(actor: Principal) -> list[dict[str, Any]]:
+    """Invitations waiting for ``actor``'s answer."""
+    return await CashierInvite.select(
+        CashierInvite.id, CashierInvite.merchant.name, CashierInvite.invited_by.display_name,
+    ).where((CashierInvite.user == actor.user_id) & (CashierInvite.status == "pending")
+            ).order_by(CashierInvite.id)
+
+
+async def invited(actor: Principal, merchant_id: int) -> list[dict[str, Any]]:
+    """The shop's invitations not yet answered, for the people who work there."""
+    await require_member(actor, merchant_id)
+    return await CashierInvite.select(
+        CashierInvite.id, CashierInvite.user.display_name, CashierInvite.user.login,
+    ).where((CashierInvite.merchant == merchant_id) & (CashierInvite.status == "pending")
+            ).order_by(CashierInvite.id)
+
+
+async def answer_invite(actor: Principal, invite_id: int, accept: bool) -> dict[str, Any]:
+    """The invited person accepts (and becomes a cashier) or declines; once only."""
+    row = await invite(actor, invite_id)
+    async with db.transaction():
+        moved = await CashierInvite.update({
+            CashierInvite.status: "accepted" if accept else "declined",
+            CashierInvite.decided_at: clock.now(),
+        }).where((CashierInvite.id == invite_id) & (CashierInvite.status == "pending")
+                 ).returning(CashierInvite.id)
+        if not moved:
+            raise Conflict(_("This invitation was already answered or withdrawn."))
+        if accept:
+            await MerchantMember.insert(MerchantMember(
+                merchant=row["merchant"], user=actor.user_id, role="cashier", key=row["key"],
+                added_by=row["invited_by"])).on_conflict(action="DO NOTHING")
+    return row
+
+
+async def withdraw_invite(actor: Principal, merchant_id: int, invite_id: int) -> None:
+    await require_member(actor, merchant_id, owner=True)
+    moved = await CashierInvite.update({
+        CashierInvite.status: "declined", CashierInvite.decided_at: clock.now(),
+    }).where((CashierInvite.id == invite_id) & (CashierInvite.merchant == merchant_id)
+             & (CashierInvite.status == "pending")).returning(CashierInvite.id)
+    if not moved:
+        raise NotFound(_("No such invitation."))
 
 
 async def remove_member(actor: Principal, merchant_id: int, member_id: int) -> None:

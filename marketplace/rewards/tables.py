@@ -52,6 +52,21 @@ class MerchantMember(Table, tablename="merchant_member"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class CashierInvite(Table, tablename="merchant_cashier_invite"):
+    """The owner's invitation to work as a cashier: the person becomes a member (a
+    ``MerchantMember`` row) only when they accept it."""
+
+    id = Serial(primary_key=True)
+    merchant = ForeignKey(references=Merchant, on_delete=OnDelete.restrict, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    invited_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    status = Varchar(length=16, default="pending")  # pending | accepted | declined
+    # "merchant:user": one invitation per person and shop, sent again by resetting it.
+    key = Varchar(length=40, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    decided_at = Timestamptz(null=True, default=None)
+
+
 class Offer(Table, tablename="merchant_offer"):
     id = Serial(primary_key=True)
     merchant = ForeignKey(references=Merchant, on_delete=OnDelete.restrict, index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from litestar.response import Template
 from marketplace import i18n, settings
 from marketplace.errors import AppError, Conflict, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.web import params
 from marketplace.web.render import is_htmx, layout_context, redirect
 from marketplace.web.request import AppRequest
 
@@ -83,8 +85,24 @@ def bad_request(request: AppRequest, exc: ValidationException) -> Response:
     if any(isinstance(e, dict) and e.get("source") == "path" for e in extra):
         # An id no object can have (e.g. /wishes/99999999999): no such page, not a bad form.
         return not_found(request, exc)
-    return _error(request, 400, _("That did not work"),
+    polite = [m for m in map(_polite, extra) if m]
+    return _error(request, 400, _("That did not work"), " ".join(polite) or
                   _("Some of the request was not valid. Please check and try again."))
+
+
+def _polite(error: object) -> str | None:
+    """A bound of the parsing layer (``web/params.py``) that msgspec checked, in the words
+    the forms use: the same message for the same kind of refusal, pages and API alike."""
+    if not isinstance(error, dict) or not error.get("key"):
+        return None
+    message, field = str(error.get("message", "")), str(error["key"])
+    if any(repr(pattern) in message for pattern in (params.LINE_PATTERN, params.TEXT_PATTERN)):
+        return params.control_message(field)
+    if bound := re.fullmatch(r"Expected `int` (>=|<=) (-?\d+)", message):
+        if bound[1] == ">=":
+            return _("%(f)s must be at least %(n)s.", f=field, n=bound[2])
+        return _("%(f)s must be at most %(n)s.", f=field, n=bound[2])
+    return None
 
 
 def http_error(request: AppRequest, exc: HTTPException) -> Response:

@@ -8,9 +8,9 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from marketplace import clock
 from marketplace.errors import DomainError
 from marketplace.i18n import _
+from marketplace.web import params
 
 MAX_FIELD = 5000
 
@@ -38,48 +38,50 @@ class Form:
                 data[key] = value
         return cls(data)
 
-    def str(self, name: str, default: str = "", max_length: int = MAX_FIELD) -> str:
+    def str(self, name: str, default: str = "", max_length: int = MAX_FIELD, *,
+            label: str | None = None, multiline: bool = False) -> str:
+        """The field's text, cut to ``max_length``; a control character (NUL and the like;
+        in a ``multiline`` field tab and line breaks are fine) is refused on the field."""
         value = self.data.get(name, default)
         if isinstance(value, list):
             value = value[-1]
         if not isinstance(value, str):
             return default
-        return value[:max_length]
+        return params.text(value[:max_length], field=name, label=label, multiline=multiline)
 
     def list(self, name: str) -> list[str]:
         value = self.data.get(name, [])
         if isinstance(value, str):
-            return [value]
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            value = [value]
+        found = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return [params.text(v, field=name) for v in found]
 
     def int(self, name: str, *, required: bool = True, label: str | None = None,
-            minimum: int | None = None, maximum: int | None = None) -> int | None:
-        raw = self.str(name).strip()
-        if raw == "":
-            if required:
-                raise DomainError(_("Please fill in %(f)s.", f=label or name), name)
-            return None
-        try:
-            value = int(raw)
-        except ValueError as exc:
-            raise DomainError(_("%(f)s must be a whole number.", f=label or name), name) from exc
-        if minimum is not None and value < minimum:
-            raise DomainError(_("%(f)s must be at least %(n)s.", f=label or name, n=minimum), name)
-        if maximum is not None and value > maximum:
-            raise DomainError(_("%(f)s must be at most %(n)s.", f=label or name, n=maximum), name)
-        return value
+            minimum: int = params.INT_MIN, maximum: int = params.INT_MAX) -> int | None:
+        """A whole number within [minimum, maximum] (by default what an integer column
+        holds; the caller passes the domain's range)."""
+        return params.number(self.data_text(name, label), field=name, label=label, minimum=minimum,
+                             maximum=maximum, required=required)
+
+    def id(self, name: str, *, required: bool = True, label: str | None = None) -> int | None:
+        """The id of an object chosen in a select: 1 to ``db.MAX_ID``."""
+        return params.object_id(self.data_text(name, label), field=name, label=label,
+                                required=required)
+
+    def ids(self, name: str, label: str | None = None) -> list[int]:
+        """Every id sent under ``name`` (check boxes)."""
+        found = [params.object_id(v, field=name, label=label, required=False)
+                 for v in self.list(name)]
+        return [n for n in found if n is not None]
 
     def date(self, name: str, *, required: bool = False,
              label: str | None = None) -> date | None:
         """A typed day (YYYY-MM-DD, as a date input sends it), within the years people
         can mean (``clock.FIRST_DAY`` to ``clock.LAST_DAY``)."""
-        try:
-            day = clock.parse_day(self.str(name, max_length=32))
-        except clock.BadDate as exc:
-            raise DomainError(_("Please enter the date as YYYY-MM-DD."), name) from exc
-        if day is None and required:
-            raise DomainError(_("Please fill in %(f)s.", f=label or name), name)
-        return day
+        return params.day(self.data_text(name, label), field=name, label=label, required=required)
+
+    def data_text(self, name: str, label: str | None = None) -> str:
+        return self.str(name, max_length=64, label=label)
 
     def bool(self, name: str) -> bool:
         return self.str(name) in {"on", "1", "true", "yes"}
@@ -92,13 +94,6 @@ class Form:
 
     def values(self) -> dict[str, str]:
         """What the user typed, to put back into the form."""
-        return {k: v for k, v in self.data.items() if isinstance(v, str)}
+        return {k: params.without_controls(v) for k, v in self.data.items()
+                if isinstance(v, str)}
 
-
-def parse_int(raw: str | None) -> int | None:
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return None

@@ -13,8 +13,9 @@ from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from marketplace import i18n, settings
-from marketplace.errors import Conflict
+from marketplace.errors import Conflict, DomainError
 from marketplace.web import flash
+from marketplace.web.forms import Form
 from marketplace.web.request import AppRequest
 
 
@@ -87,6 +88,15 @@ def safe_path(raw: str | None, fallback: str = "/") -> str:
             or "\\" in cleaned):
         return fallback
     return quote(cleaned, safe="/#%[]=:;$&()+,!?*@'~")
+
+
+def next_path(form: Form, fallback: str = "/") -> str:
+    """The form's ``next`` field as a redirect target (``safe_path``). A value the form
+    layer refuses (control characters) means the fallback, not a failed sign-in."""
+    try:
+        return safe_path(form.str("next"), fallback)
+    except DomainError:
+        return fallback
 
 
 def redirect(request: AppRequest, to: str, message: str | None = None,

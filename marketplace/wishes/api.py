@@ -17,7 +17,7 @@ from litestar.params import FromQuery, JSONBody
 from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
-from marketplace.web.params import BodyId, PathId
+from marketplace.web.params import BodyId, Line, PathId, QueryId, QueryLine, Text
 from marketplace.web.request import AppRequest
 from marketplace.wishes import queries, rules, service
 from marketplace.wishes.rules import (
@@ -94,27 +94,27 @@ def _kept(n: int) -> msgspec.Meta:
 
 class NewWishIn(msgspec.Struct):
     category_id: BodyId
-    title: Annotated[str, msgspec.Meta(min_length=TITLE_MIN, max_length=TITLE_MAX)]
-    description: Annotated[str, msgspec.Meta(max_length=DESCRIPTION_MAX)] = ""
+    title: Annotated[Line, msgspec.Meta(min_length=TITLE_MIN, max_length=TITLE_MAX)]
+    description: Annotated[Text, msgspec.Meta(max_length=DESCRIPTION_MAX)] = ""
     wished_by: date | None = None
 
 
 class NoteIn(msgspec.Struct):
-    note: Annotated[str, _kept(NOTE_MAX)] = ""
+    note: Annotated[Text, _kept(NOTE_MAX)] = ""
 
 
 class FulfilIn(msgspec.Struct):
-    note: Annotated[str, _kept(NOTE_MAX)]
+    note: Annotated[Text, _kept(NOTE_MAX)]
     hours: Annotated[float, msgspec.Meta(ge=0, le=HOURS_MAX)] = 0
 
 
 class ConfirmIn(msgspec.Struct):
     rating: Annotated[int, msgspec.Meta(ge=1, le=5)] | None = None
-    comment: Annotated[str, _kept(COMMENT_MAX)] = ""
+    comment: Annotated[Text, _kept(COMMENT_MAX)] = ""
 
 
 class DisputeIn(msgspec.Struct):
-    reason: Annotated[str, _kept(REASON_MAX)]
+    reason: Annotated[Text, _kept(REASON_MAX)]
 
 
 def _card(w: dict[str, Any]) -> WishCardOut:
@@ -152,9 +152,9 @@ class WishApiController(Controller):
     tags = ["wishes"]
 
     @get("/", name="api_wish_list", responses=API_ERRORS)
-    async def list_open(self, request: AppRequest, grid: FromQuery[int | None] = None,
-                        category: FromQuery[int | None] = None,
-                        q: FromQuery[str | None] = None,
+    async def list_open(self, request: AppRequest, grid: QueryId = None,
+                        category: QueryId = None,
+                        q: QueryLine = None,
                         before: FromQuery[int | None] = None) -> WishPageOut:
         """Open wishes of the caller's community, newest first; keyset-paginated."""
         found = await queries.open_wishes(queries.ListFilter(

@@ -75,8 +75,12 @@ class LedgerMachine(RuleBasedStateMachine):
                 display_name="m", login=unique("m"), password=PASSWORD,
                 community_id=self.community_id)))
         self.person = [int((await service.person_account(u))["id"]) for u in self.users]
-        # Reversals are staff corrections: one of the people is staff of the community.
-        self.staff = Principal(user_id=self.users[0], login="m", display_name="m",
+        # Reversals are staff corrections by someone outside the model's people (staff
+        # never reverse transfers on their own account).
+        staff_id = await accounts.register(accounts.Registration(
+            display_name="s", login=unique("s"), password=PASSWORD,
+            community_id=self.community_id))
+        self.staff = Principal(user_id=staff_id, login="s", display_name="s",
                                community_id=self.community_id,
                                staff_community_ids=frozenset({self.community_id}))
         self.issuance = int((await service.issuance_account(self.community_id))["id"])

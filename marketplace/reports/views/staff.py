@@ -7,10 +7,11 @@ from typing import Any
 from litestar import Controller, Response, get
 from litestar.params import FromPath, FromQuery
 
+from marketplace.i18n import _
 from marketplace.reports import service
 from marketplace.reports.views.record import render_record
 from marketplace.web import auth
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_day, query_id
 from marketplace.web.render import csv_download, page
 from marketplace.web.request import AppRequest
 
@@ -20,23 +21,27 @@ class StaffReportsController(Controller):
     guards = [auth.staff_required]
 
     @get("/", name="reports_dashboard")
-    async def dashboard(self, request: AppRequest, community_id: FromQuery[int | None] = None,
-                        grid_id: FromQuery[int | None] = None,
+    async def dashboard(self, request: AppRequest, community_id: FromQuery[str | None] = None,
+                        grid_id: FromQuery[str | None] = None,
                         date_from: FromQuery[str | None] = None,
                         date_to: FromQuery[str | None] = None) -> Any:
         period = service.parse_period(date_from, date_to)
-        data = await service.dashboard(request.principal, community_id, grid_id, period)
+        data = await service.dashboard(request.principal,
+                                       query_id(community_id, _("Community")),
+                                       query_id(grid_id, _("Grid")), period)
         return page(request, "reports/dashboard.html", "reports/_dashboard.html",
                     exports=service.EXPORTS,
                     grid_options=[(g["id"], g["name"]) for g in data["grids"]], **data)
 
     @get("/export/{what:str}", name="reports_export")
     async def export(self, request: AppRequest, what: FromPath[str],
-                     community_id: FromQuery[int | None] = None,
+                     community_id: FromQuery[str | None] = None,
                      date_from: FromQuery[str | None] = None,
                      date_to: FromQuery[str | None] = None) -> Response[Any]:
+        query_day(date_from), query_day(date_to)  # refused before the first byte
         period = service.parse_period(date_from, date_to, default_months=1200)
-        export = service.export(request.principal, what.removesuffix(".csv"), community_id,
+        export = service.export(request.principal, what.removesuffix(".csv"),
+                                query_id(community_id, _("Community")),
                                 period)
         return csv_download(export.filename, export.chunks)
 

@@ -15,7 +15,7 @@ from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers, service, settlement, uploads
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_day
 from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
 
@@ -24,7 +24,7 @@ async def _offer_input(form: Form) -> offers.OfferInput:
     unlimited = form.str("stock").strip() == ""
     return offers.OfferInput(
         title=form.str("title", max_length=200),
-        description=form.str("description", max_length=4000),
+        description=form.str("description", max_length=4000, multiline=True),
         price=form.int("price", label=_("Points price"), minimum=1, maximum=100000) or 0,
         stock=None if unlimited else form.int("stock", label=_("Stock"), minimum=0),
         limit_count=form.int("limit_count", required=False, label=_("Limit"), minimum=1),
@@ -45,7 +45,8 @@ class MerchantController(Controller):
     async def home(self, request: AppRequest) -> Any:
         me = request.principal
         return page(request, "rewards/merchant_home.html", mine=await merchants.mine(me),
-                    applications=await merchants.applications_of(me))
+                    applications=await merchants.applications_of(me),
+                    invites=await merchants.invites_for(me))
 
     @get("/apply", name="merchant_apply")
     async def apply_form(self, request: AppRequest) -> Any:
@@ -61,7 +62,7 @@ class MerchantController(Controller):
                 name=form.str("name", max_length=200), address=form.str("address", max_length=400),
                 opening_hours=form.str("opening_hours", max_length=200),
                 contact=form.str("contact", max_length=100),
-                description=form.str("description", max_length=4000), logo=logo))
+                description=form.str("description", max_length=4000, multiline=True), logo=logo))
         except DomainError as exc:
             return page(request, "rewards/apply.html", "rewards/_apply_form.html",
                         status_code=refused(request, exc), values=form.values(),
@@ -82,7 +83,40 @@ class MerchantController(Controller):
         except DomainError as exc:
             return await _dashboard(request, me, merchant_id, {exc.field or "form": exc.message},
                                     form.values(), refused(request, exc))
-        return redirect(request, f"/merchant/{merchant_id}", _("Cashier added."))
+        return redirect(request, f"/merchant/{merchant_id}",
+                        _("Invitation sent: they become a cashier when they accept it."))
+
+    @post("/{merchant_id:int}/invites/{invite_id:int}/withdraw",
+          name="merchant_withdraw_invite")
+    async def withdraw_invite(self, request: AppRequest, merchant_id: PathId,
+                              invite_id: PathId) -> Any:
+        try:
+            await merchants.withdraw_invite(request.principal, merchant_id, invite_id)
+        except DomainError as exc:
+            return redirect(request, f"/merchant/{merchant_id}", exc.message, "error")
+        return redirect(request, f"/merchant/{merchant_id}", _("Invitation withdrawn."))
+
+    @get("/invites/{invite_id:int}", name="merchant_invite")
+    async def invite(self, request: AppRequest, invite_id: PathId) -> Any:
+        return page(request, "rewards/invite.html",
+                    invite=await merchants.invite(request.principal, invite_id))
+
+    @post("/invites/{invite_id:int}/accept", name="merchant_invite_accept")
+    async def accept_invite(self, request: AppRequest, invite_id: PathId) -> Any:
+        try:
+            row = await merchants.answer_invite(request.principal, invite_id, True)
+        except DomainError as exc:
+            return redirect(request, f"/merchant/invites/{invite_id}", exc.message, "error")
+        return redirect(request, f"/merchant/{row['merchant']}",
+                        _("You are now a cashier of this shop."))
+
+    @post("/invites/{invite_id:int}/decline", name="merchant_invite_decline")
+    async def decline_invite(self, request: AppRequest, invite_id: PathId) -> Any:
+        try:
+            await merchants.answer_invite(request.principal, invite_id, False)
+        except DomainError as exc:
+            return redirect(request, f"/merchant/invites/{invite_id}", exc.message, "error")
+        return redirect(request, "/merchant", _("Invitation declined."))
 
     @post("/{merchant_id:int}/members/{member_id:int}/remove", name="merchant_remove_member")
     async def remove_member(self, request: AppRequest, merchant_id: PathId,
@@ -199,7 +233,7 @@ class MerchantController(Controller):
     async def statement_csv(self, request: AppRequest, merchant_id: PathId,
                             start: FromQuery[str | None] = None,
                             end: FromQuery[str | None] = None) -> Response:
-        _error, first, last = _period(start, end)
+        first, last = query_day(start), query_day(end)  # refused before the first byte
         st = await settlement.statement(request.principal, merchant_id, first, last)
         body = csvfile.document(
             [_("Time"), _("Offer"), _("Points"), _("Cashier"), _("Resident"), _("Code"),
@@ -225,6 +259,7 @@ async def _dashboard(request: AppRequest, me: Principal, merchant_id: int,
     return page(request, "rewards/merchant.html", status_code=status_code,
                 merchant=shop.merchant,
                 is_owner=shop.is_owner, members=await merchants.members(me, merchant_id),
+                invited=await merchants.invited(me, merchant_id),
                 errors=errors or {}, values=values or {},
                 unsettled=await settlement.unsettled_points(me, merchant_id))
 

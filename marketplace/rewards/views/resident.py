@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 import segno
@@ -11,13 +12,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File
 
+from marketplace import idempotency
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.rewards import codes, offers, service, uploads
 from marketplace.web import auth, confirm
-from marketplace.web.forms import Form, parse_int
-from marketplace.web.params import PathId
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId, query_id
 from marketplace.web.render import absolute_url, page, redirect
 from marketplace.web.request import AppRequest
 
@@ -36,7 +38,7 @@ class RewardsController(Controller):
                         category: FromQuery[str | None] = None) -> Any:
         me = request.principal
         balance = await ledger.balance(me.user_id)
-        merchant_id = parse_int(merchant)
+        merchant_id = query_id(merchant, _("Shop"))
         category_key = offers.category_key(category)
         rows = await offers.catalogue(me, merchant_id, balance.available if afford else None,
                                       category_key)
@@ -51,11 +53,23 @@ class RewardsController(Controller):
 
     @post("/offers/{offer_id:int}/code", name="rewards_get_code")
     async def get_code(self, request: AppRequest, offer_id: PathId) -> Any:
+        me = request.principal
+        form = await Form.read(request)
+        # The page's hidden key (or the client's Idempotency-Key): a double tap, or the
+        # same request sent twice, makes one code and one hold.
+        key = (form.str("key", max_length=idempotency.MAX_KEY).strip()
+               or request.headers.get(idempotency.HEADER, "") or uuid.uuid4().hex)
+
+        async def issue() -> idempotency.Answer:
+            code = await service.issue(me, offer_id)
+            return idempotency.Answer(303, headers=(("location",
+                                                     f"/rewards/codes/{code['id']}"),))
+
         try:
-            code = await service.issue(request.principal, offer_id)
+            done = await idempotency.once(me.user_id, key, f"get_code:{offer_id}", issue)
         except DomainError as exc:
             return await _offer_page(request, offer_id, exc.message, 409)
-        return redirect(request, f"/rewards/codes/{code['id']}",
+        return redirect(request, done.header("location") or "/rewards/codes",
                         _("Show this code to the cashier before it expires."))
 
     @get("/codes", name="rewards_my_codes")

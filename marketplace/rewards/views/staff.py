@@ -16,7 +16,7 @@ from marketplace.principal import Principal
 from marketplace.rewards import merchants, settlement
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_id
 from marketplace.web.render import page, redirect, refused
 from marketplace.web.request import AppRequest
 
@@ -39,9 +39,9 @@ class StaffMerchantController(Controller):
 
     @get("/", name="staff_merchants")
     async def queue(self, request: AppRequest,
-                    community_id: FromQuery[int | None] = None) -> Any:
+                    community_id: FromQuery[str | None] = None) -> Any:
         me = request.principal
-        cid = _community(me, community_id)
+        cid = _community(me, query_id(community_id, _("Community")))
         return page(request, "rewards/staff.html", community_id=cid,
                     **await merchants.queue(me, cid))
 

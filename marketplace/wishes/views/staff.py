@@ -11,7 +11,7 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId
+from marketplace.web.params import PathId, query_id
 from marketplace.web.render import page, redirect
 from marketplace.web.request import AppRequest
 from marketplace.wishes import service
@@ -24,8 +24,9 @@ class StaffWishController(Controller):
 
     @get("/", name="staff_wishes")
     async def queues(self, request: AppRequest,
-                     community_id: FromQuery[int | None] = None) -> Any:
-        queues = await service.staff_queues(request.principal, community_id)
+                     community_id: FromQuery[str | None] = None) -> Any:
+        queues = await service.staff_queues(request.principal,
+                                            query_id(community_id, _("Community")))
         return page(request, "wishes/staff.html", pending=queues.pending,
                     disputed=queues.disputed, escalated=queues.escalated,
                     categories=queues.categories, community_id=queues.community_id,
@@ -35,7 +36,7 @@ class StaffWishController(Controller):
     async def add_category(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
-            cid = form.int("community_id", label="community") or 0
+            cid = form.id("community_id", label=_("Community")) or 0
             await service.add_category(request.principal, cid, form.str("name"),
                                        form.int("points", label=_("Points")) or 0)
         except DomainError as exc:

@@ -20,8 +20,8 @@ from marketplace.errors import AppError, DomainError
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.web import auth, confirm
-from marketplace.web.forms import Form, parse_int
-from marketplace.web.params import PathId
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import is_htmx, page, redirect, refused
 from marketplace.web.request import AppRequest
 from marketplace.wishes import queries, rules, service, uploads
@@ -67,8 +67,9 @@ class WishController(Controller):
                      category: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
                      before: FromQuery[str | None] = None) -> Any:
         me = request.principal
-        f = queries.ListFilter(me.community_id, parse_int(grid), parse_int(category),
-                               q or "", paging.cursor(before))
+        f = queries.ListFilter(me.community_id, query_id(grid, _("Grid")),
+                               query_id(category, _("Category")),
+                               query_text(q, _("Search")), paging.cursor(before))
         found = await queries.open_wishes(f)
         # The filter form needs only this community's grids (not every place's buildings).
         grids = await community.grids(me.community_id)
@@ -169,9 +170,15 @@ async def _question(me: Principal, wish_id: int, action: str) -> str | None:
 
 def _problems(form: Form) -> dict[str, str]:
     """What the new-wish form cannot use, by field: empty, unusable or too long."""
-    errors = service.text_problems(form.str("title"), form.str("description"))
+    texts, refused_text = {}, {}
+    for name, multiline in (("title", False), ("description", True)):
+        try:
+            texts[name] = form.str(name, multiline=multiline)
+        except DomainError as exc:
+            texts[name], refused_text[name] = "", exc.message
+    errors = {**service.text_problems(texts["title"], texts["description"]), **refused_text}
     try:
-        form.int("category", label=_("Category"))
+        form.id("category", label=_("Category"))
     except DomainError as exc:
         errors["category"] = exc.message
     return errors
@@ -180,8 +187,9 @@ def _problems(form: Form) -> dict[str, str]:
 def _new_wish(form: Form) -> service.NewWish:
     wished_by = form.date("wished_by")
     # Title and description are not cut here: too long is refused by the service.
-    return service.NewWish(category_id=form.int("category", label=_("Category")) or 0,
-                           title=form.str("title"), description=form.str("description"),
+    return service.NewWish(category_id=form.id("category", label=_("Category")) or 0,
+                           title=form.str("title"),
+                           description=form.str("description", multiline=True),
                            wished_by=wished_by)
 
 
@@ -189,7 +197,7 @@ async def _fulfil(me: Principal, wish_id: int, form: Form) -> None:
     minutes = rules.minutes_spent(form.str("hours", max_length=32))
     photo = await uploads.save(form.file("photo"))
     try:
-        await service.fulfil(me, wish_id, form.str("note"), minutes, photo)
+        await service.fulfil(me, wish_id, form.str("note", multiline=True), minutes, photo)
     except Exception:
         uploads.remove(photo)
         raise
@@ -197,7 +205,8 @@ async def _fulfil(me: Principal, wish_id: int, form: Form) -> None:
 
 async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None:
     """One wish action: parse its fields, call the service (which checks who may)."""
-    note = form.str("note")  # the service keeps up to its limit (rules.NOTE_MAX/REASON_MAX)
+    # The service keeps up to its limit (rules.NOTE_MAX/REASON_MAX).
+    note = form.str("note", multiline=True)
     if action == "claim":
         await service.claim(me, wish_id)
     elif action == "release":

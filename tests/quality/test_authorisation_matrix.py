@@ -1,0 +1,408 @@
+"""Authorisation matrix: every unsafe route, every actor who may not use it (issue 11).
+
+``TABLE`` lists, for each unsafe route of the app (and for some routes several cases: each
+wish action, each kind of place, a cross-community variant), who may use it and a
+concrete request against objects of community A. For every other actor the request must
+be refused — anonymous visitors are sent to sign in (401 on the API), everybody else
+gets 403 or 404 (or the status the case names, when the refusal is a form error) — and
+nothing may be written: every table is compared before and after.
+
+A completeness test fails when the app has an unsafe route the table does not list, or
+the table lists one the app no longer has. The allowed actors are checked too, on a
+second cast: the request succeeds, so a refusal above comes from who asks, not from a
+broken URL or body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from marketplace.wishes.rules import Action
+from tests.conftest import PASSWORD
+from tests.quality import authz_cast
+from tests.quality.authz_cast import (
+    A_PEOPLE,
+    ACTORS,
+    ANONYMOUS,
+    B_PEOPLE,
+    UNVERIFIED,
+    AuthzCast,
+    Ref,
+    client_for,
+    flash_kinds,
+    request,
+)
+from tests.quality.snapshot import Watch, changes, snapshot
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+EVERYONE = frozenset(ACTORS)  # UNVERIFIED actors are only in the cases that name them
+SIGNED_IN = frozenset(A_PEOPLE + B_PEOPLE)
+IN_A = frozenset(A_PEOPLE)  # any member of community A, whatever their roles
+STAFF_A = frozenset({"staff_a", "admin"})  # administrators may act as staff anywhere
+ADMIN = frozenset({"admin"})
+OWNER = frozenset({"owner"})  # the resident whose wishes and codes they are
+SHOP_A = frozenset({"merchant", "cashier"})
+SHOPKEEPER = frozenset({"merchant"})
+REFUSED = frozenset({403, 404})
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    route: str  # the path as the app lists it, e.g. "/wishes/{wish_id:int}/{action:str}"
+    url: str  # the same path with cast names, e.g. "/wishes/{wish_claim}/claim"
+    allowed: frozenset[str]
+    form: dict[str, str] = field(default_factory=dict)
+    json: dict[str, Any] | None = None
+    only: tuple[str, ...] | None = None  # cross-object variants: only these actors
+    refusal: frozenset[int] = REFUSED
+    may_write: frozenset[str] = frozenset()  # tables a refusal legitimately writes
+    control: str | None = None  # who shows the request works (default: see CONTROL_ORDER)
+    reads_only: bool = False  # allowed, it changes nothing (it asks, looks up, sets a cookie)
+    method: str = "POST"
+
+
+NOTE = {"note": "Written by the authorisation matrix."}
+OFFER = {"title": "Bag of flour", "price": "6", "stock": "20", "limit_period": "month",
+         "category": "other", "active": "on"}
+SHOP = {"name": "Tea corner", "address": "3 River Road", "opening_hours": "9:00–17:00",
+        "contact": "13800004444", "description": "Tea"}
+W = "/wishes/{wish_id:int}/{action:str}"
+API_W = "/api/wishes/{wish_id:int}"
+PLACE = "/manage/{kind:str}/{object_id:int}"
+CARE = "/staff/care/{community_id:int}"
+
+TABLE: tuple[Case, ...] = (
+    # Accounts: open to everyone, or about oneself only.
+    Case("language", "/language", "/language", EVERYONE, {"lang": "en", "next": "/"},
+         reads_only=True),
+    Case("login", "/login", "/login", EVERYONE,
+         {"login": "{login_candidate}", "password": PASSWORD}),
+    Case("logout", "/logout", "/logout", EVERYONE, control="neighbour"),
+    Case("register", "/register", "/register", EVERYONE,
+         {"display_name": "Newcomer", "login": "{login_new}", "password": PASSWORD,
+          "password2": PASSWORD, "community": "{community_a}"}),
+    Case("profile", "/me", "/me", SIGNED_IN,
+         {"display_name": "New name", "phone": "", "address": "", "language": "en"}),
+    Case("password", "/me/password", "/me/password", SIGNED_IN,
+         {"current": PASSWORD, "new": "another-horse-2", "new2": "another-horse-2"}),
+    # Another community's grid is refused as a form error (the profile page again, 200).
+    Case("profile-in-a-grid-of-a", "/me", "/me", frozenset(),
+         {"display_name": "New name", "grid": "{grid_a}", "language": "en"},
+         only=("resident_b",), refusal=frozenset({200})),
+    Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
+    Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
+    Case("helper-review", "/staff/helpers/{profile_id:int}/review",
+         "/staff/helpers/{helper_profile}/review", STAFF_A, {"decision": "approve"}),
+    # Places and staff appointments.
+    Case("grid-add", "/manage/communities/{community_id:int}/grids",
+         "/manage/communities/{community_a}/grids", STAFF_A, {"name": "Grid North"}),
+    Case("building-add", "/manage/grids/{grid_id:int}/buildings",
+         "/manage/grids/{grid_a}/buildings", STAFF_A, {"name": "Building North"}),
+    Case("community-create", "/manage/communities", "/manage/communities", ADMIN,
+         {"name": "{community_new}", "district": "River district"}),
+    Case("staff-grant", "/manage/communities/{community_id:int}/staff",
+         "/manage/communities/{community_a}/staff", ADMIN, {"login": "{login_candidate}"}),
+    Case("staff-revoke", "/manage/staff/{membership_id:int}/revoke",
+         "/manage/staff/{staff_membership}/revoke", ADMIN, {"next": "/manage"}),
+    Case("community-rename", PLACE + "/rename", "/manage/community/{community_a}/rename",
+         ADMIN, {"name": "{community_renamed}"}),
+    Case("grid-rename", PLACE + "/rename", "/manage/grid/{grid_spare}/rename", STAFF_A,
+         {"name": "Grid South"}),
+    Case("building-rename", PLACE + "/rename", "/manage/building/{building_spare}/rename",
+         STAFF_A, {"name": "Building South"}),
+    # Without confirm=yes the answer is a question naming the place: refused all the same.
+    Case("grid-archive-ask", PLACE + "/archive", "/manage/grid/{grid_spare}/archive",
+         STAFF_A, {"archived": "1"}, reads_only=True),
+    Case("building-archive", PLACE + "/archive", "/manage/building/{building_spare}/archive",
+         STAFF_A, {"archived": "1", "confirm": "yes"}),
+    Case("grid-archive", PLACE + "/archive", "/manage/grid/{grid_spare}/archive", STAFF_A,
+         {"archived": "1", "confirm": "yes"}),
+    # Points.
+    Case("points-adjust", "/staff/points/{user_id:int}/adjust",
+         "/staff/points/{user_owner}/adjust", STAFF_A,
+         {"amount": "3", "reason": "Correction", "key": "{key_adjust}"}),
+    Case("points-reverse", "/staff/points/{user_id:int}/reverse/{transfer_id:int}",
+         "/staff/points/{user_owner}/reverse/{transfer}", STAFF_A, {"reason": "Mistake"}),
+    Case("points-reverse-via-own-member", "/staff/points/{user_id:int}/reverse/{transfer_id:int}",
+         "/staff/points/{user_resident_b}/reverse/{transfer}", frozenset(),
+         {"reason": "Mistake"}, only=("staff_b",)),
+    Case("points-reverse-for-member-without-account",
+         "/staff/points/{user_id:int}/reverse/{transfer_id:int}",
+         "/staff/points/{user_newcomer_b}/reverse/{transfer}", frozenset(),
+         {"reason": "Mistake"}, only=("staff_b",)),
+    # Wishes: one case per button of the wish page, each on a wish in the right state.
+    Case("wish-claim", W, "/wishes/{wish_claim}/claim", frozenset({"helper", "claimer"})),
+    Case("wish-claim-unverified", W, "/wishes/{wish_claim}/claim", frozenset(),
+         only=("applicant",)),
+    Case("wish-release", W, "/wishes/{wish_release}/release",
+         frozenset({"claimer"}) | STAFF_A, {**NOTE, "confirm": "yes"}),
+    Case("wish-decline", W, "/wishes/{wish_decline}/decline", frozenset({"claimer"}), NOTE),
+    Case("wish-fulfil", W, "/wishes/{wish_fulfil}/fulfil", frozenset({"claimer"}),
+         {**NOTE, "hours": "1"}),
+    Case("wish-confirm", W, "/wishes/{wish_confirm}/confirm", OWNER,
+         {"rating": "5", "comment": "Thank you"}),
+    Case("wish-dispute", W, "/wishes/{wish_dispute}/dispute", OWNER, NOTE),
+    Case("wish-cancel", W, "/wishes/{wish_cancel}/cancel", OWNER | STAFF_A,
+         {**NOTE, "confirm": "yes"}),
+    Case("wish-approve", W, "/wishes/{wish_approve}/approve", STAFF_A),
+    Case("wish-reject", W, "/wishes/{wish_reject}/reject", STAFF_A, NOTE),
+    Case("wish-resolve_confirm", W, "/wishes/{wish_resolve_confirm}/resolve_confirm",
+         STAFF_A, NOTE),
+    Case("wish-resolve_reopen", W, "/wishes/{wish_resolve_reopen}/resolve_reopen", STAFF_A,
+         NOTE),
+    Case("wish-assign", W, "/wishes/{wish_assign}/assign", STAFF_A,
+         {"helper_login": "{login_helper}"}),
+    # Another community's category is refused as a form error.
+    Case("wish-post", "/wishes/new", "/wishes/new", IN_A,
+         {"category": "{category}", "title": "Carry rice upstairs", "description": "Two bags."},
+         refusal=frozenset({422})),
+    Case("wish-post-on-behalf", "/wishes/new", "/wishes/new", OWNER | STAFF_A,
+         {"category": "{category}", "title": "Carry rice upstairs", "description": "Two bags.",
+          "owner_login": "{login_owner}"}, control="staff_a"),
+    Case("wish-post-on-behalf-of-b", "/wishes/new", "/wishes/new", frozenset(),
+         {"category": "{category}", "title": "Carry rice upstairs", "description": "Two bags.",
+          "owner_login": "{login_resident_b}"}, only=("staff_a",)),
+    Case("category-add", "/staff/wishes/categories", "/staff/wishes/categories", STAFF_A,
+         {"community_id": "{community_a}", "name": "Shopping", "points": "10"}),
+    Case("category-toggle", "/staff/wishes/categories/{category_id:int}/toggle",
+         "/staff/wishes/categories/{category_spare}/toggle", STAFF_A),
+    Case("api-wish-post", "/api/wishes", "/api/wishes", IN_A,
+         json={"category_id": Ref("category"), "title": "Carry rice upstairs"},
+         refusal=frozenset({400})),
+    Case("api-wish-claim", API_W + "/claim", "/api/wishes/{api_claim}/claim",
+         frozenset({"helper", "claimer"}), json={}),
+    Case("api-wish-claim-unverified", API_W + "/claim", "/api/wishes/{api_claim}/claim",
+         frozenset(), json={}, only=("applicant",)),
+    Case("api-wish-release", API_W + "/release", "/api/wishes/{api_release}/release",
+         frozenset({"claimer"}) | STAFF_A, json=NOTE),
+    Case("api-wish-fulfil", API_W + "/fulfil", "/api/wishes/{api_fulfil}/fulfil",
+         frozenset({"claimer"}), json={**NOTE, "hours": 1}),
+    Case("api-wish-confirm", API_W + "/confirm", "/api/wishes/{api_confirm}/confirm", OWNER,
+         json={"rating": 5}),
+    Case("api-wish-dispute", API_W + "/dispute", "/api/wishes/{api_dispute}/dispute", OWNER,
+         json={"reason": "Only one bag came."}),
+    # Rewards: residents' codes.
+    Case("code-get", "/rewards/offers/{offer_id:int}/code", "/rewards/offers/{offer_a}/code",
+         IN_A),
+    Case("code-cancel", "/rewards/codes/{code_id:int}/cancel",
+         "/rewards/codes/{code_cancel}/cancel", OWNER, {"confirm": "yes"}),
+    Case("api-code-get", "/api/rewards/codes", "/api/rewards/codes", IN_A,
+         json={"offer_id": Ref("offer_a")}),
+    Case("api-code-cancel", "/api/rewards/codes/{code_id:int}/cancel",
+         "/api/rewards/codes/{code_cancel_api}/cancel", OWNER, json={}),
+    # Rewards: the shop.
+    Case("shop-apply", "/merchant/apply", "/merchant/apply", SIGNED_IN, SHOP),
+    Case("shop-redeem-check", "/merchant/{merchant_id:int}/redeem",
+         "/merchant/{merchant_a}/redeem", SHOP_A, {"code": "{code_check_text}"},
+         reads_only=True),
+    Case("shop-redeem", "/merchant/{merchant_id:int}/redeem/confirm",
+         "/merchant/{merchant_a}/redeem/confirm", SHOP_A, {"code": "{code_redeem_text}"}),
+    # At their own till, another shop's code is "not valid here" (the form again, 200) and
+    # counts as a wrong try: the throttle's row is the one write allowed.
+    Case("shop-redeem-at-own-till", "/merchant/{merchant_id:int}/redeem/confirm",
+         "/merchant/{merchant_b_shop}/redeem/confirm", frozenset(),
+         {"code": "{code_redeem_text}"}, only=("merchant_b",), refusal=frozenset({200}),
+         may_write=frozenset({"redeem_attempt"})),
+    Case("api-redeem", "/api/rewards/merchants/{merchant_id:int}/redeem",
+         "/api/rewards/merchants/{merchant_a}/redeem", SHOP_A,
+         json={"code": Ref("code_redeem_api_text")}),
+    Case("api-redeem-at-own-till", "/api/rewards/merchants/{merchant_id:int}/redeem",
+         "/api/rewards/merchants/{merchant_b_shop}/redeem", frozenset(),
+         json={"code": Ref("code_redeem_api_text")}, only=("merchant_b",),
+         refusal=frozenset({400}), may_write=frozenset({"redeem_attempt"})),
+    Case("cashier-add", "/merchant/{merchant_id:int}/members",
+         "/merchant/{merchant_a}/members", SHOPKEEPER, {"login": "{login_candidate}"}),
+    Case("cashier-remove", "/merchant/{merchant_id:int}/members/{member_id:int}/remove",
+         "/merchant/{merchant_a}/members/{cashier2_member}/remove", SHOPKEEPER),
+    Case("cashier-remove-via-own-shop",
+         "/merchant/{merchant_id:int}/members/{member_id:int}/remove",
+         "/merchant/{merchant_b_shop}/members/{cashier2_member}/remove", frozenset(),
+         only=("merchant_b",)),
+    Case("offer-create", "/merchant/{merchant_id:int}/offers/new",
+         "/merchant/{merchant_a}/offers/new", SHOPKEEPER, OFFER),
+    Case("offer-create-unverified-shop", "/merchant/{merchant_id:int}/offers/new",
+         "/merchant/{merchant_pending}/offers/new", frozenset(), OFFER, only=("hopeful",)),
+    Case("offer-update", "/merchant/{merchant_id:int}/offers/{offer_id:int}",
+         "/merchant/{merchant_a}/offers/{offer_a}", SHOPKEEPER, OFFER),
+    Case("offer-update-via-own-shop", "/merchant/{merchant_id:int}/offers/{offer_id:int}",
+         "/merchant/{merchant_b_shop}/offers/{offer_a}", frozenset(), OFFER,
+         only=("merchant_b",)),
+    # Rewards: staff.
+    Case("merchant-review", "/staff/merchants/{merchant_id:int}/review",
+         "/staff/merchants/{merchant_pending}/review", STAFF_A,
+         {"decision": "verify", "points_per_yuan": "10"}),
+    Case("merchant-rate", "/staff/merchants/{merchant_id:int}/rate",
+         "/staff/merchants/{merchant_a}/rate", STAFF_A, {"points_per_yuan": "10"}),
+    Case("merchant-settle", "/staff/merchants/{merchant_id:int}/settle",
+         "/staff/merchants/{merchant_a}/settle", STAFF_A, {"start": "{day_1}", "end": "{day_1}"}),
+    Case("settlement-paid", "/settlements/{settlement_id:int}/paid",
+         "/settlements/{settlement}/paid", STAFF_A, {"note": "Paid in cash"}),
+    # Activities: another community's code is refused as a form error.
+    Case("checkin", "/activities/checkin", "/activities/checkin", IN_A,
+         {"code": "{activity_code}", "method": "code"}, refusal=frozenset({422})),
+    Case("activity-create", "/staff/activities", "/staff/activities", STAFF_A,
+         {"community": "{community_a}", "title": "Tidy the bike shed", "place": "Gate 2",
+          "day": "{day_0}", "time": "18:00", "points": "5"}),
+    Case("attendance", "/staff/activities/{activity_id:int}/attendance",
+         "/staff/activities/{activity_a}/attendance", STAFF_A, {"user": "{user_neighbour}"}),
+    Case("attendance-of-others-at-own-activity", "/staff/activities/{activity_id:int}/attendance",
+         "/staff/activities/{activity_b}/attendance", frozenset(), {"user": "{user_owner}"},
+         only=("staff_b",)),
+    # Care: giving to a resident in need of another community is refused as a form error.
+    Case("give", "/points/give", "/points/give", IN_A,
+         {"to_user": "{user_needy}", "amount": "1", "memo": "For you", "key": "{key_give}"},
+         refusal=frozenset({422})),
+    Case("care-rules", CARE + "/rules", "/staff/care/{community_a}/rules", STAFF_A,
+         {"per_gift": "20", "per_month": "100", "expiry_months": "12"}),
+    Case("care-mark", CARE + "/in-need", "/staff/care/{community_a}/in-need", STAFF_A,
+         {"user": "{user_neighbour}", "reason": "Recovering from an operation"}),
+    Case("care-mark-via-own-community", CARE + "/in-need", "/staff/care/{community_b}/in-need",
+         frozenset(), {"user": "{user_neighbour}", "reason": "Recovering"}, only=("staff_b",),
+         refusal=frozenset({422})),
+    Case("care-clear", CARE + "/in-need/{user_id:int}/clear",
+         "/staff/care/{community_a}/in-need/{user_needy2}/clear", STAFF_A),
+    Case("care-clear-via-own-community", CARE + "/in-need/{user_id:int}/clear",
+         "/staff/care/{community_b}/in-need/{user_needy2}/clear", frozenset(),
+         only=("staff_b",)),
+    # Last: archiving community A would change what the cases after it see.
+    Case("community-archive", PLACE + "/archive", "/manage/community/{community_a}/archive",
+         ADMIN, {"archived": "1", "confirm": "yes"}),
+)
+
+# Wish actions that no request names: timers lapse, auto-confirm and expire; "join" is a
+# claim on a team wish and "leave" has no button yet (the page route answers 404).
+NOT_A_BUTTON = {Action.LAPSE, Action.AUTO_CONFIRM, Action.EXPIRE, Action.JOIN, Action.LEAVE}
+
+# Refusals that are not refused: (case, actor) -> what goes wrong. Marked xfail(strict).
+HOLES: dict[tuple[str, str], str] = {}
+
+
+def refused_pairs() -> list[Any]:
+    pairs = []
+    for case in TABLE:
+        for actor in case.only or ACTORS:
+            if actor in case.allowed:
+                continue
+            hole = HOLES.get((case.name, actor))
+            marks = [pytest.mark.xfail(strict=True, reason=hole)] if hole else []
+            pairs.append(pytest.param(case, actor, id=f"{case.name}/{actor}", marks=marks))
+    return pairs
+
+
+# Who shows that an allowed request works: the first allowed actor in this order.
+CONTROL_ORDER = (ANONYMOUS, "owner", "claimer", "helper", "merchant", "staff_a", "admin",
+                 *ACTORS)
+
+
+def control_actor(case: Case) -> str:
+    return case.control or next(a for a in CONTROL_ORDER if a in case.allowed)
+
+
+async def send(client: httpx.AsyncClient, case: Case, values: dict[str, Any]
+               ) -> httpx.Response:
+    return await request(client, case.method, case.url, values, case.form, case.json)
+
+
+@dataclass
+class Stage:
+    """The refusal cast, a client per actor, and the database as the last test left it."""
+
+    cast: AuthzCast
+    clients: dict[str, httpx.AsyncClient]
+    watch: Watch
+
+
+@pytest.fixture(scope="module")
+async def stage(app: Litestar) -> AsyncIterator[Stage]:
+    cast = await authz_cast.build()
+    clients = {actor: await client_for(app, cast, actor) for actor in (*ACTORS, *UNVERIFIED)}
+    watch = Watch()
+    await watch.start()
+    yield Stage(cast, clients, watch)
+    watch.close()
+    for client in clients.values():
+        await client.aclose()
+
+
+# --- the tests -----------------------------------------------------------------------
+
+
+def _app_unsafe_routes(app: Litestar) -> set[tuple[str, str]]:
+    return {(method, route.path) for route in app.routes if isinstance(route, HTTPRoute)
+            for method in route.methods & UNSAFE}
+
+
+def test_table_lists_every_unsafe_route_and_no_other(app: Litestar) -> None:
+    listed = {(case.method, case.route) for case in TABLE}
+    routes = _app_unsafe_routes(app)
+    assert sorted(routes - listed) == [], "unsafe routes missing from TABLE: add them"
+    assert sorted(listed - routes) == [], "TABLE lists routes the app no longer has"
+
+
+def test_table_is_well_formed() -> None:
+    names = [case.name for case in TABLE]
+    assert len(names) == len(set(names)), "case names must be unique (they are test ids)"
+    for case in TABLE:
+        assert case.allowed <= EVERYONE, case.name
+        assert set(case.only or ()) <= EVERYONE | set(UNVERIFIED), case.name
+        assert case.only or case.allowed, f"{case.name}: nobody may use it? say so with only="
+    buttons = {case.url.rsplit("/", 1)[1] for case in TABLE if case.route == W}
+    assert buttons == {a.value for a in Action} - NOT_A_BUTTON
+
+
+@pytest.mark.parametrize(("case", "actor"), refused_pairs())
+async def test_refused_and_nothing_written(stage: Stage, case: Case, actor: str) -> None:
+    response = await send(stage.clients[actor], case, stage.cast.values)
+    written = await stage.watch.written(case.may_write)  # and the next test starts here
+    status, where = response.status_code, response.headers.get("location", "")
+    assert status != 500, response.text[:500]
+    if actor == ANONYMOUS:
+        if case.url.startswith("/api/"):
+            assert status == 401, response.text[:300]
+        else:
+            assert status == 303 and where.startswith("/login?next="), (status, where)
+    else:
+        assert status in case.refusal, (status, where, response.text[:300])
+    assert written == [], f"{case.name} as {actor} wrote: {written}"
+
+
+@pytest.fixture(scope="module")
+async def control_cast() -> AsyncIterator[tuple[AuthzCast, Watch]]:
+    """A cast of its own for the allowed requests, which do change things."""
+    cast = await authz_cast.build()
+    watch = Watch()
+    await watch.start()
+    yield cast, watch
+    watch.close()
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in TABLE if c.allowed])
+async def test_allowed_actor_succeeds(app: Litestar, control_cast: tuple[AuthzCast, Watch],
+                                      case: Case) -> None:
+    cast, watch = control_cast
+    actor = control_actor(case)
+    # A client of its own: what one case does to cookies (sign in, out) stays there.
+    client = await client_for(app, cast, actor)
+    try:
+        before = await snapshot() if case.reads_only else None
+        sign = await watch.sign()
+        response = await send(client, case, cast.values)
+    finally:
+        await client.aclose()
+    status, where = response.status_code, response.headers.get("location", "")
+    assert status < 400, (actor, status, response.text[:500])
+    assert not where.startswith("/login?next="), (actor, where)  # sent to sign in
+    assert "error" not in flash_kinds(response), (actor, where)
+    # It did what it is for (so the refusals above were refusals of the person).
+    if before is None:
+        assert await watch.sign() != sign, f"{case.name} as {actor} wrote nothing"
+    else:
+        assert changes(before, await snapshot()) == [], case.name
