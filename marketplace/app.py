@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXConfig, HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -41,11 +43,12 @@ from marketplace.rewards.views.resident import RewardsController
 from marketplace.rewards.views.staff import SettlementController, StaffMerchantController
 from marketplace.settings import ROOT
 from marketplace.web import errors
+from marketplace.web.api_docs import json_bodies_only
 from marketplace.web.home import HomeController, StaffHubController
 from marketplace.web.idempotency import idempotency_middleware
 from marketplace.web.identity import auth_middleware
 from marketplace.web.request import AppRequest
-from marketplace.web.security import add_security_headers
+from marketplace.web.security import StrictCSRFMiddleware, add_security_headers
 from marketplace.web.templating import configure_jinja
 from marketplace.wishes.api import WishApiController
 from marketplace.wishes.views.media import WishMediaController
@@ -101,17 +104,26 @@ def create_app(**overrides: Any) -> Litestar:
                 cache_control=None, include_in_schema=False,
             ),
         ],
-        middleware=[auth_middleware, idempotency_middleware],
+        middleware=[
+            auth_middleware,
+            idempotency_middleware,
+            DefineMiddleware(StrictCSRFMiddleware, config=CSRFConfig(
+                secret=cfg.secret_key,
+                cookie_secure=cfg.cookie_secure,
+                cookie_httponly=True,
+                cookie_samesite="lax",
+                exclude=["/static/"],
+            )),
+        ],
+        # Links in QR codes and certificates use PUBLIC_URL; this refuses other Host
+        # headers too (settings: production defaults to PUBLIC_URL's host).
+        allowed_hosts=(AllowedHostsConfig(allowed_hosts=list(cfg.allowed_hosts),
+                                          www_redirect=False)
+                       if cfg.allowed_hosts else None),
         request_class=AppRequest,
         plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],
-        csrf_config=CSRFConfig(
-            secret=cfg.secret_key,
-            cookie_secure=cfg.cookie_secure,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=["/static/"],
-        ),
+        before_request=json_bodies_only,
         template_config=TemplateConfig(
             directory=Path(ROOT / "templates"),
             engine=JinjaTemplateEngine,
@@ -119,6 +131,8 @@ def create_app(**overrides: Any) -> Litestar:
         ),
         exception_handlers=errors.HANDLERS,
         lifespan=[lifespan],
+        # The schema documents the JSON API only: its controllers set include_in_schema.
+        include_in_schema=False,
         openapi_config=OpenAPIConfig(
             title="Micro-wish marketplace API", version="1.0.0", path="/api/schema",
         ),

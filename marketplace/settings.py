@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ class Settings:
     code_minutes: int = 10
     forwarded_allow_ips: str = "127.0.0.1"
     template_reload: bool = False
+    allowed_hosts: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -96,6 +98,36 @@ def _secret_key(env: str, var_dir: Path) -> str:
     return key
 
 
+def _public_url() -> str:
+    url = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise SettingsError(
+                f"PUBLIC_URL must be an http:// or https:// address, e.g. "
+                f"https://wish.example.org (got {url!r}).")
+    return url
+
+
+def _allowed_hosts(env: str, public_url: str) -> tuple[str, ...]:
+    """The Host headers the app answers (``ALLOWED_HOSTS``, comma-separated; ``*.`` in
+    front allows subdomains). In production it defaults to PUBLIC_URL's host, and one of
+    the two must be set: links in QR codes must not be built from a forged Host."""
+    raw = os.environ.get("ALLOWED_HOSTS", "")
+    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+    for host in hosts:
+        if host != "*" and "*" in host.removeprefix("*."):
+            raise SettingsError(
+                f"ALLOWED_HOSTS: a * may only start a name, as in *.example.org (got {host!r}).")
+    if hosts or env != "production":
+        return hosts
+    if not public_url:
+        raise SettingsError(
+            "In production set PUBLIC_URL (e.g. https://wish.example.org) or ALLOWED_HOSTS: "
+            "the site must know its own address and refuse other Host headers.")
+    return (urlsplit(public_url).netloc.rsplit("@", 1)[-1].lower(),)
+
+
 def load() -> Settings:
     env = os.environ.get("MARKETPLACE_ENV", "development").strip().lower()
     if env not in {"development", "production", "test"}:
@@ -116,10 +148,12 @@ def load() -> Settings:
         raise SettingsError("PASSWORD_PROFILE must be owasp or fast.")
     if profile == "fast" and env == "production":
         raise SettingsError("PASSWORD_PROFILE=fast is for tests only, not production.")
+    secret_key = _secret_key(env, var_dir)
+    public_url = _public_url()
     return Settings(
         env=env,
         database_url=database_url,
-        secret_key=_secret_key(env, var_dir),
+        secret_key=secret_key,
         host=os.environ.get("HOST", "127.0.0.1"),
         port=_int("PORT", 8000),
         cookie_secure=_bool(os.environ.get("COOKIE_SECURE"), env == "production"),
@@ -129,7 +163,7 @@ def load() -> Settings:
         upload_max_bytes=_int("UPLOAD_MAX_MB", 5) * 1024 * 1024,
         # Where people reach the site (for QR codes on printed notices); empty: the
         # address of the request that printed it.
-        public_url=os.environ.get("PUBLIC_URL", "").strip().rstrip("/"),
+        public_url=public_url,
         password_profile=profile,
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 24 * 7),
@@ -142,6 +176,7 @@ def load() -> Settings:
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # Templates ship with the code; "1" re-reads changed templates (template work).
         template_reload=os.environ.get("TEMPLATE_RELOAD") == "1",
+        allowed_hosts=_allowed_hosts(env, public_url),
     )
 
 

@@ -16,20 +16,13 @@ from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
-from marketplace.web.render import page, redirect
+from marketplace.web.render import next_path, page, redirect, refused, safe_path
 from marketplace.web.request import AppRequest
 
 
 def _client_ip(request: AppRequest) -> str:
     client = request.client
     return client.host if client else "unknown"
-
-
-def _safe_next(raw: str | None) -> str:
-    # Only same-site paths: an open redirect would make phishing links look like ours.
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw
-    return "/"
 
 
 def _set_session_cookie(response: Response, token: str) -> None:
@@ -47,12 +40,12 @@ def _set_session_cookie(response: Response, token: str) -> None:
 class AccountController(Controller):
     @get("/login", name="login")
     async def login_form(self, request: AppRequest, next: FromQuery[str | None] = None) -> Any:
-        return page(request, "accounts/login.html", values={}, next=_safe_next(next), error=None)
+        return page(request, "accounts/login.html", values={}, next=safe_path(next), error=None)
 
     @post("/login")
     async def login(self, request: AppRequest) -> Any:
         form = await Form.read(request)
-        nxt = _safe_next(form.str("next"))
+        nxt = next_path(form)
         try:
             signed = await sessions.sign_in(
                 form.str("login", max_length=64), form.str("password", max_length=256),
@@ -61,7 +54,9 @@ class AccountController(Controller):
                 request.cookies.get(sessions.DEVICE_COOKIE),
             )
         except DomainError as exc:
-            status = 429 if isinstance(exc, sessions.Throttled) else 200
+            status = refused(request, exc)
+            if status != 200 and isinstance(exc, sessions.Throttled):
+                status = 429  # htmx still gets 200: it swaps only 2xx answers
             return page(request, "accounts/login.html", "accounts/_login_form.html",
                         status_code=status, values={"login": form.str("login", max_length=64)},
                         next=nxt, error=exc.message)
@@ -114,8 +109,8 @@ class AccountController(Controller):
             values.pop("password", None)
             values.pop("password2", None)
             return page(request, "accounts/register.html", "accounts/_register_form.html",
-                        status_code=429 if isinstance(exc, sessions.Throttled) else 200,
-                        values=values, places=places,
+                        status_code=429 if isinstance(exc, sessions.Throttled)
+                        else refused(request, exc), values=values, places=places,
                         errors={exc.field or "form": exc.message})
         return redirect(request, "/login",
                         _("Your account is ready. Please sign in."))
@@ -126,7 +121,7 @@ class AccountController(Controller):
         lang = form.str("lang")
         if request.user is not None:
             await service.set_language(request.user, lang)
-        response = redirect(request, _safe_next(form.str("next")))
+        response = redirect(request, next_path(form))
         if lang in ("zh", "en"):
             response.set_cookie(auth.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
                                 httponly=True, secure=settings.get().cookie_secure)
@@ -164,7 +159,7 @@ class ProfileController(Controller):
             )
         except DomainError as exc:
             return await self._render(request, {exc.field or "form": exc.message},
-                                      form.values())
+                                      form.values(), refused(request, exc))
         return redirect(request, "/me", _("Your profile is saved."))
 
     @post("/password", name="change_password")
@@ -179,7 +174,8 @@ class ProfileController(Controller):
                 request.cookies.get(auth.SESSION_COOKIE),
             )
         except DomainError as exc:
-            return await self._render(request, {exc.field or "password": exc.message})
+            return await self._render(request, {exc.field or "password": exc.message},
+                                      status_code=refused(request, exc))
         return redirect(request, "/me",
                         _("Password changed. Other devices have been signed out."))
 
@@ -194,7 +190,7 @@ class ProfileController(Controller):
         except DomainError as exc:
             # Field names are unique on the page; a form-wide error is the helper form's.
             return await self._render(request, {exc.field or "helper_form": exc.message},
-                                      form.values())
+                                      form.values(), refused(request, exc))
         return redirect(request, "/me",
                         _("Thank you! Community staff will verify your registration soon."))
 

@@ -18,14 +18,14 @@ from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
-from marketplace.web.render import page, redirect
+from marketplace.web.render import absolute_url, page, redirect
 from marketplace.web.request import AppRequest
 
 UNPROCESSABLE = 422
 
 
 def checkin_url(request: AppRequest, code: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/activities/checkin?code={code}"
+    return absolute_url(request, f"/activities/checkin?code={code}")
 
 
 class CheckInController(Controller):

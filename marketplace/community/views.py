@@ -15,7 +15,7 @@ from marketplace.i18n import _
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId
-from marketplace.web.render import page, redirect
+from marketplace.web.render import next_path, page, redirect, refused
 from marketplace.web.request import AppRequest
 
 
@@ -38,8 +38,9 @@ class CommunityController(Controller):
                                                  form.str("district", max_length=200))
         except DomainError as exc:
             communities = await service.managed_by(me)
-            return page(request, "community/index.html", communities=communities,
-                        errors={exc.field or "name": exc.message}, values=form.values())
+            return page(request, "community/index.html", status_code=refused(request, exc),
+                        communities=communities, errors={exc.field or "name": exc.message},
+                        values=form.values())
         return redirect(request, f"/manage/communities/{cid}", _("Community created."))
 
     @get("/communities/{community_id:int}", name="community_detail")
@@ -117,7 +118,7 @@ class CommunityController(Controller):
     async def revoke_staff(self, request: AppRequest, membership_id: PathId) -> Any:
         form = await Form.read(request)
         await accounts.revoke_staff(request.principal, membership_id)
-        back = form.str("next") or "/manage"
+        back = next_path(form, "/manage")
         return redirect(request, back if back.startswith("/manage") else "/manage",
                         _("Staff appointment ended."))
 

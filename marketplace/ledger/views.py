@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_day
-from marketplace.web.render import csv_download, page, redirect
+from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
 
 PAGE_LINES = 500  # a statement page shows the newest lines; the CSV has them all
@@ -107,11 +108,12 @@ class StaffPointsController(Controller):
 
     async def _render(self, request: AppRequest, user_id: int, f: Filters,
                       errors: dict[str, str] | None = None,
-                      values: dict[str, str] | None = None) -> Any:
+                      values: dict[str, str] | None = None, status_code: int = 200) -> Any:
         start, end = f.bounds()
         lines = await _described(await service.member_statement(
             request.principal, user_id, f.kind or None, start, end))
         return page(request, "ledger/staff_points.html", "ledger/_statement.html",
+                    status_code=status_code,
                     member=await accounts.profile(request.principal, user_id),
                     balance=await service.balance(user_id),
                     expiring=await expiry.next_expiry(user_id, service.now()),
@@ -143,7 +145,8 @@ class StaffPointsController(Controller):
         except DomainError as exc:
             # Re-rendering reads the statement, which refuses staff of other communities.
             return await self._render(request, user_id, Filters(),
-                                      {exc.field or "form": exc.message}, form.values())
+                                      {exc.field or "form": exc.message}, form.values(),
+                                      refused(request, exc))
         if done.get("pending"):
             return redirect(request, f"/staff/points/{user_id}",
                             _("Adjustment requested: another staff member must approve it."))
@@ -214,9 +217,15 @@ class StatementLineOut(msgspec.Struct):
     memo: str
 
 
+# The statement's kinds for the API schema, from the ledger's own list: an unknown kind is
+# refused (400) rather than ignored.
+TransferKind = enum.Enum("TransferKind", {k: k for k in rules.TRANSFER_KINDS}, type=str)
+
+
 class PointsApiController(Controller):
     path = "/api/me"
     guards = [auth.login_required]
+    include_in_schema = True  # the app leaves its HTML pages out of the OpenAPI schema
 
     @get("/balance", name="api_balance", responses=API_ERRORS)
     async def balance(self, request: AppRequest) -> BalanceOut:
@@ -224,11 +233,12 @@ class PointsApiController(Controller):
         return BalanceOut(balance=b.balance, held=b.held, available=b.available)
 
     @get("/statement", name="api_statement", responses=API_ERRORS)
-    async def statement(self, request: AppRequest, kind: FromQuery[str | None] = None,
+    async def statement(self, request: AppRequest, kind: FromQuery[TransferKind | None] = None,
                         date_from: FromQuery[str | None] = None,
                         date_to: FromQuery[str | None] = None) -> list[StatementLineOut]:
         query_day(date_from), query_day(date_to)  # a wrong day is a 400, not "all dates"
-        lines = await _lines(request.principal.user_id, _filters(kind, date_from, date_to))
+        f = _filters(kind.value if kind else None, date_from, date_to)
+        lines = await _lines(request.principal.user_id, f)
         return [StatementLineOut(id=x["id"], created_at=x["created_at"], kind=x["kind"],
                                  reference=x["reference"], change=x["change"],
                                  running_balance=x["running"], memo=x["memo"])

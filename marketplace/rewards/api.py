@@ -4,6 +4,7 @@ merchant's redeem action. Same services and authorisation as the pages."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
@@ -12,10 +13,10 @@ from litestar.params import FromQuery, JSONBody
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
-from marketplace.rewards import offers, service
+from marketplace.rewards import codes, offers, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
-from marketplace.web.params import BodyId, Line, PathId, QueryId
+from marketplace.web.params import LINE_PATTERN, BodyId, PathId, QueryId
 from marketplace.web.request import AppRequest
 
 
@@ -49,7 +50,9 @@ class CreateCode(msgspec.Struct):
 
 
 class RedeemIn(msgspec.Struct):
-    code: Line
+    code: Annotated[str, msgspec.Meta(
+        pattern=LINE_PATTERN, max_length=codes.TYPED_MAX,
+        description="The code as the resident shows it; spaces, dashes, lower case are forgiven.")]
 
 
 class RedeemOut(msgspec.Struct):
@@ -71,6 +74,7 @@ def _code_out(row: dict) -> CodeOut:
 class RewardsApiController(Controller):
     path = "/api/rewards"
     guards = [auth.login_required]
+    include_in_schema = True  # the app leaves its HTML pages out of the OpenAPI schema
 
     @get("/offers", name="api_rewards_offers", responses=API_ERRORS)
     async def catalogue(self, request: AppRequest, merchant: QueryId = None,

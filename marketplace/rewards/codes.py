@@ -14,6 +14,8 @@ from marketplace import clock
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 8
+# The longest code a cashier may type (with spaces or dashes), for the page and the API.
+TYPED_MAX = 20
 PERIODS = ("day", "week", "month")
 
 assert len(ALPHABET) == 31 and len(set(ALPHABET)) == 31

@@ -1,4 +1,5 @@
-"""What every JSON API operation may answer besides success, for the OpenAPI schema.
+"""What every JSON API operation may answer besides success, for the OpenAPI schema, and
+the one rule on what it accepts: a body is JSON.
 
 The error handlers in web/errors.py answer /api/ requests with this body; listing the
 statuses on each operation lets clients (and the schema fuzzing test) rely on them.
@@ -7,7 +8,12 @@ statuses on each operation lets clients (and the schema fuzzing test) rely on th
 from __future__ import annotations
 
 import msgspec
+from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+from marketplace.i18n import _
+from marketplace.web.request import AppRequest
 
 
 class ErrorDetail(msgspec.Struct):
@@ -26,6 +32,7 @@ _MEANINGS = {
     404: "No such object, or not visible to you.",
     409: "The object changed state meanwhile (e.g. already claimed).",
     413: "The request body is too large.",
+    415: "The body is not sent as JSON (Content-Type: application/json).",
     422: "The input was understood but refused by a rule.",
     429: "Too many attempts; wait and try again.",
 }
@@ -34,3 +41,17 @@ API_ERRORS: dict[int, ResponseSpec] = {
     status: ResponseSpec(data_container=ErrorOut, description=meaning)
     for status, meaning in _MEANINGS.items()
 }
+
+
+async def json_bodies_only(request: AppRequest) -> None:
+    """App-wide ``before_request``: a body sent to /api/ must say it is JSON (Litestar would
+    read JSON sent as text/plain or as a form). Runs before the body is parsed."""
+    if not request.url.path.startswith("/api/"):
+        return
+    media_type = request.content_type[0].lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return
+    if await request.body():
+        raise HTTPException(
+            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail=_("Please send the body as JSON (Content-Type: application/json)."))

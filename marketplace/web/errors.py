@@ -15,14 +15,14 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.plugins.htmx import ClientRedirect, HTMXTemplate
-from litestar.response import Redirect, Template
+from litestar.plugins.htmx import HTMXTemplate
+from litestar.response import Template
 
 from marketplace import i18n, settings
 from marketplace.errors import AppError, Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.web import params
-from marketplace.web.render import is_htmx, layout_context
+from marketplace.web.render import is_htmx, layout_context, redirect
 from marketplace.web.request import AppRequest
 
 log = logging.getLogger("marketplace")
@@ -55,12 +55,7 @@ def not_authorized(request: AppRequest, exc: NotAuthorizedException) -> Response
     back = request.url.path
     if request.method == "GET" and request.url.query:
         back += "?" + request.url.query  # e.g. a scanned check-in QR code keeps its code
-    target = "/login?next=" + quote(back, safe="/")
-    if is_htmx(request):
-        response = ClientRedirect(redirect_to=target)
-        response.status_code = 200  # htmx follows HX-Redirect on a 2xx only
-        return response
-    return Redirect(path=target, status_code=303)
+    return redirect(request, "/login?next=" + quote(back, safe="/"))
 
 
 def forbidden(request: AppRequest, exc: PermissionDeniedException | Forbidden) -> Response:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Response
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from marketplace import i18n
-from marketplace.errors import Conflict
+from marketplace import i18n, settings
+from marketplace.errors import Conflict, DomainError
 from marketplace.web import flash
+from marketplace.web.forms import Form
 from marketplace.web.request import AppRequest
 
 
@@ -64,9 +66,44 @@ def page(
     return response
 
 
+# C0 controls, DEL and C1 controls. Browsers drop tabs and newlines inside a URL (so
+# "/\t/evil.example" is followed as "//evil.example") and a CR/LF in a header value makes
+# the server drop the connection.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe_path(raw: str | None, fallback: str = "/") -> str:
+    """``raw`` if it is a path on this site, else ``fallback``: for every redirect target
+    that came from outside (a ``next`` field, an htmx header). An open redirect would make
+    phishing links look like ours.
+
+    The checks run on the value with control characters removed, since that is what a
+    browser follows; a value that held any is refused outright. Non-ASCII and other
+    characters a header may not carry are percent-encoded, the same for ``Location`` and
+    ``HX-Redirect``."""
+    if not raw:
+        return fallback
+    cleaned = _CONTROL.sub("", raw)
+    if (cleaned != raw or not cleaned.startswith("/") or cleaned.startswith("//")
+            or "\\" in cleaned):
+        return fallback
+    return quote(cleaned, safe="/#%[]=:;$&()+,!?*@'~")
+
+
+def next_path(form: Form, fallback: str = "/") -> str:
+    """The form's ``next`` field as a redirect target (``safe_path``). A value the form
+    layer refuses (control characters) means the fallback, not a failed sign-in."""
+    try:
+        return safe_path(form.str("next"), fallback)
+    except DomainError:
+        return fallback
+
+
 def redirect(request: AppRequest, to: str, message: str | None = None,
              category: str = "success") -> Response:
-    """303 for plain forms; HX-Redirect for htmx so the whole page changes."""
+    """303 for plain forms; HX-Redirect for htmx so the whole page changes. Only to a path
+    on this site (``safe_path``); anything else goes to the home page."""
+    to = safe_path(to)
     if is_htmx(request):
         response: Response = ClientRedirect(redirect_to=to)
         response.status_code = 200  # not the POST handler's 201: htmx follows it
@@ -75,6 +112,14 @@ def redirect(request: AppRequest, to: str, message: str | None = None,
     if message:
         flash.add(response, message, category)
     return response
+
+
+def absolute_url(request: AppRequest, path: str) -> str:
+    """``path`` as a whole link for QR codes, certificates and printed notices: under
+    ``PUBLIC_URL`` when it is set, never trusting the request's Host header then (in
+    production the allowed-hosts list refuses other Host headers as well)."""
+    base = settings.get().public_url or str(request.base_url).rstrip("/")
+    return base + path
 
 
 # A download's name goes inside a quoted header value: plain ASCII only, no quote or slash.

@@ -26,7 +26,7 @@ async def test_duplicate_account_is_refused_with_input_kept(client, world: World
         "display_name": "Someone Else", "login": person.login, "password": "long-enough-pw",
         "password2": "long-enough-pw", "community": str(world.community_id)},
         headers={"accept-language": "en"})
-    assert r.status_code == 200
+    assert r.status_code == 409
     assert "already exists" in r.text
     assert 'value="Someone Else"' in r.text
     assert "long-enough-pw" not in r.text  # passwords are never echoed back
@@ -37,14 +37,14 @@ async def test_registration_rejects_building_without_its_grid(client, world: Wor
         "display_name": "X", "login": unique(), "password": "long-enough-pw",
         "password2": "long-enough-pw", "community": str(world.community_id),
         "grid": "", "building": str(world.building_id)}, headers={"accept-language": "en"})
-    assert r.status_code == 200 and "not in the chosen grid" in r.text
+    assert r.status_code == 422 and "not in the chosen grid" in r.text
 
 
 async def test_wrong_password_gets_clear_message(client, world: World) -> None:
     person = await world.person()
     r = await post(client, "/login", {"login": person.login, "password": "nope-nope"},
                    headers={"accept-language": "en"})
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert "Wrong login or password." in r.text
     assert f'value="{person.login}"' in r.text
 

@@ -30,7 +30,7 @@ async def test_duplicate_community_name_is_refused(client, world: World) -> None
     await post(client, "/manage/communities", {"name": name})
     r = await post(client, "/manage/communities", {"name": name},
                    headers={"accept-language": "en"})
-    assert r.status_code == 200 and "already exists" in r.text
+    assert r.status_code == 409 and "already exists" in r.text
 
 
 async def test_staff_manage_grids_and_buildings(client, world: World) -> None:

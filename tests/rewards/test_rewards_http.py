@@ -28,7 +28,7 @@ async def test_apply_verify_offer_code_redeem_receipt(client, world: World) -> N
             "contact": "13900000000", "_csrf_token": client.cookies.get("csrftoken", "")}
     bad = await client.post("/merchant/apply", data=form, headers=EN,
                             files={"logo": ("x.png", b"<script>", "image/png")})
-    assert bad.status_code == 200 and "PNG, JPEG" in bad.text
+    assert bad.status_code == 422 and "PNG, JPEG" in bad.text
     ok = await client.post("/merchant/apply", data=form,
                            files={"logo": ("logo.png", PNG, "image/png")})
     assert ok.status_code == 303

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from marketplace.i18n import _
 from marketplace.reports import certificates, service
 from marketplace.web import auth
-from marketplace.web.render import page
+from marketplace.web.render import absolute_url, page
 from marketplace.web.request import AppRequest
 
 OWN_RECORD = "/me/record"
@@ -41,7 +41,7 @@ class ServiceRecordController(Controller):
                           date_to: FromQuery[str | None] = None) -> Any:
         period = service.parse_period(date_from, date_to, default_months=12)
         issued = await service.certificate(request.principal, period)
-        url = str(request.base_url).rstrip("/") + f"/verify/{issued.token}"
+        url = absolute_url(request, f"/verify/{issued.token}")
         return page(request, "reports/certificate.html", cert=issued.cert,
                     record=issued.record, number=issued.number, verify_url=url,
                     qr=certificates.qr_svg(url, _("QR code of the verification link")))

@@ -16,7 +16,7 @@ from marketplace.rewards import codes, merchants, offers, service, settlement, u
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_day
-from marketplace.web.render import csv_download, page, redirect
+from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
 
 
@@ -65,7 +65,8 @@ class MerchantController(Controller):
                 description=form.str("description", max_length=4000, multiline=True), logo=logo))
         except DomainError as exc:
             return page(request, "rewards/apply.html", "rewards/_apply_form.html",
-                        values=form.values(), errors={exc.field or "form": exc.message})
+                        status_code=refused(request, exc), values=form.values(),
+                        errors={exc.field or "form": exc.message})
         return redirect(request, "/merchant",
                         _("Application sent. Community staff will verify your shop."))
 
@@ -81,7 +82,7 @@ class MerchantController(Controller):
             await merchants.add_cashier(me, merchant_id, form.str("login", max_length=64))
         except DomainError as exc:
             return await _dashboard(request, me, merchant_id, {exc.field or "form": exc.message},
-                                    form.values())
+                                    form.values(), refused(request, exc))
         return redirect(request, f"/merchant/{merchant_id}",
                         _("Invitation sent: they become a cashier when they accept it."))
 
@@ -194,18 +195,19 @@ class MerchantController(Controller):
         me = request.principal
         merchant = await merchants.require_member(me, merchant_id)
         form = await Form.read(request)
-        return await _check(request, me, merchant, form.str("code", max_length=20))
+        return await _check(request, me, merchant, form.str("code", max_length=codes.TYPED_MAX))
 
     @post("/{merchant_id:int}/redeem/confirm", name="merchant_redeem_confirm")
     async def redeem_confirm(self, request: AppRequest, merchant_id: PathId) -> Any:
         me = request.principal
         merchant = await merchants.require_member(me, merchant_id)
         form = await Form.read(request)
-        raw = form.str("code", max_length=20)
+        raw = form.str("code", max_length=codes.TYPED_MAX)
         try:
             code_id = await service.redeem(me, merchant_id, raw)
         except DomainError as exc:
-            return _redeem(request, merchant, None, raw, {"code": exc.message}, 200)
+            return _redeem(request, merchant, None, raw, {"code": exc.message},
+                           refused(request, exc))
         return redirect(request, f"/merchant/{merchant_id}/receipts/{code_id}",
                         _("Redeemed. Hand over the item."))
 
@@ -253,9 +255,10 @@ def _period(start: str | None, end: str | None) -> tuple[str, date | None, date 
 
 async def _dashboard(request: AppRequest, me: Principal, merchant_id: int,
                      errors: dict[str, str] | None = None,
-                     values: dict[str, str] | None = None) -> Any:
+                     values: dict[str, str] | None = None, status_code: int = 200) -> Any:
     shop = await merchants.membership(me, merchant_id)
-    return page(request, "rewards/merchant.html", merchant=shop.merchant,
+    return page(request, "rewards/merchant.html", status_code=status_code,
+                merchant=shop.merchant,
                 is_owner=shop.is_owner, members=await merchants.members(me, merchant_id),
                 invited=await merchants.invited(me, merchant_id),
                 errors=errors or {}, values=values or {},
@@ -283,6 +286,8 @@ async def _check(request: AppRequest, me: Principal, merchant: dict[str, Any],
     try:
         found = await service.lookup(me, merchant["id"], raw, typed=typed)
     except DomainError as exc:
-        return _redeem(request, merchant, None, raw, {"code": exc.message})
+        # A typed code that was refused is a refused form; a link's code is only shown.
+        status = refused(request, exc) if request.method == "POST" else 200
+        return _redeem(request, merchant, None, raw, {"code": exc.message}, status)
     return _redeem(request, merchant, found, found["code"], {})
 

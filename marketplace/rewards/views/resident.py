@@ -20,12 +20,12 @@ from marketplace.rewards import codes, offers, service, uploads
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
-from marketplace.web.render import page, redirect
+from marketplace.web.render import absolute_url, page, redirect
 from marketplace.web.request import AppRequest
 
 
 def redeem_url(request: AppRequest, merchant_id: int, code: str) -> str:
-    return f"{request.base_url}merchant/{merchant_id}/redeem?code={code}"
+    return absolute_url(request, f"/merchant/{merchant_id}/redeem?code={code}")
 
 
 class RewardsController(Controller):

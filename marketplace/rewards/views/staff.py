@@ -17,7 +17,7 @@ from marketplace.rewards import merchants, settlement
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
-from marketplace.web.render import page, redirect
+from marketplace.web.render import page, redirect, refused
 from marketplace.web.request import AppRequest
 
 
@@ -70,7 +70,7 @@ class StaffMerchantController(Controller):
                 "points_per_yuan", label=_("Points per yuan")) or 0)
         except DomainError as exc:
             return await _settle_page(request, merchant_id, {exc.field or "form": exc.message},
-                                      form.values())
+                                      form.values(), refused(request, exc))
         return redirect(request, f"/staff/merchants/{merchant_id}", _("Rate saved."))
 
     @post("/{merchant_id:int}/settle", name="staff_merchant_settle")
@@ -85,17 +85,18 @@ class StaffMerchantController(Controller):
                                                           start, end)
         except DomainError as exc:
             return await _settle_page(request, merchant_id, {exc.field or "form": exc.message},
-                                      form.values())
+                                      form.values(), refused(request, exc))
         return redirect(request, f"/settlements/{settlement_id}", _("Period closed."))
 
 
 async def _settle_page(request: AppRequest, merchant_id: int,
                        errors: dict[str, str] | None = None,
-                       values: dict[str, str] | None = None) -> Any:
+                       values: dict[str, str] | None = None, status_code: int = 200) -> Any:
     me = request.principal
     merchant = await merchants.require_staff(me, merchant_id)
     start, end = last_month()
-    return page(request, "rewards/settle.html", merchant=merchant, errors=errors or {},
+    return page(request, "rewards/settle.html", status_code=status_code, merchant=merchant,
+                errors=errors or {},
                 values=values or {"start": start, "end": end},
                 settlements=await settlement.of_merchant(me, merchant_id),
                 unsettled=await settlement.unsettled_points(me, merchant_id))

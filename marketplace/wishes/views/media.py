@@ -11,17 +11,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File
 
-from marketplace import settings
 from marketplace.web import auth
 from marketplace.web.params import PathId
-from marketplace.web.render import page
+from marketplace.web.render import absolute_url, page
 from marketplace.web.request import AppRequest
 from marketplace.wishes import service, uploads
-
-
-def absolute_url(request: AppRequest, path: str) -> str:
-    base = settings.get().public_url or str(request.base_url).rstrip("/")
-    return base + path
 
 
 def qr_svg(url: str) -> str:

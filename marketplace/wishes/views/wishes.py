@@ -7,6 +7,7 @@ to which wish, and the limits of each field come from ``wishes.rules``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
@@ -140,11 +141,20 @@ class WishController(Controller):
         except DomainError as exc:
             if is_htmx(request) and action == "claim":
                 # From a list card: go back to the refreshed list with the reason shown.
-                return redirect(request, request.htmx.current_url or "/wishes",
+                return redirect(request, _path_of(request.htmx.current_url) or "/wishes",
                                 exc.message, "error")
             return await _detail(request, wish_id, error=exc.message, values=form.values(),
                                  field=exc.field, status_code=refused(request, exc))
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
+
+
+def _path_of(url: str | None) -> str:
+    """The path and query of the page htmx was on (``HX-Current-URL`` is a whole URL; a
+    redirect goes only to a path on this site)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 async def _question(me: Principal, wish_id: int, action: str) -> str | None:
