@@ -17,7 +17,7 @@ from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId, query_id
+from marketplace.web.params import PathId, query_id, query_text, without_controls
 from marketplace.web.render import absolute_url, page, redirect
 from marketplace.web.request import AppRequest
 
@@ -38,11 +38,12 @@ class CheckInController(Controller):
         errors: dict[str, str] = {}
         if code:  # opened from the QR code: show what the person is checking in to
             try:
-                activity = await service.by_code(request.principal, code)
+                activity = await service.by_code(request.principal, query_text(code))
             except DomainError as exc:
                 errors = {"code": exc.message}
         return page(request, "activities/checkin.html", activity=activity, errors=errors,
-                    values={"code": code or ""}, method="qr" if code else "code")
+                    values={"code": without_controls(code or "")},
+                    method="qr" if code else "code")
 
     @post("/checkin", name="activity_checkin")
     async def check_in(self, request: AppRequest) -> Any:

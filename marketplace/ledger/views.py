@@ -144,8 +144,10 @@ class StaffPointsController(Controller):
                                         form.str("reason", max_length=300), key)
         except DomainError as exc:
             # Re-rendering reads the statement, which refuses staff of other communities.
+            # The key is a hidden field: a refusal of it is shown above the form.
+            field = exc.field if exc.field in ("amount", "reason") else "form"
             return await self._render(request, user_id, Filters(),
-                                      {exc.field or "form": exc.message}, form.values(),
+                                      {field: exc.message}, form.values(),
                                       refused(request, exc))
         if done.get("pending"):
             return redirect(request, f"/staff/points/{user_id}",

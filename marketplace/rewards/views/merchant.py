@@ -15,7 +15,7 @@ from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants, offers, service, settlement, uploads
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId, query_day
+from marketplace.web.params import PathId, query_day, query_text, without_controls
 from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
 
@@ -188,7 +188,12 @@ class MerchantController(Controller):
         if not code:
             return _redeem(request, merchant, None, code or "", {})
         # A link (a scanned QR): shown, but a wrong code in it does not count.
-        return await _check(request, me, merchant, code[:20], typed=False)
+        try:
+            raw = query_text(code[:20])
+        except DomainError as exc:
+            return _redeem(request, merchant, None, without_controls(code[:20]),
+                           {"code": exc.message})
+        return await _check(request, me, merchant, raw, typed=False)
 
     @post("/{merchant_id:int}/redeem", name="merchant_redeem_check")
     async def redeem_check(self, request: AppRequest, merchant_id: PathId) -> Any:
