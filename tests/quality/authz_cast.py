@@ -45,8 +45,9 @@ A_PEOPLE = ("owner", "neighbour", "helper", "claimer", "staff_a", "merchant", "c
             "admin")
 B_PEOPLE = ("staff_b", "resident_b", "helper_b", "merchant_b")
 ACTORS = (ANONYMOUS, *A_PEOPLE, *B_PEOPLE)
-# Residents of A whom only some cases ask about: a helper and a shop not yet verified.
-UNVERIFIED = ("applicant", "hopeful")
+# Residents of A whom only the cases naming them ask about: a helper and a shop not yet
+# verified, and the staff member who asked for the adjustments waiting for approval.
+NAMED_ONLY = ("applicant", "hopeful", "requester")
 
 # One wish per wish action, in the state the action starts from (name -> state).
 WISHES = {
@@ -91,6 +92,7 @@ async def build() -> AuthzCast:
     values.update(await _shop(a, people))
     values.update(await _shop_b(b, people))
     values.update(await _activities(a, b, people))
+    values.update(await _pending(a, people))
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
@@ -187,6 +189,11 @@ async def _shop(a: World, people: dict[str, Principal]) -> dict[str, Any]:
                        "Welcome points", unique("authz:award:"))
     ids: dict[str, Any] = {"merchant_a": merchant_id, "offer_a": offer_id,
                            "cashier2_member": int(member2["id"])}
+    # Invitations not yet answered: one to accept, one to decline, one the owner withdraws.
+    # (Not the neighbour for an answer: the logout case ends their session first.)
+    for name, invited in (("invite_accept", "helper"), ("invite_decline", "claimer"),
+                          ("invite_withdraw", "neighbour")):
+        ids[name] = await merchants.add_cashier(shopkeeper, merchant_id, people[invited].login)
     for days_ago in (2, 1):
         sold = await rewards.issue(owner, offer_id)
         await rewards.redeem(shopkeeper, merchant_id, str(sold["code"]))
@@ -224,6 +231,20 @@ async def _activities(a: World, b: World, people: dict[str, Principal]) -> dict[
     activity_b = await activities.create(people["staff_b"], b.community_id, "Plant trees",
                                          "Hill park", now, 5, None)
     return {"activity_a": activity, "activity_code": code["code"], "activity_b": activity_b}
+
+
+async def _pending(a: World, people: dict[str, Principal]) -> dict[str, Any]:
+    """Adjustments above the threshold (200 points) waiting for a second staff member, all
+    asked for by ``requester``: the owner's, one per action, and one of staff A's own
+    points (which staff A may neither approve nor decline)."""
+    requester = people["requester"] = await a.person(staff=True, name=unique("Requester "))
+    ids: dict[str, Any] = {}
+    for name, member in (("pending_approve", "owner"), ("pending_decline", "owner"),
+                         ("pending_withdraw", "owner"), ("pending_own", "staff_a")):
+        asked = await ledger.adjust(requester, people[member].user_id, 250, "Paper records",
+                                    unique("authz:pending:"))
+        ids[name] = int(asked["id"])
+    return ids
 
 
 async def client_for(app: Litestar, cast: AuthzCast, actor: str) -> httpx.AsyncClient:
@@ -264,7 +285,7 @@ async def request(client: httpx.AsyncClient, method: str, url: str, values: dict
 
 
 def _number(actor: str) -> int:
-    return (*ACTORS, *UNVERIFIED).index(actor)
+    return (*ACTORS, *NAMED_ONLY).index(actor)
 
 
 def flash_kinds(response: httpx.Response) -> list[str]:

@@ -32,7 +32,7 @@ from tests.quality.authz_cast import (
     ACTORS,
     ANONYMOUS,
     B_PEOPLE,
-    UNVERIFIED,
+    NAMED_ONLY,
     AuthzCast,
     Ref,
     client_for,
@@ -42,7 +42,7 @@ from tests.quality.authz_cast import (
 from tests.quality.snapshot import Watch, changes, snapshot
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-EVERYONE = frozenset(ACTORS)  # UNVERIFIED actors are only in the cases that name them
+EVERYONE = frozenset(ACTORS)  # NAMED_ONLY actors are only in the cases that name them
 SIGNED_IN = frozenset(A_PEOPLE + B_PEOPLE)
 IN_A = frozenset(A_PEOPLE)  # any member of community A, whatever their roles
 STAFF_A = frozenset({"staff_a", "admin"})  # administrators may act as staff anywhere
@@ -78,6 +78,8 @@ W = "/wishes/{wish_id:int}/{action:str}"
 API_W = "/api/wishes/{wish_id:int}"
 PLACE = "/manage/{kind:str}/{object_id:int}"
 CARE = "/staff/care/{community_id:int}"
+PENDING = "/staff/points/{user_id:int}/pending/{pending_id:int}"
+INVITE = "/invites/{invite_id:int}"  # answered under /merchant, withdrawn under the shop
 
 TABLE: tuple[Case, ...] = (
     # Accounts: open to everyone, or about oneself only.
@@ -93,10 +95,10 @@ TABLE: tuple[Case, ...] = (
          {"display_name": "New name", "phone": "", "address": "", "language": "en"}),
     Case("password", "/me/password", "/me/password", SIGNED_IN,
          {"current": PASSWORD, "new": "another-horse-2", "new2": "another-horse-2"}),
-    # Another community's grid is refused as a form error (the profile page again, 200).
+    # Another community's grid is refused as a form error (the profile page again, 422).
     Case("profile-in-a-grid-of-a", "/me", "/me", frozenset(),
          {"display_name": "New name", "grid": "{grid_a}", "language": "en"},
-         only=("resident_b",), refusal=frozenset({200})),
+         only=("resident_b",), refusal=frozenset({422})),
     Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
     Case("helper-review", "/staff/helpers/{profile_id:int}/review",
@@ -138,6 +140,28 @@ TABLE: tuple[Case, ...] = (
          "/staff/points/{user_id:int}/reverse/{transfer_id:int}",
          "/staff/points/{user_newcomer_b}/reverse/{transfer}", frozenset(),
          {"reason": "Mistake"}, only=("staff_b",)),
+    # Four eyes: an adjustment above the threshold waits for another staff member of the
+    # member's community or an administrator, never the one who asked for it nor the member
+    # whose points they are; the one who asked may withdraw it (decline their own request).
+    Case("points-approve", PENDING + "/approve",
+         "/staff/points/{user_owner}/pending/{pending_approve}/approve", STAFF_A),
+    Case("points-approve-own-request", PENDING + "/approve",
+         "/staff/points/{user_owner}/pending/{pending_approve}/approve", frozenset(),
+         only=("requester",)),
+    Case("points-approve-own-points", PENDING + "/approve",
+         "/staff/points/{user_staff_a}/pending/{pending_own}/approve", frozenset(),
+         only=("staff_a",)),
+    Case("points-approve-via-own-member", PENDING + "/approve",
+         "/staff/points/{user_resident_b}/pending/{pending_approve}/approve", frozenset(),
+         only=("staff_b",)),
+    Case("points-decline", PENDING + "/decline",
+         "/staff/points/{user_owner}/pending/{pending_decline}/decline", STAFF_A),
+    Case("points-decline-own-points", PENDING + "/decline",
+         "/staff/points/{user_staff_a}/pending/{pending_own}/decline", frozenset(),
+         only=("staff_a",)),
+    Case("points-withdraw", PENDING + "/decline",
+         "/staff/points/{user_owner}/pending/{pending_withdraw}/decline",
+         frozenset({"requester"}), only=("requester",), control="requester"),
     # Wishes: one case per button of the wish page, each on a wish in the right state.
     Case("wish-claim", W, "/wishes/{wish_claim}/claim", frozenset({"helper", "claimer"})),
     Case("wish-claim-unverified", W, "/wishes/{wish_claim}/claim", frozenset(),
@@ -205,11 +229,11 @@ TABLE: tuple[Case, ...] = (
          reads_only=True),
     Case("shop-redeem", "/merchant/{merchant_id:int}/redeem/confirm",
          "/merchant/{merchant_a}/redeem/confirm", SHOP_A, {"code": "{code_redeem_text}"}),
-    # At their own till, another shop's code is "not valid here" (the form again, 200) and
+    # At their own till, another shop's code is "not valid here" (the form again, 422) and
     # counts as a wrong try: the throttle's row is the one write allowed.
     Case("shop-redeem-at-own-till", "/merchant/{merchant_id:int}/redeem/confirm",
          "/merchant/{merchant_b_shop}/redeem/confirm", frozenset(),
-         {"code": "{code_redeem_text}"}, only=("merchant_b",), refusal=frozenset({200}),
+         {"code": "{code_redeem_text}"}, only=("merchant_b",), refusal=frozenset({422}),
          may_write=frozenset({"redeem_attempt"})),
     Case("api-redeem", "/api/rewards/merchants/{merchant_id:int}/redeem",
          "/api/rewards/merchants/{merchant_a}/redeem", SHOP_A,
@@ -225,6 +249,16 @@ TABLE: tuple[Case, ...] = (
     Case("cashier-remove-via-own-shop",
          "/merchant/{merchant_id:int}/members/{member_id:int}/remove",
          "/merchant/{merchant_b_shop}/members/{cashier2_member}/remove", frozenset(),
+         only=("merchant_b",)),
+    # Cashier invitations: only the invited person answers; the shop's owner withdraws.
+    Case("invite-accept", "/merchant" + INVITE + "/accept",
+         "/merchant/invites/{invite_accept}/accept", frozenset({"helper"})),
+    Case("invite-decline", "/merchant" + INVITE + "/decline",
+         "/merchant/invites/{invite_decline}/decline", frozenset({"claimer"})),
+    Case("invite-withdraw", "/merchant/{merchant_id:int}" + INVITE + "/withdraw",
+         "/merchant/{merchant_a}/invites/{invite_withdraw}/withdraw", SHOPKEEPER),
+    Case("invite-withdraw-via-own-shop", "/merchant/{merchant_id:int}" + INVITE + "/withdraw",
+         "/merchant/{merchant_b_shop}/invites/{invite_withdraw}/withdraw", frozenset(),
          only=("merchant_b",)),
     Case("offer-create", "/merchant/{merchant_id:int}/offers/new",
          "/merchant/{merchant_a}/offers/new", SHOPKEEPER, OFFER),
@@ -245,9 +279,11 @@ TABLE: tuple[Case, ...] = (
          "/staff/merchants/{merchant_a}/settle", STAFF_A, {"start": "{day_1}", "end": "{day_1}"}),
     Case("settlement-paid", "/settlements/{settlement_id:int}/paid",
          "/settlements/{settlement}/paid", STAFF_A, {"note": "Paid in cash"}),
-    # Activities: another community's code is refused as a form error.
+    # Activities: another community's code is refused as a form error, and counts as a
+    # wrong code for the person's throttle (its row in login_attempt, the one write allowed).
     Case("checkin", "/activities/checkin", "/activities/checkin", IN_A,
-         {"code": "{activity_code}", "method": "code"}, refusal=frozenset({422})),
+         {"code": "{activity_code}", "method": "code"}, refusal=frozenset({422}),
+         may_write=frozenset({"login_attempt"})),
     Case("activity-create", "/staff/activities", "/staff/activities", STAFF_A,
          {"community": "{community_a}", "title": "Tidy the bike shed", "place": "Gate 2",
           "day": "{day_0}", "time": "18:00", "points": "5"}),
@@ -323,7 +359,7 @@ class Stage:
 @pytest.fixture(scope="module")
 async def stage(app: Litestar) -> AsyncIterator[Stage]:
     cast = await authz_cast.build()
-    clients = {actor: await client_for(app, cast, actor) for actor in (*ACTORS, *UNVERIFIED)}
+    clients = {actor: await client_for(app, cast, actor) for actor in (*ACTORS, *NAMED_ONLY)}
     watch = Watch()
     await watch.start()
     yield Stage(cast, clients, watch)
@@ -351,8 +387,9 @@ def test_table_is_well_formed() -> None:
     names = [case.name for case in TABLE]
     assert len(names) == len(set(names)), "case names must be unique (they are test ids)"
     for case in TABLE:
-        assert case.allowed <= EVERYONE, case.name
-        assert set(case.only or ()) <= EVERYONE | set(UNVERIFIED), case.name
+        assert case.allowed <= EVERYONE | set(NAMED_ONLY), case.name
+        assert case.allowed <= EVERYONE or case.control in case.allowed, case.name
+        assert set(case.only or ()) <= EVERYONE | set(NAMED_ONLY), case.name
         assert case.only or case.allowed, f"{case.name}: nobody may use it? say so with only="
     buttons = {case.url.rsplit("/", 1)[1] for case in TABLE if case.route == W}
     assert buttons == {a.value for a in Action} - NOT_A_BUTTON
