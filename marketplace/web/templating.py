@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,6 +54,15 @@ def attrs(values: dict[str, Any]) -> Markup:
     return Markup("".join(" " + p for p in parts))  # noqa: S704 (each value escaped above)
 
 
+def options(rows: Iterable[Any], value: str = "id", text: str = "name") -> list[tuple[Any, Any]]:
+    """Rows (dicts or objects) as the (value, text) pairs of a ``forms.select``:
+    ``{{ forms.select("merchant", _("Merchant"), merchants | options) }}``."""
+    def field(row: Any, key: str) -> Any:
+        return row[key] if isinstance(row, Mapping) else getattr(row, key)
+
+    return [(field(row, value), field(row, text)) for row in rows]
+
+
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     assert env.autoescape, "templates must autoescape user text"
@@ -67,6 +77,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["age"] = age
     env.filters["duration"] = duration
     env.filters["attrs"] = attrs
+    env.filters["options"] = options
     env.globals["now"] = lambda: datetime.now(UTC)
     env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
     env.globals["wish_status_name"] = wish_labels.status_name

@@ -113,7 +113,7 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
     assert f'<a href="/wishes/{wish_id}">A new car please</a>' in html
     assert "wish_rejected" not in table and "staff_login" not in table
     assert f"user {staff.user_id}" not in table and f"wish {wish_id}" not in table
-    assert '<option value="wish_rejected" >Wish rejected</option>' in html
+    assert '<option value="wish_rejected">Wish rejected</option>' in html
     assert await AuditEvent.exists().where((AuditEvent.action == "staff_login")
                                            & (AuditEvent.actor == staff.user_id))
     only = (await client.get("/staff/audit?action=budget_set")).text
