@@ -17,7 +17,7 @@ from marketplace.accounts import service as accounts
 from marketplace.care.views import give_context
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import expiry, rules, service
+from marketplace.ledger import corrections, expiry, rules, service
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
@@ -121,8 +121,8 @@ class StaffPointsController(Controller):
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
                     csv_url=None, errors=errors or {}, values=values or {}, staff_view=True,
                     key=uuid.uuid4().hex, own=user_id == request.principal.user_id,
-                    pending=await service.pending_adjustments(request.principal, user_id),
-                    threshold=await service.approval_threshold(
+                    pending=await corrections.pending_adjustments(request.principal, user_id),
+                    threshold=await corrections.approval_threshold(
                         await service.community_of_user(user_id)))
 
     @get("/{user_id:int}", name="staff_points")
@@ -140,7 +140,7 @@ class StaffPointsController(Controller):
             assert amount is not None
             # The key comes with the form, so a double click posts one adjustment.
             key = "adjust:" + (form.str("key", max_length=64) or uuid.uuid4().hex)
-            done = await service.adjust(request.principal, user_id, amount,
+            done = await corrections.adjust(request.principal, user_id, amount,
                                         form.str("reason", max_length=300), key)
         except DomainError as exc:
             # Re-rendering reads the statement, which refuses staff of other communities.
@@ -157,7 +157,7 @@ class StaffPointsController(Controller):
     @post("/{user_id:int}/pending/{pending_id:int}/approve", name="staff_points_approve")
     async def approve(self, request: AppRequest, user_id: PathId, pending_id: PathId) -> Any:
         try:
-            await service.approve_adjustment(request.principal, pending_id)
+            await corrections.approve_adjustment(request.principal, pending_id)
         except DomainError as exc:
             return redirect(request, f"/staff/points/{user_id}", exc.message, "error")
         return redirect(request, f"/staff/points/{user_id}", _("Adjustment approved."))
@@ -165,7 +165,7 @@ class StaffPointsController(Controller):
     @post("/{user_id:int}/pending/{pending_id:int}/decline", name="staff_points_decline")
     async def decline(self, request: AppRequest, user_id: PathId, pending_id: PathId) -> Any:
         try:
-            await service.decline_adjustment(request.principal, pending_id)
+            await corrections.decline_adjustment(request.principal, pending_id)
         except DomainError as exc:
             return redirect(request, f"/staff/points/{user_id}", exc.message, "error")
         return redirect(request, f"/staff/points/{user_id}", _("Adjustment declined."))
@@ -197,7 +197,7 @@ class StaffPointsController(Controller):
         form = await Form.read(request)
         reason = form.str("reason", max_length=300).strip()
         try:
-            await service.reverse(request.principal, transfer_id, reason)
+            await corrections.reverse(request.principal, transfer_id, reason)
         except DomainError as exc:
             return await self._confirm(request, user_id, line, exc.message, reason)
         return redirect(request, f"/staff/points/{user_id}", _("Transfer reversed."))

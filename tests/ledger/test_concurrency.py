@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from marketplace.errors import DomainError
-from marketplace.ledger import service
+from marketplace.ledger import corrections, service
 from marketplace.ledger.tables import Transfer
 from tests.conftest import World, unique
 
@@ -61,7 +61,7 @@ async def test_concurrent_reversals_reverse_once(world: World) -> None:
     person, staff = await world.person(), await world.person(staff=True)
     t = await service.award(world.community_id, person.user_id, 9, "award", "", None, "",
                             unique("k"))
-    results = await asyncio.gather(*(service.reverse(staff, t["id"], "oops")
+    results = await asyncio.gather(*(corrections.reverse(staff, t["id"], "oops")
                                      for _ in range(10)), return_exceptions=True)
     ids = {r["id"] for r in results if isinstance(r, dict)}
     assert len(ids) == 1

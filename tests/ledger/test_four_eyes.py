@@ -10,7 +10,7 @@ import pytest
 from marketplace.audit.tables import AuditEvent
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, Forbidden
-from marketplace.ledger import service
+from marketplace.ledger import corrections, service
 from marketplace.ledger.tables import PendingAdjustment, Transfer
 from tests.conftest import World, login, post, text_of, unique
 
@@ -23,13 +23,13 @@ async def test_staff_cannot_adjust_or_reverse_their_own_points(world: World) -> 
                                 None, "", unique("k"))
     written = await Transfer.count()
     with pytest.raises(Forbidden):
-        await service.adjust(staff, staff.user_id, 5, "for me", unique("k"))
+        await corrections.adjust(staff, staff.user_id, 5, "for me", unique("k"))
     with pytest.raises(Forbidden):
-        await service.reverse(staff, award["id"], "undo my own")
+        await corrections.reverse(staff, award["id"], "undo my own")
     # Neither may an administrator, in any community.
     admin = await world.person(admin=True)
     with pytest.raises(Forbidden):
-        await service.adjust(admin, admin.user_id, 5, "for me", unique("k"))
+        await corrections.adjust(admin, admin.user_id, 5, "for me", unique("k"))
     assert await Transfer.count() == written
     assert (await service.balance(staff.user_id)).balance == 10
 
@@ -38,26 +38,26 @@ async def test_large_adjustment_waits_for_a_second_staff_member(world: World) ->
     person = await world.person()
     first, second = await world.person(staff=True), await world.person(staff=True)
     key = unique("k")
-    asked = await service.adjust(first, person.user_id, 250, "paper records", key)
-    again = await service.adjust(first, person.user_id, 250, "paper records", key)
+    asked = await corrections.adjust(first, person.user_id, 250, "paper records", key)
+    again = await corrections.adjust(first, person.user_id, 250, "paper records", key)
     assert asked["pending"] and again["id"] == asked["id"]  # a double click files one
     assert (await service.balance(person.user_id)).balance == 0
     with pytest.raises(Forbidden):
-        await service.approve_adjustment(first, asked["id"])
+        await corrections.approve_adjustment(first, asked["id"])
     assert (await service.balance(person.user_id)).balance == 0
 
-    moved = await service.approve_adjustment(second, asked["id"])
+    moved = await corrections.approve_adjustment(second, asked["id"])
     assert moved["amount"] == 250 and (await service.balance(person.user_id)).balance == 250
     assert await AuditEvent.exists().where(
         (AuditEvent.action == "adjustment_approved") & (AuditEvent.actor == second.user_id)
         & (AuditEvent.target_id == moved["id"]))
     with pytest.raises(Conflict):
-        await service.approve_adjustment(second, asked["id"])
+        await corrections.approve_adjustment(second, asked["id"])
     with pytest.raises(Conflict):
-        await service.decline_adjustment(second, asked["id"])
-    assert await service.pending_adjustments(second, person.user_id) == []
+        await corrections.decline_adjustment(second, asked["id"])
+    assert await corrections.pending_adjustments(second, person.user_id) == []
     # At or below the threshold the adjustment posts at once.
-    small = await service.adjust(first, person.user_id, 200, "fair", unique("k"))
+    small = await corrections.adjust(first, person.user_id, 200, "fair", unique("k"))
     assert not small.get("pending") and (await service.balance(person.user_id)).balance == 450
     assert await service.check() == []
 
@@ -65,11 +65,11 @@ async def test_large_adjustment_waits_for_a_second_staff_member(world: World) ->
 async def test_the_member_cannot_approve_an_adjustment_of_their_own_points(
         world: World) -> None:
     staff_a, staff_b = await world.person(staff=True), await world.person(staff=True)
-    asked = await service.adjust(staff_a, staff_b.user_id, 500, "overtime", unique("k"))
+    asked = await corrections.adjust(staff_a, staff_b.user_id, 500, "overtime", unique("k"))
     with pytest.raises(Forbidden):
-        await service.approve_adjustment(staff_b, asked["id"])
+        await corrections.approve_adjustment(staff_b, asked["id"])
     admin = await world.person(admin=True)
-    await service.approve_adjustment(admin, asked["id"])
+    await corrections.approve_adjustment(admin, asked["id"])
     assert (await service.balance(staff_b.user_id)).balance == 500
 
 
@@ -79,9 +79,9 @@ async def test_declined_request_moves_nothing_and_threshold_is_a_community_rule(
     first, second = await world.person(staff=True), await world.person(staff=True)
     await Community.update({Community.adjust_approval_over: 10}).where(
         Community.id == world.community_id)
-    asked = await service.adjust(first, person.user_id, -20, "double counted", unique("k"))
+    asked = await corrections.adjust(first, person.user_id, -20, "double counted", unique("k"))
     assert asked["pending"]
-    await service.decline_adjustment(second, asked["id"])
+    await corrections.decline_adjustment(second, asked["id"])
     row = await PendingAdjustment.select().where(PendingAdjustment.id == asked["id"]).first()
     assert row["status"] == "declined" and row["transfer_id"] is None
     assert not await Transfer.exists().where(
@@ -92,9 +92,9 @@ async def test_two_approvers_at_once_post_one_transfer(world: World) -> None:
     person = await world.person()
     first = await world.person(staff=True)
     approvers = [await world.person(staff=True) for _ in range(3)]
-    asked = await service.adjust(first, person.user_id, 300, "festival", unique("k"))
+    asked = await corrections.adjust(first, person.user_id, 300, "festival", unique("k"))
     results = await asyncio.gather(
-        *(service.approve_adjustment(a, asked["id"]) for a in approvers),
+        *(corrections.approve_adjustment(a, asked["id"]) for a in approvers),
         return_exceptions=True)
     assert sum(1 for r in results if isinstance(r, dict)) == 1
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, dict))
@@ -143,4 +143,4 @@ async def test_staff_set_the_threshold_on_the_point_rules_page(client, world: Wo
     r = await post(client, f"/staff/care/{world.community_id}/rules",
                    {**base, "approval_over": "80"}, headers=EN)
     assert r.status_code == 303
-    assert await service.approval_threshold(world.community_id) == 80
+    assert await corrections.approval_threshold(world.community_id) == 80

@@ -33,7 +33,7 @@ from hypothesis.stateful import (
 from marketplace.accounts import service as accounts
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError
-from marketplace.ledger import expiry, holds, rules, service
+from marketplace.ledger import corrections, expiry, holds, rules, service
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.principal import Principal
 from tests.conftest import PASSWORD, unique
@@ -218,7 +218,7 @@ class LedgerMachine(RuleBasedStateMachine):
         transfer_id = data.draw(st.sampled_from(sorted(self.transfers)))
         original = self.transfers[transfer_id]
         try:
-            r = self.run(service.reverse(self.staff, transfer_id, "model"))
+            r = self.run(corrections.reverse(self.staff, transfer_id, "model"))
         except Conflict:
             assert transfer_id in self.reversed
             return

@@ -8,7 +8,7 @@ import pytest
 
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError, Forbidden
-from marketplace.ledger import holds, service
+from marketplace.ledger import corrections, holds, service
 from marketplace.ledger.tables import Account, Hold, Transfer
 from tests.conftest import World, unique
 
@@ -132,13 +132,13 @@ async def test_reverse_once_only(world: World) -> None:
     person, staff = await world.person(), await world.person(staff=True)
     t = await service.award(world.community_id, person.user_id, 7, "award", "", None, "",
                             unique("k"))
-    r = await service.reverse(staff, t["id"], "awarded by mistake")
+    r = await corrections.reverse(staff, t["id"], "awarded by mistake")
     assert r["reverses"] == t["id"] and r["kind"] == "reverse"
     assert (await service.balance(person.user_id)).balance == 0
     with pytest.raises(Conflict, match="already been reversed"):
-        await service.reverse(staff, t["id"], "again")
+        await corrections.reverse(staff, t["id"], "again")
     with pytest.raises(DomainError, match="cannot itself"):
-        await service.reverse(staff, r["id"], "undo the undo")
+        await corrections.reverse(staff, r["id"], "undo the undo")
 
 
 async def test_reverse_refused_when_points_were_spent(world: World) -> None:
@@ -148,7 +148,7 @@ async def test_reverse_refused_when_points_were_spent(world: World) -> None:
                             unique("k"))
     await service.donate(a.user_id, b.user_id, 5, a.user_id, "", unique("k"))
     with pytest.raises(service.InsufficientPoints):
-        await service.reverse(staff, t["id"], "too late")
+        await corrections.reverse(staff, t["id"], "too late")
     assert not await Transfer.exists().where(Transfer.reverses == t["id"])
 
 
@@ -156,9 +156,9 @@ async def test_adjust_needs_a_reason_and_goes_both_ways(world: World) -> None:
     person = await world.person()
     staff = await world.person(staff=True)
     with pytest.raises(DomainError, match="reason"):
-        await service.adjust(staff, person.user_id, 5, " ", unique("k"))
-    await service.adjust(staff, person.user_id, 5, "paper record", unique("k"))
-    await service.adjust(staff, person.user_id, -2, "double counted", unique("k"))
+        await corrections.adjust(staff, person.user_id, 5, " ", unique("k"))
+    await corrections.adjust(staff, person.user_id, 5, "paper record", unique("k"))
+    await corrections.adjust(staff, person.user_id, -2, "double counted", unique("k"))
     assert (await service.balance(person.user_id)).balance == 3
 
 
@@ -217,9 +217,9 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
     key = unique("k")
     with pytest.raises(RuntimeError):
         if which == "adjust":
-            await service.adjust(staff, person.user_id, 5, "Missed activity", key)
+            await corrections.adjust(staff, person.user_id, 5, "Missed activity", key)
         else:
-            await service.reverse(staff, award["id"], "Posted twice")
+            await corrections.reverse(staff, award["id"], "Posted twice")
     assert (await service.balance(person.user_id)).balance == 20
     assert not await Transfer.exists().where(
         (Transfer.kind == which) & (Transfer.actor == staff.user_id))
@@ -227,10 +227,10 @@ async def test_staff_correction_and_its_audit_line_are_one_write(
 
     # Once the audit log works again the same request goes through, with its line.
     if which == "adjust":
-        moved = await service.adjust(staff, person.user_id, 5, "Missed activity", key)
+        moved = await corrections.adjust(staff, person.user_id, 5, "Missed activity", key)
         target = moved["id"]
     else:
-        await service.reverse(staff, award["id"], "Posted twice")
+        await corrections.reverse(staff, award["id"], "Posted twice")
         target = award["id"]
     assert await AuditEvent.count().where(
         (AuditEvent.target_type == "transfer") & (AuditEvent.target_id == target)) == 1
@@ -249,14 +249,14 @@ async def test_only_staff_of_the_members_community_adjust_or_reverse(world: Worl
     written = await Transfer.count()
     for actor in (outsider, neighbour):
         with pytest.raises(Forbidden):
-            await service.adjust(actor, person.user_id, 5, "a gift", unique("k"))
+            await corrections.adjust(actor, person.user_id, 5, "a gift", unique("k"))
         with pytest.raises(Forbidden):
-            await service.reverse(actor, award["id"], "undo")
+            await corrections.reverse(actor, award["id"], "undo")
         with pytest.raises(Forbidden):
             await service.member_statement(actor, person.user_id)
     assert await Transfer.count() == written
     assert (await service.balance(person.user_id)).balance == 10
     admin = await elsewhere.person(admin=True)
-    await service.reverse(admin, award["id"], "wrong person")
-    await service.adjust(admin, person.user_id, 2, "paper record", unique("k"))
+    await corrections.reverse(admin, award["id"], "wrong person")
+    await corrections.adjust(admin, person.user_id, 2, "paper record", unique("k"))
     assert (await service.balance(person.user_id)).balance == 2

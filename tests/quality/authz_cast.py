@@ -28,6 +28,7 @@ from marketplace.activities.tables import Activity
 from marketplace.care import service as care
 from marketplace.clock import LOCAL
 from marketplace.community.tables import Building, Grid
+from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.rewards import merchants, offers, settlement
@@ -241,7 +242,7 @@ async def _pending(a: World, people: dict[str, Principal]) -> dict[str, Any]:
     ids: dict[str, Any] = {}
     for name, member in (("pending_approve", "owner"), ("pending_decline", "owner"),
                          ("pending_withdraw", "owner"), ("pending_own", "staff_a")):
-        asked = await ledger.adjust(requester, people[member].user_id, 250, "Paper records",
+        asked = await corrections.adjust(requester, people[member].user_id, 250, "Paper records",
                                     unique("authz:pending:"))
         ids[name] = int(asked["id"])
     return ids

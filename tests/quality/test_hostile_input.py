@@ -51,7 +51,7 @@ from marketplace import db
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.app import create_app
 from marketplace.community.tables import Building, Grid
-from marketplace.ledger import service as ledger
+from marketplace.ledger import corrections
 from marketplace.ledger.tables import Transfer
 from marketplace.piccolo_conf import APP_REGISTRY
 from marketplace.reports.service import EXPORTS
@@ -413,7 +413,7 @@ async def fresh(bench: Bench, url: str) -> dict[str, int]:
     state the url names, an adjustment waiting for approval, an open cashier invitation."""
     made: dict[str, int] = {}
     if "{pending}" in url:  # above the community's threshold: waits for a second person
-        asked = await ledger.adjust(bench.cast.people["requester"], bench.ids["resident"],
+        asked = await corrections.adjust(bench.cast.people["requester"], bench.ids["resident"],
                                     250, "Paper records", unique("hostile:"))
         made["pending"] = int(asked["id"])
     if "{invite}" in url:

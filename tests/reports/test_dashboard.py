@@ -10,7 +10,7 @@ from collections import Counter
 
 from marketplace.accounts.tables import User
 from marketplace.community.tables import Community, Grid
-from marketplace.ledger import rules
+from marketplace.ledger import corrections, rules
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.wishes import service
@@ -54,7 +54,7 @@ async def test_dashboard_figures_match_the_rows(client, world: World) -> None:
     await service.review(staff, rejected, approve=False, reason="Too big")
     await ledger.award(world.community_id, helpers[0].user_id, 20, "activity", "activity:1",
                        staff.user_id, "Clean-up day", unique("k"))
-    await ledger.adjust(staff, helpers[0].user_id, -3, "Correction", unique("k"))
+    await corrections.adjust(staff, helpers[0].user_id, -3, "Correction", unique("k"))
 
     await login(client, staff)
     response = await client.get(f"/staff/reports?community_id={world.community_id}",

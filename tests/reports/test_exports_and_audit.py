@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from marketplace import csvfile
 from marketplace.accounts.tables import HelperProfile
 from marketplace.audit.tables import AuditEvent
-from marketplace.ledger import holds
+from marketplace.ledger import corrections, holds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.reports import exports
@@ -93,11 +93,11 @@ async def test_sensitive_actions_are_audited_and_listed(client, world: World) ->
     cat = await service.add_category(staff, world.community_id, "Other", 5)
     wish_id = await service.post_wish(owner, service.NewWish(cat, "A new car please"))
     await service.review(staff, wish_id, approve=False, reason="Too big for a micro-wish")
-    moved = await ledger.adjust(staff, owner.user_id, 5, "Helped at the fair",
+    moved = await corrections.adjust(staff, owner.user_id, 5, "Helped at the fair",
                                 unique("k"))
-    await ledger.adjust(staff, owner.user_id, 5, "Helped at the fair",
+    await corrections.adjust(staff, owner.user_id, 5, "Helped at the fair",
                         moved["idempotency_key"])  # a replay: no second audit line
-    await ledger.reverse(staff, int(moved["id"]), "Wrong person")
+    await corrections.reverse(staff, int(moved["id"]), "Wrong person")
     await ledger.set_budget(world.community_id, 5000, actor_id=staff.user_id)
     mine = await AuditEvent.select().where(AuditEvent.community == world.community_id)
     actions = [e["action"] for e in mine]
