@@ -191,7 +191,8 @@ async def _wrong(actor: Principal, merchant_id: int, before: int, typed: bool) -
         more = _locked(int(FAILURE_WINDOW.total_seconds())).message
     else:
         more = _("1 try left.") if left == 1 else _("%(n)s tries left.", n=left)
-    return DomainError(f"{wrong} {more}", "code")
+    # Two sentences as one message: Chinese joins them without a space.
+    return DomainError(_("%(first)s %(then)s", first=wrong, then=more), "code")
 
 
 CODE_COLUMNS = (RedeemCode.all_columns(), RedeemCode.offer.title,

@@ -116,7 +116,8 @@ class MerchantController(Controller):
             await merchants.answer_invite(request.principal, invite_id, False)
         except DomainError as exc:
             return redirect(request, f"/merchant/invites/{invite_id}", exc.message, "error")
-        return redirect(request, "/merchant", _("Invitation declined."))
+        # A person who turned down the invitation has no shop page to go back to.
+        return redirect(request, "/notifications", _("Invitation declined."))
 
     @post("/{merchant_id:int}/members/{member_id:int}/remove", name="merchant_remove_member")
     async def remove_member(self, request: AppRequest, merchant_id: PathId,
