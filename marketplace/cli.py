@@ -1,4 +1,5 @@
-"""The `marketplace` command: serve, migrate, demo, create-admin, tick, ledger check/expire."""
+"""The `marketplace` command: serve, migrate, demo, create-admin, reset-password, tick,
+ledger check/expire."""
 
 from __future__ import annotations
 
@@ -82,6 +83,30 @@ async def _create_admin(login: str, name: str, password: str, community: str) ->
     return 0
 
 
+async def _reset_password(login: str) -> int:
+    """An administrator at the server: a reset link for ``login`` (audited, actor empty)."""
+    from marketplace.accounts.sessions import normalise_login
+    from marketplace.accounts.tables import User
+    from marketplace.errors import AppError
+    from marketplace.recovery import service
+
+    row = await User.select(User.id).where(User.login == normalise_login(login)).first()
+    if row is None:
+        print(f"error: no account has the login {login!r}", file=sys.stderr)
+        return 2
+    try:
+        slip = await service.slip(None, int(row["id"]), await service.issue(None, int(row["id"])))
+    except AppError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    base = settings.get().public_url or f"http://{settings.get().host}:{settings.get().port}"
+    print(f"Reset link for {slip.login!r} ({slip.display_name}), valid once until "
+          f"{slip.expires_at.isoformat(timespec='minutes')}:")
+    print(f"{base}/reset/{slip.code}")
+    print(f"Code to type at {base}/reset: {service.display(slip.code)}")
+    return 0
+
+
 async def _tick() -> None:
     from marketplace import timers
 
@@ -141,6 +166,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("login")
     a.add_argument("--name", default="Administrator")
     a.add_argument("--community", default="Default community")
+    r = sub.add_parser("reset-password", help="print a one-time password reset link for a "
+                       "login (any earlier code stops working)")
+    r.add_argument("login")
     sub.add_parser("tick", help="run due timers once (for cron)")
     ledger = sub.add_parser("ledger", help="points ledger tools")
     ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
@@ -172,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "create-admin":
         password = settings.admin_password() or getpass.getpass("Password: ")
         return int(_run(_create_admin(args.login, args.name, password, args.community)))  # type: ignore[arg-type]
+    if args.command == "reset-password":
+        return int(_run(_reset_password(args.login)))
     if args.command == "tick":
         _run(_tick())
         return 0

@@ -16,6 +16,7 @@ APP_REGISTRY = AppRegistry(
         "marketplace.rewards.piccolo_app",
         "marketplace.activities.piccolo_app",
         "marketplace.care.piccolo_app",
+        "marketplace.recovery.piccolo_app",
         "marketplace.idempotency",
     ]
 )

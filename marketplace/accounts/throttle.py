@@ -8,6 +8,8 @@ the same counts. A key names what is slowed down:
 ``ip:<address>``   wrong passwords from one address, any login (a higher ceiling: a
                    building's network or a carrier's shared address holds many people);
 ``register:<address>`` and ``checkin:<user>``  registrations and wrong check-in codes.
+``reset:<address>``  password reset codes typed (``recovery``): by address only, since a
+                   wrong code names nobody, and nobody can slow down another's reset.
 
 A key is free for ``free`` failures within ``window``; after that each attempt must wait,
 counted from the latest failure, ``base`` seconds doubling with every further failure up to
@@ -59,6 +61,7 @@ def address_rule() -> Rule:
 
 REGISTER = Rule(free=20, base=10, cap=120, window=timedelta(hours=1))
 CHECKIN = Rule(free=5, base=30, cap=15 * 60, window=timedelta(days=1))
+RESET = Rule(free=10, base=30, cap=15 * 60, window=timedelta(days=1))
 
 
 def wait_text(seconds: int) -> str:

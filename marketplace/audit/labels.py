@@ -33,6 +33,9 @@ ACTIONS: dict[str, str] = {
     "merchant_rate_set": N_("Merchant's points rate changed"),
     "settlement_closed": N_("Settlement period closed"),
     "settlement_paid": N_("Settlement marked paid"),
+    "reset_code_issued": N_("Password reset code issued"),
+    "password_reset": N_("Password set with a reset code"),
+    "office_contact_changed": N_("Community office contact changed"),
 }
 
 

@@ -31,6 +31,10 @@ class Community(Table, tablename="community"):
     donation_max_per_gift = Integer(default=50)
     # A staff adjustment of more points than this waits for a second staff member.
     adjust_approval_over = Integer(default=200)
+    # Where residents get a password reset code (the "Forgot your password?" page).
+    office_place = Varchar(length=200, default="")
+    office_phone = Varchar(length=32, default="")
+    office_hours = Varchar(length=200, default="")
 
 
 class Grid(Table, tablename="grid"):

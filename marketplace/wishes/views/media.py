@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -13,15 +12,10 @@ from litestar.response import File
 
 from marketplace.web import auth
 from marketplace.web.params import PathId
+from marketplace.web.qr import qr_svg
 from marketplace.web.render import absolute_url, page
 from marketplace.web.request import AppRequest
 from marketplace.wishes import service, uploads
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (no style attributes, so the strict CSP allows it)."""
-    return segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True,
-                                                 title=url)
 
 
 class WishMediaController(Controller):
