@@ -57,6 +57,7 @@ from marketplace.web.security import StrictCSRFMiddleware, add_security_headers
 from marketplace.web.templating import configure_jinja
 from marketplace.wishes.api import WishApiController
 from marketplace.wishes.views.media import WishMediaController
+from marketplace.wishes.views.public import PublicWishController
 from marketplace.wishes.views.staff import StaffWishController
 from marketplace.wishes.views.wishes import WishController
 
@@ -80,6 +81,7 @@ CONTROLLERS: list[type[Controller]] = [
     WishController,
     StaffWishController,
     WishMediaController,
+    PublicWishController,
     WishApiController,
     NotificationController,
     RewardsController,

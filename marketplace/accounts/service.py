@@ -41,6 +41,7 @@ class Registration:
     grid_id: int | None = None
     building_id: int | None = None
     phone: str = ""
+    address: str = ""  # unit/room: shown only to the helper who claims and to staff
 
 
 def validate_password(password: str, field: str = "password", *, login: str = "",
@@ -77,6 +78,8 @@ async def register(reg: Registration, *, managed_by_staff: bool = False,
             _("Use a phone number, or 3–32 letters, digits, dots, dashes or underscores."),
             "login",
         )
+    if len(reg.address.strip()) > 200:
+        raise DomainError(_("The address is too long (200 characters at most)."), "address")
     validate_password(reg.password, login=login, name=display_name, phone=reg.phone)
     await _check_place(reg.community_id, reg.grid_id, reg.building_id)
     if client_ip is not None:
@@ -97,6 +100,7 @@ async def register(reg: Registration, *, managed_by_staff: bool = False,
                 display_name=display_name,
                 password_hash=password_hash,
                 phone=phone,
+                address=reg.address.strip(),
                 community=reg.community_id,
                 grid=reg.grid_id,
                 building=reg.building_id,

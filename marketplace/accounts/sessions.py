@@ -108,11 +108,19 @@ async def sign_in(login: str, password: str, client_ip: str, user_agent: str,
     who signed in. Staff sign-ins are audited (with the address): their accounts can change
     others' data."""
     user_id = await authenticate(login, password, client_ip, device_cookie)
+    signed = await open_session(user_id, user_agent, old_token, device_cookie)
+    if signed.principal.is_staff:
+        await audit.record(user_id, signed.principal.community_id, "staff_login", "user",
+                           user_id, client_ip)
+    return signed
+
+
+async def open_session(user_id: int, user_agent: str, old_token: str | None,
+                       device_cookie: str | None = None) -> SignedIn:
+    """A fresh session for a person whose identity is already settled (a checked password,
+    or the account just made): the cookies to set and who it is."""
     token = await start_session(user_id, user_agent, old_token)
     principal = await load_principal(user_id)
-    if principal.is_staff:
-        await audit.record(user_id, principal.community_id, "staff_login", "user", user_id,
-                           client_ip)
     return SignedIn(token, throttle.issue_device(device_cookie, principal.login), principal)
 
 

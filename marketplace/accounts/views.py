@@ -37,6 +37,17 @@ def _set_session_cookie(response: Response, token: str) -> None:
     )
 
 
+def _signed_in(request: AppRequest, signed: sessions.SignedIn, to: str,
+               message: str) -> Response:
+    response = redirect(request, to, message)
+    _set_session_cookie(response, signed.token)
+    # OWASP device cookie: this browser is known to this login from now on.
+    response.set_cookie(sessions.DEVICE_COOKIE, signed.device, httponly=True,
+                        samesite="lax", secure=settings.get().cookie_secure,
+                        max_age=sessions.DEVICE_COOKIE_DAYS * 86400, path="/")
+    return response
+
+
 class AccountController(Controller):
     @get("/login", name="login")
     async def login_form(self, request: AppRequest, next: FromQuery[str | None] = None) -> Any:
@@ -60,14 +71,8 @@ class AccountController(Controller):
             return page(request, "accounts/login.html", "accounts/_login_form.html",
                         status_code=status, values={"login": form.str("login", max_length=64)},
                         next=nxt, error=exc.message)
-        response = redirect(request, nxt,
-                            _("Welcome, %(name)s.", name=signed.principal.display_name))
-        _set_session_cookie(response, signed.token)
-        # OWASP device cookie: this browser is known to this login from now on.
-        response.set_cookie(sessions.DEVICE_COOKIE, signed.device, httponly=True,
-                            samesite="lax", secure=settings.get().cookie_secure,
-                            max_age=sessions.DEVICE_COOKIE_DAYS * 86400, path="/")
-        return response
+        return _signed_in(request, signed, nxt,
+                          _("Welcome, %(name)s.", name=signed.principal.display_name))
 
     @post("/logout", name="logout")
     async def logout(self, request: AppRequest) -> Any:
@@ -80,11 +85,13 @@ class AccountController(Controller):
 
     @get("/register", name="register")
     async def register_form(self, request: AppRequest,
-                            community: FromQuery[str | None] = None) -> Any:
+                            community: FromQuery[str | None] = None,
+                            next: FromQuery[str | None] = None) -> Any:
         places = await places_service.places()
         chosen = query_id(community, _("Community"))
         return page(request, "accounts/register.html", "accounts/_places.html",
-                    values={"community": str(chosen or "")}, places=places, errors={})
+                    values={"community": str(chosen or "")}, places=places, errors={},
+                    next=safe_path(next))
 
     @post("/register")
     async def register(self, request: AppRequest) -> Any:
@@ -100,10 +107,11 @@ class AccountController(Controller):
                 community_id=community_id,
                 grid_id=form.id("grid", required=False, label=_("Grid")),
                 building_id=form.id("building", required=False, label=_("Building")),
+                address=form.str("address", max_length=500),
             )
             if reg.password != form.str("password2", max_length=1000):
                 raise DomainError(_("The two passwords differ."), "password2")
-            await service.register(reg, client_ip=_client_ip(request))
+            user_id = await service.register(reg, client_ip=_client_ip(request))
         except DomainError as exc:
             values = form.values()
             values.pop("password", None)
@@ -111,9 +119,14 @@ class AccountController(Controller):
             return page(request, "accounts/register.html", "accounts/_register_form.html",
                         status_code=429 if isinstance(exc, sessions.Throttled)
                         else refused(request, exc), values=values, places=places,
-                        errors={exc.field or "form": exc.message})
-        return redirect(request, "/login",
-                        _("Your account is ready. Please sign in."))
+                        errors={exc.field or "form": exc.message}, next=next_path(form))
+        # Signed in at once, on a fresh session id as at every sign-in.
+        signed = await sessions.open_session(
+            user_id, request.headers.get("user-agent", ""),
+            request.cookies.get(auth.SESSION_COOKIE), request.cookies.get(sessions.DEVICE_COOKIE))
+        return _signed_in(request, signed, next_path(form),
+                          _("Your account is ready. Welcome, %(name)s.",
+                            name=signed.principal.display_name))
 
     @post("/language", name="language")
     async def language(self, request: AppRequest) -> Any:

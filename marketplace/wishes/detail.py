@@ -8,10 +8,15 @@ API answer cannot show what this model does not hold.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
+from marketplace import settings
 from marketplace.community.tables import Community
+from marketplace.errors import NotFound
+from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.wishes import core
 from marketplace.wishes.rules import Role, State, buttons, sees_contact
@@ -83,6 +88,39 @@ async def notice(actor: Principal, wish_id: int) -> Row:
     return await Wish.select(Wish.id, Wish.title, Wish.points, Wish.status, Wish.team_size,
                              Wish.grid.name, Wish.category.name).where(
         Wish.id == wish_id).first()
+
+
+# What a passer-by who scans a notice may read: wishes helpers can still see or that were
+# done. Pending, rejected, cancelled, expired and disputed ones are nobody's business.
+PUBLIC_STATES = frozenset({State.OPEN, State.CLAIMED, State.FULFILLED, State.CONFIRMED})
+
+
+def _signature(wish_id: int) -> str:
+    mac = hmac.new(settings.get().secret_key.encode(), f"wish-notice|{wish_id}".encode(),
+                   hashlib.sha256)
+    return mac.hexdigest()[:12]
+
+
+def public_path(wish_id: int) -> str:
+    """The link a printed notice's QR code carries. Signed, so only printed (or shared)
+    wishes can be read without signing in: counting through ids finds nothing."""
+    return f"/w/{wish_id}/{_signature(wish_id)}"
+
+
+async def public(wish_id: int, signature: str) -> Row:
+    """The summary a passer-by reads: title, points, category, grid, community, status and
+    how many helpers are wanted. Nothing about the person: no name, phone, address,
+    building or photo, and no description (free text often holds a room number or a
+    phone number, which no check finds reliably)."""
+    if not hmac.compare_digest(signature.encode(), _signature(wish_id).encode()):
+        raise NotFound(_("No such wish."))
+    row = await Wish.select(Wish.id, Wish.title, Wish.points, Wish.status, Wish.team_size,
+                            Wish.wished_by, Wish.community, Wish.grid.name,
+                            Wish.category.name, Wish.community.name).where(
+        Wish.id == wish_id).first()
+    if row is None or row["status"] not in PUBLIC_STATES:
+        raise NotFound(_("No such wish."))
+    return row
 
 
 async def photo(actor: Principal, wish_id: int, which: str) -> str | None:

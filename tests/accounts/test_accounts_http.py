@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from marketplace.accounts.tables import HelperProfile, LoginAttempt, Session
+from marketplace.accounts.tables import HelperProfile, LoginAttempt, Session, User
 from marketplace.audit.tables import AuditEvent
 from tests.conftest import PASSWORD, World, csrf, login, post, text_of, unique
 
 
-async def test_register_then_sign_in_and_see_home(client, world: World) -> None:
+async def test_register_signs_in_at_once_on_a_fresh_session(client, world: World) -> None:
     name = unique("n")
+    await csrf(client)
+    client.cookies.set("sid", "planted-by-attacker", domain="testserver.local")
     r = await post(client, "/register", {
         "display_name": "Auntie " + name, "login": name, "password": "long-enough-pw",
         "password2": "long-enough-pw", "community": str(world.community_id),
-        "grid": str(world.grid_id), "building": str(world.building_id)})
-    assert r.status_code == 303 and r.headers["location"] == "/login"
-    r = await post(client, "/login", {"login": name.upper(), "password": "long-enough-pw"})
-    assert r.status_code == 303
+        "grid": str(world.grid_id), "building": str(world.building_id),
+        "address": " Room 302 ", "next": "/wishes/new"})
+    assert r.status_code == 303 and r.headers["location"] == "/wishes/new"
+    sid = r.cookies["sid"]
+    assert sid and sid != "planted-by-attacker" and r.cookies.get("device")
     home = await client.get("/", headers={"accept-language": "en"})
     assert "Hello, Auntie " + name in text_of(home.text)
+    user = await User.select(User.id, User.address).where(User.login == name).first()
+    assert user["address"] == "Room 302"
+    assert await Session.count().where(Session.user == user["id"]) == 1
+    # Signing out and in again works with the chosen password.
+    await post(client, "/logout")
+    r = await post(client, "/login", {"login": name.upper(), "password": "long-enough-pw"})
+    assert r.status_code == 303
+
+
+async def test_register_form_keeps_where_to_go_next(client) -> None:  # type: ignore[no-untyped-def]
+    r = await client.get("/register?next=/wishes/7", headers={"accept-language": "en"})
+    assert 'name="next" value="/wishes/7"' in r.text and "Address (flat number)" in r.text
+    r = await client.get("/register?next=//evil.example", headers={"accept-language": "en"})
+    assert 'name="next" value="/"' in r.text
 
 
 async def test_duplicate_account_is_refused_with_input_kept(client, world: World) -> None:

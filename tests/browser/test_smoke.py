@@ -49,27 +49,27 @@ async def test_register_sign_in_sign_out(js: bool, any_page: Page, live_server: 
         await page.select_option("#community", str(place.community_id))
     await page.get_by_role("button", name="Create my account").click()
 
-    # Land on the sign-in page with a success message.
-    await expect(page).to_have_url(f"{live_server}/login")
-    await expect(page.locator("#flash-area .flash-success")).to_have_text(
-        "Your account is ready. Please sign in.")
-    await assert_fits(page)
-
-    # Sign in.
-    await page.fill("#login", login)
-    await page.fill("#password", PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
+    # Signed in at once: the home page greets the newcomer.
     await expect(page).to_have_url(f"{live_server}/")
+    await expect(page.locator("#flash-area .flash-success")).to_have_text(
+        f"Your account is ready. Welcome, {name}.")
     await expect(page.locator("h1")).to_have_text(f"Hello, {name}")
-    sign_out = page.get_by_role("button", name="Sign out")
-    await expect(sign_out).to_be_visible()
     await assert_fits(page)
 
     # Sign out.
+    sign_out = page.get_by_role("button", name="Sign out")
     await sign_out.click()
     await expect(page).to_have_url(f"{live_server}/login")
     await expect(page.locator("#flash-area .flash-success")).to_have_text(
         "You have signed out.")
     await expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+    # Sign in again.
+    await page.fill("#login", login)
+    await page.fill("#password", PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url(f"{live_server}/")
+    await expect(page.locator("h1")).to_have_text(f"Hello, {name}")
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     assert console_errors == []

@@ -66,7 +66,7 @@ async def test_check_in_notice_and_exchange_code_links_use_public_url(
     owner = await world.person()
     wish_id = await open_wish(world, owner, staff)
     notice = await client.get(f"/wishes/{wish_id}/notice", headers=FORGED)
-    assert f"{PUBLIC}/wishes/{wish_id}" in notice.text and "evil.example" not in notice.text
+    assert f"{PUBLIC}/w/{wish_id}/" in notice.text and "evil.example" not in notice.text
 
     s = await shop(world, price=5)
     person = await resident(world, 50)

@@ -15,7 +15,7 @@ from marketplace.web.params import PathId
 from marketplace.web.qr import qr_svg
 from marketplace.web.render import absolute_url, page
 from marketplace.web.request import AppRequest
-from marketplace.wishes import service, uploads
+from marketplace.wishes import detail, service, uploads
 
 
 class WishMediaController(Controller):
@@ -38,5 +38,6 @@ class WishMediaController(Controller):
     @get("/{wish_id:int}/notice", name="wish_notice")
     async def notice(self, request: AppRequest, wish_id: PathId) -> Any:
         wish = await service.notice(request.principal, wish_id)
-        url = absolute_url(request, f"/wishes/{wish_id}")
+        # The QR code opens the public summary: a passer-by is not signed in.
+        url = absolute_url(request, detail.public_path(wish_id))
         return page(request, "wishes/notice.html", wish=wish, url=url, qr=qr_svg(url))
