@@ -22,6 +22,7 @@ from marketplace.audit import service as audit_log
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 
 LOGIN_RE = re.compile(r"^[a-z0-9_.\-]{3,32}$|^\+?[0-9]{6,15}$")
@@ -260,7 +261,8 @@ async def review_helper(actor: Principal, profile_id: int, approve: bool, note: 
         raise DomainError(_("Please give the reason for declining."), "note")
     async with db.transaction():
         row = await HelperProfile.select(
-            HelperProfile.id, HelperProfile.status, HelperProfile.user.community
+            HelperProfile.id, HelperProfile.status, HelperProfile.user,
+            HelperProfile.user.community
         ).where(HelperProfile.id == profile_id).first()
         if row is None:
             raise NotFound(_("That application no longer exists."))
@@ -280,6 +282,8 @@ async def review_helper(actor: Principal, profile_id: int, approve: bool, note: 
         ).where(HelperProfile.id == profile_id)
         await audit_log.record(actor.user_id, community_id, f"helper_{status}",
                                "helper_profile", profile_id, note)
+        await notifications.send(int(row["user"]), f"helper_{status}", link="/me",
+                                 reason=note)
 
 
 # --- staff management -----------------------------------------------------------------

@@ -85,8 +85,13 @@ async def expire_account(account_id: int, moment: datetime) -> dict[str, Any] | 
         # the same state replays this transfer; a later state gets a new key.
         key = f"expire:{account_id}:{last_lot}:{flows[-1][0]}"
         memo = _("Points older than %(n)s months expired.", n=months)
-        return await service.transfer(account_id, int(sink["id"]), amount, "expire",
+        done = await service.transfer(account_id, int(sink["id"]), amount, "expire",
                                       f"transfer:{last_lot}", None, memo, key)
+        # In the same transaction as the expiry; a replayed transfer is told once.
+        await notifications.send(int(account["owner"]), "points_expired", link="/points",
+                                 dedupe_key=f"points_expired:{done['id']}",
+                                 points=amount, months=months)
+        return done
 
 
 async def _candidates(community_id: int | None) -> list[dict[str, Any]]:

@@ -42,6 +42,17 @@ MESSAGES: dict[str, str] = {
     "cashier_invited": N_("{owner} invites you to be a cashier of “{name}”. Open to accept "
                           "or decline."),
     "code_redeemed": N_("Your code for “{offer}” was redeemed at {merchant}."),
+    "wish_expired": N_("Your wish “{title}” expired: nobody claimed it by the day you "
+                       "needed it. You can post it again."),
+    "wish_claim_lapsed": N_("The helper's claim on your wish “{title}” lapsed after its "
+                            "deadline; it is open again."),
+    "helper_verified": N_("You are now a verified helper: you can claim wishes."),
+    "helper_declined": N_("Your helper registration was not verified: {reason}"),
+    "settlement_closed": N_("Staff closed the settlement of “{name}” for {start}–{end}: "
+                            "{points} points, {yuan} yuan."),
+    "settlement_paid": N_("The settlement of “{name}” for {start}–{end} was marked paid. "
+                          "{note}"),
+    "points_expired": N_("{points} of your points expired (older than {months} months)."),
 }
 
 

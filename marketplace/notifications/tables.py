@@ -1,15 +1,20 @@
-"""In-app notifications: what happened to a person's wishes, claims, points and codes."""
+"""In-app notifications: what happened to a person's wishes, claims, points and codes.
+
+Every domain sends them, accounts too, so this imports none: the person is named lazily
+(Piccolo resolves the table on first use), as the audit table does.
+"""
 
 from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from marketplace.accounts.tables import User
 
 
 class Notification(Table, tablename="notification"):
     id = Serial(primary_key=True)
-    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(
+        references=LazyTableReference("User", module_path="marketplace.accounts.tables"),
+        on_delete=OnDelete.cascade, index=True)
     # A key of notifications.messages.MESSAGES; the text is rendered in the reader's
     # language when shown, not in the sender's when sent.
     kind = Varchar(length=40)

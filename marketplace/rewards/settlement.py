@@ -17,6 +17,7 @@ from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import rules as ledger_rules
 from marketplace.ledger import service as ledger
+from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.rewards import codes, merchants
 from marketplace.rewards.tables import RedeemCode, Settlement
@@ -118,6 +119,11 @@ async def close_period(actor: Principal, merchant_id: int, start: date, end: dat
         await audit.record(actor.user_id, merchant["community"], "settlement_closed",
                            "settlement", settlement_id,
                            f"{merchant['name']} {start}–{end}: {points}")
+        fen = codes.fen_for(points, merchant["points_per_yuan"])
+        await notifications.send(
+            merchant["owner"], "settlement_closed", link=f"/settlements/{settlement_id}",
+            name=merchant["name"], start=start.isoformat(), end=end.isoformat(),
+            points=points, yuan=f"{fen // 100}.{fen % 100:02d}")
     return settlement_id
 
 
@@ -160,6 +166,11 @@ async def mark_paid(actor: Principal, settlement_id: int, note: str = "") -> Non
             raise Conflict(_("This settlement is already marked paid."))
         await audit.record(actor.user_id, row["community"], "settlement_paid", "settlement",
                            settlement_id, note.strip()[:200])
+        merchant = await merchants.get(row["merchant"])
+        await notifications.send(
+            merchant["owner"], "settlement_paid", link=f"/settlements/{settlement_id}",
+            name=merchant["name"], start=row["period_start"].isoformat(),
+            end=row["period_end"].isoformat(), note=note.strip()[:200])
 
 
 async def of_merchant(actor: Principal, merchant_id: int) -> list[dict[str, Any]]:

@@ -123,6 +123,7 @@ async def release(actor: Principal | None, wish_id: int, note: str = "",
         await core.end_claims(wish_id)
         if lapsed:
             await notify.tell(helpers, "claim_lapsed", wish)
+            await notify.tell([wish["owner"]], "wish_claim_lapsed", wish)
             return
         assert actor is not None
         if actor.user_id in helpers:

@@ -289,7 +289,9 @@ async def cancel(actor: Principal, wish_id: int, note: str = "") -> None:
 async def system_move(wish_id: int, action: Action, note: str = "") -> None:
     """A timer's transition (expiry): no person acts, the event records 'automatic'."""
     async with db.transaction():
-        await core.move(wish_id, action, None, note)
+        wish = await core.move(wish_id, action, None, note)
+        if action == Action.EXPIRE:
+            await notify.tell([wish["owner"]], "wish_expired", wish)
 
 
 # --- staff queues ---------------------------------------------------------------------

@@ -137,7 +137,7 @@ async def test_board_notice_has_qr_code_and_no_personal_data(client, world: Worl
     text = r.text
     assert "Walk my dog" in text and "15 points" in text and "Grid A" in text
     assert "<svg" in text and 'class="segno"' in text
-    assert f"http://testserver/wishes/{wish_id}" in text
+    assert f"http://testserver/w/{wish_id}/" in text  # the public summary: no sign-in
     for private in ("Grandma Wang", "13811112222", "Room 301", "Building 1"):
         assert private not in text
     assert ' style="' not in text  # the strict CSP allows no inline styles

@@ -57,7 +57,7 @@ async def test_release_lapse_and_cancel_tell_who_is_affected(world: World) -> No
     assert await kinds(second) == ["claim_lapsed"]
     assert await kinds(third) == ["wish_cancelled"]
     assert await kinds(owner) == ["wish_approved", "wish_claimed", "wish_released",
-                                  "wish_claimed", "wish_claimed"]
+                                  "wish_claimed", "wish_claim_lapsed", "wish_claimed"]
 
 
 async def test_staff_release_tells_the_helper_and_the_resident(world: World) -> None:
