@@ -31,6 +31,7 @@ from marketplace.community.tables import Building, Grid
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
+from marketplace.recovery import service as recovery
 from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import MerchantMember, RedeemCode
@@ -94,6 +95,7 @@ async def build() -> AuthzCast:
     values.update(await _shop_b(b, people))
     values.update(await _activities(a, b, people))
     values.update(await _pending(a, people))
+    values.update(await _reset_codes(a, people))
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
@@ -245,6 +247,16 @@ async def _pending(a: World, people: dict[str, Principal]) -> dict[str, Any]:
         asked = await corrections.adjust(requester, people[member].user_id, 250, "Paper records",
                                     unique("authz:pending:"))
         ids[name] = int(asked["id"])
+    return ids
+
+
+async def _reset_codes(a: World, people: dict[str, Principal]) -> dict[str, Any]:
+    """Valid reset codes of two residents nobody signs in as: one typed, one used."""
+    ids: dict[str, Any] = {}
+    for name in ("reset_code", "reset_code_set"):
+        person = await a.person(name=unique("Forgetful "))
+        reset_id = await recovery.issue(people["staff_a"], person.user_id)
+        ids[name] = (await recovery.slip(people["staff_a"], person.user_id, reset_id)).code
     return ids
 
 

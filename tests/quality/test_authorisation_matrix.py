@@ -99,6 +99,18 @@ TABLE: tuple[Case, ...] = (
     Case("profile-in-a-grid-of-a", "/me", "/me", frozenset(),
          {"display_name": "New name", "grid": "{grid_a}", "language": "en"},
          only=("resident_b",), refusal=frozenset({422})),
+    # Recovery: a reset code is typed or used by whoever holds it (nobody is signed in);
+    # staff of the person's community (administrators: of staff too) issue one.
+    Case("reset-enter", "/reset", "/reset", EVERYONE, {"code": "{reset_code}"}),
+    Case("reset-set", "/reset/{code:str}", "/reset/{reset_code_set}", EVERYONE,
+         {"password": "another-horse-2", "password2": "another-horse-2"}),
+    Case("reset-code-issue", "/staff/members/{user_id:int}/reset-code",
+         "/staff/members/{user_owner}/reset-code", STAFF_A),
+    Case("reset-code-issue-for-staff", "/staff/members/{user_id:int}/reset-code",
+         "/staff/members/{user_requester}/reset-code", ADMIN, only=("staff_a", "staff_b")),
+    Case("office-contact", "/staff/community/office", "/staff/community/office", STAFF_A,
+         {"community_id": "{community_a}", "office_place": "Service hall",
+          "office_phone": "010-6543 2100", "office_hours": "Mon–Fri 9:00–17:00"}),
     Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
     Case("helper-review", "/staff/helpers/{profile_id:int}/review",

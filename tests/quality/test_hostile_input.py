@@ -54,6 +54,7 @@ from marketplace.community.tables import Building, Grid
 from marketplace.ledger import corrections
 from marketplace.ledger.tables import Transfer
 from marketplace.piccolo_conf import APP_REGISTRY
+from marketplace.recovery import service as recovery
 from marketplace.reports.service import EXPORTS
 from marketplace.rewards import merchants
 from marketplace.rewards.tables import CashierInvite, MerchantMember
@@ -83,6 +84,7 @@ class Case:
 # Who may use a route, by its path: the first matching prefix wins.
 ROLES: tuple[tuple[str, str], ...] = (
     ("/login", "anonymous"), ("/register", "anonymous"), ("/language", "anonymous"),
+    ("/reset", "anonymous"),
     ("/manage", "admin"), ("/staff", "staff"), ("/settlements", "staff"),
     ("/merchant/apply", "resident"), ("/merchant/invites", "invitee"), ("/merchant", "merchant"),
     ("/points/give", "helper"),  # the cast's resident is the one in need
@@ -95,6 +97,7 @@ PATH_IDS = {
     "membership_id": "spare_membership", "activity_id": "activity",
     "category_id": "spare_category", "member_id": "merchant_member", "wish_id": "wish_open",
     "pending_id": "pending", "invite_id": "invite",  # made afresh per request (``fresh``)
+    "code": "reset_code",  # a valid reset code, made afresh per request too
 }
 # Routes whose path names more than an id: one case each (url, role).
 EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -123,6 +126,8 @@ MAY_WRITE = {
     "/merchant/{merchant_id:int}/redeem": frozenset({"redeem_attempt"}),
     "/merchant/{merchant_id:int}/redeem/confirm": frozenset({"redeem_attempt"}),
     "/activities/checkin": frozenset({"login_attempt"}),  # the throttle's table
+    "/reset": frozenset({"login_attempt"}),  # typing reset codes is throttled too
+    "/reset/{code:str}": frozenset({"login_attempt"}),
     # Get code claims its idempotency key before the work and forgets it when the work is
     # refused: the key table moves (SQLite's data_version with it), nothing stays.
     "/rewards/offers/{offer_id:int}/code": frozenset({"idempotency_key"}),
@@ -393,6 +398,7 @@ async def bench() -> AsyncIterator[Bench]:
     # invited to be a cashier (and answers the invitation).
     people["requester"] = await world.person(staff=True, name=unique("Requester "))
     people["invitee"] = await world.person(name=unique("Invitee "))
+    people["forgetful"] = await world.person(name=unique("Forgetful "))  # gets reset codes
     recorder = Recorder(app)
     transport = httpx.ASGITransport(app=recorder)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
@@ -408,16 +414,20 @@ async def bench() -> AsyncIterator[Bench]:
             sign.own.close()
 
 
-async def fresh(bench: Bench, url: str) -> dict[str, int]:
+async def fresh(bench: Bench, url: str) -> dict[str, Any]:
     """The objects an accepted request uses up, made anew for each request: a wish in the
     state the url names, an adjustment waiting for approval, an open cashier invitation."""
-    made: dict[str, int] = {}
+    made: dict[str, Any] = {}
     if "{pending}" in url:  # above the community's threshold: waits for a second person
         asked = await corrections.adjust(bench.cast.people["requester"], bench.ids["resident"],
                                     250, "Paper records", unique("hostile:"))
         made["pending"] = int(asked["id"])
     if "{invite}" in url:
         made["invite"] = await fresh_invite(bench)
+    if "{reset_code}" in url:
+        forgetful = bench.cast.people["forgetful"].user_id
+        issued = await recovery.issue(None, forgetful)
+        made["reset_code"] = (await recovery.slip(None, forgetful, issued)).code
     return {**made, **await fresh_wish(bench, url)}
 
 
