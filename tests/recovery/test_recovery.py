@@ -183,3 +183,18 @@ async def test_command_line_reset_password(world: World, capsys) -> None:  # typ
     assert (await service.check(link.group(1), "10.81.0.1")).user_id == person.user_id
     assert await _reset_password("nobody-has-this") == 2
     assert parser().parse_args(["reset-password", "grandma"]).login == "grandma"
+
+
+async def test_a_code_resets_only_its_own_person(world: World) -> None:
+    staff = await world.person(staff=True)
+    person, other = await world.person(), await world.person()
+    other_session = await session_token(other)
+    code = (await service.slip(staff, person.user_id,
+                               await service.issue(staff, person.user_id))).code
+    holder = await service.use(code, NEW, "10.82.0.1")
+    assert holder.user_id == person.user_id
+    # The other person's password and sessions are untouched.
+    assert await sessions.authenticate(other.login, PASSWORD, "10.82.0.2") == other.user_id
+    assert await sessions.principal_for_session(other_session) is not None
+    with pytest.raises(DomainError):
+        await sessions.authenticate(other.login, NEW, "10.82.0.3")
