@@ -50,12 +50,13 @@ class RecoveryController(Controller):
     @post("/reset")
     async def enter_code(self, request: AppRequest) -> Any:
         form = await Form.read(request)
-        raw = form.str("code", max_length=64)
         try:
+            raw = form.str("code", max_length=64)
             holder = await service.check(raw, _client_ip(request))
         except DomainError as exc:
             return page(request, "recovery/enter.html", status_code=_status(request, exc),
-                        values={"code": raw}, errors={exc.field or "code": exc.message})
+                        values={"code": form.values().get("code", "")[:64]},
+                        errors={exc.field or "code": exc.message})
         return _new_password(request, service.normalise(raw), holder)
 
     @get("/reset/{code:str}", name="reset_link")
@@ -70,8 +71,8 @@ class RecoveryController(Controller):
     @post("/reset/{code:str}")
     async def set_password(self, request: AppRequest, code: FromPath[str]) -> Any:
         form = await Form.read(request)
-        password = form.str("password", max_length=1000)
         try:
+            password = form.str("password", max_length=1000)
             if password != form.str("password2", max_length=1000):
                 holder = await service.check(code, _client_ip(request))
                 return _new_password(request, service.normalise(code), holder, {
