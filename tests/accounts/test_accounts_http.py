@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile, LoginAttempt, Session, User
 from marketplace.audit.tables import AuditEvent
+from marketplace.wishes import service as wishes
 from tests.conftest import PASSWORD, World, csrf, login, post, text_of, unique
+from tests.wishes.helpers import open_wish
 
 
 async def test_register_signs_in_at_once_on_a_fresh_session(client, world: World) -> None:
@@ -214,3 +218,19 @@ async def test_register_page_and_htmx_places_partial(client, world: World) -> No
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<fieldset id="places"')
     assert "Grid A" in r.text and "Building 1" in r.text
+
+
+async def test_flat_number_given_at_registration_reaches_only_claimer_and_staff(
+        world: World) -> None:
+    user_id = await accounts.register(accounts.Registration(
+        display_name="Grandpa Liu", login=unique("r"), password="long-enough-pw",
+        community_id=world.community_id, address="Building 2, room 501"))
+    owner = await sessions.load_principal(user_id)
+    staff, helper = await world.person(staff=True), await world.person(helper=True)
+    other = await world.person(helper=True)
+    wish_id = await open_wish(world, owner, staff)
+    await wishes.claim(helper, wish_id)
+    for reader in (helper, staff):
+        shown = await wishes.detail(reader, wish_id)
+        assert shown.contact is not None and shown.contact.address == "Building 2, room 501"
+    assert (await wishes.detail(other, wish_id)).contact is None
