@@ -27,7 +27,11 @@ from marketplace.accounts.views import (
 from marketplace.activities.views import CheckInController, StaffActivityController
 from marketplace.audit.views import AuditController
 from marketplace.care.views import GiveController, StaffCareController
-from marketplace.community.views import CommunityController
+from marketplace.community.views import (
+    CommunityController,
+    MemberController,
+    RulesController,
+)
 from marketplace.ledger.views import (
     PointsApiController,
     PointsController,
@@ -69,6 +73,8 @@ CONTROLLERS: list[type[Controller]] = [
     ProfileController,
     HelperQueueController,
     CommunityController,
+    MemberController,
+    RulesController,
     PointsController,
     StaffPointsController,
     PointsApiController,
