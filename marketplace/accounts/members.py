@@ -35,9 +35,17 @@ class MemberFilter:
     before: int | None = None
 
 
-def require_staff(actor: Principal, community_id: int) -> None:
-    if not actor.can_staff(community_id):
+def require_staff(actor: Principal, community_id: int | None) -> None:
+    """Staff of the community; everyone's (None) for administrators only."""
+    allowed = actor.is_admin if community_id is None else actor.can_staff(community_id)
+    if not allowed:
         raise Forbidden(_("This page is for staff of that community."))
+
+
+def _in(community_id: int | None) -> Any:
+    """Active people of the community (None: of every community)."""
+    active = User.is_active == True  # noqa: E712
+    return active if community_id is None else active & (User.community == community_id)
 
 
 def _like(text: str) -> str:
@@ -128,17 +136,17 @@ async def member(actor: Principal, user_id: int) -> dict[str, Any]:
     return row
 
 
-async def pick(actor: Principal, community_id: int, text: str, *,
+async def pick(actor: Principal, community_id: int | None, text: str, *,
                helpers_only: bool = False) -> list[dict[str, Any]]:
-    """People of the community whose name, login or phone ending matches ``text``, for a
-    picker, by name: at most ``PICK_MAX`` + 1 (one more says "type more")."""
+    """People of the community (None: of all, for administrators appointing staff of a
+    new community) whose name, login or phone ending matches ``text``, for a picker, by
+    name: at most ``PICK_MAX`` + 1 (one more says "type more")."""
     require_staff(actor, community_id)
     text = text.strip()[:SEARCH_MAX]
     if not text:
         return []
     query = User.select(User.id, User.login, User.display_name, User.grid.name).where(
-        (User.community == community_id) & (User.is_active == True)  # noqa: E712
-        & _text_condition(text))
+        _in(community_id) & _text_condition(text))
     if helpers_only:
         query = query.where(User.id.is_in(HelperProfile.select(HelperProfile.user).where(
             HelperProfile.status == "verified")))
@@ -153,7 +161,7 @@ class Ambiguous(DomainError):
         self.choices = choices
 
 
-async def resolve(actor: Principal, community_id: int, text: str, chosen: int | None, *,
+async def resolve(actor: Principal, community_id: int | None, text: str, chosen: int | None, *,
                   helpers_only: bool = False, field: str = "person") -> int:
     """The person a picker names: the one chosen from its list (``chosen``), else the one
     whose login is exactly ``text``, else the only match. Several matches raise
@@ -177,15 +185,14 @@ async def resolve(actor: Principal, community_id: int, text: str, chosen: int | 
     if len(matches) == 1:
         return int(matches[0]["id"])
     if not matches:
-        raise DomainError(_("Nobody in this community matches “%(text)s”.", text=text), field)
+        raise DomainError(_("Nobody matches “%(text)s”.", text=text), field)
     raise Ambiguous(_("Several people match “%(text)s”: please choose one.", text=text),
                     field, matches)
 
 
-async def _candidates(community_id: int, helpers_only: bool, condition: Any
+async def _candidates(community_id: int | None, helpers_only: bool, condition: Any
                       ) -> list[dict[str, Any]]:
-    query = User.select(User.id).where(
-        (User.community == community_id) & (User.is_active == True) & condition)  # noqa: E712
+    query = User.select(User.id).where(_in(community_id) & condition)
     if helpers_only:
         query = query.where(User.id.is_in(HelperProfile.select(HelperProfile.user).where(
             HelperProfile.status == "verified")))

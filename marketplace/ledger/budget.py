@@ -36,11 +36,16 @@ async def usage(actor: Principal, community_id: int) -> Usage:
     return await _usage(community_id)
 
 
-async def set_budget(actor: Principal, community_id: int, budget: int | None) -> None:
-    """Only administrators: a community's staff cannot raise their own budget. A budget
-    below what is already in circulation would stop every award: refused."""
+def require_admin(actor: Principal) -> None:
+    """A community's staff cannot raise their own budget."""
     if not actor.is_admin:
         raise Forbidden(_("Only administrators set a community's points budget."))
+
+
+async def set_budget(actor: Principal, community_id: int, budget: int | None) -> None:
+    """For administrators. A budget below what is already in circulation would stop every
+    award: refused."""
+    require_admin(actor)
     if budget is not None:
         if not 0 <= budget <= BUDGET_MAX:
             raise DomainError(_("The budget must be between 0 and %(n)s.", n=BUDGET_MAX),

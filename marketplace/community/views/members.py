@@ -18,6 +18,7 @@ from marketplace.accounts import members
 from marketplace.activities.views import staff_community
 from marketplace.care import service as care
 from marketplace.community import service as places
+from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
@@ -83,10 +84,13 @@ class MemberController(Controller):
     @get("/pick", name="staff_members_pick")
     async def pick(self, request: AppRequest, community: FromQuery[str | None] = None,
                    person: FromQuery[str | None] = None,
-                   helpers: FromQuery[str | None] = None) -> Any:
+                   helpers: FromQuery[str | None] = None,
+                   anywhere: FromQuery[str | None] = None) -> Any:
         """The picker's suggestions (htmx swaps them under the input as it is typed)."""
         me = request.principal
-        community_id = staff_community(me, query_id(community, _("Community")))
+        # anywhere=1: people of every community (administrators only, see members.pick).
+        community_id = None if query_text(anywhere) == "1" else staff_community(
+            me, query_id(community, _("Community")))
         helpers_only = query_text(helpers) == "1"
         choices = await members.pick(me, community_id, query_text(person),
                                      helpers_only=helpers_only)
@@ -119,10 +123,13 @@ async def with_claims(choices: list[dict[str, Any]], helpers_only: bool
     return choices
 
 
-async def picked(form: Form, actor: Principal, community_id: int, *,
+async def picked(form: Form, actor: Principal, community_id: int | None, *,
                  helpers_only: bool = False) -> int:
     """The person a form's picker names (see ``members.resolve``)."""
-    chosen = form.id("person_id", required=False, label=_("Person"))
+    try:
+        chosen = form.id("person_id", required=False, label=_("Person"))
+    except DomainError as exc:  # shown at the picker's input: the radios have no error slot
+        raise DomainError(exc.message, "person") from exc
     return await members.resolve(actor, community_id, form.str("person", max_length=64),
                                  chosen, helpers_only=helpers_only)
 

@@ -108,7 +108,8 @@ class CommunityController(Controller):
     async def grant_staff(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            person = await picked(form, request.principal, community_id)
+            # Anyone registered anywhere: a new community has nobody of its own yet.
+            person = await picked(form, request.principal, None)
             await accounts.grant_staff_to(request.principal, person, community_id)
         except DomainError as exc:
             return await _detail(request, community_id, "person", exc.message,

@@ -100,6 +100,7 @@ class RulesController(Controller):
 
     @post("/{community_id:int}/budget", name="community_budget")
     async def budget(self, request: AppRequest, community_id: PathId) -> Any:
+        budgets.require_admin(request.principal)  # before reading: staff see no form here
         form = await Form.read(request)
         try:
             await rules.current(request.principal, community_id)  # NotFound for no community
