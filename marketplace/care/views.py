@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 
 from marketplace.activities.views import UNPROCESSABLE, staff_community
 from marketplace.care import service
-from marketplace.community.views.members import picked, picker_context
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal

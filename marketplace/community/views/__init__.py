@@ -1,7 +1,2 @@
-"""Community pages: places and staff appointments, members, the community's rules."""
-
-from marketplace.community.views.members import MemberController
-from marketplace.community.views.places import CommunityController
-from marketplace.community.views.rules import RulesController
-
-__all__ = ["CommunityController", "MemberController", "RulesController"]
+"""Community pages: places and staff appointments (``places``), members (``members``),
+the community's rules (``rules``); the person picker every staff form uses (``picker``)."""

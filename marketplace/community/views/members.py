@@ -18,12 +18,10 @@ from marketplace.accounts import members
 from marketplace.activities.views import staff_community
 from marketplace.care import service as care
 from marketplace.community import service as places
-from marketplace.errors import DomainError
+from marketplace.community.views.picker import with_claims
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
-from marketplace.principal import Principal
 from marketplace.web import auth
-from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import page
 from marketplace.web.request import AppRequest
@@ -111,31 +109,3 @@ class MemberController(Controller):
                     owned=owned[:WISHES_SHOWN], owned_more=len(owned) > WISHES_SHOWN,
                     claimed=claimed[:WISHES_SHOWN], balance=await ledger.balance(user_id),
                     community_id=community_id, errors={}, values={})
-
-
-async def with_claims(choices: list[dict[str, Any]], helpers_only: bool
-                      ) -> list[dict[str, Any]]:
-    """Each helper's open claims, for the helper picker."""
-    if helpers_only:
-        counts = await wish_queries.open_claim_counts([int(c["id"]) for c in choices])
-        for choice in choices:
-            choice["open_claims"] = counts.get(int(choice["id"]), 0)
-    return choices
-
-
-async def picked(form: Form, actor: Principal, community_id: int | None, *,
-                 helpers_only: bool = False) -> int:
-    """The person a form's picker names (see ``members.resolve``)."""
-    try:
-        chosen = form.id("person_id", required=False, label=_("Person"))
-    except DomainError as exc:  # shown at the picker's input: the radios have no error slot
-        raise DomainError(exc.message, "person") from exc
-    return await members.resolve(actor, community_id, form.str("person", max_length=64),
-                                 chosen, helpers_only=helpers_only)
-
-
-async def picker_context(exc: Exception, helpers_only: bool = False) -> dict[str, Any]:
-    """What a form re-rendered after a refused pick needs: the people to choose from."""
-    choices = exc.choices if isinstance(exc, members.Ambiguous) else []
-    return {"picker_choices": await with_claims(choices, helpers_only),
-            "picker_helpers": helpers_only}

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 
 from marketplace.accounts import service as accounts
 from marketplace.community import service
-from marketplace.community.views.members import picked, picker_context
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth, confirm

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 
 from marketplace import paging
 from marketplace.community import service as community
-from marketplace.community.views.members import picked, picker_context
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import AppError, DomainError
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
