@@ -21,12 +21,13 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
     "staff": ("/", "/staff", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
               "/wishes/{wish_pending}", "/manage/", "/staff/reports", "/staff/audit",
               "/staff/merchants", "/staff/merchants/{merchant}", "/settlements/{settlement}",
-              "/staff/activities/", "/staff/activities/{activity}", "/staff/care/"),
+              "/staff/activities/", "/staff/activities/{activity}", "/staff/care/",
+              "/staff/members/", "/staff/members/{resident}", "/staff/rules/"),
     "merchant": ("/", "/merchant/", "/merchant/{merchant}", "/merchant/{merchant}/redeem",
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",
                  "/merchant/{merchant}/receipts/{code_redeemed}"),
-    "admin": ("/manage/", "/manage/communities/{community}"),
+    "admin": ("/manage/", "/manage/communities/{community}", "/staff/rules/"),
 }
 
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
