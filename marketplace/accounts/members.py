@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marketplace import paging
+from marketplace.accounts.sessions import normalise_login
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -178,7 +179,7 @@ async def resolve(actor: Principal, community_id: int | None, text: str, chosen:
     if not text:
         raise DomainError(_("Please type a name, login or the last digits of a phone."),
                           field)
-    exact = await _candidates(community_id, helpers_only, User.login == text.lower())
+    exact = await _candidates(community_id, helpers_only, User.login == normalise_login(text))
     if exact:
         return int(exact[0]["id"])
     matches = await pick(actor, community_id, text, helpers_only=helpers_only)
