@@ -23,7 +23,7 @@ from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.wishes import core, notify, queries
 from marketplace.wishes.categories import add_category, categories, check_points, toggle_category
-from marketplace.wishes.claims import assign, assign_by_login, claim, decline, release
+from marketplace.wishes.claims import assign, claim, decline, release
 from marketplace.wishes.core import active_claimers, can_see, history, roles_for, visible
 from marketplace.wishes.detail import WishDetail, detail, notice, photo
 from marketplace.wishes.rules import (
@@ -39,9 +39,9 @@ from marketplace.wishes.rules import (
 )
 from marketplace.wishes.tables import Category, Wish
 
-__all__ = ["WishDetail", "active_claimers", "add_category", "assign", "assign_by_login",
-           "can_see", "categories", "claim", "decline", "detail", "history", "notice", "photo",
-           "release", "roles_for", "toggle_category", "visible"]
+__all__ = ["WishDetail", "active_claimers", "add_category", "assign", "can_see", "categories",
+           "claim", "decline", "detail", "history", "notice", "photo", "release", "roles_for",
+           "toggle_category", "visible"]
 
 
 # --- posting --------------------------------------------------------------------------
