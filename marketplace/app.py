@@ -27,7 +27,9 @@ from marketplace.accounts.views import (
 from marketplace.activities.views import CheckInController, StaffActivityController
 from marketplace.audit.views import AuditController
 from marketplace.care.views import GiveController, StaffCareController
-from marketplace.community.views import CommunityController
+from marketplace.community.views.members import MemberController
+from marketplace.community.views.places import CommunityController
+from marketplace.community.views.rules import RulesController
 from marketplace.ledger.views import (
     PointsApiController,
     PointsController,
@@ -75,6 +77,8 @@ CONTROLLERS: list[type[Controller]] = [
     ProfileController,
     HelperQueueController,
     CommunityController,
+    MemberController,
+    RulesController,
     PointsController,
     StaffPointsController,
     PointsApiController,

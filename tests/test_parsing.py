@@ -190,7 +190,7 @@ async def test_form_ids_are_refused_under_their_field(client, world: World, valu
         assert _refused(response, "please choose one from the list"), (path, data)
     await login(client, staff)
     for path, data in [
-        (f"/staff/care/{world.community_id}/in-need", {"user": value, "reason": "x"}),
+        (f"/staff/care/{world.community_id}/in-need", {"person_id": value, "reason": "x"}),
         ("/staff/wishes/categories", {"community_id": value, "name": "Odd", "points": "5"}),
     ]:
         response = await post(client, path, data, headers=EN,

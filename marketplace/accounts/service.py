@@ -290,23 +290,28 @@ async def review_helper(actor: Principal, profile_id: int, approve: bool, note: 
 
 
 async def grant_staff(actor: Principal, login: str, community_id: int) -> None:
+    user = await User.select(User.id).where(User.login == normalise_login(login)).first()
+    if user is None:
+        if not actor.is_admin:
+            raise Forbidden(_("Only administrators appoint staff."))
+        raise NotFound(_("No account has that login."), "login")
+    await grant_staff_to(actor, int(user["id"]), community_id)
+
+
+async def grant_staff_to(actor: Principal, user_id: int, community_id: int) -> None:
     if not actor.is_admin:
         raise Forbidden(_("Only administrators appoint staff."))
     async with db.transaction():
-        user = await User.select(User.id).where(User.login == normalise_login(login)).first()
-        if user is None:
-            raise NotFound(_("No account has that login."), "login")
         if await StaffMembership.exists().where(
-            (StaffMembership.user == user["id"])
+            (StaffMembership.user == user_id)
             & (StaffMembership.community == community_id)
             & (StaffMembership.active == True)  # noqa: E712
         ):
-            raise Conflict(_("That person is already staff here."), "login")
+            raise Conflict(_("That person is already staff here."), "person")
         await StaffMembership.insert(
-            StaffMembership(user=user["id"], community=community_id, created_by=actor.user_id)
+            StaffMembership(user=user_id, community=community_id, created_by=actor.user_id)
         )
-        await audit_log.record(actor.user_id, community_id, "staff_granted", "user",
-                               int(user["id"]))
+        await audit_log.record(actor.user_id, community_id, "staff_granted", "user", user_id)
 
 
 async def revoke_staff(actor: Principal, membership_id: int) -> None:

@@ -200,13 +200,11 @@ async def _participate(activity: dict[str, Any], user_id: int, method: str,
 
 
 async def attendance(actor: Principal, activity_id: int
-                     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """For staff of its community: the activity, who came, and who else could be ticked."""
+                     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """For staff of its community: the activity and who came (others are found with the
+    person picker: a list of every member would be thousands long)."""
     activity = await staffed(actor, activity_id)
-    people = await _participants(activity_id)
-    came = {p["user"] for p in people}
-    others = [m for m in await _members(int(activity["community"])) if m["id"] not in came]
-    return activity, people, others
+    return activity, await _participants(activity_id)
 
 
 async def _participants(activity_id: int) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from litestar.params import FromQuery
 
 from marketplace import clock
 from marketplace.activities import service
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
@@ -125,12 +126,13 @@ class StaffActivityController(Controller):
         return redirect(request, f"/staff/activities/{activity_id}", _("Activity created."))
 
     async def _detail(self, request: AppRequest, activity_id: int,
-                      error: str | None = None) -> Any:
-        activity, people, members = await service.attendance(request.principal, activity_id)
+                      error: str | None = None, values: dict[str, str] | None = None,
+                      **picker: Any) -> Any:
+        activity, people = await service.attendance(request.principal, activity_id)
         return page(request, "activities/staff_detail.html",
                     status_code=UNPROCESSABLE if error else 200, activity=activity,
-                    participants=people, members=members, error=error,
-                    url=checkin_url(request, activity["code"]))
+                    participants=people, error=error, values=values or {},
+                    url=checkin_url(request, activity["code"]), **picker)
 
     @get("/{activity_id:int}", name="staff_activity")
     async def detail(self, request: AppRequest, activity_id: PathId) -> Any:
@@ -147,15 +149,19 @@ class StaffActivityController(Controller):
 
     @post("/{activity_id:int}/attendance", name="staff_activity_attendance")
     async def attendance(self, request: AppRequest, activity_id: PathId) -> Any:
+        me = request.principal
         form = await Form.read(request)
-        user_ids = form.ids("user")
-        if not user_ids:
-            return await self._detail(request, activity_id, _("Tick at least one person."))
         try:
-            paid, already = await service.record_attendance(request.principal, activity_id,
-                                                            user_ids)
+            # Several ids at once ("user"), or the one person the picker names.
+            user_ids = form.ids("user")
+            if not user_ids:
+                activity = await service.staffed(me, activity_id)
+                user_ids = [await picked(form, me, int(activity["community"]))]
+            paid, already = await service.record_attendance(me, activity_id, user_ids)
         except DomainError as exc:
-            return await self._detail(request, activity_id, exc.message)
+            return await self._detail(request, activity_id, exc.message,
+                                      {"person": form.str("person", max_length=64)},
+                                      **await picker_context(exc))
         message = _("%(n)s participants paid.", n=paid)
         if already:
             message += " " + _("%(n)s had already been paid.", n=already)

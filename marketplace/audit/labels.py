@@ -20,6 +20,8 @@ ACTIONS: dict[str, str] = {
     "in_need_cleared": N_("Care mark cleared"),
     "points_rules_changed": N_("Points rules changed"),
     "budget_set": N_("Points budget set"),
+    "community_rule_changed": N_("Community rule changed"),
+    "category_changed": N_("Wish category changed"),
     "points_adjusted": N_("Points adjusted"),
     "transfer_reversed": N_("Transfer reversed"),
     "adjustment_requested": N_("Points adjustment awaiting approval"),

@@ -14,6 +14,7 @@ from marketplace import clock, db
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import User
 from marketplace.care.tables import InNeed
+from marketplace.community import rules as community_rules
 from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -22,8 +23,9 @@ from marketplace.ledger.tables import Transfer
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 
-MAX_LIMIT = 100000
-MAX_EXPIRY_MONTHS = 120
+MAX_LIMIT = community_rules.LIMIT_MAX
+CARE_FIELDS = {"donation_max_per_gift": "per_gift", "donation_max_per_month": "per_month",
+               "points_expiry_months": "expiry_months", "adjust_approval_over": "approval_over"}
 
 
 def _require_staff(actor: Principal, community_id: int) -> None:
@@ -98,33 +100,19 @@ async def overview(actor: Principal, community_id: int) -> dict[str, Any]:
 
 async def set_rules(actor: Principal, community_id: int, per_gift: int, per_month: int,
                     expiry_months: int, *, approval_over: int | None = None) -> None:
-    """The point rules; ``approval_over`` (None: unchanged) is the most points a staff
-    adjustment may move without a second staff member's approval."""
+    """The point rules of the care page (the community rules page sets them too, through
+    the same ``community.rules.update``); ``approval_over`` (None: unchanged) is the most
+    points a staff adjustment may move without a second staff member's approval."""
     _require_staff(actor, community_id)
-    if not 1 <= per_gift <= MAX_LIMIT:
-        raise DomainError(_("The limit per gift must be between 1 and %(n)s.", n=MAX_LIMIT),
-                          "per_gift")
-    if not per_gift <= per_month <= MAX_LIMIT:
-        raise DomainError(_("The monthly limit must be at least the limit per gift and at "
-                            "most %(n)s.", n=MAX_LIMIT), "per_month")
-    if not 0 <= expiry_months <= MAX_EXPIRY_MONTHS:
-        raise DomainError(_("Months until points expire: 0 (never) to %(n)s.",
-                            n=MAX_EXPIRY_MONTHS), "expiry_months")
-    if approval_over is not None and not 0 <= approval_over <= MAX_LIMIT:
-        raise DomainError(_("The approval threshold must be between 0 and %(n)s.",
-                            n=MAX_LIMIT), "approval_over")
-    values: dict[Any, int] = {
-        Community.donation_max_per_gift: per_gift,
-        Community.donation_max_per_month: per_month,
-        Community.points_expiry_months: expiry_months,
-    }
+    changes = {"donation_max_per_gift": per_gift, "donation_max_per_month": per_month,
+               "points_expiry_months": expiry_months}
     if approval_over is not None:
-        values[Community.adjust_approval_over] = approval_over
-    async with db.transaction():
-        await Community.update(values).where(Community.id == community_id)
-        await accounts.audit(actor.user_id, community_id, "points_rules_changed", "community",
-                             community_id, f"{per_gift}/{per_month}/{expiry_months}"
-                             f"/{approval_over if approval_over is not None else '-'}")
+        changes["adjust_approval_over"] = approval_over
+    try:
+        await community_rules.update(actor, community_id, changes)
+    except DomainError as exc:
+        # This page names its fields as it always did.
+        raise DomainError(exc.message, CARE_FIELDS.get(exc.field or "", exc.field)) from exc
 
 
 def month_start(moment: datetime) -> datetime:

@@ -9,12 +9,11 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.params import FromQuery
 
-from marketplace.activities import service as activities
 from marketplace.activities.views import UNPROCESSABLE, staff_community
 from marketplace.care import service
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
-from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.web import auth
 from marketplace.web.forms import Form
@@ -73,13 +72,12 @@ class StaffCareController(Controller):
 
     async def _render(self, request: AppRequest, community_id: int,
                       errors: dict[str, str] | None = None,
-                      values: dict[str, str] | None = None) -> Any:
+                      values: dict[str, str] | None = None, **picker: Any) -> Any:
         me = request.principal
         return page(request, "care/staff.html",
                     status_code=UNPROCESSABLE if errors else 200, community_id=community_id,
                     **await service.overview(me, community_id),
-                    members=await activities.members(me, community_id),
-                    errors=errors or {}, values=values or {})
+                    errors=errors or {}, values=values or {}, **picker)
 
     @get("/", name="staff_care")
     async def index(self, request: AppRequest,
@@ -110,15 +108,14 @@ class StaffCareController(Controller):
     async def mark(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
         try:
-            user_id = form.id("user", required=False, label=_("Resident"))
-            # Only a resident of the community whose page this is (the list offered).
-            if user_id is None or await ledger.community_of_user(user_id) != community_id:
-                raise DomainError(_("Please choose a resident."), "user")
+            # Only a member of the community whose page this is (the picker's search).
+            user_id = await picked(form, request.principal, community_id)
             await service.mark_in_need(request.principal, user_id,
                                        form.str("reason", max_length=300))
         except DomainError as exc:
             return await self._render(request, community_id,
-                                      {exc.field or "reason": exc.message}, form.values())
+                                      {exc.field or "reason": exc.message}, form.values(),
+                                      **await picker_context(exc))
         return redirect(request, f"/staff/care?community={community_id}",
                         _("Marked as in need."))
 

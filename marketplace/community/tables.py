@@ -21,6 +21,8 @@ class Community(Table, tablename="community"):
     created_at = Timestamptz(default=TimestamptzNow())
     # Rules staff tune per community; the wish and ledger services read them.
     claim_deadline_days = Integer(default=7)
+    # The claimer is reminded this many hours before the claim's deadline.
+    claim_reminder_hours = Integer(default=24)
     escalation_days = Integer(default=3)
     auto_confirm_days = Integer(default=7)
     min_wish_points = Integer(default=1)

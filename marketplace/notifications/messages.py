@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "wish_cancelled": N_("The wish “{title}” you claimed was cancelled by the resident."),
     "claim_lapsed": N_("Your claim on “{title}” lapsed after its deadline; it is open again."),
     "claim_due_soon": N_("Your claim on “{title}” is due within 24 hours."),
+    "claim_due_in": N_("Your claim on “{title}” is due within {hours} hours."),
     "wish_fulfilled": N_("{helper} reports your wish “{title}” done. Please confirm it."),
     "wish_confirmed": N_("“{title}” was confirmed: you earned {points} points."),
     "wish_auto_confirmed": N_("“{title}” was confirmed automatically after {days} days."),

@@ -55,15 +55,6 @@ async def _join(actor: Principal, wish_id: int) -> None:
     await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
 
 
-async def assign_by_login(actor: Principal, wish_id: int, login: str) -> None:
-    """``assign`` to the helper with this login (what staff type on the wish page)."""
-    await _staff_of(actor, wish_id)  # before the lookup: nobody else learns which logins exist
-    helper = await User.select(User.id).where(User.login == login.strip().lower()).first()
-    if helper is None:
-        raise DomainError(_("No helper has that login."), "helper_login")
-    await assign(actor, wish_id, int(helper["id"]))
-
-
 async def _staff_of(actor: Principal, wish_id: int) -> dict[str, Any]:
     """The wish; NotFound unless the actor may see it, Forbidden unless they are its staff."""
     wish, roles = await core.visible(actor, wish_id)

@@ -73,3 +73,17 @@ async def escalated(community_id: int) -> list[dict[str, Any]]:
         (Wish.community == community_id) & (Wish.status == "open")
         & Wish.escalated_at.is_not_null()
     ).order_by(Wish.escalated_at).limit(200)
+
+
+async def open_claim_counts(user_ids: list[int]) -> dict[int, int]:
+    """How many wishes each helper holds now: the helper picker shows it, so staff spread
+    the work."""
+    if not user_ids:
+        return {}
+    rows = await WishClaim.select(WishClaim.helper).where(
+        WishClaim.helper.is_in(user_ids) & (WishClaim.active == True)  # noqa: E712
+        & (WishClaim.wish.status == State.CLAIMED))
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row["helper"]] = counts.get(row["helper"], 0) + 1
+    return counts

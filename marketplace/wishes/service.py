@@ -17,17 +17,16 @@ from typing import Any
 from marketplace import clock, db
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
-from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.wishes import core, notify, queries
-from marketplace.wishes.claims import assign, assign_by_login, claim, decline, release
+from marketplace.wishes.categories import add_category, categories, check_points, toggle_category
+from marketplace.wishes.claims import assign, claim, decline, release
 from marketplace.wishes.core import active_claimers, can_see, history, roles_for, visible
 from marketplace.wishes.detail import WishDetail, detail, notice, photo
 from marketplace.wishes.rules import (
-    CATEGORY_NAME_MAX,
     COMMENT_MAX,
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -40,55 +39,9 @@ from marketplace.wishes.rules import (
 )
 from marketplace.wishes.tables import Category, Wish
 
-__all__ = ["WishDetail", "active_claimers", "assign", "assign_by_login", "can_see", "claim",
-           "decline", "detail", "history", "notice", "photo", "release", "roles_for",
-           "visible"]
-
-
-# --- categories ---------------------------------------------------------------------
-
-
-async def categories(community_id: int, active_only: bool = True) -> list[dict[str, Any]]:
-    query = Category.select().where(Category.community == community_id)
-    if active_only:
-        query = query.where(Category.active == True)  # noqa: E712
-    return await query.order_by(Category.name)
-
-
-async def add_category(actor: Principal, community_id: int, name: str, points: int) -> int:
-    if not actor.can_staff(community_id):
-        raise Forbidden(_("Only staff of this community manage its categories."))
-    name = name.strip()
-    if not 1 <= len(name) <= CATEGORY_NAME_MAX:
-        raise DomainError(_("Please enter a name (up to %(n)s characters).",
-                            n=CATEGORY_NAME_MAX), "name")
-    community = await Community.select().where(Community.id == community_id).first()
-    if community is None:
-        raise NotFound(_("No such community."))
-    _check_points(community, points)
-    rows = await Category.insert(
-        Category(community=community_id, name=name, default_points=points)
-    ).returning(Category.id)
-    return int(rows[0]["id"])
-
-
-async def toggle_category(actor: Principal, category_id: int) -> None:
-    row = None
-    if 0 < category_id <= core.MAX_ID:
-        row = await Category.select().where(Category.id == category_id).first()
-    if row is None:
-        raise NotFound(_("No such category."))
-    if not actor.can_staff(row["community"]):
-        raise Forbidden(_("Only staff of this community manage its categories."))
-    await Category.update({Category.active: not row["active"]}).where(Category.id == category_id)
-
-
-def _check_points(community: dict[str, Any], points: int) -> None:
-    low, high = community["min_wish_points"], community["max_wish_points"]
-    if not low <= points <= high:
-        raise DomainError(
-            _("Points must be between %(low)s and %(high)s in this community.", low=low,
-              high=high), "points")
+__all__ = ["WishDetail", "active_claimers", "add_category", "assign", "can_see", "categories",
+           "claim", "decline", "detail", "history", "notice", "photo", "release", "roles_for",
+           "toggle_category", "visible"]
 
 
 # --- posting --------------------------------------------------------------------------
@@ -179,7 +132,7 @@ async def review(actor: Principal, wish_id: int, approve: bool, points: int | No
     if approve:
         community = await core.community_of(wish)
         value = wish["points"] if points is None else points
-        _check_points(community, value)
+        check_points(community, value)
         size = wish["team_size"] if team_size is None else team_size
         if not 1 <= size <= community["team_size_max"]:
             raise DomainError(_("A team may have 1 to %(n)s helpers in this community.",

@@ -10,16 +10,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from marketplace import clock, db
+from marketplace.community.rules import BY_NAME
 from marketplace.community.tables import Community
 from marketplace.errors import AppError
 from marketplace.wishes import core, notify, service
 from marketplace.wishes.rules import Action
 from marketplace.wishes.tables import Wish
 
+REMINDER_HOURS_MAX = BY_NAME["claim_reminder_hours"].maximum
+
 
 async def _rules() -> dict[int, dict[str, int]]:
     rows = await Community.select(Community.id, Community.auto_confirm_days,
-                                  Community.escalation_days)
+                                  Community.escalation_days, Community.claim_reminder_hours)
     return {r["id"]: r for r in rows}
 
 
@@ -76,16 +79,23 @@ async def escalate(moment: datetime) -> int:
 
 
 async def remind_due_claims(moment: datetime) -> int:
-    """Tell claimers their claim is due within 24 hours: once per claim (dedupe key),
-    however often and from however many processes this runs."""
-    due = await Wish.select(Wish.id, Wish.title).where(
+    """Tell claimers their claim is due within the community's reminder lead time (24 hours
+    unless staff set it): once per claim (dedupe key), however often and from however many
+    processes this runs."""
+    rules = await _rules()
+    due = await Wish.select(Wish.id, Wish.title, Wish.community, Wish.claim_deadline).where(
         (Wish.status == "claimed") & (Wish.claim_deadline >= moment)
-        & (Wish.claim_deadline < moment + timedelta(hours=24)))
+        & (Wish.claim_deadline < moment + timedelta(hours=REMINDER_HOURS_MAX)))
     sent = 0
     for wish in due:
+        hours = rules[wish["community"]]["claim_reminder_hours"]
+        if wish["claim_deadline"] >= moment + timedelta(hours=hours):
+            continue
+        # The usual lead time keeps its message (and the notifications already sent).
+        kind = "claim_due_soon" if hours == 24 else "claim_due_in"
         async with db.transaction():
             for claim in await core.claims(wish["id"]):
-                await notify.tell([claim["helper"]], "claim_due_soon", wish,
+                await notify.tell([claim["helper"]], kind, wish, hours=hours,
                                   dedupe_key=f"claim_due:{claim['id']}")
                 sent += 1
     return sent

@@ -184,12 +184,12 @@ async def test_http_staff_ticks_attendance(client, world: World) -> None:
     staff = await world.person(staff=True)
     resident = await world.person(name="Ticked Resident")
     await login(client, staff)
-    r = await client.get(f"/staff/activities/{activity['id']}", headers=EN)
-    assert "Ticked Resident" in r.text
     r = await post(client, f"/staff/activities/{activity['id']}/attendance",
-                   {"user": str(resident.user_id)}, headers=EN)
+                   {"person": "Ticked Resident"}, headers=EN)
     assert r.status_code == 303
     assert await _paid(resident.user_id, activity["id"]) == [6]
+    r = await client.get(f"/staff/activities/{activity['id']}", headers=EN)
+    assert "Ticked Resident" in r.text  # among the participants now
 
 
 async def test_qr_link_when_signed_out_comes_back_with_the_code(client, world: World) -> None:

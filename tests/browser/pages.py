@@ -23,12 +23,13 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
               "/wishes/{wish_pending}", "/manage/", "/staff/reports", "/staff/audit",
               "/staff/merchants", "/staff/merchants/{merchant}", "/settlements/{settlement}",
               "/staff/activities/", "/staff/activities/{activity}", "/staff/care/",
-              "/staff/community/office", "/staff/members/{resident}/reset-code"),
+              "/staff/community/office", "/staff/members/{resident}/reset-code",
+              "/staff/members/", "/staff/members/{resident}", "/staff/rules/"),
     "merchant": ("/", "/merchant/", "/merchant/{merchant}", "/merchant/{merchant}/redeem",
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",
                  "/merchant/{merchant}/receipts/{code_redeemed}"),
-    "admin": ("/manage/", "/manage/communities/{community}"),
+    "admin": ("/manage/", "/manage/communities/{community}", "/staff/rules/"),
 }
 
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}

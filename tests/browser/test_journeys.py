@@ -242,7 +242,7 @@ async def test_staff_review_escalate_settle_and_dashboard(
     # Escalation: nobody took the sofa; staff assign it to a volunteer.
     await page.goto("/staff/wishes")
     await page.get_by_role("link", name=stale_title).click()
-    await page.fill("#helper_login", helper.login)
+    await page.fill("#assign-person", helper.login)
     await page.get_by_role("button", name="Assign").click()
     await flash(page, "The helper has been assigned")
     await expect(page.locator("main")).to_contain_text("Volunteer Sun")

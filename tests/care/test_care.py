@@ -104,10 +104,10 @@ async def test_http_staff_marks_and_sets_rules(client, world: World) -> None:
     resident = await world.person(name="Mr Chen")
     await login(client, staff)
     r = await post(client, f"/staff/care/{world.community_id}/in-need",
-                   {"user": str(resident.user_id), "reason": ""}, headers=EN)
+                   {"person_id": str(resident.user_id), "reason": ""}, headers=EN)
     assert r.status_code == 422 and "Please give the reason" in r.text
     r = await post(client, f"/staff/care/{world.community_id}/in-need",
-                   {"user": str(resident.user_id), "reason": "after surgery"}, headers=EN)
+                   {"person_id": str(resident.user_id), "reason": "after surgery"}, headers=EN)
     assert r.status_code == 303
     r = await client.get(f"/staff/care/?community={world.community_id}", headers=EN)
     assert "after surgery" in r.text

@@ -15,7 +15,7 @@ async def test_admin_creates_community_and_appoints_staff(client, world: World) 
     r = await post(client, "/manage/communities", {"name": name, "district": "Weicheng"})
     assert r.status_code == 303
     cid = (await Community.select(Community.id).where(Community.name == name).first())["id"]
-    r = await post(client, f"/manage/communities/{cid}/staff", {"login": future_staff.login})
+    r = await post(client, f"/manage/communities/{cid}/staff", {"person": future_staff.login})
     assert r.status_code == 303
     assert await StaffMembership.exists().where(
         (StaffMembership.user == future_staff.user_id) & (StaffMembership.community == cid))

@@ -79,6 +79,12 @@ API_W = "/api/wishes/{wish_id:int}"
 PLACE = "/manage/{kind:str}/{object_id:int}"
 CARE = "/staff/care/{community_id:int}"
 PENDING = "/staff/points/{user_id:int}/pending/{pending_id:int}"
+RULES = "/staff/rules/{community_id:int}"
+RULE_VALUES = {"claim_deadline_days": "5", "claim_reminder_hours": "12", "escalation_days": "2",
+               "auto_confirm_days": "6", "min_wish_points": "1", "max_wish_points": "80",
+               "team_size_max": "4", "points_expiry_months": "0",
+               "donation_max_per_gift": "30", "donation_max_per_month": "150",
+               "adjust_approval_over": "150"}
 INVITE = "/invites/{invite_id:int}"  # answered under /merchant, withdrawn under the shop
 
 TABLE: tuple[Case, ...] = (
@@ -123,7 +129,7 @@ TABLE: tuple[Case, ...] = (
     Case("community-create", "/manage/communities", "/manage/communities", ADMIN,
          {"name": "{community_new}", "district": "River district"}),
     Case("staff-grant", "/manage/communities/{community_id:int}/staff",
-         "/manage/communities/{community_a}/staff", ADMIN, {"login": "{login_candidate}"}),
+         "/manage/communities/{community_a}/staff", ADMIN, {"person": "{login_candidate}"}),
     Case("staff-revoke", "/manage/staff/{membership_id:int}/revoke",
          "/manage/staff/{staff_membership}/revoke", ADMIN, {"next": "/manage"}),
     Case("community-rename", PLACE + "/rename", "/manage/community/{community_a}/rename",
@@ -195,7 +201,7 @@ TABLE: tuple[Case, ...] = (
     Case("wish-resolve_reopen", W, "/wishes/{wish_resolve_reopen}/resolve_reopen", STAFF_A,
          NOTE),
     Case("wish-assign", W, "/wishes/{wish_assign}/assign", STAFF_A,
-         {"helper_login": "{login_helper}"}),
+         {"person": "{login_helper}"}),
     # Another community's category is refused as a form error.
     Case("wish-post", "/wishes/new", "/wishes/new", IN_A,
          {"category": "{category}", "title": "Carry rice upstairs", "description": "Two bags."},
@@ -311,15 +317,25 @@ TABLE: tuple[Case, ...] = (
     Case("care-rules", CARE + "/rules", "/staff/care/{community_a}/rules", STAFF_A,
          {"per_gift": "20", "per_month": "100", "expiry_months": "12"}),
     Case("care-mark", CARE + "/in-need", "/staff/care/{community_a}/in-need", STAFF_A,
-         {"user": "{user_neighbour}", "reason": "Recovering from an operation"}),
+         {"person_id": "{user_neighbour}", "reason": "Recovering from an operation"}),
     Case("care-mark-via-own-community", CARE + "/in-need", "/staff/care/{community_b}/in-need",
-         frozenset(), {"user": "{user_neighbour}", "reason": "Recovering"}, only=("staff_b",),
+         frozenset(), {"person_id": "{user_neighbour}", "reason": "Recovering"},
+         only=("staff_b",),
          refusal=frozenset({422})),
     Case("care-clear", CARE + "/in-need/{user_id:int}/clear",
          "/staff/care/{community_a}/in-need/{user_needy2}/clear", STAFF_A),
     Case("care-clear-via-own-community", CARE + "/in-need/{user_id:int}/clear",
          "/staff/care/{community_b}/in-need/{user_needy2}/clear", frozenset(),
          only=("staff_b",)),
+    # Community rules, categories and the points budget (administrators only).
+    Case("rules-save", RULES, "/staff/rules/{community_a}", STAFF_A, RULE_VALUES),
+    Case("rules-category-add", RULES + "/categories", "/staff/rules/{community_a}/categories",
+         STAFF_A, {"name": "{community_new}", "points": "10"}),
+    Case("rules-category-edit", "/staff/rules/categories/{category_id:int}",
+         "/staff/rules/categories/{category_spare}", STAFF_A,
+         {"name": "{community_renamed}", "points": "12"}),
+    Case("rules-budget", RULES + "/budget", "/staff/rules/{community_a}/budget", ADMIN,
+         {"budget": "900000"}),
     # Last: archiving community A would change what the cases after it see.
     Case("community-archive", PLACE + "/archive", "/manage/community/{community_a}/archive",
          ADMIN, {"archived": "1", "confirm": "yes"}),

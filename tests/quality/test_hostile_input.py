@@ -209,6 +209,7 @@ VALID: dict[str, str] = {
     "to_user": "{login_resident}", "user": "{resident}", "user_id": "{resident}",
     "valid_from": TODAY.isoformat(), "valid_to": (TODAY + timedelta(days=30)).isoformat(),
     "per_gift": "5", "per_month": "50", "expiry_months": "0",
+    "person": "{login_resident}", "person_id": "{resident}", "budget": "900000",
     "wished_by": (TODAY + timedelta(days=7)).isoformat(), "work_unit": "",
     "action": "wish_approved", "actor": "{resident}", "afford": "1", "before": "{resident}",
 }

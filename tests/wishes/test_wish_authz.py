@@ -47,7 +47,7 @@ ACTIONS: dict[str, tuple[str, dict[str, str], dict[str, object]]] = {
     "reject": ("pending", {"note": "too big"}, expect({"staff", "admin"}, NOT_PUBLIC)),
     "resolve_confirm": ("disputed", {"note": "Photo shows it done"}, expect({"staff", "admin"})),
     "resolve_reopen": ("disputed", {"note": "Not done yet"}, expect({"staff", "admin"})),
-    "assign": ("open", {"helper_login": "<helper>"}, expect({"staff", "admin"})),
+    "assign": ("open", {"person": "<helper>"}, expect({"staff", "admin"})),
 }
 API_ACTIONS: dict[str, dict[str, object]] = {
     "claim": {}, "release": {"note": "n"}, "fulfil": {"note": "done", "hours": 1},

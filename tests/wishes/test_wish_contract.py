@@ -191,7 +191,7 @@ async def test_only_staff_learn_whether_a_login_exists(client: httpx.AsyncClient
                                                "category": str(category),
                                                "owner_login": login_name}, headers=EN)
         assert r.status_code == 403, login_name
-        r = await post(client, f"/wishes/{wish_id}/assign", {"helper_login": login_name})
+        r = await post(client, f"/wishes/{wish_id}/assign", {"person": login_name})
         assert r.status_code == 403, login_name
     client.cookies.clear()
     await login(client, staff)
@@ -199,8 +199,8 @@ async def test_only_staff_learn_whether_a_login_exists(client: httpx.AsyncClient
                                            "category": str(category),
                                            "owner_login": "nobody-has-this"}, headers=EN)
     assert r.status_code == 422 and "No resident has that login." in r.text
-    r = await post(client, f"/wishes/{wish_id}/assign", {"helper_login": "nobody-has-this"},
+    r = await post(client, f"/wishes/{wish_id}/assign", {"person": "nobody-has-this"},
                    headers=EN)
-    assert r.status_code == 422 and "No helper has that login." in r.text
-    r = await post(client, f"/wishes/{wish_id}/assign", {"helper_login": helper.login})
+    assert r.status_code == 422 and "Nobody matches “nobody-has-this”." in r.text
+    r = await post(client, f"/wishes/{wish_id}/assign", {"person": helper.login})
     assert r.status_code == 303

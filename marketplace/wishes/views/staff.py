@@ -12,7 +12,7 @@ from marketplace.i18n import _
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
-from marketplace.web.render import page, redirect
+from marketplace.web.render import next_path, page, redirect
 from marketplace.web.request import AppRequest
 from marketplace.wishes import service
 
@@ -45,5 +45,8 @@ class StaffWishController(Controller):
 
     @post("/categories/{category_id:int}/toggle", name="toggle_category")
     async def toggle(self, request: AppRequest, category_id: PathId) -> Any:
+        form = await Form.read(request)
         await service.toggle_category(request.principal, category_id)
-        return redirect(request, "/staff/wishes", _("Category updated."))
+        back = next_path(form, "/staff/wishes")  # the rules page sends its own address
+        return redirect(request, back if back.startswith("/staff/") else "/staff/wishes",
+                        _("Category updated."))

@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery
 
 from marketplace import paging
 from marketplace.community import service as community
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import AppError, DomainError
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
@@ -144,7 +145,8 @@ class WishController(Controller):
                 return redirect(request, _path_of(request.htmx.current_url) or "/wishes",
                                 exc.message, "error")
             return await _detail(request, wish_id, error=exc.message, values=form.values(),
-                                 field=exc.field, status_code=refused(request, exc))
+                                 field=exc.field, status_code=refused(request, exc),
+                                 **await picker_context(exc, helpers_only=True))
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
 
 
@@ -231,14 +233,16 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
     elif action in ("resolve_confirm", "resolve_reopen"):
         await service.resolve(me, wish_id, action == "resolve_confirm", note)
     elif action == "assign":
-        await service.assign_by_login(me, wish_id, form.str("helper_login", max_length=64))
+        wish, _roles = await service.visible(me, wish_id)  # NotFound unless they may see it
+        helper = await picked(form, me, int(wish["community"]), helpers_only=True)
+        await service.assign(me, wish_id, helper)
 
 
 async def _detail(request: AppRequest, wish_id: int, error: str | None = None,
                   values: dict[str, str] | None = None, field: str | None = None,
-                  status_code: int = 200) -> Any:
+                  status_code: int = 200, **picker: Any) -> Any:
     d = await service.detail(request.principal, wish_id)  # NotFound unless they may see it
     return page(request, "wishes/detail.html", status_code=status_code, wish=d.wish,
                 roles=d.roles, actions=d.actions, events=d.history, helpers=d.helpers,
                 contact=d.contact, team_max=d.team_max, error=error, field=field,
-                values=values or {})
+                values=values or {}, **picker)

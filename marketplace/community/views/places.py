@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from marketplace.accounts import service as accounts
 from marketplace.community import service
+from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth, confirm
@@ -106,13 +107,15 @@ class CommunityController(Controller):
     @post("/communities/{community_id:int}/staff", name="grant_staff")
     async def grant_staff(self, request: AppRequest, community_id: PathId) -> Any:
         form = await Form.read(request)
-        back = f"/manage/communities/{community_id}"
         try:
-            await accounts.grant_staff(request.principal, form.str("login", max_length=64),
-                                       community_id)
+            # Anyone registered anywhere: a new community has nobody of its own yet.
+            person = await picked(form, request.principal, None)
+            await accounts.grant_staff_to(request.principal, person, community_id)
         except DomainError as exc:
-            return redirect(request, back, exc.message, "error")
-        return redirect(request, back, _("Staff appointed."))
+            return await _detail(request, community_id, "person", exc.message,
+                                 form.str("person", max_length=64),
+                                 **await picker_context(exc))
+        return redirect(request, f"/manage/communities/{community_id}", _("Staff appointed."))
 
     @post("/staff/{membership_id:int}/revoke", name="revoke_staff")
     async def revoke_staff(self, request: AppRequest, membership_id: PathId) -> Any:
@@ -124,10 +127,11 @@ class CommunityController(Controller):
 
 
 async def _detail(request: AppRequest, community_id: int, field: str = "", error: str = "",
-                  value: str = "") -> Any:
+                  value: str = "", **picker: Any) -> Any:
     """The community page; after a refused name, the message and input stay on its form."""
     structure = await service.structure(request.principal, community_id)
     staff = await accounts.staff_of(request.principal, community_id)
     return page(request, "community/detail.html", status_code=422 if error else 200,
                 community=structure, staff=staff,
-                errors={field: error} if error else {}, values={field: value} if error else {})
+                errors={field: error} if error else {}, values={field: value} if error else {},
+                **picker)
