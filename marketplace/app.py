@@ -34,6 +34,11 @@ from marketplace.ledger.views import (
     StaffPointsController,
 )
 from marketplace.notifications.views import NotificationController
+from marketplace.proxies.views import (
+    ActivationController,
+    ManagedAccountController,
+    ProxyController,
+)
 from marketplace.reports.views.public import PublicCommunityController
 from marketplace.reports.views.record import ServiceRecordController, VerifyController
 from marketplace.reports.views.staff import StaffReportsController
@@ -91,6 +96,9 @@ CONTROLLERS: list[type[Controller]] = [
     StaffActivityController,
     GiveController,
     StaffCareController,
+    ManagedAccountController,
+    ProxyController,
+    ActivationController,
 ]
 
 

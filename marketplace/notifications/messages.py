@@ -42,6 +42,13 @@ MESSAGES: dict[str, str] = {
     "cashier_invited": N_("{owner} invites you to be a cashier of “{name}”. Open to accept "
                           "or decline."),
     "code_redeemed": N_("Your code for “{offer}” was redeemed at {merchant}."),
+    # Steps someone took for the resident (a proxy, or staff for a managed account).
+    "done_for_you_post": N_("{agent} posted the wish “{title}” for you."),
+    "done_for_you_confirm": N_("{agent} confirmed “{title}” as done for you."),
+    "done_for_you_dispute": N_("{agent} asked staff to look at “{title}” for you."),
+    "done_for_you_cancel": N_("{agent} cancelled the wish “{title}” for you."),
+    "done_for_you_code": N_("{agent} got a code for “{offer}” for you, with {points} of "
+                            "your points."),
 }
 
 

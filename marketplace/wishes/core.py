@@ -11,10 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace import clock, db
+from marketplace.accounts import proxies
+from marketplace.accounts.tables import User
+from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.wishes.rules import NOTE_MAX, Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
@@ -66,7 +70,8 @@ async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[
     if actor is None:
         return frozenset({Role.SYSTEM})
     roles: set[Role] = set()
-    if wish["owner"] == actor.user_id:
+    # The resident, or someone who may act for them (proxies.may_act_for: the one rule).
+    if wish["owner"] == actor.user_id or await proxies.may_act_for(actor, wish["owner"]):
         roles.add(Role.OWNER)
     if actor.can_staff(wish["community"]):
         roles.add(Role.STAFF)
@@ -133,6 +138,8 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         target = transition(State(wish["status"]), action, roles)
     except IllegalTransition as exc:
         raise refusal(exc) from None
+    if actor is not None and _for_owner(wish, action, roles, actor):
+        note = await done_for(wish, action.value, actor, note)
     values = {Wish.status: target.value, Wish.updated_at: clock.now(), **(changes or {})}
     moved = await Wish.update(values).where(
         (Wish.id == wish_id) & (Wish.status == wish["status"])
@@ -143,3 +150,29 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
     await event(wish_id, actor.user_id if actor else None, action.value, wish["status"],
                 target.value, note)
     return {**wish, "status": target.value}
+
+
+def _for_owner(wish: dict[str, Any], action: Action, roles: frozenset[Role],
+               actor: Principal) -> bool:
+    """Is this step the resident's own, taken by someone acting for them? (Staff cancelling
+    as staff act in their own right, not for the resident.)"""
+    if wish["owner"] == actor.user_id or Role.OWNER not in roles:
+        return False
+    try:
+        transition(State(wish["status"]), action, roles - {Role.OWNER})
+    except IllegalTransition:
+        return True
+    return False
+
+
+async def done_for(wish: dict[str, Any], step: str, actor: Principal, note: str = "") -> str:
+    """Record a step taken for the resident by someone else: the audit line and the
+    resident's notification ("done for you by …"); returns the timeline's note."""
+    owner = await User.select(User.display_name).where(User.id == wish["owner"]).first()
+    said = _("Done for %(resident)s by %(agent)s.", resident=owner["display_name"],
+             agent=actor.display_name)
+    await audit.record(actor.user_id, wish["community"], "acted_for", "wish", wish["id"],
+                       f"{step} for user {wish['owner']}")
+    await notifications.send(wish["owner"], f"done_for_you_{step}", link=f"/wishes/{wish['id']}",
+                             title=wish["title"], agent=actor.display_name)
+    return f"{said} {note}".strip()

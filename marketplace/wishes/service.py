@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from marketplace import clock, db
+from marketplace.accounts import proxies
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
@@ -144,7 +145,9 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
     if owner is None:
         raise NotFound(_("No such resident."), "owner")
     community_id = int(owner["community"])
-    if owner_id != actor.user_id and not actor.can_staff(community_id):
+    # 红色代办: staff post for any resident of their community; proxies for theirs.
+    if owner_id != actor.user_id and not (actor.can_staff(community_id)
+                                          or await proxies.may_act_for(actor, owner_id)):
         raise Forbidden(_("Only staff can post a wish on behalf of a resident."))
     if not 0 < wish.category_id <= core.MAX_ID:
         raise DomainError(_("Please choose a category."), "category")
@@ -162,7 +165,9 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
             points=category["default_points"],
         )).returning(Wish.id)
         wish_id = int(rows[0]["id"])
-        note = "" if owner_id == actor.user_id else _("Posted on the resident's behalf.")
+        note = "" if owner_id == actor.user_id else await core.done_for(
+            {"id": wish_id, "owner": owner_id, "community": community_id, "title": title},
+            "post", actor)
         await core.event(wish_id, actor.user_id, "post", "", State.PENDING, note)
     return wish_id
 
