@@ -33,6 +33,12 @@ ACTIONS: dict[str, str] = {
     "merchant_rate_set": N_("Merchant's points rate changed"),
     "settlement_closed": N_("Settlement period closed"),
     "settlement_paid": N_("Settlement marked paid"),
+    "acted_for": N_("Done for a resident by someone else"),
+    "proxy_added": N_("Proxy added"),
+    "proxy_revoked": N_("Proxy removed"),
+    "managed_account_created": N_("Staff-managed account made"),
+    "activation_issued": N_("Activation code issued"),
+    "account_activated": N_("Managed account taken over by the resident"),
 }
 
 

@@ -165,10 +165,12 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
             points=category["default_points"],
         )).returning(Wish.id)
         wish_id = int(rows[0]["id"])
-        note = "" if owner_id == actor.user_id else await core.done_for(
-            {"id": wish_id, "owner": owner_id, "community": community_id, "title": title},
-            "post", actor)
-        await core.event(wish_id, actor.user_id, "post", "", State.PENDING, note)
+        on_behalf_of = None if owner_id == actor.user_id else owner_id
+        if on_behalf_of is not None:
+            await core.done_for({"id": wish_id, "owner": owner_id, "community": community_id,
+                                 "title": title}, "post", actor)
+        await core.event(wish_id, actor.user_id, "post", "", State.PENDING,
+                         on_behalf_of=on_behalf_of)
     return wish_id
 
 

@@ -57,7 +57,7 @@ async def test_a_proxy_confirms_with_rating_and_the_helper_is_paid(world: World)
     assert (await ledger.balance(helper.user_id)).balance == 12
     last = (await wishes.history(wish_id))[-1]
     assert last["actor"] == daughter.user_id
-    assert "Done for Old Wang by Mei." in last["note"]
+    assert last["on_behalf_of"] == resident.user_id and last["note"] == "Thank you from Dad"
     assert len(await _acted_for_lines("wish", wish_id)) == 1
     assert "done_for_you_confirm" in await notifications.kinds_sent(resident.user_id)
 
@@ -186,8 +186,9 @@ async def test_a_proxy_posts_disputes_and_cancels_for_the_resident(world: World)
     kinds = await notifications.kinds_sent(resident.user_id)
     for kind in ("done_for_you_post", "done_for_you_cancel", "done_for_you_dispute"):
         assert kind in kinds
-    notes = [e["note"] for e in await wishes.history(posted)]
-    assert all(n.startswith("Done for Aunt Zhao by Lin.") for n in notes)
+    steps = await wishes.history(posted)
+    assert [(e["action"], e["actor"], e["on_behalf_of"]) for e in steps] == [
+        ("post", proxy.user_id, resident.user_id), ("cancel", proxy.user_id, resident.user_id)]
 
 
 async def test_a_proxy_never_pays_themselves(world: World) -> None:

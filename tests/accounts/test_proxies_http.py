@@ -154,3 +154,20 @@ async def test_activation_through_the_page(client, world: World) -> None:
     assert ok.status_code == 303 and ok.headers["location"] == "/login"
     signed = await post(client, "/login", {"login": "gran-sun", "password": "plum tree 42"})
     assert signed.status_code == 303
+
+
+async def test_a_proxy_sees_the_residents_wishes_and_a_stranger_does_not(client, world: World
+                                                                          ) -> None:
+    resident, proxy = await world.person(name="Uncle Fu"), await world.person()
+    staff, stranger = await world.person(staff=True), await world.person()
+    wish_id = await open_wish(world, resident, staff, title="Hang the curtains")
+    await proxies.add(resident, resident.user_id, proxy.login)
+    await login(client, proxy)
+    listed = await client.get(f"/wishes/mine?who={resident.user_id}", headers=EN)
+    assert "Wishes of Uncle Fu" in text_of(listed.text)
+    assert f"/wishes/{wish_id}" in listed.text
+    own = await client.get("/wishes/mine", headers=EN)
+    assert "My wishes" in own.text and f"/wishes/{wish_id}" not in own.text
+    await post(client, "/logout")
+    await login(client, stranger)
+    assert (await client.get(f"/wishes/mine?who={resident.user_id}")).status_code == 404

@@ -82,10 +82,13 @@ class WishController(Controller):
                     category_options=[(c["id"], c["name"]) for c in cats])
 
     @get("/mine", name="my_wishes")
-    async def mine(self, request: AppRequest) -> Any:
+    async def mine(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
         me = request.principal
-        return page(request, "wishes/mine.html", owned=await queries.owned_by(me.user_id),
-                    claimed=await queries.claimed_by(me.user_id))
+        # ?who=: the wishes of someone one acts for (a proxy, staff for a managed account).
+        acting = await proxies.act_for(me, query_id(who, _("Person")) or me.user_id)
+        return page(request, "wishes/mine.html", owned=await queries.owned_by(acting.user_id),
+                    claimed=await queries.claimed_by(me.user_id) if acting is me else [],
+                    acting=acting)
 
     async def _form(self, request: AppRequest, values: dict[str, str],
                     errors: dict[str, str], status_code: int = 200,
