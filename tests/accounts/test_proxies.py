@@ -277,3 +277,20 @@ async def test_nobody_signs_in_to_a_managed_account(world: World) -> None:
     granny = await sessions.load_principal(granny_id)
     with pytest.raises(DomainError):
         await sessions.sign_in(granny.login, "!managed", "10.9.2.1", "", None, None)
+
+
+async def test_the_demo_has_a_managed_resident_with_a_proxy_to_try() -> None:
+    from marketplace import demo
+    from marketplace.accounts.tables import User
+    from marketplace.proxies.demo import GRANNY
+
+    await demo.load()
+    granny = await User.select(User.id, User.managed_by_staff).where(
+        User.display_name == GRANNY).first()
+    assert granny["managed_by_staff"]
+    auntie = await sessions.load_principal(
+        (await User.select(User.id).where(User.login == "resident").first())["id"])
+    assert await proxies.may_act_for(auntie, granny["id"])
+    waiting = await Wish.select(Wish.id).where(
+        (Wish.owner == granny["id"]) & (Wish.status == "fulfilled"))
+    assert len(waiting) == 1
