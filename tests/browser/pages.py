@@ -7,7 +7,8 @@ overflow check all walk this list. A new page is one line here.
 from __future__ import annotations
 
 MAIN_PAGES: dict[str, tuple[str, ...]] = {
-    "anonymous": ("/", "/login", "/register", "/no-such-page", "/c", "/c/{community}"),
+    "anonymous": ("/", "/login", "/register", "/no-such-page", "/c", "/c/{community}",
+                  "/activate"),
     "resident": (
         "/", "/wishes/", "/wishes/mine", "/wishes/new", "/wishes/{wish_pending}",
         "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
@@ -21,7 +22,8 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
     "staff": ("/", "/staff", "/staff/wishes/", "/staff/helpers/", "/staff/points/{resident}",
               "/wishes/{wish_pending}", "/manage/", "/staff/reports", "/staff/audit",
               "/staff/merchants", "/staff/merchants/{merchant}", "/settlements/{settlement}",
-              "/staff/activities/", "/staff/activities/{activity}", "/staff/care/"),
+              "/staff/activities/", "/staff/activities/{activity}", "/staff/care/",
+              "/staff/members/new", "/staff/members/{resident}/proxies"),
     "merchant": ("/", "/merchant/", "/merchant/{merchant}", "/merchant/{merchant}/redeem",
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",
