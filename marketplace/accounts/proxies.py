@@ -96,6 +96,14 @@ async def acts_for(actor: Principal) -> list[dict[str, Any]]:
                   key=lambda p: p["display_name"])
 
 
+async def agents_of(resident_id: int) -> list[int]:
+    """Who acts for the resident through a link (the proxies), for notifications that
+    ask for the resident's step; staff of a managed account are told by the caller."""
+    rows = await ProxyLink.select(ProxyLink.proxy).where(
+        (ProxyLink.resident == resident_id) & (ProxyLink.active == True))  # noqa: E712
+    return [int(r["proxy"]) for r in rows]
+
+
 # --- links ----------------------------------------------------------------------------
 
 

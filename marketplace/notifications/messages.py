@@ -43,6 +43,8 @@ MESSAGES: dict[str, str] = {
                           "or decline."),
     "code_redeemed": N_("Your code for “{offer}” was redeemed at {merchant}."),
     # Steps someone took for the resident (a proxy, or staff for a managed account).
+    "wish_fulfilled_for": N_("{helper} reports “{title}” done for {resident}. Please "
+                             "confirm it for them."),
     "done_for_you_post": N_("{agent} posted the wish “{title}” for you."),
     "done_for_you_confirm": N_("{agent} confirmed “{title}” as done for you."),
     "done_for_you_dispute": N_("{agent} asked staff to look at “{title}” for you."),

@@ -218,6 +218,7 @@ async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
             Wish.fulfil_note: note, Wish.hours: minutes, Wish.fulfil_photo: photo,
             Wish.claim_deadline: None})
         await notify.tell([wish["owner"]], "wish_fulfilled", wish, helper=actor.display_name)
+        await notify.tell_agents(wish, "wish_fulfilled_for", helper=actor.display_name)
 
 
 def split_points(points: int, helpers: int) -> list[int]:

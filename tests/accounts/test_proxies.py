@@ -49,6 +49,7 @@ async def test_a_proxy_confirms_with_rating_and_the_helper_is_paid(world: World)
     await proxies.add(resident, resident.user_id, daughter.login)
     wish_id = await _fulfilled(world, resident, staff, helper)
 
+    assert "wish_fulfilled_for" in await notifications.kinds_sent(daughter.user_id)
     await wishes.confirm(daughter, wish_id, 4, "Thank you from Dad")
 
     assert await status(wish_id) == "confirmed"
@@ -139,6 +140,7 @@ async def test_staff_act_for_managed_residents_only(world: World) -> None:
     assert not await proxies.may_act_for(staff, own_account.user_id)
 
     for_granny = await _fulfilled(world, granny, staff, helper)
+    assert "wish_fulfilled_for" in await notifications.kinds_sent(staff.user_id)
     await wishes.confirm(staff, for_granny, 5, "She is very pleased")
     assert await status(for_granny) == "confirmed"
     assert "done_for_you_confirm" in await notifications.kinds_sent(granny_id)
