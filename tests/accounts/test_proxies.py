@@ -118,6 +118,20 @@ async def test_at_most_three_proxies(world: World) -> None:
     assert [p["resident.id"] for p in seen_by_proxy["acting_for"]] == [resident.user_id]
 
 
+async def test_the_limit_holds_when_proxies_are_added_at_once(world: World) -> None:
+    import asyncio
+
+    resident = await world.person()
+    people = [await world.person() for _n in range(6)]
+    results = await asyncio.gather(
+        *(proxies.add(resident, resident.user_id, p.login) for p in people),
+        return_exceptions=True)
+    assert sum(isinstance(r, int) for r in results) == proxies.MAX_PROXIES
+    assert all(isinstance(r, (int, Conflict)) for r in results), results
+    links = await proxies.links(resident, resident.user_id)
+    assert len(links["proxies"]) == proxies.MAX_PROXIES
+
+
 async def test_only_the_resident_or_their_staff_add_proxies(world: World) -> None:
     resident, proxy, neighbour = (await world.person(), await world.person(),
                                   await world.person())
