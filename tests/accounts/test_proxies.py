@@ -310,3 +310,31 @@ async def test_the_demo_has_a_managed_resident_with_a_proxy_to_try() -> None:
     waiting = await Wish.select(Wish.id).where(
         (Wish.owner == granny["id"]) & (Wish.status == "fulfilled"))
     assert len(waiting) == 1
+
+
+async def test_old_posts_for_a_resident_are_backfilled_as_done_for(world: World) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from marketplace.wishes.tables import WishEvent
+
+    path = next(Path("migrations/wishes").glob("*13_15_26_000000.py"))
+    spec = importlib.util.spec_from_file_location("backfill_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    resident, staff = await world.person(), await world.person(staff=True)
+    category = await wishes.add_category(staff, world.community_id, "Old errands", 5)
+    wish_id = await wishes.post_wish(staff, wishes.NewWish(category, "Old style"),
+                                     resident.user_id)
+    own = await wishes.post_wish(resident, wishes.NewWish(category, "Her own"))
+    # As the code before this change wrote it: no on_behalf_of, a note in one language.
+    await WishEvent.update({WishEvent.on_behalf_of: None,
+                            WishEvent.note: "由社区工作者代居民发布。"}).where(
+        WishEvent.wish == wish_id)
+
+    await migration.backfill()
+
+    [old] = await wishes.history(wish_id)
+    assert (old["on_behalf_of"], old["note"]) == (resident.user_id, "")
+    [mine] = await wishes.history(own)
+    assert mine["on_behalf_of"] is None
