@@ -7,6 +7,10 @@ each step done for someone says so on the timeline, in the audit log and to the 
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 
 from marketplace.accounts import managed, proxies, sessions
@@ -312,16 +316,19 @@ async def test_the_demo_has_a_managed_resident_with_a_proxy_to_try() -> None:
     assert len(waiting) == 1
 
 
-async def test_old_posts_for_a_resident_are_backfilled_as_done_for(world: World) -> None:
-    import importlib.util
-    from pathlib import Path
-
-    from marketplace.wishes.tables import WishEvent
-
+def _backfill_migration() -> ModuleType:
     path = next(Path("migrations/wishes").glob("*13_15_26_000000.py"))
     spec = importlib.util.spec_from_file_location("backfill_migration", path)
+    assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
+    return migration
+
+
+async def test_old_posts_for_a_resident_are_backfilled_as_done_for(world: World) -> None:
+    from marketplace.wishes.tables import WishEvent
+
+    migration = _backfill_migration()
     resident, staff = await world.person(), await world.person(staff=True)
     category = await wishes.add_category(staff, world.community_id, "Old errands", 5)
     wish_id = await wishes.post_wish(staff, wishes.NewWish(category, "Old style"),
