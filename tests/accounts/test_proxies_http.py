@@ -132,6 +132,10 @@ async def test_a_proxy_gets_a_code_for_the_resident(client, world: World) -> Non
     slip = await client.get(got.headers["location"], headers=EN)
     assert "For Grandma Qian" in text_of(slip.text) and "Print command" in slip.text
     assert (await ledger.balance(resident.user_id)).available == 15
+    listed = await client.get(f"/rewards/codes?who={resident.user_id}", headers=EN)
+    assert "Codes of Grandma Qian" in text_of(listed.text)
+    assert got.headers["location"] in listed.text
+    assert (await client.get("/rewards/codes?who=999999")).status_code == 404
 
 
 async def test_activation_through_the_page(client, world: World) -> None:

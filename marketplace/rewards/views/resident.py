@@ -78,10 +78,12 @@ class RewardsController(Controller):
                         _("Show this code to the cashier before it expires."))
 
     @get("/codes", name="rewards_my_codes")
-    async def my_codes(self, request: AppRequest) -> Any:
-        return page(request, "rewards/codes.html",
-                    rows=await service.codes_of(request.principal),
-                    display=codes.display)
+    async def my_codes(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
+        # ?who=: the codes of someone one acts for, to find a slip again and print it.
+        acting = await proxies.act_for(request.principal,
+                                       query_id(who, _("Person")) or request.principal.user_id)
+        return page(request, "rewards/codes.html", rows=await service.codes_of(acting),
+                    display=codes.display, acting=acting)
 
     @get("/codes/{code_id:int}", name="rewards_code")
     async def code(self, request: AppRequest, code_id: PathId) -> Any:
