@@ -110,6 +110,11 @@ TABLE: tuple[Case, ...] = (
          "/staff/members/{user_owner}/proxies", STAFF_A, {"proxy_login": "{login_proxy_staff}"}),
     Case("member-activation", "/staff/members/{user_id:int}/activation",
          "/staff/members/{user_managed}/activation", STAFF_A),
+    # Staff act for a staff-managed resident: post a wish, get a code with her points.
+    Case("wish-post-for-managed", "/wishes/new", "/wishes/new", STAFF_A,
+         {"category": "{category}", "title": "Carry coal upstairs", "who": "{user_managed}"}),
+    Case("code-get-for-managed", "/rewards/offers/{offer_id:int}/code",
+         "/rewards/offers/{offer_a}/code", STAFF_A, {"who": "{user_managed}"}),
     Case("my-proxy-add", "/me/proxies", "/me/proxies", SIGNED_IN,
          {"proxy_login": "{login_proxy_own}"}),
     # The resident, the proxy (no actor here) or staff of the resident's community.
