@@ -135,45 +135,50 @@ class Activation:
     password: str
 
 
+def _invalid() -> DomainError:
+    return DomainError(_("That code is not valid or has expired. Please ask the community "
+                         "office for a new one."), "code")
+
+
+async def _login_taken(login: str, user_id: int) -> None:
+    if await User.exists().where((User.login == login) & (User.id != user_id)):
+        raise Conflict(_("An account with this login already exists. Try signing in."),
+                       "login")
+
+
 async def activate(form: Activation, client_ip: str) -> int:
     """Take over a managed account with a code; returns the user id. Throttled per
-    address: every wrong code counts, and a refused attempt reveals nothing else."""
+    address: every wrong code counts (a right code with a login or password to fix does
+    not), and a refused attempt reveals nothing else."""
     ids, _counts = await throttle.claim({throttle.key("activate", client_ip): ACTIVATE})
-    login = normalise_login(form.login)
-    moment = clock.now()
-    async with db.transaction():
-        row = await ActivationCode.select(
-            ActivationCode.id, ActivationCode.user, ActivationCode.user.display_name,
-            ActivationCode.user.phone, ActivationCode.user.community,
-        ).where(
-            (ActivationCode.code_hash == _digest(form.code)) & ActivationCode.used_at.is_null()
-            & (ActivationCode.expires_at > moment)
-        ).first()
-        if row is None:
-            raise DomainError(_("That code is not valid or has expired. Please ask the "
-                                "community office for a new one."), "code")
-        await throttle.succeeded(ids)
-        if not LOGIN_RE.match(login):
-            raise DomainError(_("Use a phone number, or 3–32 letters, digits, dots, dashes "
-                                "or underscores."), "login")
-        validate_password(form.password, login=login, name=row["user.display_name"],
-                          phone=row["user.phone"])
-        if await User.exists().where((User.login == login) & (User.id != row["user"])):
-            raise Conflict(_("An account with this login already exists. Try signing in."),
-                           "login")
+    row = await ActivationCode.select(
+        ActivationCode.id, ActivationCode.user, ActivationCode.user.display_name,
+        ActivationCode.user.phone, ActivationCode.user.community,
+    ).where(
+        (ActivationCode.code_hash == _digest(form.code)) & ActivationCode.used_at.is_null()
+        & (ActivationCode.expires_at > clock.now())
+    ).first()
+    if row is None:
+        raise _invalid()
+    await throttle.succeeded(ids)
+    user_id, login = int(row["user"]), normalise_login(form.login)
+    if not LOGIN_RE.match(login):
+        raise DomainError(_("Use a phone number, or 3–32 letters, digits, dots, dashes "
+                            "or underscores."), "login")
+    validate_password(form.password, login=login, name=row["user.display_name"],
+                      phone=row["user.phone"])
+    await _login_taken(login, user_id)
     password_hash = await passwords.hash_password(form.password)
     async with db.transaction():
         used = await ActivationCode.update({ActivationCode.used_at: clock.now()}).where(
             (ActivationCode.id == row["id"]) & ActivationCode.used_at.is_null()
         ).returning(ActivationCode.id)
         if not used:  # the same code used twice at once: one wins
-            raise DomainError(_("That code is not valid or has expired. Please ask the "
-                                "community office for a new one."), "code")
-        user_id = int(row["user"])
+            raise _invalid()
+        await _login_taken(login, user_id)
         await User.update({User.login: login, User.password_hash: password_hash,
                            User.managed_by_staff: False}).where(User.id == user_id)
         await end_other_sessions(user_id, None)
         await audit.record(user_id, int(row["user.community"]), "account_activated", "user",
                            user_id)
     return user_id
-

@@ -261,6 +261,10 @@ async def test_activation_code_works_once_and_ends_staff_management(world: World
     with pytest.raises(DomainError):
         await managed.activate(managed.Activation("WRONG-CODE1", "granny-li", "plum tree 42"),
                                "10.9.0.1")
+    with pytest.raises(DomainError) as bad_login:  # the code stays good for a second try
+        await managed.activate(managed.Activation(issued["code"], "x", "plum tree 42"),
+                               "10.9.0.1")
+    assert bad_login.value.field == "login"
     await managed.activate(managed.Activation(issued["code"].lower(), "granny-li",
                                               "plum tree 42"), "10.9.0.1")
     signed = await sessions.sign_in("granny-li", "plum tree 42", "10.9.0.1", "", None, None)
