@@ -36,6 +36,11 @@ from marketplace.ledger.views import (
     StaffPointsController,
 )
 from marketplace.notifications.views import NotificationController
+from marketplace.proxies.views import (
+    ActivationController,
+    ManagedAccountController,
+    ProxyController,
+)
 from marketplace.recovery.views import (
     OfficeController,
     RecoveryController,
@@ -105,6 +110,9 @@ CONTROLLERS: list[type[Controller]] = [
     RecoveryController,
     StaffResetController,
     OfficeController,
+    ManagedAccountController,
+    ProxyController,
+    ActivationController,
 ]
 
 

@@ -10,6 +10,7 @@ from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.activities import demo as activities_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
+from marketplace.proxies import demo as proxies_demo
 from marketplace.reports import demo as reports_demo
 from marketplace.rewards import demo as rewards_demo
 from marketplace.wishes import demo as wishes_demo
@@ -104,6 +105,7 @@ async def load() -> None:
                             "送给王阿姨 A gift for Auntie Wang", "demo:donate:0")
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
+        await proxies_demo.load(community_id, ids)
 
 
 def logins_text() -> str:

@@ -25,6 +25,10 @@ class Principal:
     helper_status: str | None = None  # pending | verified | declined | None
     helper_kind: str | None = None
     merchant_ids: frozenset[int] = field(default_factory=frozenset)
+    # Set when this principal is a resident acted for by someone else (亲友代办, staff for
+    # a managed account): who really acts, for the records "done for … by …".
+    agent_id: int | None = None
+    agent_name: str = ""
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -46,6 +50,11 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         return bool(self.staff_community_ids) or self.is_admin
+
+    @property
+    def acting_id(self) -> int:
+        """The person who really acts: the agent when acting for someone."""
+        return self.agent_id if self.agent_id is not None else self.user_id
 
     def can_staff(self, community_id: int) -> bool:
         """Staff act only inside their own communities; administrators everywhere."""

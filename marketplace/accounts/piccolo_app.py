@@ -3,8 +3,10 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from marketplace.accounts.tables import (
+    ActivationCode,
     HelperProfile,
     LoginAttempt,
+    ProxyLink,
     Session,
     StaffMembership,
     User,
@@ -17,6 +19,7 @@ from marketplace.audit.tables import AuditEvent
 APP_CONFIG = AppConfig(
     app_name="accounts",
     migrations_folder_path=str(Path(__file__).resolve().parents[2] / "migrations" / "accounts"),
-    table_classes=[User, StaffMembership, HelperProfile, Session, LoginAttempt, AuditEvent],
+    table_classes=[User, StaffMembership, HelperProfile, Session, LoginAttempt, AuditEvent,
+                   ProxyLink, ActivationCode],
     migration_dependencies=["marketplace.community.piccolo_app"],
 )

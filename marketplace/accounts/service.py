@@ -66,6 +66,9 @@ async def _check_place(community_id: int, grid_id: int | None, building_id: int 
             raise DomainError(_("That building is not in the chosen grid."), "building")
 
 
+check_place = _check_place  # for staff-made accounts (``managed``): the one place check
+
+
 async def register(reg: Registration, *, managed_by_staff: bool = False,
                    client_ip: str | None = None) -> int:
     """A new account. ``client_ip``: a sign-up from the web, slowed down per address (each

@@ -79,3 +79,31 @@ class LoginAttempt(Table, tablename="login_attempt"):
     at = Timestamptz(default=TimestamptzNow(), index=True)
     success = Boolean(default=False)
 
+
+
+class ProxyLink(Table, tablename="proxy_link"):
+    """亲友代办: ``proxy`` may act for ``resident`` while the link is active. Links are
+    never deleted: a revoked one keeps who added and who ended it, and when."""
+
+    id = Serial(primary_key=True)
+    resident = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    proxy = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    active = Boolean(default=True)
+    added_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    added_at = Timestamptz(default=TimestamptzNow())
+    revoked_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
+                            default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class ActivationCode(Table, tablename="activation_code"):
+    """A staff-issued code with which a managed resident takes over their account. Only
+    the sha256 of the code is kept; it works once, until ``expires_at``."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    code_hash = Varchar(length=64, unique=True)
+    issued_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    issued_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

@@ -8,7 +8,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
 from marketplace import settings
-from marketplace.accounts import service, sessions
+from marketplace.accounts import proxies, service, sessions
 from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
@@ -151,7 +151,8 @@ class ProfileController(Controller):
         profile = await service.profile(me, me.user_id)
         places = await places_service.places(me.community_id)
         return page(request, "accounts/profile.html", status_code=status_code,
-                    profile=profile, places=places, errors=errors or {}, values=values or {})
+                    profile=profile, places=places, errors=errors or {}, values=values or {},
+                    links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES)
 
     @get("/", name="profile")
     async def show(self, request: AppRequest) -> Any:

@@ -38,6 +38,12 @@ ACTIONS: dict[str, str] = {
     "reset_code_issued": N_("Password reset code issued"),
     "password_reset": N_("Password set with a reset code"),
     "office_contact_changed": N_("Community office contact changed"),
+    "acted_for": N_("Done for a resident by someone else"),
+    "proxy_added": N_("Proxy added"),
+    "proxy_revoked": N_("Proxy removed"),
+    "managed_account_created": N_("Staff-managed account made"),
+    "activation_issued": N_("Activation code issued"),
+    "account_activated": N_("Managed account taken over by the resident"),
 }
 
 

@@ -54,6 +54,15 @@ MESSAGES: dict[str, str] = {
     "settlement_paid": N_("The settlement of “{name}” for {start}–{end} was marked paid. "
                           "{note}"),
     "points_expired": N_("{points} of your points expired (older than {months} months)."),
+    # Steps someone took for the resident (a proxy, or staff for a managed account).
+    "wish_fulfilled_for": N_("{helper} reports “{title}” done for {resident}. Please "
+                             "confirm it for them."),
+    "done_for_you_post": N_("{agent} posted the wish “{title}” for you."),
+    "done_for_you_confirm": N_("{agent} confirmed “{title}” as done for you."),
+    "done_for_you_dispute": N_("{agent} asked staff to look at “{title}” for you."),
+    "done_for_you_cancel": N_("{agent} cancelled the wish “{title}” for you."),
+    "done_for_you_code": N_("{agent} got a code for “{offer}” for you, with {points} of "
+                            "your points."),
 }
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from marketplace import clock, db, settings
-from marketplace.accounts import throttle
+from marketplace.accounts import proxies, throttle
+from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import N_, _
 from marketplace.ledger import holds
@@ -78,7 +79,17 @@ async def issue(actor: Principal, offer_id: int) -> dict[str, Any]:
             code=code, offer=offer_id, merchant=offer["merchant"], resident=actor.user_id,
             price=offer["price"], hold_id=hold["id"], limit_key=limit_key, expires_at=expires,
         )).returning(*RedeemCode.all_columns())
+        if actor.agent_id is not None:  # got for the resident by a proxy or staff
+            await _done_for(actor, offer, int(rows[0]["id"]))
     return rows[0]
+
+
+async def _done_for(actor: Principal, offer: dict[str, Any], code_id: int) -> None:
+    await audit.record(actor.agent_id, actor.community_id, "acted_for", "redeem_code",
+                       code_id, f"code for user {actor.user_id}")
+    await notifications.send(actor.user_id, "done_for_you_code",
+                             link=f"/rewards/codes/{code_id}", offer=offer["title"],
+                             points=offer["price"], agent=actor.agent_name)
 
 
 # --- giving back ----------------------------------------------------------------------
@@ -110,8 +121,10 @@ async def own_code(actor: Principal, code_id: int) -> dict[str, Any]:
     row = await RedeemCode.select(
         RedeemCode.all_columns(), RedeemCode.offer.title, RedeemCode.merchant.name,
         RedeemCode.merchant.address, RedeemCode.cashier.display_name,
+        RedeemCode.resident.display_name,
     ).where(RedeemCode.id == code_id).first()
-    if row is None or row["resident"] != actor.user_id:
+    # The resident's, or theirs to hand over for them (proxies.may_act_for).
+    if row is None or not await proxies.may_act_for(actor, int(row["resident"])):
         raise NotFound(_("No such code."))
     return row
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace import clock, db
+from marketplace.accounts import proxies
+from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
+from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.wishes.rules import NOTE_MAX, Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
@@ -66,7 +69,8 @@ async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[
     if actor is None:
         return frozenset({Role.SYSTEM})
     roles: set[Role] = set()
-    if wish["owner"] == actor.user_id:
+    # The resident, or someone who may act for them (proxies.may_act_for: the one rule).
+    if wish["owner"] == actor.user_id or await proxies.may_act_for(actor, wish["owner"]):
         roles.add(Role.OWNER)
     if actor.can_staff(wish["community"]):
         roles.add(Role.STAFF)
@@ -100,15 +104,16 @@ async def visible(actor: Principal, wish_id: int) -> tuple[dict[str, Any], froze
 
 async def history(wish_id: int) -> list[dict[str, Any]]:
     return await WishEvent.select(
-        WishEvent.all_columns(), WishEvent.actor.display_name
+        WishEvent.all_columns(), WishEvent.actor.display_name,
+        WishEvent.on_behalf_of.display_name,
     ).where(WishEvent.wish == wish_id).order_by(WishEvent.at).order_by(WishEvent.id)
 
 
 async def event(wish_id: int, actor_id: int | None, action: str, from_state: str,
-                to_state: str, note: str = "") -> None:
+                to_state: str, note: str = "", on_behalf_of: int | None = None) -> None:
     await WishEvent.insert(WishEvent(wish=wish_id, actor=actor_id, action=action,
                                      from_state=from_state, to_state=to_state,
-                                     note=note[:NOTE_MAX]))
+                                     note=note[:NOTE_MAX], on_behalf_of=on_behalf_of))
 
 
 def refusal(exc: IllegalTransition) -> Exception:
@@ -133,6 +138,10 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         target = transition(State(wish["status"]), action, roles)
     except IllegalTransition as exc:
         raise refusal(exc) from None
+    for_owner = actor is not None and _for_owner(wish, action, roles, actor)
+    if for_owner:
+        assert actor is not None
+        await done_for(wish, action.value, actor)
     values = {Wish.status: target.value, Wish.updated_at: clock.now(), **(changes or {})}
     moved = await Wish.update(values).where(
         (Wish.id == wish_id) & (Wish.status == wish["status"])
@@ -141,5 +150,28 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         # Another request changed the wish between our read and our write: it won.
         raise refusal(IllegalTransition("state", State(wish["status"]), action))
     await event(wish_id, actor.user_id if actor else None, action.value, wish["status"],
-                target.value, note)
+                target.value, note, wish["owner"] if for_owner else None)
     return {**wish, "status": target.value}
+
+
+def _for_owner(wish: dict[str, Any], action: Action, roles: frozenset[Role],
+               actor: Principal) -> bool:
+    """Is this step the resident's own, taken by someone acting for them? (Staff cancelling
+    as staff act in their own right, not for the resident.)"""
+    if wish["owner"] == actor.user_id or Role.OWNER not in roles:
+        return False
+    try:
+        transition(State(wish["status"]), action, roles - {Role.OWNER})
+    except IllegalTransition:
+        return True
+    return False
+
+
+async def done_for(wish: dict[str, Any], step: str, actor: Principal) -> None:
+    """Record a step taken for the resident by someone else besides its timeline event
+    (which names the resident in ``on_behalf_of``): the audit line and the resident's
+    notification ("done for you by …")."""
+    await audit.record(actor.user_id, wish["community"], "acted_for", "wish", wish["id"],
+                       f"{step} for user {wish['owner']}")
+    await notifications.send(wish["owner"], f"done_for_you_{step}", link=f"/wishes/{wish['id']}",
+                             title=wish["title"], agent=actor.display_name)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from marketplace.accounts.tables import StaffMembership
+from marketplace.accounts import proxies
+from marketplace.accounts.tables import StaffMembership, User
 from marketplace.notifications import service as notifications
 
 
@@ -28,3 +29,14 @@ async def tell(user_ids: Iterable[int], kind: str, wish: dict[str, Any],
 
 async def tell_staff(wish: dict[str, Any], kind: str, **params: Any) -> None:
     await tell(await staff_of(wish["community"]), kind, wish, **params)
+
+
+async def tell_agents(wish: dict[str, Any], kind: str, **params: Any) -> None:
+    """Those who act for the wish's owner — the proxies, and for an account managed by
+    staff its community's staff — when the next step is the owner's."""
+    owner = await User.select(User.display_name, User.managed_by_staff).where(
+        User.id == wish["owner"]).first()
+    agents = await proxies.agents_of(wish["owner"])
+    if owner["managed_by_staff"]:
+        agents += await staff_of(wish["community"])
+    await tell(agents, kind, wish, resident=owner["display_name"], **params)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from marketplace import clock, db
+from marketplace.accounts import proxies
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import DomainError, Forbidden, NotFound
@@ -97,7 +98,9 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
     if owner is None:
         raise NotFound(_("No such resident."), "owner")
     community_id = int(owner["community"])
-    if owner_id != actor.user_id and not actor.can_staff(community_id):
+    # 红色代办: staff post for any resident of their community; proxies for theirs.
+    if owner_id != actor.user_id and not (actor.can_staff(community_id)
+                                          or await proxies.may_act_for(actor, owner_id)):
         raise Forbidden(_("Only staff can post a wish on behalf of a resident."))
     if not 0 < wish.category_id <= core.MAX_ID:
         raise DomainError(_("Please choose a category."), "category")
@@ -115,8 +118,12 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
             points=category["default_points"],
         )).returning(Wish.id)
         wish_id = int(rows[0]["id"])
-        note = "" if owner_id == actor.user_id else _("Posted on the resident's behalf.")
-        await core.event(wish_id, actor.user_id, "post", "", State.PENDING, note)
+        on_behalf_of = None if owner_id == actor.user_id else owner_id
+        if on_behalf_of is not None:
+            await core.done_for({"id": wish_id, "owner": owner_id, "community": community_id,
+                                 "title": title}, "post", actor)
+        await core.event(wish_id, actor.user_id, "post", "", State.PENDING,
+                         on_behalf_of=on_behalf_of)
     return wish_id
 
 
@@ -164,6 +171,7 @@ async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
             Wish.fulfil_note: note, Wish.hours: minutes, Wish.fulfil_photo: photo,
             Wish.claim_deadline: None})
         await notify.tell([wish["owner"]], "wish_fulfilled", wish, helper=actor.display_name)
+        await notify.tell_agents(wish, "wish_fulfilled_for", helper=actor.display_name)
 
 
 def split_points(points: int, helpers: int) -> list[int]:

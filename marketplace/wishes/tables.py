@@ -79,3 +79,7 @@ class WishEvent(Table, tablename="wish_event"):
     from_state = Varchar(length=16)
     to_state = Varchar(length=16)
     note = Varchar(length=500, default="")
+    # Set when the actor took the resident's own step for them (a proxy, or staff for a
+    # staff-managed account): the timeline says "done for … by …".
+    on_behalf_of = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
+                              default=None)

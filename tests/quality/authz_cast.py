@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
+from marketplace.accounts import managed, proxies, sessions
 from marketplace.accounts import service as accounts
-from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.activities import service as activities
 from marketplace.activities.tables import Activity
@@ -90,6 +90,7 @@ async def build() -> AuthzCast:
                               "grid_a": a.grid_id}
     values.update(await _places(a))
     values.update(await _people_to_act_on(a, people))
+    values.update(await _proxies(a, people))
     values.update(await _wishes(people))
     values.update(await _shop(a, people))
     values.update(await _shop_b(b, people))
@@ -144,6 +145,24 @@ async def _people_to_act_on(a: World, people: dict[str, Principal]) -> dict[str,
     return {"helper_profile": int(profile["id"]), "staff_membership": int(membership["id"]),
             "user_needy": needy.user_id, "user_needy2": needy2.user_id,
             "login_candidate": candidate.login}
+
+
+async def _proxies(a: World, people: dict[str, Principal]) -> dict[str, Any]:
+    """The owner's proxy (no actor of the matrix, so nobody there gains the owner's steps),
+    two people to name as proxies, and two staff-managed residents (one with an
+    activation code waiting to be used)."""
+    owner, staff = people["owner"], people["staff_a"]
+    proxy = await a.person(name=unique("Proxy "))
+    link = await proxies.add(owner, owner.user_id, proxy.login)
+    spare = [await a.person(name=unique("Relative ")) for _n in range(2)]
+    made = [await managed.create(staff, managed.ManagedAccount(
+        unique("Granny "), a.community_id, a.grid_id, a.building_id)) for _n in range(2)]
+    issued = await managed.issue_activation(staff, made[1])
+    await ledger.award(a.community_id, made[0], 50, "award", "authz", None, "Points to spend",
+                       unique("authz:award:"))
+    return {"proxy_link": link, "login_proxy_own": spare[0].login,
+            "login_proxy_staff": spare[1].login, "user_managed": made[0],
+            "activation_code": issued["code"], "login_activated": unique("gran")}
 
 
 async def _wishes(people: dict[str, Principal]) -> dict[str, Any]:

@@ -121,6 +121,27 @@ TABLE: tuple[Case, ...] = (
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
     Case("helper-review", "/staff/helpers/{profile_id:int}/review",
          "/staff/helpers/{helper_profile}/review", STAFF_A, {"decision": "approve"}),
+    # Acting for others: staff-managed accounts and proxies (亲友代办).
+    Case("managed-create", "/staff/members/new", "/staff/members/new", STAFF_A,
+         {"display_name": "Granny Li", "community": "{community_a}", "address": "Room 301"}),
+    Case("member-proxy-add", "/staff/members/{user_id:int}/proxies",
+         "/staff/members/{user_owner}/proxies", STAFF_A, {"proxy_login": "{login_proxy_staff}"}),
+    Case("member-activation", "/staff/members/{user_id:int}/activation",
+         "/staff/members/{user_managed}/activation", STAFF_A),
+    # Staff act for a staff-managed resident: post a wish, get a code with her points.
+    Case("wish-post-for-managed", "/wishes/new", "/wishes/new", STAFF_A,
+         {"category": "{category}", "title": "Carry coal upstairs", "who": "{user_managed}"}),
+    Case("code-get-for-managed", "/rewards/offers/{offer_id:int}/code",
+         "/rewards/offers/{offer_a}/code", STAFF_A, {"who": "{user_managed}"}),
+    Case("my-proxy-add", "/me/proxies", "/me/proxies", SIGNED_IN,
+         {"proxy_login": "{login_proxy_own}"}),
+    # The resident, the proxy (no actor here) or staff of the resident's community.
+    Case("proxy-revoke", "/proxies/{link_id:int}/revoke", "/proxies/{proxy_link}/revoke",
+         OWNER | STAFF_A, {"next": "/me"}),
+    # Whoever holds the code takes the account over (a wrong code is a throttled try).
+    Case("activate", "/activate", "/activate", EVERYONE,
+         {"code": "{activation_code}", "login": "{login_activated}", "password": PASSWORD,
+          "password2": PASSWORD}),
     # Places and staff appointments.
     Case("grid-add", "/manage/communities/{community_id:int}/grids",
          "/manage/communities/{community_a}/grids", STAFF_A, {"name": "Grid North"}),

@@ -48,6 +48,7 @@ from litestar.routes import HTTPRoute
 from piccolo.querystring import QueryString
 
 from marketplace import db
+from marketplace.accounts import proxies
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.app import create_app
 from marketplace.community.tables import Building, Grid
@@ -98,6 +99,7 @@ PATH_IDS = {
     "category_id": "spare_category", "member_id": "merchant_member", "wish_id": "wish_open",
     "pending_id": "pending", "invite_id": "invite",  # made afresh per request (``fresh``)
     "code": "reset_code",  # a valid reset code, made afresh per request too
+    "link_id": "proxy_link",
 }
 # Routes whose path names more than an id: one case each (url, role).
 EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -131,6 +133,7 @@ MAY_WRITE = {
     # Get code claims its idempotency key before the work and forgets it when the work is
     # refused: the key table moves (SQLite's data_version with it), nothing stays.
     "/rewards/offers/{offer_id:int}/code": frozenset({"idempotency_key"}),
+    "/activate": frozenset({"login_attempt"}),  # a wrong activation code is a counted try
 }
 FORM_READ = re.compile(r"\bform\.(?:str|int|date|bool|list|file)\(\s*\"([a-z_0-9]+)\"|"
                        r"\(\"([a-z_0-9]+)\", _\(")  # and ("name", _("Label")) read in a loop
@@ -400,6 +403,9 @@ async def bench() -> AsyncIterator[Bench]:
     people["requester"] = await world.person(staff=True, name=unique("Requester "))
     people["invitee"] = await world.person(name=unique("Invitee "))
     people["forgetful"] = await world.person(name=unique("Forgetful "))  # gets reset codes
+    relative = await world.person(name=unique("Relative "))
+    ids["proxy_link"] = await proxies.add(people["resident"], people["resident"].user_id,
+                                          relative.login)
     recorder = Recorder(app)
     transport = httpx.ASGITransport(app=recorder)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File
 
 from marketplace import idempotency
+from marketplace.accounts import proxies
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
@@ -48,13 +49,16 @@ class RewardsController(Controller):
                     categories=offers.CATEGORIES, category=category_key)
 
     @get("/offers/{offer_id:int}", name="rewards_offer")
-    async def offer(self, request: AppRequest, offer_id: PathId) -> Any:
-        return await _offer_page(request, offer_id)
+    async def offer(self, request: AppRequest, offer_id: PathId,
+                    who: FromQuery[str | None] = None) -> Any:
+        return await _offer_page(request, offer_id, for_id=query_id(who, _("Person")))
 
     @post("/offers/{offer_id:int}/code", name="rewards_get_code")
     async def get_code(self, request: AppRequest, offer_id: PathId) -> Any:
-        me = request.principal
         form = await Form.read(request)
+        for_id = form.id("who", required=False, label=_("Person"))
+        # Someone acting for a resident gets the code with the resident's points.
+        me = await proxies.act_for(request.principal, for_id or request.principal.user_id)
         # The page's hidden key (or the client's Idempotency-Key): a double tap, or the
         # same request sent twice, makes one code and one hold.
         key = (form.str("key", max_length=idempotency.MAX_KEY).strip()
@@ -66,17 +70,20 @@ class RewardsController(Controller):
                                                      f"/rewards/codes/{code['id']}"),))
 
         try:
-            done = await idempotency.once(me.user_id, key, f"get_code:{offer_id}", issue)
+            done = await idempotency.once(request.principal.user_id, key,
+                                          f"get_code:{offer_id}:{me.user_id}", issue)
         except DomainError as exc:
-            return await _offer_page(request, offer_id, exc.message, 409)
+            return await _offer_page(request, offer_id, exc.message, 409, for_id)
         return redirect(request, done.header("location") or "/rewards/codes",
                         _("Show this code to the cashier before it expires."))
 
     @get("/codes", name="rewards_my_codes")
-    async def my_codes(self, request: AppRequest) -> Any:
-        return page(request, "rewards/codes.html",
-                    rows=await service.codes_of(request.principal),
-                    display=codes.display)
+    async def my_codes(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
+        # ?who=: the codes of someone one acts for, to find a slip again and print it.
+        acting = await proxies.act_for(request.principal,
+                                       query_id(who, _("Person")) or request.principal.user_id)
+        return page(request, "rewards/codes.html", rows=await service.codes_of(acting),
+                    display=codes.display, acting=acting)
 
     @get("/codes/{code_id:int}", name="rewards_code")
     async def code(self, request: AppRequest, code_id: PathId) -> Any:
@@ -121,9 +128,11 @@ class RewardsController(Controller):
 
 
 async def _offer_page(request: AppRequest, offer_id: int, error: str | None = None,
-                      status_code: int = 200) -> Any:
-    me = request.principal
+                      status_code: int = 200, for_id: int | None = None) -> Any:
+    """The offer, for the person themselves or for someone they act for (``for_id``)."""
+    me = await proxies.act_for(request.principal, for_id or request.principal.user_id)
     row = await offers.visible_offer(me, offer_id)
     return page(request, "rewards/offer.html", status_code=status_code, o=row,
                 balance=await ledger.balance(me.user_id), error=error,
-                categories=offers.CATEGORIES)
+                categories=offers.CATEGORIES, acting=me,
+                acts_for=await proxies.acts_for(request.principal))

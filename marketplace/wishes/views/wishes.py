@@ -15,6 +15,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 
 from marketplace import paging
+from marketplace.accounts import proxies
 from marketplace.community import service as community
 from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import AppError, DomainError
@@ -82,31 +83,41 @@ class WishController(Controller):
                     category_options=[(c["id"], c["name"]) for c in cats])
 
     @get("/mine", name="my_wishes")
-    async def mine(self, request: AppRequest) -> Any:
+    async def mine(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
         me = request.principal
-        return page(request, "wishes/mine.html", owned=await queries.owned_by(me.user_id),
-                    claimed=await queries.claimed_by(me.user_id))
+        # ?who=: the wishes of someone one acts for (a proxy, staff for a managed account).
+        acting = await proxies.act_for(me, query_id(who, _("Person")) or me.user_id)
+        return page(request, "wishes/mine.html", owned=await queries.owned_by(acting.user_id),
+                    claimed=await queries.claimed_by(me.user_id) if acting is me else [],
+                    acting=acting)
 
     async def _form(self, request: AppRequest, values: dict[str, str],
-                    errors: dict[str, str], status_code: int = 200) -> Any:
-        cats = await service.categories(request.principal.community_id)
+                    errors: dict[str, str], status_code: int = 200,
+                    who: int | None = None) -> Any:
+        # Posting for someone (a proxy, staff for a managed account): their categories.
+        acting = await proxies.act_for(request.principal, who or request.principal.user_id)
+        cats = await service.categories(acting.community_id)
         return page(request, "wishes/new.html", "wishes/_form.html", status_code=status_code,
                     categories=cats, category_options=[(c["id"], c["name"]) for c in cats],
-                    values=values, errors=errors)
+                    values=values, errors=errors, acting=acting,
+                    acts_for=await proxies.acts_for(request.principal))
 
     @get("/new", name="new_wish")
-    async def new(self, request: AppRequest) -> Any:
-        return await self._form(request, {}, {})
+    async def new(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
+        return await self._form(request, {}, {}, who=query_id(who, _("Person")))
 
     @post("/new", request_max_body_size=uploads.max_body_bytes())
     async def create(self, request: AppRequest) -> Any:
         me = request.principal
-        form, photo = Form({}), ""
+        form, photo, who = Form({}), "", None
         try:
             form = await read_form(request)
+            who = form.id("who", required=False, label=_("Person"))
             if problems := _problems(form):  # every such problem at once, not one by one
-                return await self._form(request, form.values(), problems, refused(request))
-            owner_id = await service.owner_by_login(me, form.str("owner_login", max_length=64))
+                return await self._form(request, form.values(), problems, refused(request),
+                                        who)
+            owner_id = who or await service.owner_by_login(
+                me, form.str("owner_login", max_length=64))
             new = _new_wish(form)
             new.photo = photo = await uploads.save(form.file("photo"))
             wish_id = await service.post_wish(me, new, owner_id=owner_id)
@@ -115,7 +126,11 @@ class WishController(Controller):
             if not isinstance(exc, DomainError):
                 raise
             return await self._form(request, form.values(), {exc.field or "form": exc.message},
-                                    refused(request, exc))
+                                    refused(request, exc), who)
+        if owner_id not in (None, me.user_id):
+            return redirect(request, f"/wishes/{wish_id}",
+                            _("The wish is posted for them. Community staff will review it "
+                              "soon."))
         return redirect(request, f"/wishes/{wish_id}",
                         _("Your wish is posted. Community staff will review it soon."))
 
