@@ -6,7 +6,7 @@ broken across lines; the exchange code and its QR fill the first screen of a 360
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Page
+from playwright.async_api import Page, expect
 
 from marketplace.settings import ROOT
 from tests.browser.conftest import PageFactory, scroll_width, visit
@@ -86,3 +86,20 @@ async def test_the_code_and_its_qr_fill_the_first_screen(
         " getComputedStyle(el.closest('.till')).backgroundColor]")
     assert digits[0] >= 40, f"code digits {digits[0]} px"
     assert digits[1:] == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+
+
+async def test_an_offline_page_when_the_network_drops(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await visit(make_page, live_server, cast, "resident", "/points", "zh", 360)
+    # the worker installs, keeps the offline page and takes over the open page
+    await page.evaluate("""async () => {
+      await navigator.serviceWorker.ready;
+      while (!navigator.serviceWorker.controller) await new Promise(r => setTimeout(r, 50));
+    }""")
+    await page.context.set_offline(True)
+    await page.goto("/wishes/")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("网络已断开")
+    assert "/logout" not in await page.content()  # the offline page, no one's own page
+    await page.context.set_offline(False)
+    await page.get_by_role("link", name="重试").click()
+    await expect(page.get_by_role("heading", level=1)).not_to_have_text("网络已断开")
