@@ -32,7 +32,7 @@ MEASURE = """() => {
     return new Set([...range.getClientRects()].filter(r => r.width > 0)
                    .map(r => Math.round(r.top))).size;
   };
-  const cells = [...document.querySelectorAll("table.rows td.when, table.rows td.num")];
+  const cells = [...document.querySelectorAll("table.rows td.when, table.rows td.num, .nowrap")];
   const head = document.querySelector("table.rows thead");
   return {
     cells: cells.length,
