@@ -66,7 +66,8 @@ async def test_statements_are_rows_on_a_phone_and_tables_on_a_tablet(
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 async def test_the_code_and_its_qr_fill_the_first_screen(
-        lang: str, make_page: PageFactory, live_server: str, cast: Cast) -> None:
+        lang: str, make_page: PageFactory, live_server: str, cast: Cast,
+        console_errors: list[str]) -> None:
     page = await visit(make_page, live_server, cast, "resident",
                        "/rewards/codes/{code_active}", lang, 360)
     await page.set_viewport_size({"width": 360, "height": 640})
@@ -86,6 +87,7 @@ async def test_the_code_and_its_qr_fill_the_first_screen(
         " getComputedStyle(el.closest('.till')).backgroundColor]")
     assert digits[0] >= 40, f"code digits {digits[0]} px"
     assert digits[1:] == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    assert console_errors == []  # the countdown and the screen wake lock run quietly
 
 
 async def test_an_offline_page_when_the_network_drops(
