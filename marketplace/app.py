@@ -59,6 +59,7 @@ from marketplace.web.api_docs import json_bodies_only
 from marketplace.web.home import HomeController, StaffHubController
 from marketplace.web.idempotency import idempotency_middleware
 from marketplace.web.identity import auth_middleware
+from marketplace.web.offline import OfflineController
 from marketplace.web.request import AppRequest
 from marketplace.web.security import StrictCSRFMiddleware, add_security_headers
 from marketplace.web.templating import configure_jinja
@@ -113,6 +114,7 @@ CONTROLLERS: list[type[Controller]] = [
     ManagedAccountController,
     ProxyController,
     ActivationController,
+    OfflineController,
 ]
 
 

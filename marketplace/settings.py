@@ -161,7 +161,7 @@ def load() -> Settings:
         default_language=language,
         var_dir=var_dir,
         upload_dir=Path(os.environ.get("UPLOAD_DIR", str(var_dir / "uploads"))),
-        upload_max_bytes=_int("UPLOAD_MAX_MB", 5) * 1024 * 1024,
+        upload_max_bytes=_int("UPLOAD_MAX_MB", 20) * 1024 * 1024,
         # Where people reach the site (for QR codes on printed notices); empty: the
         # address of the request that printed it.
         public_url=public_url,

@@ -1,4 +1,5 @@
-"""Logo and photo uploads: checked by their first bytes and size, stored under UPLOAD_DIR.
+"""Logo and photo uploads: checked by their first bytes and size, shrunk and stripped of
+their metadata (``images.shrink``), stored under UPLOAD_DIR next to a small copy for lists.
 
 The file name is random and the extension comes from the detected type, never from the
 client, so an upload cannot choose where it lands or how it is served.
@@ -6,6 +7,7 @@ client, so an upload cannot choose where it lands or how it is served.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from pathlib import Path
@@ -16,9 +18,10 @@ from marketplace import images, settings
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 
-MAX_BYTES = 2 * 1024 * 1024
 CONTENT_TYPES = images.MEDIA_TYPES
+# Pictures stored before they were shrunk may be GIF or WebP; new ones are JPEG or PNG.
 NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp)$")
+SMALL = "-small"  # the list copy of "<name>.jpg" is "<name>-small.jpg"
 
 
 def folder() -> Path:
@@ -26,14 +29,16 @@ def folder() -> Path:
 
 
 def store_bytes(data: bytes, field: str) -> str:
-    if len(data) > MAX_BYTES:
-        raise DomainError(_("The picture is too large (2 MB at most)."), field)
-    kind = images.kind_of(data)
-    if kind is None:
+    """Shrink and store a picture (a CPU-bound call: run it in a worker thread)."""
+    if len(data) > settings.get().upload_max_bytes:
+        raise images.too_large(field)
+    if images.kind_of(data) is None:
         raise DomainError(_("Please upload a PNG, JPEG, GIF or WebP picture."), field)
-    name = f"{secrets.token_hex(16)}.{kind}"
+    shrunk = images.shrink(data, field)
+    name = f"{secrets.token_hex(16)}.{shrunk.kind}"
     folder().mkdir(parents=True, exist_ok=True)
-    (folder() / name).write_bytes(data)
+    (folder() / small_name(name)).write_bytes(shrunk.small)
+    (folder() / name).write_bytes(shrunk.full)
     return name
 
 
@@ -41,14 +46,23 @@ async def store(upload: UploadFile | None, field: str) -> str:
     """The stored file's name, or "" when nothing was uploaded."""
     if upload is None:
         return ""
-    data = await upload.read(MAX_BYTES + 1)
+    data = await upload.read(settings.get().upload_max_bytes + 1)
     if not data:
         return ""
-    return store_bytes(data, field)
+    return await asyncio.to_thread(store_bytes, data, field)
 
 
-def path_of(name: str) -> Path | None:
+def small_name(name: str) -> str:
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem}{SMALL}.{ext}"
+
+
+def path_of(name: str, small: bool = False) -> Path | None:
+    """The stored picture of a name from the database or the URL (checked against NAME);
+    ``small``: its list copy, or the picture itself when stored before copies were made."""
     if not NAME.match(name):
         return None
+    if small and (folder() / small_name(name)).is_file():
+        return folder() / small_name(name)
     path = folder() / name
     return path if path.is_file() else None

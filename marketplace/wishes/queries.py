@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 # Public cards show the grid and building at most: never the owner's phone or address.
 CARD_COLUMNS = (
     Wish.id, Wish.title, Wish.points, Wish.status, Wish.created_at, Wish.wished_by,
-    Wish.grid.name, Wish.building.name, Wish.category.name, Wish.community,
+    Wish.grid.name, Wish.building.name, Wish.category.name, Wish.community, Wish.photo,
 )
 
 

@@ -13,9 +13,9 @@ from marketplace.wishes import service
 from tests.browser.conftest import PageFactory, Place
 from tests.browser.steps import sign_in
 from tests.conftest import World, unique
+from tests.pictures import PNG
 
 pytestmark = pytest.mark.browser
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])

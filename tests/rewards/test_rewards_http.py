@@ -9,10 +9,10 @@ from marketplace.ledger import service as ledger
 from marketplace.rewards import service
 from marketplace.rewards.tables import Merchant, RedeemCode
 from tests.conftest import World, login, post, text_of
+from tests.pictures import LOGO
 from tests.rewards.helpers import other_world, resident, shop
 
 EN = {"accept-language": "en"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 async def _logout(client) -> None:  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ async def test_apply_verify_offer_code_redeem_receipt(client, world: World) -> N
                             files={"logo": ("x.png", b"<script>", "image/png")})
     assert bad.status_code == 422 and "PNG, JPEG" in bad.text
     ok = await client.post("/merchant/apply", data=form,
-                           files={"logo": ("logo.png", PNG, "image/png")})
+                           files={"logo": ("logo.png", LOGO, "image/png")})
     assert ok.status_code == 303
     merchant = await Merchant.select().where(Merchant.owner == owner.user_id).first()
     assert merchant["logo"].endswith(".png")

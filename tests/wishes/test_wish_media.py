@@ -3,7 +3,10 @@ wish) and the printable notice for the community board."""
 
 from __future__ import annotations
 
+import io
 import re
+
+from PIL import Image
 
 from marketplace import settings
 from marketplace.accounts.tables import User
@@ -11,12 +14,10 @@ from marketplace.community.tables import Community
 from marketplace.wishes import service
 from marketplace.wishes.tables import Wish
 from tests.conftest import World, csrf, login, unique
+from tests.pictures import JPEG, PNG, WEBP, camera_exif, picture
 from tests.wishes.helpers import open_wish
 
 EN = {"accept-language": "en"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
 
 
 async def _post_form(client, url: str, data: dict, files: dict | None = None):  # type: ignore[no-untyped-def]
@@ -40,20 +41,62 @@ async def test_photo_is_checked_by_its_bytes_not_its_name(client, world: World) 
                          {"photo": ("window.png", b"<html>not a photo</html>", "image/png")})
     assert r.status_code == 422 and "JPEG, PNG or WebP" in r.text
     assert 'value="Fix the window"' in r.text and "Cracked" in r.text
-    for content, ext in ((JPEG, "jpg"), (PNG, "png"), (WEBP, "webp")):
-        # A real photo with a misleading name and type is accepted and stored by its kind.
+    for content in (JPEG, PNG, WEBP):
+        # A real photo with a misleading name and type is accepted, re-encoded as JPEG (it
+        # has no transparency) and stored under a name of its own.
         r = await _post_form(client, "/wishes/new", form,
                              {"photo": ("../../evil.exe", content, "text/plain")})
         assert r.status_code == 303, r.text
         wish_id = int(r.headers["location"].rsplit("/", 1)[1])
         row = await Wish.select(Wish.photo).where(Wish.id == wish_id).first()
-        assert re.fullmatch(r"[A-Za-z0-9_-]{24}\." + ext, row["photo"])
+        assert re.fullmatch(r"[A-Za-z0-9_-]{24}\.jpg", row["photo"])
         stored = settings.get().upload_dir / row["photo"]
-        assert stored.read_bytes() == content
+        assert stored.read_bytes().startswith(b"\xff\xd8\xff")
         served = await client.get(f"/wishes/{wish_id}/photo/wish")
-        assert served.status_code == 200 and served.content == content
-        assert served.headers["content-type"].startswith(f"image/{ext.replace('jpg', 'jpeg')}")
+        assert served.status_code == 200 and served.content == stored.read_bytes()
+        assert served.headers["content-type"].startswith("image/jpeg")
         assert "private" in served.headers["cache-control"]
+
+
+async def test_a_big_phone_photo_is_taken_and_served_small(client, world: World) -> None:
+    staff, category = await _category(world)
+    owner = await world.person()
+    await login(client, owner)
+    photo = picture("JPEG", (4000, 3000), like_a_photo=True, exif=camera_exif())
+    assert len(photo) > 5 * 1024 * 1024  # refused as too large before issue 15
+    r = await _post_form(client, "/wishes/new", {"title": "Fix the gate",
+                                                  "category": str(category)},
+                         {"photo": ("IMG_0001.JPG", photo, "image/jpeg")})
+    assert r.status_code == 303, r.text
+    wish_id = int(r.headers["location"].rsplit("/", 1)[1])
+    await service.review(staff, wish_id, True)
+    full = await client.get(f"/wishes/{wish_id}/photo/wish")
+    small = await client.get(f"/wishes/{wish_id}/photo/wish/small")
+    assert full.status_code == small.status_code == 200
+    assert len(full.content) < 500_000 and len(small.content) < 100_000
+    assert Image.open(io.BytesIO(full.content)).size == (1200, 1600)  # upright
+    assert Image.open(io.BytesIO(small.content)).size == (360, 480)
+    assert b"GPS" not in full.content and b"PhoneMaker" not in full.content
+    # Lists show the small copy; the wish's own page the large one.
+    assert f"/wishes/{wish_id}/photo/wish/small" in (await client.get("/wishes/mine")).text
+    page = await client.get(f"/wishes/{wish_id}")
+    assert f'src="/wishes/{wish_id}/photo/wish"' in page.text
+    # A wish without a photo has no small copy either.
+    assert (await client.get(f"/wishes/{wish_id}/photo/fulfil/small")).status_code == 404
+
+
+async def test_photos_stored_before_shrinking_still_show(client, world: World) -> None:
+    staff, _category_id = await _category(world)
+    owner = await world.person()
+    wish_id = await open_wish(world, owner, staff)
+    name = "A" * 24 + ".webp"  # as stored before issue 15: the upload itself, no small copy
+    (settings.get().upload_dir / name).write_bytes(WEBP)
+    await Wish.update({Wish.photo: name}).where(Wish.id == wish_id)
+    await login(client, owner)
+    for url in (f"/wishes/{wish_id}/photo/wish", f"/wishes/{wish_id}/photo/wish/small"):
+        served = await client.get(url)
+        assert served.status_code == 200 and served.content == WEBP
+        assert served.headers["content-type"] == "image/webp"
 
 
 async def test_photo_over_the_limit_is_refused_politely(client, world: World) -> None:
@@ -122,7 +165,8 @@ async def test_fulfilment_photo_and_bad_photo_keeps_the_note(client, world: Worl
     await login(client, owner)
     page = await client.get(f"/wishes/{wish_id}")
     assert f"/wishes/{wish_id}/photo/fulfil" in page.text
-    assert (await client.get(f"/wishes/{wish_id}/photo/fulfil")).content == PNG
+    served = await client.get(f"/wishes/{wish_id}/photo/fulfil")
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
 
 
 async def test_board_notice_has_qr_code_and_no_personal_data(client, world: World) -> None:
@@ -141,5 +185,7 @@ async def test_board_notice_has_qr_code_and_no_personal_data(client, world: Worl
     for private in ("Grandma Wang", "13811112222", "Room 301", "Building 1"):
         assert private not in text
     assert ' style="' not in text  # the strict CSP allows no inline styles
-    css = (await client.get("/static/css/site.css")).text
-    assert "@page" in css and "A5" in css
+    # The notice names its paper; no other page is printed on A5 (tests/browser/test_print).
+    css = (await client.get("/static/css/pages.css")).text
+    assert "@page sheet-a5 { size: A5" in css
+    assert "@page " not in (await client.get("/static/css/site.css")).text

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
-from marketplace import clock, csvfile
+from marketplace import clock, csvfile, images
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
@@ -53,7 +53,7 @@ class MerchantController(Controller):
         return page(request, "rewards/apply.html", "rewards/_apply_form.html", values={},
                     errors={})
 
-    @post("/apply")
+    @post("/apply", request_max_body_size=images.max_body_bytes())
     async def apply(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
@@ -142,7 +142,7 @@ class MerchantController(Controller):
         return _offer_form(request, merchant, None, {"active": "on", "limit_period": "month",
                                                      "category": "other"})
 
-    @post("/{merchant_id:int}/offers/new")
+    @post("/{merchant_id:int}/offers/new", request_max_body_size=images.max_body_bytes())
     async def create_offer(self, request: AppRequest, merchant_id: PathId) -> Any:
         me = request.principal
         # Before reading the form: a photo from someone who may not add offers is not stored.
@@ -166,7 +166,8 @@ class MerchantController(Controller):
         values["active"] = "on" if row["active"] else ""
         return _offer_form(request, merchant, row, values)
 
-    @post("/{merchant_id:int}/offers/{offer_id:int}")
+    @post("/{merchant_id:int}/offers/{offer_id:int}",
+          request_max_body_size=images.max_body_bytes())
     async def update_offer(self, request: AppRequest, merchant_id: PathId,
                            offer_id: PathId) -> Any:
         me = request.principal

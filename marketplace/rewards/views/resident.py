@@ -120,11 +120,20 @@ class RewardsController(Controller):
 
     @get("/media/{name:str}", name="rewards_media")
     async def media(self, name: FromPath[str]) -> File:
-        path = uploads.path_of(name)
-        if path is None:
-            raise NotFoundException()
-        return File(path=path, media_type=uploads.CONTENT_TYPES[path.suffix[1:]],
-                    content_disposition_type="inline")
+        return _media(name, small=False)
+
+    @get("/media/small/{name:str}", name="rewards_media_small")
+    async def media_small(self, name: FromPath[str]) -> File:
+        """The copy for lists (a few tens of KB)."""
+        return _media(name, small=True)
+
+
+def _media(name: str, small: bool) -> File:
+    path = uploads.path_of(name, small)
+    if path is None:
+        raise NotFoundException()
+    return File(path=path, media_type=uploads.CONTENT_TYPES[path.suffix[1:]],
+                content_disposition_type="inline")
 
 
 async def _offer_page(request: AppRequest, offer_id: int, error: str | None = None,

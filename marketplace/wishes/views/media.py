@@ -26,14 +26,13 @@ class WishMediaController(Controller):
     @get("/{wish_id:int}/photo/{which:str}", name="wish_photo")
     async def photo(self, request: AppRequest, wish_id: PathId,
                     which: FromPath[str]) -> File:
-        name = await service.photo(request.principal, wish_id, which)
-        path = uploads.path_of(name) if name else None
-        if name is None or path is None:
-            raise NotFoundException()
-        # Private: the photo may show a resident's home; no shared cache may keep it.
-        return File(path=path, media_type=uploads.media_type(name),
-                    content_disposition_type="inline", filename=name,
-                    headers={"Cache-Control": "private, max-age=3600"})
+        return await _photo(request, wish_id, which, small=False)
+
+    @get("/{wish_id:int}/photo/{which:str}/small", name="wish_photo_small")
+    async def photo_small(self, request: AppRequest, wish_id: PathId,
+                          which: FromPath[str]) -> File:
+        """The copy for lists (a few tens of KB)."""
+        return await _photo(request, wish_id, which, small=True)
 
     @get("/{wish_id:int}/notice", name="wish_notice")
     async def notice(self, request: AppRequest, wish_id: PathId) -> Any:
@@ -41,3 +40,14 @@ class WishMediaController(Controller):
         # The QR code opens the public summary: a passer-by is not signed in.
         url = absolute_url(request, detail.public_path(wish_id))
         return page(request, "wishes/notice.html", wish=wish, url=url, qr=qr_svg(url))
+
+
+async def _photo(request: AppRequest, wish_id: int, which: str, small: bool) -> File:
+    name = await service.photo(request.principal, wish_id, which)
+    path = uploads.path_of(name, small) if name else None
+    if name is None or path is None:
+        raise NotFoundException()
+    # Private: the photo may show a resident's home; no shared cache may keep it.
+    return File(path=path, media_type=uploads.media_type(name),
+                content_disposition_type="inline", filename=path.name,
+                headers={"Cache-Control": "private, max-age=3600"})

@@ -14,7 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery
 
-from marketplace import paging
+from marketplace import images, paging
 from marketplace.accounts import proxies
 from marketplace.community import service as community
 from marketplace.community.views.picker import picked, picker_context
@@ -53,9 +53,7 @@ async def read_form(request: AppRequest) -> Form:
         return await Form.read(request)
     except DomainError as exc:
         if isinstance(exc.__cause__, RequestEntityTooLarge):
-            limit = uploads.max_body_bytes() // (1024 * 1024)
-            raise DomainError(_("The photo is too large: at most %(n)s MB, please.",
-                                n=limit - 1), "photo") from exc
+            raise images.too_large("photo") from exc
         raise
 
 
