@@ -55,6 +55,7 @@ class Settings:
     login_window_minutes: int
     tick_seconds: int
     code_minutes: int = 10
+    public_page_cache_seconds: int = 60
     forwarded_allow_ips: str = "127.0.0.1"
     template_reload: bool = False
     allowed_hosts: tuple[str, ...] = ()
@@ -172,6 +173,8 @@ def load() -> Settings:
         tick_seconds=_int("TICK_SECONDS", 60),
         # How long a points-exchange code stays valid after "Get code".
         code_minutes=_int("CODE_MINUTES", 10),
+        # How long each process reuses the public community page's figures; 0: never.
+        public_page_cache_seconds=_int("PUBLIC_PAGE_CACHE_SECONDS", 60),
         # The proxies whose X-Forwarded-For/-Proto the server believes.
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # Templates ship with the code; "1" re-reads changed templates (template work).

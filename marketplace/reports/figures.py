@@ -153,9 +153,19 @@ class HelperTally:
         return round(sum(self.ratings) / len(self.ratings), 1) if self.ratings else None
 
 
-def rank(tallies: Iterable[HelperTally], limit: int = 10) -> list[HelperTally]:
+@dataclass(frozen=True)
+class RollEntry:
+    """One line of the honour roll: a helper's confirmed wishes and minutes in a period."""
+
+    user_id: int
+    name: str
+    wishes: int
+    total_minutes: int
+
+
+def rank(entries: Iterable[RollEntry], limit: int = 10) -> list[RollEntry]:
     """Honour roll order: confirmed wishes, then hours, then name; only those who served."""
-    served = [t for t in tallies if t.wishes > 0]
+    served = [t for t in entries if t.wishes > 0]
     served.sort(key=lambda t: (-t.wishes, -t.total_minutes, t.name))
     return served[:limit]
 
