@@ -6,6 +6,7 @@ calendar days (see ``marketplace.clock``), weeks starting on Monday, and months.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Iterable, Sequence
@@ -116,14 +117,20 @@ def week_buckets(last: date, count: int) -> list[date]:
 
 def bucket_counts(moments: Iterable[tuple[datetime, int]], starts: list[date],
                   monthly: bool) -> list[int]:
-    """Sum the weights of moments into the buckets starting at ``starts``."""
-    index = {s: i for i, s in enumerate(starts)}
+    """Sum the weights of moments into the buckets starting at ``starts`` (local days).
+
+    Each moment is placed by comparing it with the buckets' edges (local midnights as
+    aware datetimes), not by turning every moment into a local date: a dashboard buckets
+    thousands of rows."""
+    if not starts:
+        return []
+    after = add_months(starts[-1], 1) if monthly else starts[-1] + timedelta(weeks=1)
+    edges = [clock.day_start(s) for s in [*starts, after]]
     totals = [0] * len(starts)
     for moment, weight in moments:
-        day = clock.local_date(moment)
-        key = month_start(day) if monthly else week_start(day)
-        if key in index:
-            totals[index[key]] += weight
+        i = bisect.bisect_right(edges, clock.aware(moment)) - 1
+        if 0 <= i < len(starts):
+            totals[i] += weight
     return totals
 
 

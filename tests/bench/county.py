@@ -172,9 +172,10 @@ class Seeder:
 
     def helper_of_wish(self, g: str) -> str:
         """The resident number of the helper of wish number ``g``: a helper of the wish's
-        grid, and every fifth wish of grid 0 goes to helper 0 (the three-year record)."""
+        grid, and every fifth wish of grid 0 goes to helper 0 (the three-year record; the
+        fifths chosen so that they are confirmed wishes, see the status in ``wishes``)."""
         per_grid = self.s.helpers // GRIDS
-        return (f"(CASE WHEN {g} % {GRIDS} = 0 AND {g} % 5 = 0 THEN 0 ELSE "
+        return (f"(CASE WHEN {g} % {GRIDS} = 0 AND ({g} / {GRIDS}) % 5 = 1 THEN 0 ELSE "
                 f"{g} % {GRIDS} + {GRIDS} * (({g} / 7) % {per_grid}) END)")
 
     def owner_of_wish(self, g: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 from marketplace import clock, settings
 from marketplace.accounts.tables import HelperProfile
@@ -13,7 +14,7 @@ from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import checking
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
-from marketplace.reports import records, service
+from marketplace.reports import figures, records, service
 from marketplace.reports.cache import ShortCache
 from marketplace.wishes import service as wishes
 from tests.conftest import World, login, unique
@@ -217,3 +218,19 @@ async def test_signed_in_public_page_is_not_kept_by_the_browser(client, world: W
     page = await client.get(f"/c/{world.community_id}")
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_buckets_follow_local_days_at_their_edges() -> None:
+    utc = UTC
+    months = figures.month_buckets(date(2026, 6, 15), 2)  # May, June
+    moments = [
+        (datetime(2026, 5, 31, 15, 59, 59, tzinfo=utc), 1),  # 23:59:59 on 31 May in China
+        (datetime(2026, 5, 31, 16, 0, tzinfo=utc), 10),  # midnight, 1 June in China
+        (datetime(2026, 4, 30, 16, 0), 100),  # naive (SQLite): UTC, so 1 May in China
+        (datetime(2026, 4, 30, 15, 0, tzinfo=utc), 1000),  # 30 April: before the buckets
+        (datetime(2026, 6, 30, 16, 0, tzinfo=utc), 10000),  # 1 July: after them
+    ]
+    assert figures.bucket_counts(moments, months, monthly=True) == [101, 10]
+    weeks = figures.week_buckets(date(2026, 6, 3), 2)  # weeks of Mon 25 May and Mon 1 June
+    assert weeks == [date(2026, 5, 25), date(2026, 6, 1)]
+    assert figures.bucket_counts(moments, weeks, monthly=False) == [1, 10]
