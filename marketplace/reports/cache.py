@@ -14,6 +14,7 @@ most ``seconds`` old.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
@@ -39,7 +40,11 @@ class ShortCache(Generic[T]):
             return kept[1]
         running = self._running.get(key)
         if running is None:
-            running = asyncio.ensure_future(self._fill(key, compute))
+            # In a context of its own: the computation outlives the request that started
+            # it when that visitor leaves, so it must not run on that request's database
+            # connection or transaction (context variables).
+            running = asyncio.get_running_loop().create_task(
+                self._fill(key, compute), context=contextvars.Context())
             self._running[key] = running
         # Shielded: a visitor who leaves does not cancel the others' computation.
         return await asyncio.shield(running)

@@ -139,6 +139,23 @@ async def test_concurrent_askers_share_one_computation() -> None:
     assert await cache.get("c2", compute) == 42 and computed == 2  # another key, its own
 
 
+async def test_a_visitor_leaving_does_not_cancel_the_others_computation() -> None:
+    cache: ShortCache[int] = ShortCache(lambda: 60)
+    release = asyncio.Event()
+
+    async def compute() -> int:
+        await release.wait()
+        return 7
+
+    first = asyncio.ensure_future(cache.get("c", compute))
+    second = asyncio.ensure_future(cache.get("c", compute))
+    await asyncio.sleep(0)
+    first.cancel()
+    release.set()
+    assert await second == 7
+    assert first.cancelled()
+
+
 async def test_kept_values_expire_and_failures_are_not_kept() -> None:
     clock_ = FakeClock()
     cache: ShortCache[int] = ShortCache(lambda: 30, clock=clock_)
