@@ -1,5 +1,6 @@
 """Backfill the transfer's community from its debit account, and index a community's
-transfers by time (the reports read one community's period).
+transfers by time (the reports read one community's period) and by id (the CSV export
+reads one community's transfers in keyset batches ordered by id).
 
 A separate migration because Piccolo runs a migration's raw steps before its new columns.
 Piccolo tables cannot declare a composite index, so it is written in SQL (the same
@@ -13,7 +14,10 @@ ID = "2026-11-30T13:20:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "transfer community backfill and index"
 
-INDEX = "ledger_transfer_community_created"
+INDEXES = {
+    "ledger_transfer_community_created": '"ledger_transfer" ("community", "created_at")',
+    "ledger_transfer_community_id": '"ledger_transfer" ("community", "id")',
+}
 
 
 class RawTable(Table):
@@ -27,16 +31,17 @@ async def backfill() -> None:
         'UPDATE "ledger_transfer" SET "community" = (SELECT a."community" FROM '
         '"ledger_account" a WHERE a."id" = "ledger_transfer"."debit") '
         'WHERE "community" IS NULL')
-    await RawTable.raw(f'CREATE INDEX IF NOT EXISTS {INDEX} ON "ledger_transfer" '
-                       '("community", "created_at")')
+    for name, target in INDEXES.items():
+        await RawTable.raw(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
-async def drop_index() -> None:
-    await RawTable.raw(f"DROP INDEX IF EXISTS {INDEX}")
+async def drop_indexes() -> None:
+    for name in INDEXES:
+        await RawTable.raw(f"DROP INDEX IF EXISTS {name}")
 
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="ledger", description=DESCRIPTION)
     manager.add_raw(backfill)
-    manager.add_raw_backwards(drop_index)
+    manager.add_raw_backwards(drop_indexes)
     return manager

@@ -4,6 +4,7 @@ their community, and the public page's short cache with one computation at a tim
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -251,3 +252,18 @@ def test_buckets_follow_local_days_at_their_edges() -> None:
     weeks = figures.week_buckets(date(2026, 6, 3), 2)  # weeks of Mon 25 May and Mon 1 June
     assert weeks == [date(2026, 5, 25), date(2026, 6, 1)]
     assert figures.bucket_counts(moments, weeks, monthly=False) == [1, 10]
+
+
+async def test_the_migration_fills_in_the_community_of_older_transfers(world: World) -> None:
+    path = settings.ROOT / "migrations" / "ledger" / "ledger_2026_11_30t13_20_01_000000.py"
+    spec = importlib.util.spec_from_file_location("transfer_community_backfill", path)
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    helper = await world.person(helper=True)
+    done = await ledger.award(world.community_id, helper.user_id, 5, "activity",
+                              "activity:1", None, "Clean-up", unique("k"))
+    await Transfer.update({Transfer.community: None}).where(Transfer.id == done["id"])
+    await migration.backfill()  # what `marketplace migrate` ran for the rows it found
+    row = await Transfer.select(Transfer.community).where(Transfer.id == done["id"]).first()
+    assert row["community"] == world.community_id
