@@ -7,7 +7,12 @@ is measured on its own: 4 workers ask for it again and again for SECONDS after a
 an export is timed to its last byte (the generator reads the whole body). The public page
 is measured twice: as served to a crowd on one community (after the warm-up its short
 per-process cache answers), and with the cache off (PUBLIC_PAGE_CACHE_SECONDS=0, the 4
-workers going round the 13 communities), which is what one computation costs.
+workers going round the 13 communities), which is what one computation costs. A last
+row gives `/health` (no database) under the same load: how busy the machine was.
+
+BENCH_BASELINE=/path/to/another/checkout serves that checkout's code too (same database,
+2 more processes) and measures each page on it right after this one, in the note: a
+before/after from one run. The database is migrated by this checkout's code.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import os
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from marketplace import clock, db
@@ -103,10 +109,39 @@ def row(label: str, g: dict[str, Any], target: bool, note: str = "") -> Row:
                     f"{note}{samples}")
 
 
-def serve(env: dict[str, str] | None = None) -> Server:
-    server = Server(env, workers=PROCESSES).start()
+def serve(env: dict[str, str] | None = None, cwd: Path | None = None) -> Server:
+    server = Server(env, workers=PROCESSES, cwd=cwd).start()
     time.sleep(2.0)  # the second process answers /health a moment after the first
     return server
+
+
+def before(baseline: Server | None, sids: list[str], client: int, paths: list[str],
+           rounds: int) -> str:
+    """The same page served by the baseline checkout, measured right after (a shared
+    machine's load moves by the minute: a figure from another run compares badly)."""
+    if baseline is None:
+        return ""
+    g = measure(baseline, sids, client, paths, rounds)
+    return f"; before (BENCH_BASELINE, same run): p95 {g['p95_ms']:.0f} ms, errors {g['errors']}"
+
+
+def run_pages(county: County, sids: list[str], baseline_dir: Path | None) -> list[Row]:
+    rows: list[Row] = []
+    server = serve()
+    baseline = serve(cwd=baseline_dir) if baseline_dir else None
+    try:
+        for label, client, paths, target in pages(county):
+            rounds = 0 if target else 2
+            after = measure(server, sids, client, paths, rounds)
+            rows.append(row(label, after, target,
+                            before(baseline, sids, client, paths, rounds)))
+        rows.append(row("reference: /health (no database)",
+                        measure(server, sids, ANONYMOUS, ["/health"]), False))
+    finally:
+        server.stop()
+        if baseline is not None:
+            baseline.stop()
+    return rows
 
 
 def main() -> list[Row]:
@@ -114,14 +149,8 @@ def main() -> list[Row]:
         return [Row("county scale", "not run", f"< {TARGET_MS:.0f} ms", None,
                     note="needs PostgreSQL (DATABASE_URL)")]
     county, sids, seeded = asyncio.run(seed())
-    rows: list[Row] = []
-    server = serve()
-    try:
-        for label, client, paths, target in pages(county):
-            rounds = 0 if target else 2
-            rows.append(row(label, measure(server, sids, client, paths, rounds), target))
-    finally:
-        server.stop()
+    baseline = os.environ.get("BENCH_BASELINE")
+    rows = run_pages(county, sids, Path(baseline) if baseline else None)
     server = serve({"PUBLIC_PAGE_CACHE_SECONDS": "0"})
     try:
         public = [f"/c/{c}" for c in county.community_ids]
