@@ -56,6 +56,7 @@ class Settings:
     tick_seconds: int
     code_minutes: int = 10
     reset_code_hours: int = 24
+    public_page_cache_seconds: int = 60
     forwarded_allow_ips: str = "127.0.0.1"
     template_reload: bool = False
     allowed_hosts: tuple[str, ...] = ()
@@ -175,6 +176,8 @@ def load() -> Settings:
         code_minutes=_int("CODE_MINUTES", 10),
         # How long a password reset code that staff issue stays valid.
         reset_code_hours=_int("RESET_CODE_HOURS", 24),
+        # How long each process reuses the public community page's figures; 0: never.
+        public_page_cache_seconds=_int("PUBLIC_PAGE_CACHE_SECONDS", 60),
         # The proxies whose X-Forwarded-For/-Proto the server believes.
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # Templates ship with the code; "1" re-reads changed templates (template work).

@@ -42,8 +42,11 @@ class Server:
 
     def __init__(self, env: dict[str, str] | None = None,
                  factory: str = "marketplace.app:create_app", port: int | None = None,
-                 log_dir: Path | None = None) -> None:
+                 log_dir: Path | None = None, workers: int = 1,
+                 cwd: Path | None = None) -> None:
         self.env = {**os.environ, **(env or {})}
+        self.workers = workers  # uvicorn processes sharing the port
+        self.cwd = cwd or ROOT  # another checkout serves its own code (bench baselines)
         self.factory = factory
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -56,8 +59,8 @@ class Server:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", self.factory, "--factory",
                  "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-                 "--no-access-log"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                 "--no-access-log", "--workers", str(self.workers)],
+                cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while not healthy(self.url):

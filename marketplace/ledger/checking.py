@@ -26,7 +26,7 @@ async def check() -> list[str]:
     accounts = await Account.select()
     transfers = await Transfer.select(
         Transfer.id, Transfer.debit, Transfer.credit, Transfer.amount, Transfer.kind,
-        Transfer.reverses,
+        Transfer.reverses, Transfer.community,
     )
     open_holds = await Hold.select(Hold.account, Hold.amount).where(Hold.status == "held")
     entries: dict[int, int] = {}
@@ -59,6 +59,7 @@ async def check() -> list[str]:
             breaches.append(f"account {aid} ({a['key']}): available {bal - a['held']} < 0")
     if total != 0:
         breaches.append(f"sum of all balances is {total}, not 0")
+    breaches += _community_breaches(transfers, {a["id"]: a["community"] for a in accounts})
     for original_id, n in sorted(reversed_count.items()):
         original = by_id.get(original_id)
         if original is None:
@@ -74,3 +75,14 @@ async def check() -> list[str]:
         ):
             breaches.append(f"transfer {t['id']} does not mirror transfer {original['id']}")
     return breaches
+
+
+def _community_breaches(transfers: list[dict[str, Any]],
+                        community_of: dict[int, int]) -> list[str]:
+    """A transfer's community column (what the reports read) is its accounts' community."""
+    out = []
+    for t in transfers:
+        if t["community"] != community_of.get(t["debit"]):
+            out.append(f"transfer {t['id']}: community {t['community']} is not its "
+                       f"accounts' community {community_of.get(t['debit'])}")
+    return out

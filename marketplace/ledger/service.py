@@ -183,6 +183,7 @@ async def _post(debit: dict[str, Any], credit: dict[str, Any], amount: int, kind
         "debit": debit["id"], "credit": credit["id"], "amount": amount, "kind": kind,
         "reference": reference[:64], "actor": actor_id, "memo": memo[:300],
         "idempotency_key": key, "content_hash": digest, "reverses": reverses,
+        "community": debit["community"],
     })
 
 

@@ -56,6 +56,11 @@ class Transfer(Table, tablename="ledger_transfer"):
     # Unique: a transfer is reversed at most once, even under concurrent requests.
     reverses = ForeignKey(references="self", on_delete=OnDelete.restrict, null=True,
                           default=None, unique=True)
+    # The community of both accounts (points never leave theirs), copied when the transfer
+    # is written: reports read a community's period through the index on (community,
+    # created_at) instead of joining every transfer of the county to its accounts.
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
+                           default=None)
 
 
 class Hold(Table, tablename="ledger_hold"):

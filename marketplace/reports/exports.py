@@ -101,7 +101,8 @@ async def _with_shops(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def transfers(community_id: int, start: datetime | None, end: datetime | None,
               kind: str | None = None) -> AsyncIterator[bytes]:
     async def fetch(last: int) -> list[dict[str, Any]]:
-        where = ((Transfer.debit.community == community_id) & (Transfer.id > last)
+        # The transfer's own community: no join to find this community's rows.
+        where = ((Transfer.community == community_id) & (Transfer.id > last)
                  & _period(Transfer.created_at, start, end))
         if kind:
             where &= Transfer.kind == kind

@@ -6,11 +6,12 @@ calendar days (see ``marketplace.clock``), weeks starting on Monday, and months.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from marketplace import clock
 
@@ -116,14 +117,22 @@ def week_buckets(last: date, count: int) -> list[date]:
 
 def bucket_counts(moments: Iterable[tuple[datetime, int]], starts: list[date],
                   monthly: bool) -> list[int]:
-    """Sum the weights of moments into the buckets starting at ``starts``."""
-    index = {s: i for i, s in enumerate(starts)}
+    """Sum the weights of moments into the buckets starting at ``starts`` (local days).
+
+    Each moment is placed by comparing it with the buckets' edges (local midnights as
+    aware datetimes), not by turning every moment into a local date: a dashboard buckets
+    thousands of rows."""
+    if not starts:
+        return []
+    after = add_months(starts[-1], 1) if monthly else starts[-1] + timedelta(weeks=1)
+    # In UTC, like the moments read back: aware datetimes with the same tzinfo compare
+    # without asking each for its offset (four times faster here).
+    edges = [clock.day_start(s).astimezone(UTC) for s in [*starts, after]]
     totals = [0] * len(starts)
     for moment, weight in moments:
-        day = clock.local_date(moment)
-        key = month_start(day) if monthly else week_start(day)
-        if key in index:
-            totals[index[key]] += weight
+        i = bisect.bisect_right(edges, clock.aware(moment)) - 1
+        if 0 <= i < len(starts):
+            totals[i] += weight
     return totals
 
 
@@ -153,9 +162,19 @@ class HelperTally:
         return round(sum(self.ratings) / len(self.ratings), 1) if self.ratings else None
 
 
-def rank(tallies: Iterable[HelperTally], limit: int = 10) -> list[HelperTally]:
+@dataclass(frozen=True)
+class RollEntry:
+    """One line of the honour roll: a helper's confirmed wishes and minutes in a period."""
+
+    user_id: int
+    name: str
+    wishes: int
+    total_minutes: int
+
+
+def rank(entries: Iterable[RollEntry], limit: int = 10) -> list[RollEntry]:
     """Honour roll order: confirmed wishes, then hours, then name; only those who served."""
-    served = [t for t in tallies if t.wishes > 0]
+    served = [t for t in entries if t.wishes > 0]
     served.sort(key=lambda t: (-t.wishes, -t.total_minutes, t.name))
     return served[:limit]
 

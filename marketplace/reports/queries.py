@@ -93,41 +93,49 @@ class Points:
     budget_left: int | None
 
 
-async def _transfer_sums(scope: Scope) -> dict[tuple[str, str, str], int]:
-    where = ((Transfer.debit.community == scope.community_id)
+def _period_transfers(scope: Scope) -> Any:
+    """The community's transfers in the period, read through the index on (community,
+    created_at); with a grid, those with a person of the grid on either side."""
+    where = ((Transfer.community == scope.community_id)
              & (Transfer.created_at >= scope.start) & (Transfer.created_at < scope.end))
     if scope.grid_id:
         where &= ((Transfer.debit.owner.grid == scope.grid_id)
                   | (Transfer.credit.owner.grid == scope.grid_id))
-    rows = await Transfer.select(
-        Transfer.kind, Transfer.debit.kind, Transfer.credit.kind,
-        Sum(Transfer.amount, alias="total"),
-    ).where(where).group_by(Transfer.kind, Transfer.debit.kind, Transfer.credit.kind)
-    return {(r["kind"], r["debit.kind"], r["credit.kind"]): int(r["total"] or 0)
-            for r in rows}
+    return where
+
+
+async def _sum(where: Any) -> int:
+    row = await Transfer.select(Sum(Transfer.amount, alias="total")).where(where).first()
+    return int((row or {}).get("total") or 0)
+
+
+async def _issuance(community_id: int) -> dict[str, Any] | None:
+    return await Account.select(Account.id, Account.balance, Account.budget).where(
+        Account.key == rules.account_key(rules.ISSUANCE, community_id)).first()
 
 
 async def points(scope: Scope) -> Points:
-    sums = await _transfer_sums(scope)
-
-    def total(pred: Any) -> int:
-        return sum(v for k, v in sums.items() if pred(*k))
-
+    # Issued and returned are told by the issuance account's id, not by joining every
+    # transfer to its two accounts for their kinds (a hash of the county's accounts).
+    issuance = await _issuance(scope.community_id)
+    issuance_id = issuance["id"] if issuance else -1
+    where = _period_transfers(scope)
+    rows = await Transfer.select(Transfer.kind, Sum(Transfer.amount, alias="total")).where(
+        where & Transfer.kind.is_in(["redeem", "settle", "expire"])).group_by(Transfer.kind)
+    by_kind = {r["kind"]: int(r["total"] or 0) for r in rows}
     people = (Account.community == scope.community_id) & (Account.kind == rules.PERSON)
     if scope.grid_id:
         people &= Account.owner.grid == scope.grid_id
     snapshot = await Account.select(Sum(Account.balance, alias="balance"),
                                     Sum(Account.held, alias="held")).where(people).first()
-    issuance = await Account.select(Account.balance, Account.budget).where(
-        Account.key == rules.account_key(rules.ISSUANCE, scope.community_id)).first()
     budget = issuance["budget"] if issuance else None
     circulating = -int(issuance["balance"]) if issuance else 0
     return Points(
-        issued=total(lambda _k, dk, _ck: dk == rules.ISSUANCE),
-        returned=total(lambda _k, _dk, ck: ck == rules.ISSUANCE),
-        redeemed=total(lambda k, _dk, _ck: k == "redeem"),
-        settled=total(lambda k, _dk, _ck: k == "settle"),
-        expired=total(lambda k, _dk, _ck: k == "expire"),
+        issued=await _sum(where & (Transfer.debit == issuance_id)),
+        returned=await _sum(where & (Transfer.credit == issuance_id)),
+        redeemed=by_kind.get("redeem", 0),
+        settled=by_kind.get("settle", 0),
+        expired=by_kind.get("expire", 0),
         held=int((snapshot or {}).get("held") or 0),
         outstanding=int((snapshot or {}).get("balance") or 0),
         budget=budget,
@@ -159,30 +167,51 @@ class Trend:
     issued: list[int]
 
 
+async def _trend_rows(community_id: int, grid_id: int | None,
+                      since: datetime) -> tuple[list[Any], list[Any], list[Any]]:
+    """Since ``since``: (moment, 1) per wish posted and per wish confirmed, (moment, points)
+    per transfer from the issuance account."""
+    wishes = (Wish.community == community_id) & (Wish.created_at >= since)
+    done = ((WishEvent.wish.community == community_id) & (WishEvent.to_state == "confirmed")
+            & (WishEvent.at >= since))
+    issuance = await _issuance(community_id)
+    issued = ((Transfer.community == community_id)
+              & (Transfer.debit == (issuance["id"] if issuance else -1))
+              & (Transfer.created_at >= since))
+    if grid_id:
+        wishes &= Wish.grid == grid_id
+        done &= WishEvent.wish.grid == grid_id
+        issued &= Transfer.credit.owner.grid == grid_id
+    posted = [(r["created_at"], 1) for r in await Wish.select(Wish.created_at).where(wishes)]
+    confirmed = [(r["at"], 1) for r in await WishEvent.select(WishEvent.at).where(done)]
+    points = [(r["created_at"], r["amount"]) for r in await Transfer.select(
+        Transfer.created_at, Transfer.amount).where(issued)]
+    return posted, confirmed, points
+
+
+def _trend(rows: tuple[list[Any], list[Any], list[Any]], starts: list[date],
+           monthly: bool) -> Trend:
+    posted, confirmed, issued = rows
+    label = "%Y-%m" if monthly else "%m-%d"
+    return Trend(labels=[s.strftime(label) for s in starts],
+                 posted=figures.bucket_counts(posted, starts, monthly),
+                 confirmed=figures.bucket_counts(confirmed, starts, monthly),
+                 issued=figures.bucket_counts(issued, starts, monthly))
+
+
 async def trend(community_id: int, grid_id: int | None, last: date, monthly: bool,
                 count: int = 12) -> Trend:
     """Wishes posted, wishes confirmed and points issued per week or month."""
     starts = (figures.month_buckets(last, count) if monthly
               else figures.week_buckets(last, count))
-    since = clock.day_start(starts[0])
-    wishes = (Wish.community == community_id) & (Wish.created_at >= since)
-    done = ((WishEvent.wish.community == community_id) & (WishEvent.to_state == "confirmed")
-            & (WishEvent.at >= since))
-    issued = ((Transfer.debit.community == community_id)
-              & (Transfer.debit.kind == rules.ISSUANCE) & (Transfer.created_at >= since))
-    if grid_id:
-        wishes &= Wish.grid == grid_id
-        done &= WishEvent.wish.grid == grid_id
-        issued &= Transfer.credit.owner.grid == grid_id
-    posted_rows = await Wish.select(Wish.created_at).where(wishes)
-    done_rows = await WishEvent.select(WishEvent.at).where(done)
-    issued_rows = await Transfer.select(Transfer.created_at, Transfer.amount).where(issued)
-    label = "%Y-%m" if monthly else "%m-%d"
-    return Trend(
-        labels=[s.strftime(label) for s in starts],
-        posted=figures.bucket_counts(((r["created_at"], 1) for r in posted_rows), starts,
-                                     monthly),
-        confirmed=figures.bucket_counts(((r["at"], 1) for r in done_rows), starts, monthly),
-        issued=figures.bucket_counts(((r["created_at"], r["amount"]) for r in issued_rows),
-                                     starts, monthly),
-    )
+    rows = await _trend_rows(community_id, grid_id, clock.day_start(starts[0]))
+    return _trend(rows, starts, monthly)
+
+
+async def trends(community_id: int, grid_id: int | None, last: date,
+                 count: int = 12) -> tuple[Trend, Trend]:
+    """The monthly and the weekly trend from one read (the months cover the weeks)."""
+    months, weeks = figures.month_buckets(last, count), figures.week_buckets(last, count)
+    rows = await _trend_rows(community_id, grid_id,
+                             clock.day_start(min(months[0], weeks[0])))
+    return _trend(rows, months, True), _trend(rows, weeks, False)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketplace import clock
+from marketplace import clock, settings
 from marketplace.community import service as places
 from marketplace.community.tables import Community, Grid
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.reports import certificates, charts, exports, figures, queries, records
+from marketplace.reports.cache import ShortCache
 from marketplace.reports.certificates import Certificate
 from marketplace.reports.records import ServiceRecord
 
@@ -142,8 +143,7 @@ async def dashboard(actor: Principal, community_id: int | None, grid_id: int | N
     scope = queries.Scope(community_id, period.start, period.end, grid_id)
     data = await key_figures(scope)
     categories = await queries.by_category(scope)
-    monthly = await queries.trend(community_id, grid_id, period.last, monthly=True)
-    weekly = await queries.trend(community_id, grid_id, period.last, monthly=False)
+    monthly, weekly = await queries.trends(community_id, grid_id, period.last)
     return {
         **data, "community": await community(community_id), "grids": grid_list,
         "grid_id": grid_id, "period": period, "categories": categories,
@@ -156,20 +156,45 @@ async def dashboard(actor: Principal, community_id: int | None, grid_id: int | N
     }
 
 
+@dataclass(frozen=True)
+class PublicFigures:
+    """What the public page shows, computed once per community and day by any process."""
+
+    key: dict[str, Any]
+    monthly: queries.Trend
+    roll_month: list[figures.RollEntry]
+    roll_year: list[figures.RollEntry]
+
+
+async def _public_figures(community_id: int, day: date) -> PublicFigures:
+    year = Period(figures.add_months(figures.month_start(day), -11), day)
+    month, this_year = month_period(day), year_period(day)
+    return PublicFigures(
+        key=await key_figures(queries.Scope(community_id, year.start, year.end)),
+        monthly=await queries.trend(community_id, None, day, monthly=True),
+        roll_month=await records.honour_roll(community_id, month.start, month.end),
+        roll_year=await records.honour_roll(community_id, this_year.start, this_year.end))
+
+
+# The public page's figures, per process, for PUBLIC_PAGE_CACHE_SECONDS (README "Reports").
+PUBLIC_CACHE: ShortCache[PublicFigures] = ShortCache(
+    lambda: settings.get().public_page_cache_seconds)
+
+
 async def public_page(community_id: int) -> dict[str, Any]:
     row = await community(community_id)
     if row["archived"]:
         raise NotFound(_("No such community."))
     day = clock.today()
-    year = Period(figures.add_months(figures.month_start(day), -11), day)
-    scope = queries.Scope(community_id, year.start, year.end)
-    month, this_year = month_period(day), year_period(day)
-    monthly = await queries.trend(community_id, None, day, monthly=True)
+    found = await PUBLIC_CACHE.get((community_id, day),
+                                   lambda: _public_figures(community_id, day))
+    monthly = found.monthly
+    # Charts carry the reader's language, so they are drawn per request from the figures.
     return {
-        **await key_figures(scope), "community": row, "period": year,
-        "month": month, "year": this_year,
-        "roll_month": await records.honour_roll(community_id, month.start, month.end),
-        "roll_year": await records.honour_roll(community_id, this_year.start, this_year.end),
+        **found.key, "community": row,
+        "period": Period(figures.add_months(figures.month_start(day), -11), day),
+        "month": month_period(day), "year": year_period(day),
+        "roll_month": found.roll_month, "roll_year": found.roll_year,
         "charts": {"monthly": monthly, "monthly_confirmed": charts.bar_chart(
             _("Wishes confirmed per month"),
             _("Bar chart of the number of wishes confirmed in each of the last 12 months."),
