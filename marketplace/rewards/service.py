@@ -277,3 +277,10 @@ async def receipt_for_merchant(actor: Principal, merchant_id: int,
     if row is None:
         raise NotFound(_("No such receipt."))
     return row
+
+
+async def active_code_count(actor: Principal) -> int:
+    """How many of ``actor``'s codes can still be shown at a shop (for the home page)."""
+    return await RedeemCode.count().where(
+        (RedeemCode.resident == actor.user_id) & (RedeemCode.status == "active")
+        & (RedeemCode.expires_at > clock.now()))

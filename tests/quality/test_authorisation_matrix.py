@@ -85,6 +85,9 @@ TABLE: tuple[Case, ...] = (
     # Accounts: open to everyone, or about oneself only.
     Case("language", "/language", "/language", EVERYONE, {"lang": "en", "next": "/"},
          reads_only=True),
+    # 长辈版: a cookie for anyone; a signed-in person's own column (only theirs).
+    Case("elder-mode", "/elder-mode", "/elder-mode", EVERYONE, {"elder": "on", "next": "/"},
+         control="neighbour"),
     Case("login", "/login", "/login", EVERYONE,
          {"login": "{login_candidate}", "password": PASSWORD}),
     Case("logout", "/logout", "/logout", EVERYONE, control="neighbour"),
