@@ -284,3 +284,20 @@ async def active_code_count(actor: Principal) -> int:
     return await RedeemCode.count().where(
         (RedeemCode.resident == actor.user_id) & (RedeemCode.status == "active")
         & (RedeemCode.expires_at > clock.now()))
+
+
+async def limit_left(actor: Principal, offer: dict[str, Any]) -> int | None:
+    """How many more codes ``actor`` may take for ``offer`` in the current period (None: no
+    limit), so the offer page can say it before the tap rather than refuse after it."""
+    if offer["limit_count"] is None:
+        return None
+    key = f"{offer['id']}:{actor.user_id}:{codes.period_key(offer['limit_period'], clock.now())}"
+    row = await LimitCounter.select(LimitCounter.used).where(LimitCounter.key == key).first()
+    return max(0, int(offer["limit_count"]) - (int(row["used"]) if row else 0))
+
+
+async def tries_left(actor: Principal, merchant_id: int) -> int:
+    """Wrong codes this cashier may still type before the till locks (shown on the redeem
+    page before the next try, not only after a wrong one)."""
+    failures = await _failures(_attempt_key(merchant_id, actor.user_id))
+    return max(0, MAX_FAILURES - len(failures))

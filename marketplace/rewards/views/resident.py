@@ -126,4 +126,5 @@ async def _offer_page(request: AppRequest, offer_id: int, error: str | None = No
     row = await offers.visible_offer(me, offer_id)
     return page(request, "rewards/offer.html", status_code=status_code, o=row,
                 balance=await ledger.balance(me.user_id), error=error,
+                limit_left=await service.limit_left(me, row),
                 categories=offers.CATEGORIES)
