@@ -125,6 +125,20 @@ async def cancel(actor: Principal, code_id: int) -> None:
         await _give_back(closed)
 
 
+async def renew(actor: Principal, code_id: int) -> dict[str, Any]:
+    """A fresh code for the same offer in place of an active or expired one, in one
+    transaction: the old code's item, limit slot and points come back and are taken again
+    for the new one (elder mode shows no ticking countdown; the code is renewed instead)."""
+    old = await own_code(actor, code_id)
+    if old["status"] not in ("active", "expired"):
+        raise Conflict(_("This code is no longer active."))
+    async with db.transaction():
+        closed = await _close(code_id, "cancelled") if old["status"] == "active" else None
+        if closed is not None:
+            await _give_back(closed)
+        return await issue(actor, old["offer"])
+
+
 async def expire_codes(moment: datetime) -> int:
     """Timer job: codes past their expiry release their hold, stock and limit slot."""
     due = await RedeemCode.select(RedeemCode.id).where(

@@ -61,7 +61,8 @@ WISHES = {
     "api_confirm": "fulfilled", "api_dispute": "fulfilled",
 }
 # Active codes held by the owner, one per action that ends or reads one.
-CODES = ("code_cancel", "code_cancel_api", "code_check", "code_redeem", "code_redeem_api")
+CODES = ("code_cancel", "code_cancel_api", "code_renew", "code_check", "code_redeem",
+         "code_redeem_api")
 
 
 @dataclass

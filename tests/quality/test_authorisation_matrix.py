@@ -227,6 +227,8 @@ TABLE: tuple[Case, ...] = (
          IN_A),
     Case("code-cancel", "/rewards/codes/{code_id:int}/cancel",
          "/rewards/codes/{code_cancel}/cancel", OWNER, {"confirm": "yes"}),
+    Case("code-renew", "/rewards/codes/{code_id:int}/renew",
+         "/rewards/codes/{code_renew}/renew", OWNER),
     Case("api-code-get", "/api/rewards/codes", "/api/rewards/codes", IN_A,
          json={"offer_id": Ref("offer_a")}),
     Case("api-code-cancel", "/api/rewards/codes/{code_id:int}/cancel",
