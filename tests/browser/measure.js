@@ -25,8 +25,12 @@
     const node = walker.currentNode, el = node.parentElement;
     if (!el || !node.textContent.trim() || el.closest('script, style, noscript, option, textarea')) continue;
     if (!shown(el)) continue;
-    const s = getComputedStyle(el), size = parseFloat(s.fontSize);
-    const inSvg = !!el.closest('svg');
+    const s = getComputedStyle(el), svg = el.closest('svg');
+    const inSvg = !!svg;
+    // SVG text is drawn at the viewBox's scale: measure it as shown.
+    const scale = svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width
+      ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+    const size = Math.round(parseFloat(s.fontSize) * scale * 10) / 10;
     if (!seen.has(el)) {
       seen.add(el);
       const min = inSvg ? lim.chart_text_px : lim.text_px;

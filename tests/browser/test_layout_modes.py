@@ -18,12 +18,13 @@ from marketplace.settings import ROOT
 from marketplace.web.auth import ELDER_COOKIE, SESSION_COOKIE
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, REFUSED_PAGE
 from tests.browser.measure import ELDER, MEASURE, STANDARD, limits_arg
-from tests.browser.pages import LANGUAGES, main_pages
+from tests.browser.pages import LANGUAGES, main_pages, page_id
 from tests.cast import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 REPORTS = ROOT / "var" / "layout"
+SCREENS = ROOT / "var" / "screens" / "elder"
 MODES = {"standard": STANDARD, "elder": ELDER}
 
 
@@ -61,6 +62,10 @@ async def test_every_main_page_meets_the_modes_figures(
             response = await page.goto(path)
             assert response is not None and response.status < 500, f"{path} as {role}"
             problems = await page.evaluate(MEASURE, limits) + [f"console: {e}" for e in errors]
+            if mode == "elder" and width == 360:  # the standard view's are test_screens'
+                SCREENS.mkdir(parents=True, exist_ok=True)
+                await page.screenshot(path=SCREENS / f"{page_id(role, template)}-{lang}.png",
+                                      full_page=True)
             report += [f"{role} {template}: {p}" for p in problems]
     finally:
         await context.close()
