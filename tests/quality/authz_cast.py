@@ -53,6 +53,7 @@ NAMED_ONLY = ("applicant", "hopeful", "requester")
 # One wish per wish action, in the state the action starts from (name -> state).
 WISHES = {
     "wish_approve": "pending", "wish_reject": "pending",
+    "wish_queue_approve": "pending", "wish_queue_reject": "pending",
     "wish_claim": "open", "wish_cancel": "open", "wish_assign": "open",
     "wish_release": "claimed", "wish_fulfil": "claimed", "wish_decline": "assigned",
     "wish_confirm": "fulfilled", "wish_dispute": "fulfilled",

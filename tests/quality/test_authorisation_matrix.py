@@ -183,9 +183,9 @@ TABLE: tuple[Case, ...] = (
     Case("wish-reject", W, "/wishes/{wish_reject}/reject", STAFF_A, NOTE),
     # The same two reviews from the staff queue (issue 15).
     Case("queue-approve", "/staff/wishes/{wish_id:int}/review",
-         "/staff/wishes/{wish_approve}/review", STAFF_A, {"decision": "approve"}),
+         "/staff/wishes/{wish_queue_approve}/review", STAFF_A, {"decision": "approve"}),
     Case("queue-reject", "/staff/wishes/{wish_id:int}/review",
-         "/staff/wishes/{wish_reject}/review", STAFF_A,
+         "/staff/wishes/{wish_queue_reject}/review", STAFF_A,
          {"decision": "reject", "reason": "Written by the authorisation matrix."}),
     Case("wish-resolve_confirm", W, "/wishes/{wish_resolve_confirm}/resolve_confirm",
          STAFF_A, NOTE),
