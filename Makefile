@@ -19,7 +19,6 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/marketplace migrate
 	$(BIN)/marketplace demo --if-empty
-	@echo "Serving at http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(BIN)/marketplace serve
 
 # ruff, then the import contracts of pyproject.toml (README "Architecture").

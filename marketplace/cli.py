@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
+import io
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -42,11 +44,19 @@ async def migrate() -> bool:
         lock = await asyncpg.connect(settings.get().database_url)
         await lock.execute("SELECT pg_advisory_lock(727274)")
     try:
-        result = await run_forwards(app_name="all")
+        # Piccolo prints a banner per app; a newcomer needs one line (its output only
+        # when something failed).
+        with contextlib.redirect_stdout(io.StringIO()) as said:
+            result = await run_forwards(app_name="all")
     finally:
         if lock is not None:
             await lock.execute("SELECT pg_advisory_unlock(727274)")
             await lock.close()
+    applied = said.getvalue().count("[forwards]")
+    if not result.success:
+        print(said.getvalue() + (result.message or ""), file=sys.stderr)
+    else:
+        print(f"Migrations: {applied} applied." if applied else "Migrations: up to date.")
     return bool(result.success)
 
 
@@ -145,10 +155,12 @@ async def _ledger_expire() -> int:
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    # The address really served (HOST/PORT or --host/--port), not a fixed :8000.
+    print(f"Serving at http://{host}:{port}  (Ctrl-C to stop)", flush=True)
     uvicorn.run(
         "marketplace.app:create_app", factory=True, host=host, port=port, workers=workers,
         proxy_headers=True, forwarded_allow_ips=settings.get().forwarded_allow_ips,
-        log_level="info",
+        log_level="info", access_log=settings.get().access_log,
     )
 
 

@@ -10,6 +10,7 @@ from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.activities import demo as activities_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
+from marketplace.notifications.tables import Notification
 from marketplace.proxies import demo as proxies_demo
 from marketplace.reports import demo as reports_demo
 from marketplace.rewards import demo as rewards_demo
@@ -20,8 +21,8 @@ DEMO_BUDGET = 100000
 
 # (who, points, kind, reference, memo): the wishes demo adds the awards for confirmed wishes.
 DEMO_AWARDS = [
-    ("helper", 10, "activity", "activity:demo-1", "社区清洁日 Clean-up day"),
-    ("volunteer", 8, "activity", "activity:demo-1", "社区清洁日 Clean-up day"),
+    ("helper", 10, "activity", "activity:demo-1", "社区清洁日"),
+    ("volunteer", 8, "activity", "activity:demo-1", "社区清洁日"),
 ]
 
 
@@ -33,13 +34,13 @@ class DemoLogin:
 
 
 LOGINS = [
-    DemoLogin("resident", "王阿姨 Auntie Wang", "resident"),
-    DemoLogin("helper", "李明 Li Ming", "party-member helper"),
-    DemoLogin("volunteer", "张小红 Zhang Xiaohong", "volunteer helper"),
-    DemoLogin("merchant", "陈老板 Boss Chen", "merchant"),
-    DemoLogin("staff", "刘社工 Liu (community worker)", "staff"),
-    DemoLogin("admin", "管理员 Administrator", "administrator"),
-    DemoLogin("shop2", "赵姐 Sister Zhao (bakery)", "merchant"),
+    DemoLogin("resident", "王阿姨", "resident"),
+    DemoLogin("helper", "李明", "party-member helper"),
+    DemoLogin("volunteer", "张小红", "volunteer helper"),
+    DemoLogin("merchant", "陈老板", "merchant"),
+    DemoLogin("staff", "刘社工", "staff"),
+    DemoLogin("admin", "管理员", "administrator"),
+    DemoLogin("shop2", "赵姐", "merchant"),
 ]
 
 
@@ -53,18 +54,18 @@ async def load() -> None:
         return
     async with db.transaction():
         rows = await Community.insert(
-            Community(name="悦河社区 Yuehe", district="潍城区 Weicheng")
+            Community(name="悦河社区", district="潍城区")
         ).returning(Community.id)
         community_id = int(rows[0]["id"])
         grid_ids: list[int] = []
-        for name in ("第一网格 Grid 1", "第二网格 Grid 2", "第三网格 Grid 3"):
+        for name in ("第一网格", "第二网格", "第三网格"):
             g = await Grid.insert(Grid(community=community_id, name=name)).returning(Grid.id)
             grid_ids.append(int(g[0]["id"]))
         building_ids: list[int] = []
         for index, grid_id in enumerate(grid_ids):
             for n in (1, 2):
                 b = await Building.insert(
-                    Building(grid=grid_id, name=f"{index * 2 + n}号楼 Building {index * 2 + n}")
+                    Building(grid=grid_id, name=f"{index * 2 + n}号楼")
                 ).returning(Building.id)
                 building_ids.append(int(b[0]["id"]))
         ids: dict[str, int] = {}
@@ -80,7 +81,7 @@ async def load() -> None:
                     phone=f"1380000{i:04d}",
                 )
             )
-        await User.update({User.address: "3单元 502 (Unit 3, flat 502)"}).where(
+        await User.update({User.address: "3单元 502"}).where(
             User.id == ids["resident"]
         )
         await User.update({User.is_admin: True}).where(User.id == ids["admin"])
@@ -89,8 +90,8 @@ async def load() -> None:
         )
         await HelperProfile.insert(
             HelperProfile(user=ids["helper"], kind="party_member",
-                          work_unit="潍城区税务局 District Tax Office",
-                          party_branch="第二党支部 Branch 2", status="verified",
+                          work_unit="潍城区税务局",
+                          party_branch="第二党支部", status="verified",
                           reviewed_by=ids["staff"], reviewed_at=clock.now()),
             HelperProfile(user=ids["volunteer"], kind="volunteer", status="verified",
                           reviewed_by=ids["staff"], reviewed_at=clock.now()),
@@ -102,14 +103,32 @@ async def load() -> None:
         await wishes_demo.load(community_id, ids)
         await reports_demo.load(community_id, ids, DEMO_PASSWORD, grid_ids)
         await ledger.donate(ids["helper"], ids["resident"], 5, ids["helper"],
-                            "送给王阿姨 A gift for Auntie Wang", "demo:donate:0")
+                            "送给王阿姨", "demo:donate:0")
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
+        await _leave_a_few_unread(list(ids.values()))
+
+
+async def _leave_a_few_unread(user_ids: list[int], keep: int = 3) -> None:
+    """The back-dated history sent each person dozens of notices at once; someone using the
+    site would have read all but the latest few (87 unread looked machine-made)."""
+    for user_id in user_ids:
+        rows = await Notification.select(Notification.id).where(
+            (Notification.user == user_id) & Notification.read_at.is_null()
+        ).order_by(Notification.id, ascending=False)
+        older = [row["id"] for row in rows[keep:]]
+        if older:
+            await Notification.update({Notification.read_at: clock.now()}).where(
+                Notification.id.is_in(older))
 
 
 def logins_text() -> str:
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     for person in LOGINS:
         lines.append(f"  {person.login:<10} {person.role:<22} {person.name}")
+    # The helpers with six months of history, whom the README's certificate example uses.
+    for login, name, kind, _unit in reports_demo.HELPERS:
+        role = "party-member helper" if kind == "party_member" else "volunteer helper"
+        lines.append(f"  {login:<10} {role + ' (history)':<22} {name}")
     return "\n".join(lines)

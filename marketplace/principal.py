@@ -20,6 +20,7 @@ class Principal:
     display_name: str
     community_id: int
     language: str = ""
+    elder_mode: bool | None = None  # 长辈版 chosen by the person; None: the device decides
     is_admin: bool = False
     staff_community_ids: frozenset[int] = field(default_factory=frozenset)
     helper_status: str | None = None  # pending | verified | declined | None

@@ -60,6 +60,7 @@ class Settings:
     forwarded_allow_ips: str = "127.0.0.1"
     template_reload: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    access_log: bool = False  # ACCESS_LOG=1: a line per request (off: quieter first run)
 
     @property
     def production(self) -> bool:
@@ -172,6 +173,7 @@ def load() -> Settings:
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
         tick_seconds=_int("TICK_SECONDS", 60),
+        access_log=_bool(os.environ.get("ACCESS_LOG"), False),
         # How long a points-exchange code stays valid after "Get code".
         code_minutes=_int("CODE_MINUTES", 10),
         # How long a password reset code that staff issue stays valid.

@@ -202,6 +202,11 @@ async def set_language(actor: Principal, language: str) -> None:
         await User.update({User.language: language}).where(User.id == actor.user_id)
 
 
+async def set_elder_mode(actor: Principal, on: bool) -> None:
+    """长辈版 on or off for this person, on every device they sign in on."""
+    await User.update({User.elder_mode: on}).where(User.id == actor.user_id)
+
+
 # --- helpers (双报到) ------------------------------------------------------------------
 
 

@@ -137,7 +137,7 @@ async def end_other_sessions(user_id: int, keep_token: str | None) -> None:
 # before every page. The staff list is aggregated into a text "3,7" (dialect differs).
 _WHO = """
 SELECT s.created_at, s.last_seen_at, u.id, u.login, u.display_name, u.community,
-       u.language, u.is_admin, u.is_active, h.status AS helper_status,
+       u.language, u.elder_mode, u.is_admin, u.is_active, h.status AS helper_status,
        h.kind AS helper_kind,
        (SELECT {agg} FROM staff_membership m
          WHERE m."user" = u.id AND m.active) AS staff
@@ -198,6 +198,7 @@ def _principal(row: dict[str, Any]) -> Principal:
         display_name=row["display_name"],
         community_id=int(row["community"]),
         language=row["language"] or "",
+        elder_mode=None if row["elder_mode"] is None else bool(row["elder_mode"]),
         is_admin=bool(row["is_admin"]),
         staff_community_ids=frozenset(int(c) for c in staff.split(",") if c),
         helper_status=row["helper_status"],

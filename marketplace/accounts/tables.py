@@ -28,6 +28,8 @@ class User(Table, tablename="app_user"):
         references=Building, on_delete=OnDelete.restrict, null=True, default=None
     )
     language = Varchar(length=5, default="")
+    # 长辈版 (elder mode): None = not chosen, so the device's cookie decides.
+    elder_mode = Boolean(null=True, default=None)
     is_admin = Boolean(default=False)
     is_active = Boolean(default=True)
     # Residents without a phone have accounts made for them by staff (红色代办).

@@ -140,6 +140,21 @@ class AccountController(Controller):
                                 httponly=True, secure=settings.get().cookie_secure)
         return response
 
+    @post("/elder-mode", name="elder_mode")
+    async def elder_mode(self, request: AppRequest) -> Any:
+        """长辈版 on or off: for the person when signed in, and always for this device, so
+        it holds before signing in too. A plain form: it works without JavaScript."""
+        form = await Form.read(request)
+        on = form.str("elder") == "on"
+        if request.user is not None:
+            await service.set_elder_mode(request.user, on)
+        response = redirect(request, next_path(form),
+                            _("Elder mode is on.") if on else _("Elder mode is off."))
+        response.set_cookie(auth.ELDER_COOKIE, "1" if on else "0", max_age=365 * 86400,
+                            samesite="lax", httponly=True,
+                            secure=settings.get().cookie_secure)
+        return response
+
 
 class ProfileController(Controller):
     path = "/me"

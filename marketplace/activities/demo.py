@@ -11,6 +11,6 @@ from marketplace.care import service as care
 async def load(community_id: int, ids: dict[str, int]) -> None:
     staff = await sessions.load_principal(ids["staff"])
     evening = clock.day_start(clock.today()).replace(hour=19)
-    await service.create(staff, community_id, "夜间巡逻 Evening patrol", "北门 North gate",
+    await service.create(staff, community_id, "夜间巡逻", "北门",
                          evening, 6, 10)
-    await care.mark_in_need(staff, ids["resident"], "独居老人 Lives alone, low pension")
+    await care.mark_in_need(staff, ids["resident"], "独居老人，退休金低")

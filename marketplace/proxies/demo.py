@@ -8,7 +8,7 @@ from marketplace.accounts.tables import User
 from marketplace.ledger import service as ledger
 from marketplace.wishes import service as wishes
 
-GRANNY = "孙奶奶 Granny Sun"
+GRANNY = "孙奶奶"
 
 
 async def load(community_id: int, ids: dict[str, int]) -> None:

@@ -21,17 +21,17 @@ from marketplace.wishes.tables import Category, Wish, WishClaim, WishEvent
 
 MONTHS = 6
 HELPERS = [  # (login, name, kind, work unit)
-    ("helper2", "赵强 Zhao Qiang", "party_member", "潍城区教育局 District Education Bureau"),
-    ("helper3", "孙丽 Sun Li", "party_member", "潍城区税务局 District Tax Office"),
-    ("helper4", "周杰 Zhou Jie", "volunteer", ""),
+    ("helper2", "赵强", "party_member", "潍城区教育局"),
+    ("helper3", "孙丽", "party_member", "潍城区税务局"),
+    ("helper4", "周杰", "volunteer", ""),
 ]  # The first demo helpers keep their short, documented statements (tests/ledger).
-RESIDENTS = [("resident2", "钱大爷 Grandpa Qian"), ("resident3", "吴奶奶 Granny Wu"),
-             ("resident4", "郑阿姨 Auntie Zheng")]
+RESIDENTS = [("resident2", "钱大爷"), ("resident3", "吴奶奶"),
+             ("resident4", "郑阿姨")]
 TITLES = [  # (title, the start of its category's name in wishes/demo.py)
-    ("修水管 Fix a pipe", "维修"), ("陪同就医 Go with me to the doctor", "出行"),
-    ("买菜 Buy vegetables", "代购"), ("换灯泡 Change a bulb", "维修"),
-    ("买作业本和文具 Exercise books and pens", "学习用品"), ("搬家具 Move furniture", "家务"),
-    ("陪老人聊天 An afternoon of company", "陪伴"), ("修电动车 Fix an e-bike", "维修")]
+    ("修水管", "维修"), ("陪同就医", "出行"),
+    ("买菜", "代购"), ("换灯泡", "维修"),
+    ("买作业本和文具", "学习用品"), ("搬家具", "家务"),
+    ("陪老人聊天", "陪伴"), ("修电动车", "维修")]
 
 
 async def _people(community_id: int, password: str, grid_ids: list[int],
@@ -74,18 +74,18 @@ async def _one(rng: random.Random, posted: datetime, staff: Principal, owner: Pr
     title, kind = rng.choice(TITLES)
     wish_id = await wishes.post_wish(owner, wishes.NewWish(categories[kind], title))
     if rng.random() < 0.08:
-        await wishes.review(staff, wish_id, False, reason="请联系社区 Please call the office")
+        await wishes.review(staff, wish_id, False, reason="请联系社区")
         await _backdate(wish_id, times[:2])
         return
     await wishes.review(staff, wish_id, True)
     await wishes.claim(helper, wish_id)
-    await wishes.fulfil(helper, wish_id, "已完成 Done", rng.choice((30, 45, 60, 90, 120)))
+    await wishes.fulfil(helper, wish_id, "已完成", rng.choice((30, 45, 60, 90, 120)))
     token = ledger.backdate.set(times[4])
     try:
         if rng.random() < 0.1:
             await wishes.confirm(None, wish_id, auto=True)
         else:
-            await wishes.confirm(owner, wish_id, rng.choice((4, 5, 5, 5)), "谢谢 Thanks")
+            await wishes.confirm(owner, wish_id, rng.choice((4, 5, 5, 5)), "谢谢")
     finally:
         ledger.backdate.reset(token)
     await _backdate(wish_id, times)
@@ -111,7 +111,7 @@ async def load(community_id: int, ids: dict[str, int], password: str,
             for helper in helpers:
                 await ledger.award(community_id, helper.user_id, 6, "activity",
                                    f"activity:demo-m{month}", staff.user_id,
-                                   "社区志愿服务日 Volunteer day",
+                                   "社区志愿服务日",
                                    f"demo:act:{month}:{helper.user_id}")
         finally:
             ledger.backdate.reset(token)

@@ -13,16 +13,16 @@ from marketplace.rewards.tables import RedeemCode
 
 SHOPS = [
     ("merchant", merchants.Application(
-        "陈记便民超市 Chen's Corner Grocery", "悦河路 12 号 12 Yuehe Road", "7:00–21:00",
-        "13800000003", "粮油、日用品 Rice, oil and daily goods"),
-     [("大米 5 斤 Rice, 2.5 kg", 40, 20, 2, "month", "groceries"),
-      ("食用油 1 升 Cooking oil, 1 L", 60, 10, 1, "month", "groceries"),
-      ("洗衣粉 Washing powder", 25, None, None, "month", "other")]),
+        "陈记便民超市", "悦河路 12 号", "7:00–21:00",
+        "13800000003", "粮油、日用品"),
+     [("大米 5 斤", 40, 20, 2, "month", "groceries"),
+      ("食用油 1 升", 60, 10, 1, "month", "groceries"),
+      ("洗衣粉", 25, None, None, "month", "other")]),
     ("shop2", merchants.Application(
-        "赵姐面包房 Sister Zhao's Bakery", "悦河路 30 号 30 Yuehe Road", "6:30–19:00",
-        "13800000006", "面包、蛋糕 Bread and cakes"),
-     [("早餐面包 Breakfast bread", 8, None, 1, "day", "food"),
-      ("生日蛋糕 Birthday cake", 88, 3, 1, "month", "food")]),
+        "赵姐面包房", "悦河路 30 号", "6:30–19:00",
+        "13800000006", "面包、蛋糕"),
+     [("早餐面包", 8, None, 1, "day", "food"),
+      ("生日蛋糕", 88, 3, 1, "month", "food")]),
 ]
 # (who, shop index, offer index, days ago)
 REDEMPTIONS = [("resident", 0, 0, 20), ("volunteer", 1, 1, 6), ("volunteer", 1, 0, 3),
@@ -45,7 +45,7 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
             for title, price, stock, limit, period, category in items])
     for who in ("resident", "volunteer"):
         await ledger.award(community_id, ids[who], 100, "activity", "activity:demo-exchange",
-                           ids["staff"], "社区议事会 Residents' meeting",
+                           ids["staff"], "社区议事会",
                            f"demo:exchange:{who}")
     cashiers = [await sessions.load_principal(ids[s[0]]) for s in SHOPS]
     for n, (who, shop, item, days) in enumerate(REDEMPTIONS):

@@ -138,6 +138,22 @@ async def cancel(actor: Principal, code_id: int) -> None:
         await _give_back(closed)
 
 
+async def renew(actor: Principal, code_id: int) -> dict[str, Any]:
+    """A fresh code for the same offer in place of an active or expired one, in one
+    transaction: the old code's item, limit slot and points come back and are taken again
+    for the new one (elder mode shows no ticking countdown; the code is renewed instead)."""
+    old = await own_code(actor, code_id)
+    if old["status"] not in ("active", "expired"):
+        raise Conflict(_("This code is no longer active."))
+    # A proxy renews the resident's code with the resident's points, never their own.
+    holder = await proxies.act_for(actor, int(old["resident"]))
+    async with db.transaction():
+        closed = await _close(code_id, "cancelled") if old["status"] == "active" else None
+        if closed is not None:
+            await _give_back(closed)
+        return await issue(holder, old["offer"])
+
+
 async def expire_codes(moment: datetime) -> int:
     """Timer job: codes past their expiry release their hold, stock and limit slot."""
     due = await RedeemCode.select(RedeemCode.id).where(
@@ -290,3 +306,27 @@ async def receipt_for_merchant(actor: Principal, merchant_id: int,
     if row is None:
         raise NotFound(_("No such receipt."))
     return row
+
+
+async def active_code_count(actor: Principal) -> int:
+    """How many of ``actor``'s codes can still be shown at a shop (for the home page)."""
+    return await RedeemCode.count().where(
+        (RedeemCode.resident == actor.user_id) & (RedeemCode.status == "active")
+        & (RedeemCode.expires_at > clock.now()))
+
+
+async def limit_left(actor: Principal, offer: dict[str, Any]) -> int | None:
+    """How many more codes ``actor`` may take for ``offer`` in the current period (None: no
+    limit), so the offer page can say it before the tap rather than refuse after it."""
+    if offer["limit_count"] is None:
+        return None
+    key = f"{offer['id']}:{actor.user_id}:{codes.period_key(offer['limit_period'], clock.now())}"
+    row = await LimitCounter.select(LimitCounter.used).where(LimitCounter.key == key).first()
+    return max(0, int(offer["limit_count"]) - (int(row["used"]) if row else 0))
+
+
+async def tries_left(actor: Principal, merchant_id: int) -> int:
+    """Wrong codes this cashier may still type before the till locks (shown on the redeem
+    page before the next try, not only after a wrong one)."""
+    failures = await _failures(_attempt_key(merchant_id, actor.user_id))
+    return max(0, MAX_FAILURES - len(failures))

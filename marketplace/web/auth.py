@@ -15,6 +15,8 @@ from marketplace.i18n import _
 
 SESSION_COOKIE = "sid"
 LANG_COOKIE = "lang"
+# 长辈版 on this device ("1" or "0"): for visitors, and for people who never chose.
+ELDER_COOKIE = "elder"
 
 
 def login_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:

@@ -21,7 +21,7 @@ from litestar.response import Template
 from marketplace import i18n, settings
 from marketplace.errors import AppError, Conflict, Forbidden, NotFound
 from marketplace.i18n import _
-from marketplace.web import params
+from marketplace.web import auth, params
 from marketplace.web.render import is_htmx, layout_context, redirect
 from marketplace.web.request import AppRequest
 
@@ -136,6 +136,8 @@ def in_visitors_language(handler: Any) -> Any:
             state["language"] = i18n.pick_language(
                 None, request.cookies.get("lang"), request.headers.get("accept-language"),
                 settings.get().default_language)
+        if "elder" not in state:  # 长辈版 on this device (the person's choice needs the session)
+            state["elder"] = request.cookies.get(auth.ELDER_COOKIE) == "1"
         # Set again even when the middleware chose it: its own setting ended when the error
         # left it. Not reset here: the page is rendered after this returns, in this task.
         i18n.current_language.set(state["language"])

@@ -6,9 +6,12 @@ from typing import Any
 
 from litestar import Controller, get
 
+from marketplace.ledger import service as ledger
+from marketplace.rewards import service as rewards
 from marketplace.web import auth
 from marketplace.web.render import page
 from marketplace.web.request import AppRequest
+from marketplace.wishes import summary
 
 
 class HomeController(Controller):
@@ -16,7 +19,13 @@ class HomeController(Controller):
     async def home(self, request: AppRequest) -> Any:
         if request.user is None:
             return page(request, "home/landing.html")
-        return page(request, "home/home.html")
+        me = request.principal
+        # What waits for this person, counted, so the home page leads with it (issue 15).
+        return page(request, "home/home.html",
+                    balance=await ledger.balance(me.user_id),
+                    counts=await summary.for_person(me),
+                    staff_counts=await summary.for_staff(me),
+                    active_codes=await rewards.active_code_count(me))
 
     @get("/health", name="health", include_in_schema=False)
     async def health(self) -> dict[str, str]:

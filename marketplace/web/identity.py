@@ -16,12 +16,19 @@ from marketplace.accounts import sessions
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.rewards import merchants
-from marketplace.web.auth import LANG_COOKIE, SESSION_COOKIE
+from marketplace.web.auth import ELDER_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
 
 async def who_is_asking(token: str | None) -> Principal | None:
     principal = await sessions.principal_for_session(token) if token else None
     return await merchants.with_merchant_roles(principal) if principal else None
+
+
+def elder_mode(principal: Principal | None, cookie: str | None) -> bool:
+    """长辈版: the person's own choice wherever they sign in, else this device's."""
+    if principal is not None and principal.elder_mode is not None:
+        return principal.elder_mode
+    return cookie == "1"
 
 
 def auth_middleware(app: ASGIApp) -> ASGIApp:
@@ -42,6 +49,7 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             settings.get().default_language,
         )
         scope.setdefault("state", {})["language"] = language
+        scope["state"]["elder"] = elder_mode(principal, connection.cookies.get(ELDER_COOKIE))
         reset = i18n.current_language.set(language)
         try:
             await app(scope, receive, send)

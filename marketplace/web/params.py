@@ -108,8 +108,8 @@ def object_id(raw: str | None, *, field: str | None = None, label: str | None = 
     """An id chosen from a list (a select, a link): a number no row can have names none."""
     value_text = (raw or "").strip()
     if value_text == "":
-        if required:
-            raise DomainError(_("Please fill in %(f)s.", f=_label(label, field)), field)
+        if required:  # chosen, not typed: "please choose", never "please fill in"
+            raise DomainError(_("Please choose %(f)s.", f=_label(label, field)), field)
         return None
     if not _NUMBER.fullmatch(value_text) or len(value_text) > 12 \
             or not 1 <= int(value_text) <= MAX_ID:

@@ -42,6 +42,7 @@ def layout_context(request: AppRequest) -> dict[str, Any]:
         "flashes": flash.take(request),
         "path": request.url.path,
         "unread": request.scope.get("state", {}).get("unread", 0),
+        "elder": bool(request.scope.get("state", {}).get("elder", False)),
     }
 
 

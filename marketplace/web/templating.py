@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -42,6 +42,20 @@ def duration(seconds: int | None) -> str:
     return i18n.gettext("%(n)s min", n=max(1, rest // 60))
 
 
+def local_time_html(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> Markup:
+    """A local date and time that never breaks across lines: "2026-11-/30" misreads (issue
+    15). Only for page text; code and CSV use ``clock.local_time``."""
+    return day(clock.local_time(moment, fmt))
+
+
+def day(value: date | str | None) -> Markup:
+    """A date (or "date time") whose parts never break inside: each space-separated part in
+    a no-wrap span, so a narrow column may still put the time under the date."""
+    text = value.isoformat() if isinstance(value, date) else str(value or "")
+    return Markup(" ").join(Markup('<span class="nowrap">%s</span>') % part
+                            for part in text.split(" ") if part)
+
+
 def attrs(values: dict[str, Any]) -> Markup:
     """Keyword arguments of a form macro as HTML attributes: ``maxlength=80`` →
     ``maxlength="80"``, ``required=True`` → ``required``, False or None → nothing."""
@@ -73,7 +87,8 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )
-    env.filters["local_time"] = clock.local_time
+    env.filters["local_time"] = local_time_html
+    env.filters["day"] = day
     env.filters["age"] = age
     env.filters["duration"] = duration
     env.filters["attrs"] = attrs

@@ -254,6 +254,25 @@ async def test_a_proxy_gets_a_code_with_the_residents_points(world: World) -> No
         await rewards.own_code(stranger, int(code["id"]))
 
 
+async def test_a_proxy_renews_the_residents_code_with_the_residents_points(
+        world: World) -> None:
+    the_shop = await shop(world, price=10)
+    resident, proxy = await world.person(name="Grandma"), await world.person(name="Mei")
+    await ledger.award(world.community_id, resident.user_id, 30, "award", "test", None, "",
+                       "proxy-renew-award")
+    await ledger.award(world.community_id, proxy.user_id, 30, "award", "test", None, "",
+                       "proxy-renew-own")
+    await proxies.add(resident, resident.user_id, proxy.login)
+    old = await rewards.issue(await proxies.act_for(proxy, resident.user_id),
+                              the_shop.offer_id)
+
+    new = await rewards.renew(proxy, int(old["id"]))
+
+    assert new["resident"] == resident.user_id
+    assert (await ledger.balance(resident.user_id)).available == 20
+    assert (await ledger.balance(proxy.user_id)).available == 30
+
+
 async def test_activation_code_works_once_and_ends_staff_management(world: World) -> None:
     staff = await world.person(staff=True)
     granny_id = await _managed(world, staff)

@@ -13,7 +13,14 @@ async def sign_in(page: Page, login: str) -> None:
     await page.fill("#login", login)
     await page.fill("#password", PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    await expect(page.locator(".site-header nav").get_by_role(
+        "link", name="Me", exact=True)).to_be_visible()
+
+
+async def open_mine(page: Page, link: str) -> None:
+    """Through "Me" in the header to one of one's own pages ("My points", "My wishes")."""
+    await page.locator(".site-header nav").get_by_role("link", name="Me", exact=True).click()
+    await page.locator("main").get_by_role("link", name=link, exact=True).click()
 
 
 async def flash(page: Page, text: str) -> None:

@@ -22,7 +22,7 @@ from marketplace.wishes import service as wishes
 from marketplace.wishes.tables import Wish
 from marketplace.wishes.timers import escalate
 from tests.browser.conftest import PageFactory, Place
-from tests.browser.steps import flash, sign_in
+from tests.browser.steps import flash, open_mine, sign_in
 from tests.conftest import PASSWORD, World, unique
 from tests.rewards.helpers import resident, shop
 from tests.wishes.helpers import open_wish
@@ -78,8 +78,11 @@ async def test_resident_registers_posts_confirms_and_gets_a_code(
     await wishes.claim(helper, wish_id)
     await wishes.fulfil(helper, wish_id, "Bought a blue schoolbag", 45)
 
-    # The resident finds it under "My wishes", confirms and thanks the helper.
-    await page.locator("nav").get_by_role("link", name="My wishes").click()
+    # The home page says a wish waits for her; she confirms and thanks the helper.
+    await page.goto("/")
+    waiting = page.locator("a.tile", has_text="to confirm")
+    await expect(waiting).to_contain_text("1 to confirm")
+    await waiting.click()
     await page.get_by_role("link", name=title).click()
     await expect(page.locator(".facts")).to_contain_text("Bought a blue schoolbag")
     await page.get_by_text("★★★★☆").click()
@@ -103,7 +106,7 @@ async def test_resident_registers_posts_confirms_and_gets_a_code(
         await expect(page.locator(".countdown")).to_have_text(re.compile(r"\(\d+:\d\d\)"))
     code_url = page.url
     typed = (await page.locator(".code-text").text_content() or "").strip()
-    await page.locator("nav").get_by_role("link", name="My points").click()
+    await open_mine(page, "My points")
     await expect(page.locator(".balance div", has_text="Held").locator("dd")).to_have_text("5")
     await expect(page.locator(".balance dd strong")).to_have_text("15")
 
@@ -149,7 +152,7 @@ async def test_helper_claims_fulfils_sees_points_and_certificate(
 
     # The resident confirms; the helper sees the points and the service record.
     await wishes.confirm(owner, wish_id, 5, "Very kind")
-    await page.locator("nav").get_by_role("link", name="My points").click()
+    await open_mine(page, "My points")
     await expect(page.locator(".balance dd strong")).to_have_text("15")
     await expect(page.locator("main")).to_contain_text(title)
     await tile(page, "My service record")

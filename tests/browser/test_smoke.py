@@ -56,9 +56,9 @@ async def test_register_sign_in_sign_out(js: bool, any_page: Page, live_server: 
     await expect(page.locator("h1")).to_have_text(f"Hello, {name}")
     await assert_fits(page)
 
-    # Sign out.
-    sign_out = page.get_by_role("button", name="Sign out")
-    await sign_out.click()
+    # Sign out, under "Me".
+    await page.locator(".site-header nav").get_by_role("link", name="Me", exact=True).click()
+    await page.get_by_role("button", name="Sign out").click()
     await expect(page).to_have_url(f"{live_server}/login")
     await expect(page.locator("#flash-area .flash-success")).to_have_text(
         "You have signed out.")

@@ -54,6 +54,7 @@ NAMED_ONLY = ("applicant", "hopeful", "requester")
 # One wish per wish action, in the state the action starts from (name -> state).
 WISHES = {
     "wish_approve": "pending", "wish_reject": "pending",
+    "wish_queue_approve": "pending", "wish_queue_reject": "pending",
     "wish_claim": "open", "wish_cancel": "open", "wish_assign": "open",
     "wish_release": "claimed", "wish_fulfil": "claimed", "wish_decline": "assigned",
     "wish_confirm": "fulfilled", "wish_dispute": "fulfilled",
@@ -62,7 +63,8 @@ WISHES = {
     "api_confirm": "fulfilled", "api_dispute": "fulfilled",
 }
 # Active codes held by the owner, one per action that ends or reads one.
-CODES = ("code_cancel", "code_cancel_api", "code_check", "code_redeem", "code_redeem_api")
+CODES = ("code_cancel", "code_cancel_api", "code_renew", "code_check", "code_redeem",
+         "code_redeem_api")
 
 
 @dataclass

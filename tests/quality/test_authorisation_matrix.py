@@ -91,6 +91,9 @@ TABLE: tuple[Case, ...] = (
     # Accounts: open to everyone, or about oneself only.
     Case("language", "/language", "/language", EVERYONE, {"lang": "en", "next": "/"},
          reads_only=True),
+    # 长辈版: a cookie for anyone; a signed-in person's own column (only theirs).
+    Case("elder-mode", "/elder-mode", "/elder-mode", EVERYONE, {"elder": "on", "next": "/"},
+         control="neighbour"),
     Case("login", "/login", "/login", EVERYONE,
          {"login": "{login_candidate}", "password": PASSWORD}),
     Case("logout", "/logout", "/logout", EVERYONE, control="neighbour"),
@@ -217,6 +220,12 @@ TABLE: tuple[Case, ...] = (
          {**NOTE, "confirm": "yes"}),
     Case("wish-approve", W, "/wishes/{wish_approve}/approve", STAFF_A),
     Case("wish-reject", W, "/wishes/{wish_reject}/reject", STAFF_A, NOTE),
+    # The same two reviews from the staff queue (issue 15).
+    Case("queue-approve", "/staff/wishes/{wish_id:int}/review",
+         "/staff/wishes/{wish_queue_approve}/review", STAFF_A, {"decision": "approve"}),
+    Case("queue-reject", "/staff/wishes/{wish_id:int}/review",
+         "/staff/wishes/{wish_queue_reject}/review", STAFF_A,
+         {"decision": "reject", "reason": "Written by the authorisation matrix."}),
     Case("wish-resolve_confirm", W, "/wishes/{wish_resolve_confirm}/resolve_confirm",
          STAFF_A, NOTE),
     Case("wish-resolve_reopen", W, "/wishes/{wish_resolve_reopen}/resolve_reopen", STAFF_A,
@@ -257,6 +266,8 @@ TABLE: tuple[Case, ...] = (
          IN_A),
     Case("code-cancel", "/rewards/codes/{code_id:int}/cancel",
          "/rewards/codes/{code_cancel}/cancel", OWNER, {"confirm": "yes"}),
+    Case("code-renew", "/rewards/codes/{code_id:int}/renew",
+         "/rewards/codes/{code_renew}/renew", OWNER),
     Case("api-code-get", "/api/rewards/codes", "/api/rewards/codes", IN_A,
          json={"offer_id": Ref("offer_a")}),
     Case("api-code-cancel", "/api/rewards/codes/{code_id:int}/cancel",

@@ -66,9 +66,9 @@ async def test_demo_has_two_merchants_with_history() -> None:
     assert await ledger.check() == []
     shops = await Merchant.select().where(Merchant.status == "verified")
     names = {m["name"] for m in shops}
-    assert any("Chen" in n for n in names) and any("Zhao" in n for n in names)
+    assert any("陈记" in n for n in names) and any("赵姐" in n for n in names)
     for m in shops:
-        if "Chen" in m["name"] or "Zhao" in m["name"]:
+        if "陈记" in m["name"] or "赵姐" in m["name"]:
             assert await Offer.count().where(Offer.merchant == m["id"]) >= 2
             assert await settlement.redemptions(await sessions.load_principal(m["owner"]),
                                                 m["id"])

@@ -103,7 +103,7 @@ async def test_an_empty_wish_form_names_every_missing_field_and_keeps_input(
                                            "description": "The hall light flickers"},
                    headers=EN)
     assert 'id="title-error"' in r.text and 'id="category-error"' in r.text
-    assert "short title" in r.text and "Please fill in Category" in r.text
+    assert "short title" in r.text and "Please choose Category" in r.text
     assert "The hall light flickers" in r.text
 
 

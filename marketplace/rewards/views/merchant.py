@@ -188,12 +188,12 @@ class MerchantController(Controller):
         me = request.principal
         merchant = await merchants.require_member(me, merchant_id)
         if not code:
-            return _redeem(request, merchant, None, code or "", {})
+            return await _redeem(request, merchant, None, code or "", {})
         # A link (a scanned QR): shown, but a wrong code in it does not count.
         try:
             raw = query_text(code[:20])
         except DomainError as exc:
-            return _redeem(request, merchant, None, without_controls(code[:20]),
+            return await _redeem(request, merchant, None, without_controls(code[:20]),
                            {"code": exc.message})
         return await _check(request, me, merchant, raw, typed=False)
 
@@ -213,7 +213,7 @@ class MerchantController(Controller):
         try:
             code_id = await service.redeem(me, merchant_id, raw)
         except DomainError as exc:
-            return _redeem(request, merchant, None, raw, {"code": exc.message},
+            return await _redeem(request, merchant, None, raw, {"code": exc.message},
                            refused(request, exc))
         return redirect(request, f"/merchant/{merchant_id}/receipts/{code_id}",
                         _("Redeemed. Hand over the item."))
@@ -281,11 +281,13 @@ def _offer_form(request: AppRequest, merchant: dict[str, Any], offer: dict[str, 
                 period_options=[(k, _(v)) for k, v in service.PERIOD_NAMES.items()])
 
 
-def _redeem(request: AppRequest, merchant: dict[str, Any], found: dict[str, Any] | None,
-            code: str, errors: dict[str, str], status_code: int = 200) -> Any:
+async def _redeem(request: AppRequest, merchant: dict[str, Any], found: dict[str, Any] | None,
+                  code: str, errors: dict[str, str], status_code: int = 200) -> Any:
     return page(request, "rewards/redeem.html", "rewards/_redeem.html", merchant=merchant,
                 found=found, code=code, errors=errors, status_code=status_code,
-                display=codes.display)
+                display=codes.display, max_tries=service.MAX_FAILURES,
+                lock_minutes=int(service.FAILURE_WINDOW.total_seconds()) // 60,
+                tries_left=await service.tries_left(request.principal, merchant["id"]))
 
 
 async def _check(request: AppRequest, me: Principal, merchant: dict[str, Any],
@@ -295,6 +297,6 @@ async def _check(request: AppRequest, me: Principal, merchant: dict[str, Any],
     except DomainError as exc:
         # A typed code that was refused is a refused form; a link's code is only shown.
         status = refused(request, exc) if request.method == "POST" else 200
-        return _redeem(request, merchant, None, raw, {"code": exc.message}, status)
-    return _redeem(request, merchant, found, found["code"], {})
+        return await _redeem(request, merchant, None, raw, {"code": exc.message}, status)
+    return await _redeem(request, merchant, found, found["code"], {})
 

@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File
 
-from marketplace import idempotency
+from marketplace import idempotency, settings
 from marketplace.accounts import proxies
 from marketplace.errors import DomainError
 from marketplace.i18n import _
@@ -118,6 +118,17 @@ class RewardsController(Controller):
         return redirect(request, "/rewards/codes",
                         _("The code is cancelled and your points are free again."))
 
+    @post("/codes/{code_id:int}/renew", name="rewards_renew_code")
+    async def renew(self, request: AppRequest, code_id: PathId) -> Any:
+        """A new code (new time) for the same offer; the old one stops working."""
+        try:
+            code = await service.renew(request.principal, code_id)
+        except DomainError as exc:
+            return redirect(request, f"/rewards/codes/{code_id}", exc.message, "error")
+        return redirect(request, f"/rewards/codes/{code['id']}",
+                        _("Here is a new code, valid for another %(n)s minutes.",
+                          n=settings.get().code_minutes))
+
     @get("/media/{name:str}", name="rewards_media")
     async def media(self, name: FromPath[str]) -> File:
         return _media(name, small=False)
@@ -143,5 +154,6 @@ async def _offer_page(request: AppRequest, offer_id: int, error: str | None = No
     row = await offers.visible_offer(me, offer_id)
     return page(request, "rewards/offer.html", status_code=status_code, o=row,
                 balance=await ledger.balance(me.user_id), error=error,
+                limit_left=await service.limit_left(me, row),
                 categories=offers.CATEGORIES, acting=me,
                 acts_for=await proxies.acts_for(request.principal))
