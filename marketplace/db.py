@@ -236,6 +236,17 @@ def is_sqlite() -> bool:
     return isinstance(DB, SQLiteEngine)
 
 
+def id_list_sql(column: str) -> str:
+    """An aggregate of integer ``column`` as text "3,7" (``parse_id_list`` reads it): a
+    set of ids in one column of one row, on either database."""
+    return (f"group_concat({column})" if is_sqlite()
+            else f"string_agg({column}::text, ',')")
+
+
+def parse_id_list(text: str | None) -> frozenset[int]:
+    return frozenset(int(c) for c in str(text or "").split(",") if c)
+
+
 def transaction() -> Any:
     """A write transaction; joins the current one when called inside it.
 
