@@ -48,11 +48,16 @@ __all__ = ["WishDetail", "active_claimers", "assign", "assign_by_login", "can_se
 # --- categories ---------------------------------------------------------------------
 
 
+# The active categories fill the wish list's filter on every visit: SQL written once.
+_ACTIVE_CATEGORIES = """SELECT id, community, name, default_points, active FROM wish_category
+WHERE community = {} AND active = {} ORDER BY name"""
+
+
 async def categories(community_id: int, active_only: bool = True) -> list[dict[str, Any]]:
-    query = Category.select().where(Category.community == community_id)
     if active_only:
-        query = query.where(Category.active == True)  # noqa: E712
-    return await query.order_by(Category.name)
+        return await Category.raw(_ACTIVE_CATEGORIES, community_id, True)
+    return await Category.select().where(Category.community == community_id).order_by(
+        Category.name)
 
 
 async def add_category(actor: Principal, community_id: int, name: str, points: int) -> int:
