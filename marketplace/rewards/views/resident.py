@@ -111,7 +111,7 @@ class RewardsController(Controller):
         return redirect(request, "/rewards/codes",
                         _("The code is cancelled and your points are free again."))
 
-    @get("/media/{name:str}", name="rewards_media")
+    @get("/media/{name:str}", name="rewards_media", opt={"uncompressed": True})
     async def media(self, name: FromPath[str]) -> File:
         path = uploads.path_of(name)
         if path is None:
