@@ -30,6 +30,7 @@ BENCHES: dict[str, tuple[str, str]] = {
     "weight": ("tests.bench.bench_weight", "sqlite"),
     "logins": ("tests.bench.bench_logins", "sqlite"),
     "exports": ("tests.bench.bench_exports", "sqlite"),
+    "tick": ("tests.bench.bench_tick", "postgres"),
 }
 RUNNER = """
 import json, sys, importlib
