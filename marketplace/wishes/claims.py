@@ -1,6 +1,7 @@
 """Claims: claim or join a team, staff assignment and declining it, release and lapse.
 
-Race safety: the first claim is a conditional update from ``open`` (exactly one wins);
+Race safety: the first claim is a conditional update from ``open`` (exactly one wins;
+a claim on a wish already taken is refused from one read, before any transaction);
 joining a team takes the wish's row lock before counting its claims, so however many
 helpers join at once there are never more than ``team_size`` active claims.
 """
@@ -25,6 +26,12 @@ async def claim(actor: Principal, wish_id: int) -> None:
     """Claim an open wish, or join its team when it takes more than one helper."""
     if not actor.is_helper:
         raise Forbidden(_("Only verified helpers can claim wishes."))
+    # In a claim storm nearly every claim arrives after the wish is taken: refuse those
+    # from one read, before the write transaction (SQLite's write lock, a PostgreSQL
+    # connection held). The transaction checks again: this only answers losers sooner.
+    wish, roles = await core.visible(actor, wish_id)
+    if not (wish["status"] == State.CLAIMED and wish["team_size"] > 1):
+        core.next_state(wish, Action.CLAIM, roles)
     async with db.transaction():
         wish = await core.load(wish_id)
         if wish["status"] == State.CLAIMED and wish["team_size"] > 1:

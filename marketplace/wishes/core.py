@@ -111,6 +111,14 @@ async def event(wish_id: int, actor_id: int | None, action: str, from_state: str
                                      note=note[:NOTE_MAX]))
 
 
+def next_state(wish: dict[str, Any], action: Action, roles: frozenset[Role]) -> State:
+    """The state ``action`` leads to, or the refusal the actor sees (``refusal``)."""
+    try:
+        return transition(State(wish["status"]), action, roles)
+    except IllegalTransition as exc:
+        raise refusal(exc) from None
+
+
 def refusal(exc: IllegalTransition) -> Exception:
     if exc.action in (Action.CLAIM, Action.JOIN) and exc.reason == "state":
         return Conflict(_("Sorry, this wish has already been claimed by someone else."))
@@ -129,10 +137,7 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         roles = await roles_for(None, wish)
     else:
         wish, roles = await visible(actor, wish_id)
-    try:
-        target = transition(State(wish["status"]), action, roles)
-    except IllegalTransition as exc:
-        raise refusal(exc) from None
+    target = next_state(wish, action, roles)
     values = {Wish.status: target.value, Wish.updated_at: clock.now(), **(changes or {})}
     moved = await Wish.update(values).where(
         (Wish.id == wish_id) & (Wish.status == wish["status"])
