@@ -12,7 +12,7 @@ from marketplace.web.security import mask_token, unmask_token
 from tests.conftest import World, csrf, login
 
 EN = {"accept-language": "en"}
-TOKEN_IN_FORM = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
+TOKEN_IN_FORM = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 def test_a_masked_token_differs_every_time_and_unmasks_to_the_token() -> None:
@@ -47,3 +47,16 @@ async def test_each_page_carries_a_fresh_token_that_a_form_may_post(
     r = await client.post("/language", data={"language": "en",
                                               "_csrf_token": tokens[1][1][:-2] + "00"})
     assert r.status_code == 403
+
+
+async def test_a_form_sent_back_after_a_post_carries_a_token_that_works(
+        client: httpx.AsyncClient) -> None:
+    plain = await csrf(client)  # posted as API clients do: the cookie's value
+    r = await client.post("/login", data={"login": "nobody", "password": "wrong",
+                                          "_csrf_token": plain}, headers=EN)
+    assert r.status_code == 422
+    again = TOKEN_IN_FORM.search(r.text)
+    assert again and again[1] != plain
+    r = await client.post("/login", data={"login": "nobody", "password": "wrong",
+                                          "_csrf_token": again[1]}, headers=EN)
+    assert r.status_code == 422  # the CSRF check passed; the password did not
