@@ -7,7 +7,6 @@ to which wish, and the limits of each field come from ``wishes.rules``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
@@ -154,15 +153,6 @@ def _claim_lost(request: AppRequest, message: str) -> Any:
     if is_htmx(request):
         return page(request, "wishes/_claim_lost.html", message=message)
     return redirect(request, "/wishes", message, "error")
-
-
-def _path_of(url: str | None) -> str:
-    """The path and query of the page htmx was on (``HX-Current-URL`` is a whole URL; a
-    redirect goes only to a path on this site)."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 async def _question(me: Principal, wish_id: int, action: str) -> str | None:
