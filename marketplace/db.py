@@ -236,6 +236,17 @@ def is_sqlite() -> bool:
     return isinstance(DB, SQLiteEngine)
 
 
+def id_list_sql(column: str) -> str:
+    """An aggregate of integer ``column`` as text "3,7" (``parse_id_list`` reads it): a
+    set of ids in one column of one row, on either database."""
+    return (f"group_concat({column})" if is_sqlite()
+            else f"string_agg({column}::text, ',')")
+
+
+def parse_id_list(text: str | None) -> frozenset[int]:
+    return frozenset(int(c) for c in str(text or "").split(",") if c)
+
+
 def transaction() -> Any:
     """A write transaction; joins the current one when called inside it.
 
@@ -266,10 +277,20 @@ async def lock_row(table: type[Table], row_id: int, strength: str = "UPDATE") ->
     await table.select(pk).where(pk == row_id).lock_rows(strength)  # type: ignore[arg-type]
 
 
+async def _keep_session(connection: Any) -> None:
+    """What asyncpg runs when a connection goes back to the pool, after rolling back any
+    open transaction (that part always runs). Its default also sends ``RESET ALL``,
+    ``UNLISTEN *``, ``CLOSE ALL`` and ``pg_advisory_unlock_all()``: a round trip for every
+    statement run outside a transaction (0.67 ms instead of 0.45). The app changes no
+    session settings, listens to nothing, opens no cursors and takes no advisory locks on
+    pooled connections (the migration lock has its own connection), so there is nothing to
+    reset."""
+
+
 @asynccontextmanager
 async def lifespan_pool() -> AsyncIterator[None]:
     if isinstance(DB, PostgresEngine):
-        await DB.start_connection_pool(min_size=2, max_size=20)
+        await DB.start_connection_pool(min_size=2, max_size=20, reset=_keep_session)
         try:
             yield
         finally:

@@ -40,9 +40,15 @@ async def newest_first(query: Select, id_column: Column, before: int | None,
     if before is not None:
         query = query.where(id_column < before)
     rows = await query.order_by(id_column, ascending=False).limit(size + 1)
+    return page_of(rows, id_column._meta.name, size)
+
+
+def page_of(rows: list[Row], key: str, size: int) -> Page:
+    """Up to ``size + 1`` rows in descending ``key`` order as one page: a row beyond
+    ``size`` only says that an older page exists."""
     more = len(rows) > size
     rows = rows[:size]
-    return Page(rows, rows[-1][id_column._meta.name] if more and rows else None)
+    return Page(rows, rows[-1][key] if more and rows else None)
 
 
 Fetch = Callable[[int], Awaitable[list[Row]]]

@@ -3,14 +3,16 @@
 Split from the accounts service because it runs on every page view and has its own
 concerns: timing-safe failures, DB-backed throttling shared by all app processes, and a
 session lookup that costs one query. Accounts know nothing of shops: whoever needs the
-merchant roles adds them (``rewards.merchants.with_merchant_roles``; the web layer does
-on every request).
+merchant roles adds them (``rewards.merchants.with_merchant_roles``; the web layer asks
+for them in the same query, ``session_row``'s extra columns, on every request).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -135,12 +137,14 @@ async def end_other_sessions(user_id: int, keep_token: str | None) -> None:
 
 # Session, person, helper profile and staff communities in one round trip: this runs
 # before every page. The staff list is aggregated into a text "3,7" (dialect differs).
+# ``extra`` adds columns the caller knows about, correlated on ``u.id`` (the web layer
+# adds the merchants and the unread count, which accounts know nothing of).
 _WHO = """
 SELECT s.created_at, s.last_seen_at, u.id, u.login, u.display_name, u.community,
        u.language, u.elder_mode, u.is_admin, u.is_active, h.status AS helper_status,
        h.kind AS helper_kind,
        (SELECT {agg} FROM staff_membership m
-         WHERE m."user" = u.id AND m.active) AS staff
+         WHERE m."user" = u.id AND m.active) AS staff{extra}
 FROM {source}
 LEFT JOIN helper_profile h ON h."user" = u.id
 WHERE {where}
@@ -150,19 +154,29 @@ _BY_SESSION = 'web_session s JOIN app_user u ON u.id = s."user"'
 _BY_USER = "app_user u LEFT JOIN web_session s ON 1 = 0"
 
 
-def _who(source: str, where: str) -> str:
-    agg = ("group_concat(m.community)" if db.is_sqlite()
-           else "string_agg(m.community::text, ',')")
-    return _WHO.format(agg=agg, source=source, where=where)
+def _who(source: str, where: str, extra: Mapping[str, str] | None = None) -> str:
+    columns = "".join(f",\n       ({sql}) AS {name}" for name, sql in (extra or {}).items())
+    return _WHO.format(agg=db.id_list_sql("m.community"), source=source, where=where,
+                       extra=columns)
 
 
-async def principal_for_session(token: str) -> Principal | None:
+@functools.cache
+def _who_by_session(extra: tuple[tuple[str, str], ...]) -> str:
+    # Built once per set of extra columns: this runs before every page.
+    return _who(_BY_SESSION, "s.id = {}", dict(extra))
+
+
+async def session_row(token: str, extra: tuple[tuple[str, str], ...] = ()
+                      ) -> dict[str, Any] | None:
+    """The session's person (``principal_from_row``) plus the ``extra`` columns ((name,
+    SQL on ``u.id``) pairs), or None when there is no such live session. An expired session
+    is deleted; a live one is touched at most once a minute."""
     cfg = settings.get()
     sid = _session_id(token)
-    rows = await Session.raw(_who(_BY_SESSION, "s.id = {}"), sid)
+    rows = await Session.raw(_who_by_session(extra), sid)
     if not rows:
         return None
-    row = rows[0]
+    row: dict[str, Any] = rows[0]
     moment = clock.now()
     idle = timedelta(minutes=cfg.session_idle_minutes)
     absolute = timedelta(hours=cfg.session_absolute_hours)
@@ -173,14 +187,19 @@ async def principal_for_session(token: str) -> Principal | None:
     # Touch at most once a minute: a write per page view would serialise all readers.
     if moment - seen > timedelta(seconds=60):
         await Session.update({Session.last_seen_at: moment}).where(Session.id == sid)
-    return _principal(row)
+    return row
+
+
+async def principal_for_session(token: str) -> Principal | None:
+    row = await session_row(token)
+    return principal_from_row(row) if row else None
 
 
 async def load_principal(user_id: int) -> Principal:
     rows = await User.raw(_who(_BY_USER, "u.id = {}"), user_id)
     if not rows:
         raise NotFound(_("No such person."))
-    return _principal(rows[0])
+    return principal_from_row(rows[0])
 
 
 def _aware(moment: Any) -> datetime:
@@ -190,8 +209,7 @@ def _aware(moment: Any) -> datetime:
     return clock.aware(moment)
 
 
-def _principal(row: dict[str, Any]) -> Principal:
-    staff = str(row["staff"] or "")
+def principal_from_row(row: Mapping[str, Any]) -> Principal:
     return Principal(
         user_id=int(row["id"]),
         login=row["login"],
@@ -200,7 +218,7 @@ def _principal(row: dict[str, Any]) -> Principal:
         language=row["language"] or "",
         elder_mode=None if row["elder_mode"] is None else bool(row["elder_mode"]),
         is_admin=bool(row["is_admin"]),
-        staff_community_ids=frozenset(int(c) for c in staff.split(",") if c),
+        staff_community_ids=db.parse_id_list(row["staff"]),
         helper_status=row["helper_status"],
         helper_kind=row["helper_kind"],
     )

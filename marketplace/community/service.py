@@ -46,11 +46,13 @@ async def places(community_id: int | None = None) -> list[dict[str, Any]]:
     return communities
 
 
+_ACTIVE_GRIDS = "SELECT id, name FROM grid WHERE community = {} AND archived = {} ORDER BY name"
+
+
 async def grids(community_id: int) -> list[dict[str, Any]]:
-    """The community's active grids by name: one query, for filters that need no buildings."""
-    return await Grid.select(Grid.id, Grid.name).where(
-        (Grid.community == community_id) & (Grid.archived == False)  # noqa: E712
-    ).order_by(Grid.name)
+    """The community's active grids by name: one query, for filters that need no buildings
+    (the wish list's, on every visit: its SQL is written once)."""
+    return await Grid.raw(_ACTIVE_GRIDS, community_id, False)
 
 
 async def get_community(community_id: int) -> dict[str, Any]:

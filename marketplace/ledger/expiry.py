@@ -6,14 +6,15 @@ Safe to run twice and from several processes: each account is expired inside one
 transaction that locks the account first, and the transfer's idempotency key names the
 account's state (its newest transfer), so two runs over the same state post one transfer.
 Points set aside by an open hold are never expired (``rules.due_to_expire``).
+
+Each run finds the accounts with anything due in one set-based query (``due_by``) and
+reads the history of those only: with nothing due, a run is a couple of statements.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-
-from piccolo.columns.combination import WhereRaw
 
 from marketplace import db
 from marketplace.clock import local_time
@@ -94,24 +95,49 @@ async def expire_account(account_id: int, moment: datetime) -> dict[str, Any] | 
         return done
 
 
-async def _candidates(community_id: int | None) -> list[dict[str, Any]]:
-    """Person accounts with available points in communities where points expire."""
-    communities = Community.select(Community.id).where(Community.points_expiry_months > 0)
+# Person accounts in the given communities holding unheld points that came in before
+# ``since``. Points are spent oldest first, so an account's unheld points older than that
+# are its unheld balance minus what it received since (never less than zero): this reads
+# the recent transfers once, for every account, instead of each account's whole history.
+_DUE_BEFORE = """
+SELECT a.id, a.owner, a.community
+FROM ledger_account a
+LEFT JOIN (SELECT t.credit, sum(t.amount) AS recent FROM ledger_transfer t
+           WHERE t.created_at >= {} GROUP BY t.credit) r ON r.credit = a.id
+WHERE a.kind = 'person' AND a.community IN (%s)
+  AND a.balance - a.held > coalesce(r.recent, 0)
+ORDER BY a.id
+"""
+
+
+async def _expiring_communities(community_id: int | None) -> dict[int, list[int]]:
+    """Communities where points expire, by their number of months."""
+    query = Community.select(Community.id, Community.points_expiry_months).where(
+        Community.points_expiry_months > 0)
     if community_id is not None:
-        communities = communities.where(Community.id == community_id)
-    ids = [int(c["id"]) for c in await communities]
-    if not ids:
-        return []
-    return await Account.select(Account.id, Account.owner, Account.community).where(
-        (Account.kind == rules.PERSON) & Account.community.is_in(ids)
-        & WhereRaw("balance > held")
-    ).order_by(Account.id)
+        query = query.where(Community.id == community_id)
+    by_months: dict[int, list[int]] = {}
+    for row in await query:
+        by_months.setdefault(int(row["points_expiry_months"]), []).append(int(row["id"]))
+    return by_months
+
+
+async def due_by(moment: datetime, community_id: int | None = None) -> list[dict[str, Any]]:
+    """Person accounts that may have points expiring by ``moment``, found in one query per
+    expiry length: every other account certainly has none (``rules.newest_due_before``).
+    Nothing due means two statements, however many accounts hold points."""
+    found: list[dict[str, Any]] = []
+    for months, ids in (await _expiring_communities(community_id)).items():
+        since = rules.newest_due_before(moment, months)
+        sql = _DUE_BEFORE % ", ".join("{}" for _ in ids)
+        found += await Account.raw(sql, since, *ids)
+    return sorted(found, key=lambda a: int(a["id"]))
 
 
 async def expire_due(moment: datetime, community_id: int | None = None) -> int:
     """Timer job and ``marketplace ledger expire``: returns the points expired."""
     total = 0
-    for account in await _candidates(community_id):
+    for account in await due_by(moment, community_id):
         done = await expire_account(int(account["id"]), moment)
         total += int(done["amount"]) if done else 0
     return total
@@ -121,7 +147,7 @@ async def warn_expiring(moment: datetime, community_id: int | None = None) -> in
     """Tell holders WARN_DAYS ahead which of their points expire when (once per day)."""
     horizon = moment + timedelta(days=WARN_DAYS)
     sent = 0
-    for account in await _candidates(community_id):
+    for account in await due_by(horizon, community_id):
         by_day: dict[str, int] = {}
         for at, points in await schedule(int(account["owner"])):
             if moment < at <= horizon:

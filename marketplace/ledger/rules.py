@@ -6,7 +6,8 @@ import calendar
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from marketplace.i18n import N_, _
 
@@ -128,7 +129,10 @@ class Lot:
     remaining: int
 
 
-def add_months(moment: datetime, months: int) -> datetime:
+Moment = TypeVar("Moment", datetime, date)
+
+
+def add_months(moment: Moment, months: int) -> Moment:
     """The same day ``months`` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
     index = moment.month - 1 + months
     year, month = moment.year + index // 12, index % 12 + 1
@@ -170,6 +174,20 @@ def expiry_schedule(lots: list[Lot], held: int, months: int) -> list[tuple[datet
     if months <= 0:
         return []
     return [(add_months(lot.at, months), lot.remaining) for lot in _after_holds(lots, held)]
+
+
+def newest_due_before(moment: datetime, months: int) -> datetime:
+    """An instant every lot that has expired by ``moment`` (``add_months(at, months) <=
+    moment``) came in before: lots at or after it are certainly not due yet.
+
+    Exact to the day: ``add_months`` clamps the day (31 Jan + 1 → 28 Feb) but keeps the
+    time, so it orders days but not the instants within one; the boundary is the end of
+    the last day whose lots may be due. ``moment`` is in UTC, like stored times."""
+    target = moment.astimezone(UTC)
+    day = add_months(target, -months).date() + timedelta(days=31)  # surely not yet due
+    while add_months(day, months) > target.date():
+        day -= timedelta(days=1)
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
 def due_to_expire(lots: list[Lot], held: int, months: int,

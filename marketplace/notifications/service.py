@@ -47,6 +47,12 @@ async def unread_count(actor: Principal) -> int:
         (Notification.user == actor.user_id) & Notification.read_at.is_null())
 
 
+# ``unread_count`` as a scalar subquery on ``u.id``, the person in who is asking's query
+# (``accounts.sessions.session_row``), which reads it in the same round trip as the
+# session; a partial index keeps it to the unread rows.
+UNREAD_COUNT_SQL = 'SELECT count(*) FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL'
+
+
 async def recent(actor: Principal, before: int | None = None
                  ) -> tuple[list[Shown], int | None]:
     """``actor``'s own, newest first, a page at a time; returns the page and the next

@@ -26,6 +26,17 @@ async def merchant_ids_for_user(user_id: int) -> frozenset[int]:
     return frozenset(int(r["merchant"]) for r in rows)
 
 
+_MERCHANT_IDS = """SELECT {ids} FROM merchant_member mm JOIN merchant mc ON mc.id = mm.merchant
+WHERE mm."user" = u.id AND mc.status = 'verified'"""
+
+
+def merchant_ids_sql() -> str:
+    """``merchant_ids_for_user`` as a scalar subquery on ``u.id``, the person in who is
+    asking's query (``accounts.sessions.session_row``), which reads it in the same round
+    trip as the session (ids as text, see ``db.parse_id_list``)."""
+    return _MERCHANT_IDS.format(ids=db.id_list_sql("mm.merchant"))
+
+
 async def get(merchant_id: int) -> dict[str, Any]:
     row = await Merchant.select().where(Merchant.id == merchant_id).first()
     if row is None:

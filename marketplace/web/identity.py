@@ -1,17 +1,22 @@
 """Who is asking: the session cookie becomes a Principal on every request, and the
 language of the answer is chosen.
 
-The Principal is composed here, above the domains: accounts turn the session into a
-person with staff and helper roles (one query), and the shops add the merchants that
-person acts for, since accounts know nothing of shops.
+The Principal is composed here, above the domains, in one query: accounts turn the session
+into a person with staff and helper roles and take extra columns from the caller; the
+shops add the merchants that person acts for (accounts know nothing of shops) and the
+notifications the unread count for the header. One round trip instead of three, on every
+request.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from marketplace import i18n, settings
+from marketplace import db, i18n, settings
 from marketplace.accounts import sessions
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
@@ -19,9 +24,23 @@ from marketplace.rewards import merchants
 from marketplace.web.auth import ELDER_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
 
-async def who_is_asking(token: str | None) -> Principal | None:
-    principal = await sessions.principal_for_session(token) if token else None
-    return await merchants.with_merchant_roles(principal) if principal else None
+@functools.cache
+def _extra_columns() -> tuple[tuple[str, str], ...]:
+    return (("merchant_ids", merchants.merchant_ids_sql()),
+            ("unread", notifications.UNREAD_COUNT_SQL))
+
+
+async def who_is_asking(token: str | None) -> tuple[Principal | None, int]:
+    """The person behind the session cookie (merchant roles included) and their unread
+    notifications; (None, 0) without a live session."""
+    row = await sessions.session_row(token, _extra_columns()) if token else None
+    if row is None:
+        return None, 0
+    principal = sessions.principal_from_row(row)
+    ids = db.parse_id_list(row["merchant_ids"])
+    if ids:
+        principal = dataclasses.replace(principal, merchant_ids=ids)
+    return principal, int(row["unread"] or 0)
 
 
 def elder_mode(principal: Principal | None, cookie: str | None) -> bool:
@@ -37,19 +56,19 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         connection: ASGIConnection = ASGIConnection(scope)
-        principal = await who_is_asking(connection.cookies.get(SESSION_COOKIE))
+        principal, unread = await who_is_asking(connection.cookies.get(SESSION_COOKIE))
         scope["user"] = principal
-        if principal is not None and scope["method"] == "GET":
-            scope.setdefault("state", {})["unread"] = await notifications.unread_count(
-                principal)
+        state = scope.setdefault("state", {})
+        if principal is not None:
+            state["unread"] = unread
         language = i18n.pick_language(
             principal.language if principal else None,
             connection.cookies.get(LANG_COOKIE),
             connection.headers.get("accept-language"),
             settings.get().default_language,
         )
-        scope.setdefault("state", {})["language"] = language
-        scope["state"]["elder"] = elder_mode(principal, connection.cookies.get(ELDER_COOKIE))
+        state["language"] = language
+        state["elder"] = elder_mode(principal, connection.cookies.get(ELDER_COOKIE))
         reset = i18n.current_language.set(language)
         try:
             await app(scope, receive, send)

@@ -19,11 +19,16 @@ from marketplace.wishes.tables import Category
 T = TypeVar("T")
 
 
+# The active categories fill the wish list's filter on every visit: SQL written once.
+ACTIVE_CATEGORIES_SQL = """SELECT id, community, name, default_points, active FROM wish_category
+WHERE community = {} AND active = {} ORDER BY name"""
+
+
 async def categories(community_id: int, active_only: bool = True) -> list[dict[str, Any]]:
-    query = Category.select().where(Category.community == community_id)
     if active_only:
-        query = query.where(Category.active == True)  # noqa: E712
-    return await query.order_by(Category.name)
+        return await Category.raw(ACTIVE_CATEGORIES_SQL, community_id, True)
+    return await Category.select().where(Category.community == community_id).order_by(
+        Category.name)
 
 
 def _require_staff(actor: Principal, community_id: int) -> None:

@@ -1,6 +1,7 @@
 """Claims: claim or join a team, staff assignment and declining it, release and lapse.
 
-Race safety: the first claim is a conditional update from ``open`` (exactly one wins);
+Race safety: the first claim is a conditional update from ``open`` (exactly one wins;
+a claim on a wish already taken is refused from one read, before any transaction);
 joining a team takes the wish's row lock before counting its claims, so however many
 helpers join at once there are never more than ``team_size`` active claims.
 """
@@ -25,12 +26,20 @@ async def claim(actor: Principal, wish_id: int) -> None:
     """Claim an open wish, or join its team when it takes more than one helper."""
     if not actor.is_helper:
         raise Forbidden(_("Only verified helpers can claim wishes."))
+    # In a claim storm nearly every claim arrives after the wish is taken: refuse those
+    # from one read, before the write transaction (SQLite's write lock, a PostgreSQL
+    # connection held). ``move`` reads and checks again inside it, and its conditional
+    # update decides the race: this read only answers losers sooner.
+    wish, roles = await core.visible(actor, wish_id)
+    joining = wish["status"] == State.CLAIMED and wish["team_size"] > 1
+    if not joining:
+        core.next_state(wish, Action.CLAIM, roles)
+    # Read before the write lock too: a community's deadline rule is not part of the race.
+    community = await core.community_of(wish)
     async with db.transaction():
-        wish = await core.load(wish_id)
-        if wish["status"] == State.CLAIMED and wish["team_size"] > 1:
+        if joining:
             await _join(actor, wish_id)
             return
-        community = await core.community_of(wish)
         deadline = clock.now() + timedelta(days=community["claim_deadline_days"])
         try:
             wish = await core.move(wish_id, Action.CLAIM, actor, "",

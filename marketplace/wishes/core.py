@@ -116,6 +116,14 @@ async def event(wish_id: int, actor_id: int | None, action: str, from_state: str
                                      note=note[:NOTE_MAX], on_behalf_of=on_behalf_of))
 
 
+def next_state(wish: dict[str, Any], action: Action, roles: frozenset[Role]) -> State:
+    """The state ``action`` leads to, or the refusal the actor sees (``refusal``)."""
+    try:
+        return transition(State(wish["status"]), action, roles)
+    except IllegalTransition as exc:
+        raise refusal(exc) from None
+
+
 def refusal(exc: IllegalTransition) -> Exception:
     if exc.action in (Action.CLAIM, Action.JOIN) and exc.reason == "state":
         return Conflict(_("Sorry, this wish has already been claimed by someone else."))
@@ -134,10 +142,7 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         roles = await roles_for(None, wish)
     else:
         wish, roles = await visible(actor, wish_id)
-    try:
-        target = transition(State(wish["status"]), action, roles)
-    except IllegalTransition as exc:
-        raise refusal(exc) from None
+    target = next_state(wish, action, roles)
     for_owner = actor is not None and _for_owner(wish, action, roles, actor)
     if for_owner:
         assert actor is not None

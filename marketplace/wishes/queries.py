@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,22 +29,57 @@ class ListFilter:
     before: int | None = None  # keyset: show wishes with a smaller id (older)
 
 
+# The open-wishes list is the page people open most: its SQL is written once here
+# (Piccolo spent longer building this select than the database spent running it). The
+# same columns and names as CARD_COLUMNS; tests compare the two.
+_OPEN_WISHES = """
+SELECT w.id, w.title, w.points, w.status, w.created_at, w.wished_by,
+       g.name AS "grid.name", b.name AS "building.name", c.name AS "category.name",
+       w.community, w.photo
+FROM wish w
+LEFT JOIN grid g ON g.id = w.grid
+LEFT JOIN building b ON b.id = w.building
+LEFT JOIN wish_category c ON c.id = w.category
+WHERE w.community = {} AND w.status = {}"""
+_BEFORE = " AND w.id < {}"
+_BY_GRID = " AND w.grid = {}"
+_BY_CATEGORY = " AND w.category = {}"
+_NEWEST_FIRST = " ORDER BY w.id DESC LIMIT {}"
+
+
+@functools.cache
+def _open_wishes_sql(before: bool, by_grid: bool, by_category: bool) -> str:
+    return (_OPEN_WISHES + (_BEFORE if before else "") + (_BY_GRID if by_grid else "")
+            + (_BY_CATEGORY if by_category else "") + _NEWEST_FIRST)
+
+
 async def open_wishes(f: ListFilter) -> paging.Page:
     """Open wishes newest first: one page and the cursor for the next (older) one."""
     if any(n is not None and not 0 < n <= MAX_ID for n in (f.grid_id, f.category_id)):
         return paging.Page([], None)  # no grid or category has such an id
     if f.before is not None and f.before < 1:
         return paging.Page([], None)  # no wish is older than that
+    text = f.text.strip()[:SEARCH_MAX]
+    if text:
+        return await _search_open_wishes(f, text)
+    before = paging.cursor(f.before)
+    if before is not None:
+        before = min(before, MAX_ID)  # the column is 32-bit; no id reaches MAX_ID anyway
+    args = [n for n in (before, f.grid_id, f.category_id) if n]
+    sql = _open_wishes_sql(bool(before), bool(f.grid_id), bool(f.category_id))
+    rows = await Wish.raw(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1)
+    return paging.page_of(rows, "id", PAGE_SIZE)
+
+
+async def _search_open_wishes(f: ListFilter, text: str) -> paging.Page:
     query = Wish.select(*CARD_COLUMNS).where(
         (Wish.community == f.community_id) & (Wish.status == State.OPEN))
     if f.grid_id:
         query = query.where(Wish.grid == f.grid_id)
     if f.category_id:
         query = query.where(Wish.category == f.category_id)
-    text = f.text.strip()[:SEARCH_MAX]
-    if text:
-        like = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        query = query.where(Wish.title.ilike(like) | Wish.description.ilike(like))
+    like = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    query = query.where(Wish.title.ilike(like) | Wish.description.ilike(like))
     return await paging.newest_first(query, Wish.id, paging.cursor(f.before), PAGE_SIZE)
 
 

@@ -31,6 +31,8 @@ BENCHES: dict[str, tuple[str, str]] = {
     "logins": ("tests.bench.bench_logins", "sqlite"),
     "exports": ("tests.bench.bench_exports", "sqlite"),
     "county": ("tests.bench.bench_county", "postgres"),
+    "tick": ("tests.bench.bench_tick", "postgres"),
+    "claims": ("tests.bench.bench_claims", "postgres"),
 }
 RUNNER = """
 import json, sys, importlib

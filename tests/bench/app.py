@@ -1,44 +1,46 @@
-"""The app as served, plus one bench-only page: the wish list template rendered from data
-kept in memory (read once from the database). Mounted only by the benchmark's server
-factory, never by the real app. Same server, same middleware, same template: the ratio of
-the two pages' throughputs is what the database costs the list page.
+"""The reference for the wish list benchmark: bare Litestar with a Jinja template engine
+and nothing else (no middleware, no database, no session), serving through one template
+the very bytes the real wish list answered. The benchmark captures those bytes into the
+file named by BENCH_BARE_PAGE and serves this app in its own uvicorn process, in the same
+run: the ratio of the two throughputs is what the app's own work costs, against what the
+stack itself can do.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from pathlib import Path
 
-from litestar import Litestar, get
-
-from marketplace.app import create_app
-from marketplace.community import service as community
-from marketplace.web import auth
-from marketplace.web.render import page
-from marketplace.web.request import AppRequest
-from marketplace.wishes import queries
-from marketplace.wishes import service as wishes
-
-_CACHE: dict[int, dict[str, Any]] = {}
+from litestar import Litestar, MediaType, get
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
 
 
-@get("/bench/wishes-in-memory", guards=[auth.login_required], include_in_schema=False)
-async def wishes_in_memory(request: AppRequest) -> Any:
-    me = request.principal
-    ctx = _CACHE.get(me.community_id)
-    if ctx is None:
-        f = queries.ListFilter(me.community_id, None, None, "", None)
-        found = await queries.open_wishes(f)
-        grids = await community.grids(me.community_id)
-        cats = await wishes.categories(me.community_id)
-        ctx = _CACHE[me.community_id] = {
-            "rows": found.rows, "next_cursor": found.next_before, "filters": f,
-            "chosen": {"grid": "", "category": ""},
-            "grid_options": [(g["id"], g["name"]) for g in grids],
-            "category_options": [(c["id"], c["name"]) for c in cats]}
-    return page(request, "wishes/list.html", "wishes/_list.html", **ctx)
+def write_page(body: str, path: Path) -> None:
+    """The captured page as a template that renders to exactly those bytes."""
+    path.write_text("{% raw %}" + body + "{% endraw %}", encoding="utf-8")
 
 
-def create_bench_app() -> Litestar:
-    app = create_app()
-    app.register(wishes_in_memory)
-    return app
+def create_bare_app() -> Litestar:
+    page = Path(os.environ["BENCH_BARE_PAGE"])
+
+    @get("/", media_type=MediaType.HTML, sync_to_thread=False)
+    def wish_list() -> Template:
+        return Template(template_name=page.name)
+
+    # Server.start waits for /health; the load generator's clients fetch /login first
+    # (for the CSRF cookie of the real app).
+    @get("/health", media_type=MediaType.TEXT, sync_to_thread=False)
+    def health() -> str:
+        return "ok"
+
+    @get("/login", media_type=MediaType.TEXT, sync_to_thread=False)
+    def login() -> str:
+        return ""
+
+    def no_reload(engine: JinjaTemplateEngine) -> None:
+        engine.engine.auto_reload = False  # as the real app runs (web/templating.py)
+
+    return Litestar([wish_list, health, login], template_config=TemplateConfig(
+        directory=page.parent, engine=JinjaTemplateEngine, engine_callback=no_reload))

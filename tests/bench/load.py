@@ -11,7 +11,11 @@ Spec::
      "clients": [{"cookies": {"sid": "..."}}, ...],        # each gets its CSRF cookie first
      "groups": [{"name": "views", "repeat": true,
                  "workers": [[{"m": "GET", "p": "/wishes/", "c": 0, "s": 200}], ...]}],
-     "duration": 5.0}
+     "duration": 5.0,
+     "base_urls": ["http://127.0.0.1:8123", "http://127.0.0.1:8124"]}  # optional
+
+With ``base_urls`` (several app processes on one database) the workers take the servers
+in turn: worker k talks to ``base_urls[k % n]``.
 
 A client is a cookie jar (a person's session); a worker runs its steps in order with one
 request in flight; a ``repeat`` group loops its steps until ``duration`` has passed, or,
@@ -120,8 +124,9 @@ def summarise(samples: list[tuple[float, float, bool]], elapsed: float) -> dict[
 class Run:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
-        url = urlparse(spec["base_url"])
-        self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
+        urls = [urlparse(u) for u in spec.get("base_urls") or [spec["base_url"]]]
+        self.servers = [(u.hostname or "127.0.0.1", u.port or 80) for u in urls]
+        self.host, self.port = self.servers[0]
         self.stop = asyncio.Event()
         self.jars: list[dict[str, str]] = []
         self.error_samples: list[str] = []
@@ -158,8 +163,8 @@ class Run:
         return started, (time.perf_counter() - started) * 1000, ok
 
     async def worker(self, steps: list[dict[str, Any]], repeat: bool,
-                     out: list[tuple[float, float, bool]]) -> None:
-        connection = Connection(self.host, self.port)
+                     out: list[tuple[float, float, bool]], index: int = 0) -> None:
+        connection = Connection(*self.servers[index % len(self.servers)])
         try:
             while True:
                 for s in steps:
@@ -180,8 +185,9 @@ class Run:
                    for g in groups if g.get("repeat") for w in g["workers"]]
         await asyncio.sleep(self.spec.get("warmup", 0.0))
         window_start = time.perf_counter()
-        finite = [self.worker(w, False, samples[g["name"]])
-                  for g in groups if not g.get("repeat") for w in g["workers"]]
+        finite = [self.worker(w, False, samples[g["name"]], k)
+                  for g in groups if not g.get("repeat")
+                  for k, w in enumerate(g["workers"])]
         if finite:
             await asyncio.gather(*finite)
         else:

@@ -21,6 +21,11 @@ from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 WON = 303  # a successful form post redirects to the wish page
 
 
+def claimed(r: httpx.Response, wish_id: int) -> bool:
+    """Whether this claim won: a lost one redirects too, to the list of open wishes."""
+    return r.status_code == WON and r.headers.get("location") == f"/wishes/{wish_id}"
+
+
 async def signed_in_client(base_url: str, token: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base_url, timeout=15.0,
                                cookies={SESSION_COOKIE: token},

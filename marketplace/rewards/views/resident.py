@@ -129,7 +129,7 @@ class RewardsController(Controller):
                         _("Here is a new code, valid for another %(n)s minutes.",
                           n=settings.get().code_minutes))
 
-    @get("/media/{name:str}", name="rewards_media")
+    @get("/media/{name:str}", name="rewards_media", opt={"uncompressed": True})
     async def media(self, name: FromPath[str]) -> File:
         return _media(name, small=False)
 

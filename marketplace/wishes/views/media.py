@@ -23,7 +23,7 @@ class WishMediaController(Controller):
     include_in_schema = False  # HTML pages; the API is documented in the schema
     guards = [auth.login_required]
 
-    @get("/{wish_id:int}/photo/{which:str}", name="wish_photo")
+    @get("/{wish_id:int}/photo/{which:str}", name="wish_photo", opt={"uncompressed": True})
     async def photo(self, request: AppRequest, wish_id: PathId,
                     which: FromPath[str]) -> File:
         return await _photo(request, wish_id, which, small=False)

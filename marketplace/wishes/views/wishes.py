@@ -7,7 +7,6 @@ to which wish, and the limits of each field come from ``wishes.rules``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
@@ -18,7 +17,7 @@ from marketplace import images, paging
 from marketplace.accounts import proxies
 from marketplace.community import service as community
 from marketplace.community.views.picker import picked, picker_context
-from marketplace.errors import AppError, DomainError
+from marketplace.errors import AppError, Conflict, DomainError
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.web import auth, confirm
@@ -153,23 +152,22 @@ class WishController(Controller):
                                        back=f"/wishes/{wish_id}")
             await _perform(me, wish_id, action, form)
         except DomainError as exc:
-            if is_htmx(request) and action == "claim":
-                # From a list card: go back to the refreshed list with the reason shown.
-                return redirect(request, _path_of(request.htmx.current_url) or "/wishes",
-                                exc.message, "error")
+            if action == "claim" and isinstance(exc, Conflict):
+                return _claim_lost(request, exc.message)
             return await _detail(request, wish_id, error=exc.message, values=form.values(),
                                  field=exc.field, status_code=refused(request, exc),
                                  **await picker_context(exc, helpers_only=True))
         return redirect(request, f"/wishes/{wish_id}", _(MESSAGES[action]))
 
 
-def _path_of(url: str | None) -> str:
-    """The path and query of the page htmx was on (``HX-Current-URL`` is a whole URL; a
-    redirect goes only to a path on this site)."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+def _claim_lost(request: AppRequest, message: str) -> Any:
+    """Someone else was quicker (in a claim storm, nearly everyone): a card's htmx form
+    gets the reason in place of its button, a plain form goes to the list of open wishes
+    with it (a winner goes to the wish). Never the whole wish page: losers are answered in
+    a fraction of its time."""
+    if is_htmx(request):
+        return page(request, "wishes/_claim_lost.html", message=message)
+    return redirect(request, "/wishes", message, "error")
 
 
 async def _question(me: Principal, wish_id: int, action: str) -> str | None:

@@ -1,0 +1,26 @@
+"""Counting the SQL statements some code runs, for tests that say a path stays cheap
+("nothing due touches no account"). Counts statements, never time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+from marketplace import db
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The statements run inside the block (every Piccolo query, raw ones included)."""
+    seen: list[str] = []
+    engine_class: Any = type(db.DB)  # PostgresEngine has slots: patch its class
+    original = engine_class.run_querystring
+
+    async def counted(engine: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(str(querystring))
+        return await original(engine, querystring, *args, **kwargs)
+
+    with mock.patch.object(engine_class, "run_querystring", counted):
+        yield seen
