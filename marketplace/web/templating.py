@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -56,6 +57,17 @@ def day(value: date | str | None) -> Markup:
                             for part in text.split(" ") if part)
 
 
+_DATES = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def keep_dates(text: str | None) -> Markup:
+    """Free text (an audit line's target or details) with each date in it kept on one line:
+    the browser would otherwise break "2026-11-29" after a hyphen. Escaped first."""
+    parts = _DATES.split(text or "")  # odd indexes are the dates
+    return Markup("").join(Markup('<span class="nowrap">%s</span>') % part if i % 2
+                           else escape(part) for i, part in enumerate(parts))
+
+
 def attrs(values: dict[str, Any]) -> Markup:
     """Keyword arguments of a form macro as HTML attributes: ``maxlength=80`` →
     ``maxlength="80"``, ``required=True`` → ``required``, False or None → nothing."""
@@ -89,6 +101,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     )
     env.filters["local_time"] = local_time_html
     env.filters["day"] = day
+    env.filters["keep_dates"] = keep_dates
     env.filters["age"] = age
     env.filters["duration"] = duration
     env.filters["attrs"] = attrs

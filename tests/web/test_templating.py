@@ -1,0 +1,12 @@
+"""Template filters that put markup around user text must escape the text first."""
+
+from __future__ import annotations
+
+from marketplace.web.templating import keep_dates
+
+
+def test_keep_dates_keeps_each_date_on_one_line_and_escapes_the_rest() -> None:
+    html = str(keep_dates('<script>x</script> settled 2026-11-29–2026-12-05'))
+    assert html == ('&lt;script&gt;x&lt;/script&gt; settled <span class="nowrap">2026-11-29'
+                    '</span>–<span class="nowrap">2026-12-05</span>')
+    assert str(keep_dates(None)) == ""
