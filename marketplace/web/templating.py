@@ -57,13 +57,15 @@ def day(value: date | str | None) -> Markup:
                             for part in text.split(" ") if part)
 
 
-_DATES = re.compile(r"(\d{4}-\d{2}-\d{2})")
+# A date, or an exchange code as references.py writes it ("6BEK-PSJ4").
+_UNBROKEN = re.compile(r"(\d{4}-\d{2}-\d{2}|\b[0-9A-Z]{4}-[0-9A-Z]{4}\b)")
 
 
-def keep_dates(text: str | None) -> Markup:
-    """Free text (an audit line's target or details) with each date in it kept on one line:
-    the browser would otherwise break "2026-11-29" after a hyphen. Escaped first."""
-    parts = _DATES.split(text or "")  # odd indexes are the dates
+def unbroken(text: str | None) -> Markup:
+    """Free text (an audit line, a statement line) with each date or exchange code in it
+    kept on one line: the browser would otherwise break "2026-11-29" or "6BEK-PSJ4" after
+    the hyphen. Escaped first."""
+    parts = _UNBROKEN.split(text or "")  # odd indexes are the dates and codes
     return Markup("").join(Markup('<span class="nowrap">%s</span>') % part if i % 2
                            else escape(part) for i, part in enumerate(parts))
 
@@ -101,7 +103,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     )
     env.filters["local_time"] = local_time_html
     env.filters["day"] = day
-    env.filters["keep_dates"] = keep_dates
+    env.filters["unbroken"] = unbroken
     env.filters["age"] = age
     env.filters["duration"] = duration
     env.filters["attrs"] = attrs

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from marketplace.web.templating import keep_dates
+from marketplace.web.templating import unbroken
 
 
-def test_keep_dates_keeps_each_date_on_one_line_and_escapes_the_rest() -> None:
-    html = str(keep_dates('<script>x</script> settled 2026-11-29–2026-12-05'))
+def test_unbroken_keeps_each_date_on_one_line_and_escapes_the_rest() -> None:
+    html = str(unbroken('<script>x</script> settled 2026-11-29–2026-12-05'))
     assert html == ('&lt;script&gt;x&lt;/script&gt; settled <span class="nowrap">2026-11-29'
                     '</span>–<span class="nowrap">2026-12-05</span>')
-    assert str(keep_dates(None)) == ""
+    assert str(unbroken("Exchange code 6BEK-PSJ4 Bag of rice")) == (
+        'Exchange code <span class="nowrap">6BEK-PSJ4</span> Bag of rice')
+    assert str(unbroken(None)) == ""
