@@ -70,6 +70,9 @@ async def _demo(only_if_empty: bool) -> None:
         await demo.load()
         print("Demo data loaded.")
     print(demo.logins_text())
+    slip = await demo.reset_slip_path()
+    if slip:
+        print(f"A password reset slip to try (sign in as staff): {slip}")
 
 
 async def _create_admin(login: str, name: str, password: str, community: str) -> int:

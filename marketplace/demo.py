@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from marketplace import clock, db
 from marketplace.accounts import service as accounts
+from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.activities import demo as activities_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications.tables import Notification
 from marketplace.proxies import demo as proxies_demo
+from marketplace.recovery import service as recovery
+from marketplace.recovery.tables import ResetCode
 from marketplace.reports import demo as reports_demo
 from marketplace.rewards import demo as rewards_demo
 from marketplace.wishes import demo as wishes_demo
@@ -107,6 +110,8 @@ async def load() -> None:
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
+        # A password reset slip to try (Staff → Members → 张小红): valid RESET_CODE_HOURS.
+        await recovery.issue(await sessions.load_principal(ids["staff"]), ids["volunteer"])
         await _leave_a_few_unread(list(ids.values()))
 
 
@@ -121,6 +126,18 @@ async def _leave_a_few_unread(user_ids: list[int], keep: int = 3) -> None:
         if older:
             await Notification.update({Notification.read_at: clock.now()}).where(
                 Notification.id.is_in(older))
+
+
+async def reset_slip_path() -> str | None:
+    """Where staff see the demo's password reset slip, while its code is still valid."""
+    person = await User.select(User.id).where(User.login == "volunteer").first()
+    if person is None:
+        return None
+    row = await ResetCode.select(ResetCode.id).where(
+        (ResetCode.user == person["id"]) & ResetCode.used_at.is_null()
+        & ResetCode.replaced_at.is_null() & (ResetCode.expires_at > clock.now())
+    ).first()
+    return f"/staff/members/{person['id']}/reset-code/{row['id']}" if row else None
 
 
 def logins_text() -> str:

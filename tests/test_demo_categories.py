@@ -35,6 +35,9 @@ def test_the_demo_is_in_one_language_and_the_resident_has_a_few_unread(
         done = subprocess.run([sys.executable, "-m", "marketplace.cli", *command], env=env,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
+    # Issue 14: a reset slip to try, printed with the logins.
+    assert re.search(r"reset slip to try \(sign in as staff\): /staff/members/\d+/reset-code/\d+",
+                     done.stdout)
     with sqlite3.connect(tmp_path / "demo.sqlite3") as con:
         grids = {row[0] for row in con.execute("SELECT name FROM grid")}
         logins = [p.login for p in demo.LOGINS]

@@ -18,13 +18,13 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
     place = await User.select(User.grid, User.building).where(User.id == ids["resident"]).first()
     granny = ids["granny"] = await managed.create(staff, managed.ManagedAccount(
         GRANNY, community_id, place["grid"], place["building"],
-        address="3单元 501 (Unit 3, flat 501)"))
+        address="3单元 501"))
     await proxies.add(staff, granny, "resident")
     await ledger.award(community_id, granny, 20, "activity", "activity:demo-1", ids["staff"],
-                       "社区清洁日 Clean-up day", "demo:award:granny")
+                       "社区清洁日", "demo:award:granny")
     category = (await wishes.categories(community_id))[0]["id"]
     wish_id = await wishes.post_wish(staff, wishes.NewWish(
-        category, "换厨房灯管 Change the kitchen light tube"), granny)
+        category, "换厨房灯管"), granny)
     await wishes.review(staff, wish_id, True)
     await wishes.claim(helper, wish_id)
-    await wishes.fulfil(helper, wish_id, "换好了 New tube fitted", 30)
+    await wishes.fulfil(helper, wish_id, "换好了", 30)
