@@ -58,7 +58,7 @@ def day(value: date | str | None) -> Markup:
 
 
 # A date, or an exchange code as references.py writes it ("6BEK-PSJ4").
-_UNBROKEN = re.compile(r"(\d{4}-\d{2}-\d{2}|\b[0-9A-Z]{4}-[0-9A-Z]{4}\b)")
+_UNBROKEN = re.compile(r"(\d{4}-\d{2}-\d{2}|(?<![0-9A-Z])[0-9A-Z]{4}-[0-9A-Z]{4}(?![0-9A-Z]))")
 
 
 def unbroken(text: str | None) -> Markup:

@@ -11,4 +11,6 @@ def test_unbroken_keeps_each_date_on_one_line_and_escapes_the_rest() -> None:
                     '</span>–<span class="nowrap">2026-12-05</span>')
     assert str(unbroken("Exchange code 6BEK-PSJ4 Bag of rice")) == (
         'Exchange code <span class="nowrap">6BEK-PSJ4</span> Bag of rice')
+    assert str(unbroken("兑换码BJHP-94NC 一袋米")) == (  # no space after a Chinese word
+        '兑换码<span class="nowrap">BJHP-94NC</span> 一袋米')
     assert str(unbroken(None)) == ""
