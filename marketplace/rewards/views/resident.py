@@ -133,7 +133,7 @@ class RewardsController(Controller):
     async def media(self, name: FromPath[str]) -> File:
         return _media(name, small=False)
 
-    @get("/media/small/{name:str}", name="rewards_media_small")
+    @get("/media/small/{name:str}", name="rewards_media_small", opt={"uncompressed": True})
     async def media_small(self, name: FromPath[str]) -> File:
         """The copy for lists (a few tens of KB)."""
         return _media(name, small=True)

@@ -28,7 +28,8 @@ class WishMediaController(Controller):
                     which: FromPath[str]) -> File:
         return await _photo(request, wish_id, which, small=False)
 
-    @get("/{wish_id:int}/photo/{which:str}/small", name="wish_photo_small")
+    @get("/{wish_id:int}/photo/{which:str}/small", name="wish_photo_small",
+         opt={"uncompressed": True})
     async def photo_small(self, request: AppRequest, wish_id: PathId,
                           which: FromPath[str]) -> File:
         """The copy for lists (a few tens of KB)."""
