@@ -17,6 +17,7 @@ APP_REGISTRY = AppRegistry(
         "marketplace.activities.piccolo_app",
         "marketplace.care.piccolo_app",
         "marketplace.recovery.piccolo_app",
+        "marketplace.privacy.piccolo_app",
         "marketplace.idempotency",
     ]
 )

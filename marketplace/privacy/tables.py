@@ -1,0 +1,1 @@
+"""Tables of the privacy domain (consents, contact views, requests, export jobs)."""
