@@ -45,6 +45,8 @@ class WorkUnit(Table, tablename="work_unit"):
     party_org = Varchar(length=100, default="")  # the unit's party organisation (党组织)
     contact_name = Varchar(length=64, default="")
     contact_phone = Varchar(length=32, default="")
+    # How many on-the-job party members the unit declares: the report-in rate's denominator.
+    party_members = Integer(default=0)
     # active | requested (a member asked for it to be added; staff accept or merge it)
     status = Varchar(length=16, default="active", index=True)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -37,7 +37,7 @@ class Street(Table, tablename="street", schema=None):
     )
 
 
-ID = "2026-11-30T15:39:25:758506"
+ID = "2026-11-30T15:41:10:384744"
 VERSION = "1.38.0"
 DESCRIPTION = "True"
 
@@ -48,102 +48,15 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Street", tablename="street", schema=None, columns=None
-    )
-
-    manager.add_table(
         class_name="WorkUnit", tablename="work_unit", schema=None, columns=None
     )
 
     manager.add_table(
+        class_name="Street", tablename="street", schema=None, columns=None
+    )
+
+    manager.add_table(
         class_name="District", tablename="district", schema=None, columns=None
-    )
-
-    manager.add_column(
-        table_class_name="Street",
-        tablename="street",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Street",
-        tablename="street",
-        column_name="district",
-        db_column_name="district",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": District,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Street",
-        tablename="street",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Street",
-        tablename="street",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
     )
 
     manager.add_column(
@@ -281,6 +194,27 @@ async def forwards():
     manager.add_column(
         table_class_name="WorkUnit",
         tablename="work_unit",
+        column_name="party_members",
+        db_column_name="party_members",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WorkUnit",
+        tablename="work_unit",
         column_name="status",
         db_column_name="status",
         column_class_name="Varchar",
@@ -303,6 +237,93 @@ async def forwards():
     manager.add_column(
         table_class_name="WorkUnit",
         tablename="work_unit",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Street",
+        tablename="street",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Street",
+        tablename="street",
+        column_name="district",
+        db_column_name="district",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": District,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Street",
+        tablename="street",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Street",
+        tablename="street",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
