@@ -15,10 +15,9 @@ from typing import Any
 
 from marketplace.accounts.tables import HelperProfile, ProxyLink, Session, StaffMembership, User
 from marketplace.activities.tables import Participation
-from marketplace.audit.labels import ACTIONS
+from marketplace.audit.labels import action_label
 from marketplace.audit.tables import AuditEvent
 from marketplace.care.tables import InNeed
-from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications.messages import render
@@ -236,7 +235,7 @@ async def audit(user_id: int) -> Rows:
         AuditEvent.at, AuditEvent.action, AuditEvent.detail, AuditEvent.actor.display_name,
     ).where(about).order_by(AuditEvent.id)
     for row in found:
-        row["action"] = _(ACTIONS[row["action"]]) if row["action"] in ACTIONS else row["action"]
+        row["action"] = action_label(row["action"])
     return _rows("audit", found, {"by": "actor.display_name"})
 
 
