@@ -85,7 +85,8 @@ class JobState:
 
 async def latest(actor: Principal, user_id: int) -> JobState | None:
     """The person's newest export still waiting or downloadable, for the Me page."""
-    await subject(actor, user_id)
+    if user_id != actor.user_id or actor.agent_id is not None:
+        await subject(actor, user_id)  # one's own Me page needs no look-up
     row = await ExportJob.select(ExportJob.id, ExportJob.status, ExportJob.expires_at).where(
         (ExportJob.user == user_id) & ExportJob.status.is_in(["pending", "ready"])
     ).order_by(ExportJob.id, ascending=False).first()
