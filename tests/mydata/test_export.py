@@ -153,7 +153,7 @@ async def test_a_large_export_is_made_by_the_timer_and_downloaded_from_me(
     assert again.status_code == 303
     jobs = await ExportJob.select().where(ExportJob.user == alice.user_id)
     assert len(jobs) == 1 and jobs[0]["status"] == "pending"
-    me = await client.get("/me")
+    me = await client.get("/me", headers={"accept-language": "en"})
     assert "being prepared" in me.text
     assert f"/data-exports/{jobs[0]['id']}" not in me.text
     early = await client.get(f"/data-exports/{jobs[0]['id']}")
@@ -164,7 +164,7 @@ async def test_a_large_export_is_made_by_the_timer_and_downloaded_from_me(
     job = await ExportJob.select().where(ExportJob.id == jobs[0]["id"]).first()
     assert job["status"] == "ready"
     assert len(list(exports.folder().glob(f"data-{alice.user_id}-*.zip"))) == 1
-    me = await client.get("/me")
+    me = await client.get("/me", headers={"accept-language": "en"})
     assert f"/data-exports/{job['id']}" in me.text
     got = await client.get(f"/data-exports/{job['id']}")
     assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
