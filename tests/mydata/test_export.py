@@ -85,6 +85,8 @@ async def test_export_holds_the_persons_data_and_nobody_elses(
     assert data["wishes"][0]["helpers"] == bob.display_name  # seen on her wish
     assert sum(p["change"] for p in data["points"]) == 0  # she spent none, got none
     assert data["notifications"], "she was told her wish was fulfilled"
+    steps = {(e["action"], e["by"]) for e in data["wish_events"]}
+    assert {("claim", bob.display_name), ("confirm", alice.display_name)} <= steps
     # Bob appears by name only, as Alice saw him; never his phone, address or login.
     for secret in ("13933334444", "Room 202 Pear", bob.login):
         assert secret not in everything
@@ -110,6 +112,8 @@ async def test_the_helpers_export_names_the_owner_only(
                    "Room 303 Fig", dave.login):
         assert secret not in everything
     assert data["wishes"] == []  # he posted none
+    # His own steps on Dave's wish, not Dave's posting of it.
+    assert {e["by"] for e in data["wish_events"]} == {bob.display_name}
 
 
 async def test_json_parses_and_every_csv_has_its_header(
