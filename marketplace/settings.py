@@ -61,6 +61,10 @@ class Settings:
     template_reload: bool = False
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False  # ACCESS_LOG=1: a line per request (off: quieter first run)
+    # "Download my data": up to this many rows it is made at once, above it in the
+    # background; the background file is kept this many days.
+    export_inline_rows: int = 5000
+    export_keep_days: int = 7
 
     @property
     def production(self) -> bool:
@@ -185,6 +189,8 @@ def load() -> Settings:
         # Templates ship with the code; "1" re-reads changed templates (template work).
         template_reload=os.environ.get("TEMPLATE_RELOAD") == "1",
         allowed_hosts=_allowed_hosts(env, public_url),
+        export_inline_rows=_int("EXPORT_INLINE_ROWS", 5000),
+        export_keep_days=_int("EXPORT_KEEP_DAYS", 7),
     )
 
 

@@ -17,10 +17,17 @@ from typing import Any
 
 from marketplace import clock, db
 from marketplace.accounts import passwords, throttle
-from marketplace.accounts.service import LOGIN_RE, check_place, validate_password
+from marketplace.accounts.service import (
+    LOGIN_RE,
+    check_personal,
+    check_place,
+    clean_phone,
+    validate_password,
+)
 from marketplace.accounts.sessions import end_other_sessions, normalise_login
 from marketplace.accounts.tables import ActivationCode, User
 from marketplace.audit import service as audit
+from marketplace.community.tables import Building, Grid
 from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.i18n import _
@@ -32,9 +39,6 @@ ACTIVATION_HOURS = 72  # long enough to walk home and find someone with a phone
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud, typed by hand
 CODE_LENGTH = 10  # 32^10 ≈ 10^15: with the throttle below, not guessable
 ACTIVATE = throttle.Rule(free=10, base=30, cap=30 * 60, window=timedelta(days=1))
-NAME_MAX = 64
-ADDRESS_MAX = 200
-PHONE_MAX = 32
 
 
 @dataclass
@@ -48,14 +52,7 @@ class ManagedAccount:
 
 
 def _check(account: ManagedAccount) -> None:
-    if not 1 <= len(account.display_name.strip()) <= NAME_MAX:
-        raise DomainError(_("Please enter a display name (up to 64 characters)."),
-                          "display_name")
-    if len(account.address.strip()) > ADDRESS_MAX:
-        raise DomainError(_("The address is too long (200 characters at most)."), "address")
-    phone = account.phone.strip()
-    if len(phone) > PHONE_MAX or (phone and not phone.lstrip("+").isdigit()):
-        raise DomainError(_("Please enter the phone number as digits only."), "phone")
+    check_personal(account.display_name, account.address, account.phone)
 
 
 async def create(actor: Principal, account: ManagedAccount) -> int:
@@ -68,7 +65,7 @@ async def create(actor: Principal, account: ManagedAccount) -> int:
         login = await _free_login()
         rows = await User.insert(User(
             login=login, display_name=account.display_name.strip(),
-            password_hash=UNUSABLE_PASSWORD, phone=account.phone.strip(),
+            password_hash=UNUSABLE_PASSWORD, phone=clean_phone(account.phone),
             address=account.address.strip(), community=account.community_id,
             grid=account.grid_id, building=account.building_id, managed_by_staff=True,
         )).returning(User.id)
@@ -182,3 +179,74 @@ async def activate(form: Activation, client_ip: str) -> int:
         await audit.record(user_id, int(row["user.community"]), "account_activated", "user",
                            user_id)
     return user_id
+
+
+# --- correcting a managed resident's details (PIPL Art. 46) -----------------------------
+
+
+@dataclass
+class Correction:
+    display_name: str
+    phone: str
+    address: str
+    grid_id: int | None
+    building_id: int | None
+
+
+def mask_phone(phone: str) -> str:
+    """138****1111: staff reading the audit log can tell two numbers apart, not call one."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+async def _place_names(grid_id: int | None, building_id: int | None) -> tuple[str, str]:
+    grid = await Grid.select(Grid.name).where(Grid.id == grid_id).first() if grid_id else None
+    building = (await Building.select(Building.name).where(Building.id == building_id).first()
+                if building_id else None)
+    return (grid["name"] if grid else "", building["name"] if building else "")
+
+
+def _changes(old: dict[str, Any], new: dict[str, str]) -> list[str]:
+    """What changed, for the audit line: names and places old → new; the phone masked and
+    the address only said to have changed (the log is read by every staff member and
+    kept for years, the address itself stays on the member page)."""
+    said = []
+    for key, label in (("display_name", "name"), ("grid", "grid"), ("building", "building")):
+        if old[key] != new[key]:
+            said.append(f"{label}: {old[key] or '-'} → {new[key] or '-'}")
+    if old["phone"] != new["phone"]:
+        said.append(f"phone: {mask_phone(old['phone']) or '-'} → "
+                    f"{mask_phone(new['phone']) or '-'}")
+    if old["address"] != new["address"]:
+        said.append("address changed")
+    return said
+
+
+async def correct(actor: Principal, user_id: int, c: Correction) -> bool:
+    """Staff correct a managed resident's details, with an audit line; False when nothing
+    changed. Residents who run their own account correct theirs on Me."""
+    person = await managed_person(actor, user_id)
+    if not person["managed_by_staff"]:
+        raise Conflict(_("This resident runs their own account: they correct their details "
+                         "on their Me page."))
+    check_personal(c.display_name, c.address, c.phone)
+    community_id = int(person["community"])
+    await check_place(community_id, c.grid_id, c.building_id)
+    grid, building = await _place_names(c.grid_id, c.building_id)
+    new = {"display_name": c.display_name.strip(), "phone": clean_phone(c.phone),
+           "address": c.address.strip(), "grid": grid, "building": building}
+    old = {"display_name": person["display_name"], "phone": person["phone"],
+           "address": person["address"], "grid": person["grid.name"] or "",
+           "building": person["building.name"] or ""}
+    said = _changes(old, new)
+    if not said:
+        return False
+    async with db.transaction():
+        await User.update({
+            User.display_name: new["display_name"], User.phone: new["phone"],
+            User.address: new["address"], User.grid: c.grid_id, User.building: c.building_id,
+        }).where(User.id == user_id)
+        await audit.record(actor.user_id, community_id, "profile_corrected", "user", user_id,
+                           "; ".join(said))
+    return True

@@ -125,7 +125,8 @@ async def member(actor: Principal, user_id: int) -> dict[str, Any]:
     row = await User.select(
         User.id, User.login, User.display_name, User.phone, User.address, User.is_active,
         User.is_admin, User.managed_by_staff, User.created_at, User.last_login_at,
-        User.community.id, User.community.name, User.grid.name, User.building.name,
+        User.community.id, User.community.name, User.grid, User.grid.name, User.building,
+        User.building.name,
     ).where(User.id == user_id).first()
     if row is None:
         raise NotFound(_("No such person."))

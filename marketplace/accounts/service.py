@@ -45,6 +45,31 @@ class Registration:
     address: str = ""  # unit/room: shown only to the helper who claims and to staff
 
 
+NAME_MAX = 64
+ADDRESS_MAX = 200
+PHONE_MAX = 32
+PHONE_RE = re.compile(r"^\+?[0-9]{3,20}$")
+
+
+def clean_phone(phone: str) -> str:
+    """The phone as stored: digits (and a leading +), spaces and dashes people type
+    removed, so staff find it by its last digits. Refused when it is something else."""
+    cleaned = re.sub(r"[\s-]", "", phone)
+    if cleaned and (len(cleaned) > PHONE_MAX or not PHONE_RE.match(cleaned)):
+        raise DomainError(_("Please enter the phone number as digits only."), "phone")
+    return cleaned
+
+
+def check_personal(display_name: str, address: str, phone: str = "") -> None:
+    """The one check of a person's name, address and phone: at registration, on Me, and
+    when staff make or correct a managed resident's account (PIPL Art. 46)."""
+    if not 1 <= len(display_name.strip()) <= NAME_MAX:
+        raise DomainError(_("Please enter a display name (up to 64 characters)."), "display_name")
+    clean_phone(phone)
+    if len(address.strip()) > ADDRESS_MAX:
+        raise DomainError(_("The address is too long (200 characters at most)."), "address")
+
+
 def validate_password(password: str, field: str = "password", *, login: str = "",
                       name: str = "", phone: str = "") -> None:
     strength.check(password, field, login=login, name=name, phone=phone)
@@ -75,15 +100,12 @@ async def register(reg: Registration, *, managed_by_staff: bool = False,
     one costs a password hash, and a refusal tells that a login exists)."""
     display_name = reg.display_name.strip()
     login = normalise_login(reg.login)
-    if not 1 <= len(display_name) <= 64:
-        raise DomainError(_("Please enter a display name (up to 64 characters)."), "display_name")
+    check_personal(display_name, reg.address, reg.phone)
     if not LOGIN_RE.match(login):
         raise DomainError(
             _("Use a phone number, or 3–32 letters, digits, dots, dashes or underscores."),
             "login",
         )
-    if len(reg.address.strip()) > 200:
-        raise DomainError(_("The address is too long (200 characters at most)."), "address")
     validate_password(reg.password, login=login, name=display_name, phone=reg.phone)
     await _check_place(reg.community_id, reg.grid_id, reg.building_id)
     if client_ip is not None:
@@ -94,7 +116,7 @@ async def register(reg: Registration, *, managed_by_staff: bool = False,
                 "Many accounts were just made from your network. Please wait %(wait)s and "
                 "try again.", wait=throttle.wait_text(exc.wait_seconds))) from None
     password_hash = await passwords.hash_password(reg.password)
-    phone = reg.phone.strip() or (login if login.lstrip("+").isdigit() else "")
+    phone = clean_phone(reg.phone) or (login if login.lstrip("+").isdigit() else "")
     async with db.transaction():
         if await User.exists().where(User.login == login):
             raise Conflict(_("An account with this login already exists. Try signing in."), "login")
@@ -153,12 +175,7 @@ async def update_profile(
     language: str,
 ) -> None:
     display_name = display_name.strip()
-    if not 1 <= len(display_name) <= 64:
-        raise DomainError(_("Please enter a display name (up to 64 characters)."), "display_name")
-    if len(phone.strip()) > 32:
-        raise DomainError(_("The phone number is too long."), "phone")
-    if len(address.strip()) > 200:
-        raise DomainError(_("The address is too long (200 characters at most)."), "address")
+    check_personal(display_name, address, phone)
     if language not in ("", "zh", "en"):
         raise DomainError(_("Unknown language."), "language")
     user_id = actor.user_id
@@ -169,7 +186,7 @@ async def update_profile(
     await User.update(
         {
             User.display_name: display_name,
-            User.phone: phone.strip(),
+            User.phone: clean_phone(phone),
             User.address: address.strip(),
             User.grid: grid_id,
             User.building: building_id,
@@ -217,10 +234,7 @@ async def apply_as_helper(
     if kind not in HELPER_KINDS:
         raise DomainError(_("Please choose party member or volunteer."), "kind")
     work_unit, party_branch = work_unit.strip(), party_branch.strip()
-    if kind == "party_member" and not work_unit:
-        raise DomainError(_("Party members register their work unit (双报到)."), "work_unit")
-    if len(work_unit) > 100 or len(party_branch) > 100:
-        raise DomainError(_("Please keep names under 100 characters."), "work_unit")
+    _check_helper(kind, work_unit, party_branch)
     async with db.transaction():
         existing = await HelperProfile.select(HelperProfile.status).where(
             HelperProfile.user == user_id
@@ -242,6 +256,36 @@ async def apply_as_helper(
                     user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch
                 )
             )
+
+
+def _check_helper(kind: str, work_unit: str, party_branch: str) -> None:
+    if kind == "party_member" and not work_unit:
+        raise DomainError(_("Party members register their work unit (双报到)."), "work_unit")
+    for field, value in (("work_unit", work_unit), ("party_branch", party_branch)):
+        if len(value) > 100:
+            raise DomainError(_("Please keep names under 100 characters."), field)
+
+
+async def correct_helper_details(actor: Principal, work_unit: str, party_branch: str) -> None:
+    """A verified helper corrects their work unit and party branch (PIPL Art. 46) without
+    applying again; the audit line lets staff see what their verification was about."""
+    work_unit, party_branch = work_unit.strip(), party_branch.strip()
+    async with db.transaction():
+        row = await HelperProfile.select().where(
+            (HelperProfile.user == actor.user_id) & (HelperProfile.status == "verified")
+        ).first()
+        if row is None:
+            raise NotFound(_("Only verified helpers have these details to correct."))
+        _check_helper(row["kind"], work_unit, party_branch)
+        if (row["work_unit"], row["party_branch"]) == (work_unit, party_branch):
+            return
+        await HelperProfile.update({HelperProfile.work_unit: work_unit,
+                                    HelperProfile.party_branch: party_branch}).where(
+            HelperProfile.id == row["id"])
+        await audit_log.record(
+            actor.user_id, actor.community_id, "helper_details_corrected", "helper_profile",
+            int(row["id"]), f"work unit: {row['work_unit'] or '-'} → {work_unit or '-'}; "
+            f"party branch: {row['party_branch'] or '-'} → {party_branch or '-'}")
 
 
 async def set_honour_roll_listing(actor: Principal, listed: bool) -> None:

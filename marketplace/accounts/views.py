@@ -13,6 +13,7 @@ from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
+from marketplace.privacy import exports
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
@@ -167,7 +168,8 @@ class ProfileController(Controller):
         places = await places_service.places(me.community_id)
         return page(request, "accounts/profile.html", status_code=status_code,
                     profile=profile, places=places, errors=errors or {}, values=values or {},
-                    links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES)
+                    links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES,
+                    my_data=await exports.latest(me, me.user_id))
 
     @get("/", name="profile")
     async def show(self, request: AppRequest) -> Any:
@@ -222,6 +224,18 @@ class ProfileController(Controller):
                                       form.values(), refused(request, exc))
         return redirect(request, "/me",
                         _("Thank you! Community staff will verify your registration soon."))
+
+    @post("/helper/details", name="correct_helper_details")
+    async def helper_details(self, request: AppRequest) -> Any:
+        form = await Form.read(request)
+        try:
+            await service.correct_helper_details(
+                request.principal, form.str("work_unit", max_length=200),
+                form.str("party_branch", max_length=200))
+        except DomainError as exc:
+            return await self._render(request, {exc.field or "helper_form": exc.message},
+                                      form.values(), refused(request, exc))
+        return redirect(request, "/me#helper", _("Your helper details are saved."))
 
     @post("/honour-roll", name="honour_roll_listing")
     async def honour_roll(self, request: AppRequest) -> Any:

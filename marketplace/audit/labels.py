@@ -44,6 +44,9 @@ ACTIONS: dict[str, str] = {
     "managed_account_created": N_("Staff-managed account made"),
     "activation_issued": N_("Activation code issued"),
     "account_activated": N_("Managed account taken over by the resident"),
+    "data_exported": N_("Copy of personal data downloaded"),
+    "profile_corrected": N_("Personal details corrected by staff"),
+    "helper_details_corrected": N_("Helper's work unit corrected"),
 }
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Response
 from litestar.plugins.htmx import ClientRedirect
-from litestar.response import Redirect, Stream, Template
+from litestar.response import File, Redirect, Stream, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from marketplace import i18n, settings
@@ -136,11 +137,29 @@ def csv_download(filename: str, body: bytes | AsyncIterator[bytes]) -> Response[
     data, so no cache keeps a copy."""
     if not CSV_FILENAME.fullmatch(filename):
         raise ValueError(f"not a safe download name: {filename!r}")
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"',
-               "Cache-Control": "no-store"}
+    headers = _attachment(filename)
     if isinstance(body, bytes):
         return Response(body, media_type="text/csv", headers=headers)
     return _FileStream(body, media_type="text/csv", headers=headers)
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store"}
+
+
+ZIP_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.zip")
+
+
+def zip_download(filename: str, body: bytes | Path) -> Response[Any]:
+    """A ZIP (a person's own data) to save: the whole file in memory, or one on disk.
+    No cache keeps a copy, as for CSV exports."""
+    if not ZIP_FILENAME.fullmatch(filename):
+        raise ValueError(f"not a safe download name: {filename!r}")
+    if isinstance(body, Path):
+        return File(body, filename=filename, media_type="application/zip",
+                    content_disposition_type="attachment", headers={"Cache-Control": "no-store"})
+    return Response(body, media_type="application/zip", headers=_attachment(filename))
 
 
 class _FileStream(Stream):

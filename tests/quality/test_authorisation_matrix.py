@@ -122,6 +122,10 @@ TABLE: tuple[Case, ...] = (
           "office_phone": "010-6543 2100", "office_hours": "Mon–Fri 9:00–17:00"}),
     Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
+    # Privacy (issue 16): a copy of one's own data; a verified helper's own details.
+    Case("my-data-export", "/me/data/export", "/me/data/export", SIGNED_IN),
+    Case("helper-details", "/me/helper/details", "/me/helper/details",
+         frozenset({"helper", "claimer", "helper_b"}), {"work_unit": "Water works"}),
     Case("helper-review", "/staff/helpers/{profile_id:int}/review",
          "/staff/helpers/{helper_profile}/review", STAFF_A, {"decision": "approve"}),
     # Acting for others: staff-managed accounts and proxies (亲友代办).
@@ -131,6 +135,16 @@ TABLE: tuple[Case, ...] = (
          "/staff/members/{user_owner}/proxies", STAFF_A, {"proxy_login": "{login_proxy_staff}"}),
     Case("member-activation", "/staff/members/{user_id:int}/activation",
          "/staff/members/{user_managed}/activation", STAFF_A),
+    # Staff copy and correct a managed resident's data (PIPL Art. 45-46), audited.
+    Case("member-data-export", "/staff/members/{user_id:int}/data-export",
+         "/staff/members/{user_managed}/data-export", STAFF_A),
+    Case("member-correct", "/staff/members/{user_id:int}/profile",
+         "/staff/members/{user_managed}/profile", STAFF_A,
+         {"display_name": "Granny Li", "phone": "13600001111", "address": "Room 302"}),
+    Case("member-correct-own-account", "/staff/members/{user_id:int}/profile",
+         "/staff/members/{user_owner}/profile", frozenset(),
+         {"display_name": "Changed by staff"}, only=("staff_a", "admin"),
+         refusal=frozenset({409})),
     # Staff act for a staff-managed resident: post a wish, get a code with her points.
     Case("wish-post-for-managed", "/wishes/new", "/wishes/new", STAFF_A,
          {"category": "{category}", "title": "Carry coal upstairs", "who": "{user_managed}"}),

@@ -10,20 +10,23 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, get
+from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace import paging
-from marketplace.accounts import members
+from marketplace.accounts import managed, members
 from marketplace.activities.views import staff_community
 from marketplace.care import service as care
 from marketplace.community import service as places
 from marketplace.community.views.picker import with_claims
+from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
+from marketplace.privacy import exports
 from marketplace.web import auth
+from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id, query_text
-from marketplace.web.render import page
+from marketplace.web.render import page, redirect, refused
 from marketplace.web.request import AppRequest
 from marketplace.wishes import queries as wish_queries
 
@@ -98,14 +101,41 @@ class MemberController(Controller):
 
     @get("/{user_id:int}", name="staff_member")
     async def show(self, request: AppRequest, user_id: PathId) -> Any:
-        me = request.principal
-        person = await members.member(me, user_id)  # staff of the member's community only
-        community_id = int(person["community.id"])
-        in_need = [r for r in await care.in_need(community_id) if r["user"] == user_id]
-        owned = await wish_queries.owned_by(user_id)
-        claimed = await wish_queries.claimed_by(user_id)
-        return page(request, "community/member.html", person=person,
-                    in_need=in_need[0] if in_need else None,
-                    owned=owned[:WISHES_SHOWN], owned_more=len(owned) > WISHES_SHOWN,
-                    claimed=claimed[:WISHES_SHOWN], balance=await ledger.balance(user_id),
-                    community_id=community_id, errors={}, values={})
+        return await _member_page(request, user_id)
+
+    @post("/{user_id:int}/profile", name="staff_member_correct")
+    async def correct(self, request: AppRequest, user_id: PathId) -> Any:
+        """Staff correct a managed resident's details (PIPL Art. 46), audited."""
+        form = await Form.read(request)
+        try:
+            changed = await managed.correct(request.principal, user_id, managed.Correction(
+                display_name=form.str("display_name", max_length=200),
+                phone=form.str("phone", max_length=100),
+                address=form.str("address", max_length=500),
+                grid_id=form.id("grid", required=False, label=_("Grid")),
+                building_id=form.id("building", required=False, label=_("Building"))))
+        except DomainError as exc:
+            return await _member_page(request, user_id, form.values(),
+                                      {exc.field or "profile_form": exc.message},
+                                      refused(request, exc))
+        return redirect(request, f"/staff/members/{user_id}",
+                        _("The details are corrected.") if changed
+                        else _("Nothing was changed."))
+
+
+async def _member_page(request: AppRequest, user_id: int, values: dict[str, str] | None = None,
+                       errors: dict[str, str] | None = None, status_code: int = 200) -> Any:
+    me = request.principal
+    person = await members.member(me, user_id)  # staff of the member's community only
+    community_id = int(person["community.id"])
+    in_need = [r for r in await care.in_need(community_id) if r["user"] == user_id]
+    owned = await wish_queries.owned_by(user_id)
+    claimed = await wish_queries.claimed_by(user_id)
+    kept = person["managed_by_staff"] and me.agent_id is None
+    return page(request, "community/member.html", status_code=status_code, person=person,
+                in_need=in_need[0] if in_need else None,
+                owned=owned[:WISHES_SHOWN], owned_more=len(owned) > WISHES_SHOWN,
+                claimed=claimed[:WISHES_SHOWN], balance=await ledger.balance(user_id),
+                community_id=community_id, errors=errors or {}, values=values or {},
+                places=await places.places(community_id) if kept else [],
+                my_data=await exports.latest(me, user_id) if kept else None)
