@@ -37,6 +37,11 @@ from marketplace.ledger.views import (
     StaffPointsController,
 )
 from marketplace.notifications.views import NotificationController
+from marketplace.privacy.views.access import ContactViewController, StaffContactViewController
+from marketplace.privacy.views.requests import (
+    PrivacyRequestController,
+    StaffPrivacyRequestController,
+)
 from marketplace.proxies.views import (
     ActivationController,
     ManagedAccountController,
@@ -116,6 +121,10 @@ CONTROLLERS: list[type[Controller]] = [
     ProxyController,
     ActivationController,
     OfflineController,
+    ContactViewController,
+    StaffContactViewController,
+    PrivacyRequestController,
+    StaffPrivacyRequestController,
 ]
 
 

@@ -61,6 +61,7 @@ class Settings:
     template_reload: bool = False
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False  # ACCESS_LOG=1: a line per request (off: quieter first run)
+    contact_view_months: int = 13  # who saw a resident's contact: kept this long (≥ 6)
 
     @property
     def production(self) -> bool:
@@ -131,6 +132,19 @@ def _allowed_hosts(env: str, public_url: str) -> tuple[str, ...]:
     return (urlsplit(public_url).netloc.rsplit("@", 1)[-1].lower(),)
 
 
+# Cybersecurity Law Art. 21: network logs are kept at least six months.
+CONTACT_VIEW_MONTHS_MIN = 6
+
+
+def _contact_view_months() -> int:
+    months = _int("CONTACT_VIEW_MONTHS", 13)
+    if not CONTACT_VIEW_MONTHS_MIN <= months <= 1200:
+        raise SettingsError(
+            f"CONTACT_VIEW_MONTHS must be at least {CONTACT_VIEW_MONTHS_MIN} (the law asks "
+            f"to keep access records six months or more), got {months}.")
+    return months
+
+
 def load() -> Settings:
     env = os.environ.get("MARKETPLACE_ENV", "development").strip().lower()
     if env not in {"development", "production", "test"}:
@@ -185,6 +199,7 @@ def load() -> Settings:
         # Templates ship with the code; "1" re-reads changed templates (template work).
         template_reload=os.environ.get("TEMPLATE_RELOAD") == "1",
         allowed_hosts=_allowed_hosts(env, public_url),
+        contact_view_months=_contact_view_months(),
     )
 
 

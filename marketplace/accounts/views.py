@@ -13,6 +13,7 @@ from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
+from marketplace.privacy.views import me as privacy_me
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
@@ -167,7 +168,8 @@ class ProfileController(Controller):
         places = await places_service.places(me.community_id)
         return page(request, "accounts/profile.html", status_code=status_code,
                     profile=profile, places=places, errors=errors or {}, values=values or {},
-                    links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES)
+                    links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES,
+                    access=await privacy_me.me_access(me))
 
     @get("/", name="profile")
     async def show(self, request: AppRequest) -> Any:

@@ -44,6 +44,8 @@ ACTIONS: dict[str, str] = {
     "managed_account_created": N_("Staff-managed account made"),
     "activation_issued": N_("Activation code issued"),
     "account_activated": N_("Managed account taken over by the resident"),
+    "privacy_request_made": N_("Privacy request made"),
+    "privacy_request_answered": N_("Privacy request answered"),
 }
 
 

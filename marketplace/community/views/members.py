@@ -21,6 +21,8 @@ from marketplace.community import service as places
 from marketplace.community.views.picker import with_claims
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
+from marketplace.privacy import access
+from marketplace.privacy.views import access as access_views
 from marketplace.web import auth
 from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import page
@@ -99,7 +101,8 @@ class MemberController(Controller):
     @get("/{user_id:int}", name="staff_member")
     async def show(self, request: AppRequest, user_id: PathId) -> Any:
         me = request.principal
-        person = await members.member(me, user_id)  # staff of the member's community only
+        # staff of the member's community only; the contact shown is recorded
+        person = await access.member(me, user_id)
         community_id = int(person["community.id"])
         in_need = [r for r in await care.in_need(community_id) if r["user"] == user_id]
         owned = await wish_queries.owned_by(user_id)
@@ -108,4 +111,6 @@ class MemberController(Controller):
                     in_need=in_need[0] if in_need else None,
                     owned=owned[:WISHES_SHOWN], owned_more=len(owned) > WISHES_SHOWN,
                     claimed=claimed[:WISHES_SHOWN], balance=await ledger.balance(user_id),
-                    community_id=community_id, errors={}, values={})
+                    community_id=community_id, errors={}, values={},
+                    contact_views=await access_views.contact_views(
+                        me, user_id, url=f"/staff/members/{user_id}/contact-views"))
