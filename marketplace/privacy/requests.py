@@ -99,7 +99,7 @@ async def mine(actor: Principal) -> list[Row]:
 
 async def queue(actor: Principal, community_id: int | None, status: str = "open") -> list[Row]:
     """Requests of ``community_id`` (None: every community, administrators only), oldest
-    due first; ``status`` open, answered or "" for both."""
+    due first; ``status`` open, answered or all."""
     allowed = actor.is_admin if community_id is None else actor.can_staff(community_id)
     if not allowed:
         raise Forbidden(_("This page is for staff of that community."))

@@ -20,7 +20,7 @@ from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import page, redirect, refused
 from marketplace.web.request import AppRequest
 
-STATUSES = ("open", "answered", "")
+STATUSES = ("open", "answered", "all")
 
 
 def _kinds() -> list[tuple[str, str]]:
