@@ -38,6 +38,11 @@ from marketplace.ledger.views import (
 )
 from marketplace.mydata.views import MyDataController
 from marketplace.notifications.views import NotificationController
+from marketplace.privacy.views.access import ContactViewController, StaffContactViewController
+from marketplace.privacy.views.requests import (
+    PrivacyRequestController,
+    StaffPrivacyRequestController,
+)
 from marketplace.proxies.views import (
     ActivationController,
     ManagedAccountController,
@@ -118,6 +123,10 @@ CONTROLLERS: list[type[Controller]] = [
     ActivationController,
     OfflineController,
     MyDataController,
+    ContactViewController,
+    StaffContactViewController,
+    PrivacyRequestController,
+    StaffPrivacyRequestController,
 ]
 
 

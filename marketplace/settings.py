@@ -65,6 +65,7 @@ class Settings:
     # background; the background file is kept this many days.
     export_inline_rows: int = 5000
     export_keep_days: int = 7
+    contact_view_months: int = 13  # who saw a resident's contact: kept this long (≥ 6)
 
     @property
     def production(self) -> bool:
@@ -135,6 +136,19 @@ def _allowed_hosts(env: str, public_url: str) -> tuple[str, ...]:
     return (urlsplit(public_url).netloc.rsplit("@", 1)[-1].lower(),)
 
 
+# Cybersecurity Law Art. 21: network logs are kept at least six months.
+CONTACT_VIEW_MONTHS_MIN = 6
+
+
+def _contact_view_months() -> int:
+    months = _int("CONTACT_VIEW_MONTHS", 13)
+    if not CONTACT_VIEW_MONTHS_MIN <= months <= 1200:
+        raise SettingsError(
+            f"CONTACT_VIEW_MONTHS must be at least {CONTACT_VIEW_MONTHS_MIN} (the law asks "
+            f"to keep access records six months or more), got {months}.")
+    return months
+
+
 def load() -> Settings:
     env = os.environ.get("MARKETPLACE_ENV", "development").strip().lower()
     if env not in {"development", "production", "test"}:
@@ -191,6 +205,7 @@ def load() -> Settings:
         allowed_hosts=_allowed_hosts(env, public_url),
         export_inline_rows=_int("EXPORT_INLINE_ROWS", 5000),
         export_keep_days=_int("EXPORT_KEEP_DAYS", 7),
+        contact_view_months=_contact_view_months(),
     )
 
 

@@ -14,6 +14,7 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.privacy import exports
+from marketplace.privacy.views import me as privacy_me
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
@@ -169,7 +170,8 @@ class ProfileController(Controller):
         return page(request, "accounts/profile.html", status_code=status_code,
                     profile=profile, places=places, errors=errors or {}, values=values or {},
                     links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES,
-                    my_data=await exports.latest(me, me.user_id))
+                    my_data=await exports.latest(me, me.user_id),
+                    access=await privacy_me.me_access(me))
 
     @get("/", name="profile")
     async def show(self, request: AppRequest) -> Any:

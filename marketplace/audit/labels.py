@@ -47,6 +47,8 @@ ACTIONS: dict[str, str] = {
     "data_exported": N_("Copy of personal data downloaded"),
     "profile_corrected": N_("Personal details corrected by staff"),
     "helper_details_corrected": N_("Helper's work unit corrected"),
+    "privacy_request_made": N_("Privacy request made"),
+    "privacy_request_answered": N_("Privacy request answered"),
 }
 
 

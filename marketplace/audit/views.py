@@ -101,6 +101,9 @@ async def describe_targets(rows: list[dict[str, Any]]) -> None:
             label, link = _("Settlement %(n)s", n=number), f"/settlements/{number}"
         elif kind == "transfer":
             label = _("Transfer %(n)s", n=number)
+        elif kind == "privacy_request":
+            label = _("Privacy request %(n)s", n=number)
+            link = f"/staff/privacy-requests/{number}"
         elif kind:
             label = f"{kind} {number}"
         row["target_label"], row["target_link"] = label, link

@@ -63,6 +63,10 @@ MESSAGES: dict[str, str] = {
     "done_for_you_cancel": N_("{agent} cancelled the wish “{title}” for you."),
     "done_for_you_code": N_("{agent} got a code for “{offer}” for you, with {points} of "
                             "your points."),
+    "privacy_request_new": N_("A resident sent a privacy request: please answer it within "
+                              "15 working days."),
+    "privacy_request_answered": N_("Your privacy request of {day} was answered. Open to "
+                                   "read the answer."),
 }
 
 

@@ -1,6 +1,6 @@
 """Tables of the privacy domain (consents, contact views, requests, export jobs)."""
 
-from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -24,3 +24,38 @@ class ExportJob(Table, tablename="privacy_export_job"):
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     ready_at = Timestamptz(null=True, default=None)
     expires_at = Timestamptz(null=True, default=None)
+from marketplace.community.tables import Community
+
+
+class ContactView(Table, tablename="contact_view"):
+    """One showing of a resident's phone and/or unit/room to someone else (issue 16 item
+    7; Cybersecurity Law Art. 21: kept at least 6 months, see ``access.purge``)."""
+
+    id = Serial(primary_key=True)
+    resident = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    viewer = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    viewer_role = Varchar(length=16)  # claimer | staff | admin (``access.ROLES``)
+    context = Varchar(length=16)  # where it was shown (``access.CONTEXTS``)
+    # No foreign key: privacy sits below the wishes domain (a plain number, for the link).
+    wish_id = Integer(null=True, default=None)
+    fields = Varchar(length=32)  # "phone", "address" or "phone,address"
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class PrivacyRequest(Table, tablename="privacy_request"):
+    """A question or complaint about personal information (PIPL Art. 50), answered by
+    staff of the person's community within 15 working days (``workdays``)."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=16)  # ``requests.KINDS``
+    text = Varchar(length=2000)
+    contact_preference = Varchar(length=200, default="")
+    status = Varchar(length=16, default="open", index=True)  # open | answered
+    created_at = Timestamptz(default=TimestamptzNow())
+    due_on = Date()
+    answer = Varchar(length=4000, default="")
+    answered_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
+                             default=None)
+    answered_at = Timestamptz(null=True, default=None)

@@ -10,12 +10,12 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace.accounts import managed, proxies
-from marketplace.accounts import service as accounts
 from marketplace.accounts.sessions import Throttled
 from marketplace.community import service as places_service
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
+from marketplace.privacy import access
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id
@@ -98,7 +98,8 @@ class ManagedAccountController(Controller):
 async def _member_page(request: AppRequest, user_id: int, values: dict[str, str] | None = None,
                        errors: dict[str, str] | None = None, status_code: int = 200) -> Any:
     me = request.principal
-    person = await accounts.profile(me, user_id)  # NotFound/Forbidden unless their staff
+    # NotFound/Forbidden unless their staff; the unit/room shown is recorded
+    person = await access.proxies_profile(me, user_id)
     return page(request, "proxies/member.html", status_code=status_code, person=person,
                 links=await proxies.links(me, user_id),
                 may_act=await proxies.may_act_for(me, user_id),

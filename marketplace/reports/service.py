@@ -224,7 +224,7 @@ def export(actor: Principal, what: str, community_id: int | None, period: Period
                          "may be mistyped."))
     start, end = period.start, period.end
     if what == "members":
-        chunks = exports.members(community_id)
+        chunks = exports.members(actor, community_id)
     elif what == "work-units":
         chunks = exports.work_units(community_id, start, end)
     elif what == "wishes":

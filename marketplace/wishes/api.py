@@ -142,7 +142,7 @@ def _out(d: service.WishDetail) -> WishOut:
 
 
 async def wish_out(me: Principal, wish_id: int) -> WishOut:
-    return _out(await service.detail(me, wish_id))
+    return _out(await service.detail(me, wish_id, via="api"))
 
 
 class WishApiController(Controller):

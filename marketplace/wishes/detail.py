@@ -18,6 +18,7 @@ from marketplace.community.tables import Community
 from marketplace.errors import NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
+from marketplace.privacy import access
 from marketplace.wishes import core
 from marketplace.wishes.rules import Role, State, buttons, sees_contact
 from marketplace.wishes.tables import Wish, WishClaim
@@ -46,7 +47,9 @@ class WishDetail:
     team_max: int  # the largest team the community allows (for the approve form)
 
 
-async def detail(actor: Principal, wish_id: int) -> WishDetail:
+async def detail(actor: Principal, wish_id: int, via: str = "wish") -> WishDetail:
+    """The wish as ``actor`` may read it; when that includes the owner's contact, the
+    showing is recorded for the owner to see (``via``: "wish" page or "api")."""
     _row, roles = await core.visible(actor, wish_id)
     wish = await Wish.select(
         Wish.all_columns(), Wish.owner.display_name, Wish.owner.phone, Wish.owner.address,
@@ -56,13 +59,25 @@ async def detail(actor: Principal, wish_id: int) -> WishDetail:
     phone, address = wish.pop("owner.phone"), wish.pop("owner.address")
     team_max = await Community.select(Community.team_size_max).where(
         Community.id == wish["community"]).first()
+    contact = Contact(phone, address) if sees_contact(roles) else None
+    if contact is not None:
+        await _record_contact(actor, wish, roles, contact, via)
     return WishDetail(
         wish=wish, roles=roles,
         actions=[a.value for a in buttons(State(wish["status"]), roles)],
-        contact=Contact(phone, address) if sees_contact(roles) else None,
+        contact=contact,
         helpers=await _helpers(wish_id), history=await _history(wish_id),
         team_max=team_max["team_size_max"],
     )
+
+
+async def _record_contact(actor: Principal, wish: Row, roles: frozenset[Role],
+                          contact: Contact, via: str) -> None:
+    role = ("claimer" if Role.CLAIMER in roles
+            else access.staff_role(actor, int(wish["community"])))
+    await access.record(actor, [(int(wish["owner"]), access.fields_of(contact.phone,
+                                                                       contact.address))],
+                        via, role, wish_id=int(wish["id"]))
 
 
 async def _helpers(wish_id: int) -> list[str]:

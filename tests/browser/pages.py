@@ -8,13 +8,13 @@ from __future__ import annotations
 
 MAIN_PAGES: dict[str, tuple[str, ...]] = {
     "anonymous": ("/", "/login", "/register", "/no-such-page", "/c", "/c/{community}",
-                  "/forgot", "/reset", "/activate"),
+                  "/forgot", "/reset", "/activate", "/privacy/requests"),
     "resident": (
         "/", "/wishes/", "/wishes/mine", "/wishes/new", "/wishes/{wish_pending}",
         "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
         "/rewards", "/rewards/codes", "/merchant/apply", "/rewards/offers/{offer}",
         "/rewards/codes/{code_active}", "/rewards/codes/{code_redeemed}",
-        "/activities/checkin",
+        "/activities/checkin", "/privacy/requests", "/privacy/contact-views",
     ),
     "helper": ("/", "/wishes/", "/wishes/{wish_open}", "/wishes/{wish_claimed}",
                "/wishes/mine", "/points", "/me/record", "/me/record/certificate",
@@ -25,7 +25,8 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
               "/staff/activities/", "/staff/activities/{activity}", "/staff/care/",
               "/staff/community/office", "/staff/members/{resident}/reset-code",
               "/staff/members/", "/staff/members/{resident}", "/staff/rules/",
-              "/staff/members/new", "/staff/members/{resident}/proxies"),
+              "/staff/members/new", "/staff/members/{resident}/proxies",
+              "/staff/privacy-requests/", "/staff/members/{resident}/contact-views"),
     "merchant": ("/", "/merchant/", "/merchant/{merchant}", "/merchant/{merchant}/redeem",
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",

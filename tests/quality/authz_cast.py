@@ -31,6 +31,7 @@ from marketplace.community.tables import Building, Grid
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
+from marketplace.privacy import requests as privacy_requests
 from marketplace.recovery import service as recovery
 from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
@@ -99,6 +100,8 @@ async def build() -> AuthzCast:
     values.update(await _activities(a, b, people))
     values.update(await _pending(a, people))
     values.update(await _reset_codes(a, people))
+    values["privacy_request"] = await privacy_requests.submit(
+        people["owner"], "question", "What do you keep about me?")
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])

@@ -120,6 +120,13 @@ TABLE: tuple[Case, ...] = (
     Case("office-contact", "/staff/community/office", "/staff/community/office", STAFF_A,
          {"community_id": "{community_a}", "office_place": "Service hall",
           "office_phone": "010-6543 2100", "office_hours": "Mon–Fri 9:00–17:00"}),
+    # Privacy requests (issue 16): anyone signed in asks; staff of the asker's community
+    # (administrators: any) answer.
+    Case("privacy-request", "/privacy/requests", "/privacy/requests", SIGNED_IN,
+         {"kind": "question", "text": "What do you keep about me?"}),
+    Case("privacy-answer", "/staff/privacy-requests/{request_id:int}/answer",
+         "/staff/privacy-requests/{privacy_request}/answer", STAFF_A,
+         {"answer": "We keep your name, phone and unit/room; nothing else."}),
     Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
     # Privacy (issue 16): a copy of one's own data; a verified helper's own details.

@@ -55,6 +55,7 @@ from marketplace.community.tables import Building, Grid
 from marketplace.ledger import corrections
 from marketplace.ledger.tables import Transfer
 from marketplace.piccolo_conf import APP_REGISTRY
+from marketplace.privacy import requests as privacy_requests
 from marketplace.recovery import service as recovery
 from marketplace.reports.service import EXPORTS
 from marketplace.rewards import merchants
@@ -100,6 +101,7 @@ PATH_IDS = {
     "pending_id": "pending", "invite_id": "invite",  # made afresh per request (``fresh``)
     "code": "reset_code",  # a valid reset code, made afresh per request too
     "link_id": "proxy_link",
+    "request_id": "privacy_request",  # a privacy request, made afresh per request
 }
 # Routes whose path names more than an id: one case each (url, role).
 EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -134,6 +136,10 @@ MAY_WRITE = {
     # refused: the key table moves (SQLite's data_version with it), nothing stays.
     "/rewards/offers/{offer_id:int}/code": frozenset({"idempotency_key"}),
     "/activate": frozenset({"login_attempt"}),  # a wrong activation code is a counted try
+    # A refused form comes back on the page that shows the resident's phone or unit/room
+    # (to staff, to the claimer): that showing is recorded (privacy.access).
+    "/staff/members/{user_id:int}/proxies": frozenset({"contact_view"}),
+    "/wishes/{wish_id:int}/{action:str}": frozenset({"contact_view"}),
 }
 FORM_READ = re.compile(r"\bform\.(?:str|int|date|bool|list|file)\(\s*\"([a-z_0-9]+)\"|"
                        r"\(\"([a-z_0-9]+)\", _\(")  # and ("name", _("Label")) read in a loop
@@ -435,6 +441,9 @@ async def fresh(bench: Bench, url: str) -> dict[str, Any]:
         forgetful = bench.cast.people["forgetful"].user_id
         issued = await recovery.issue(None, forgetful)
         made["reset_code"] = (await recovery.slip(None, forgetful, issued)).code
+    if "{privacy_request}" in url:  # an answered one cannot be answered again
+        made["privacy_request"] = await privacy_requests.submit(
+            bench.cast.people["resident"], "question", "What do you keep about me?")
     return {**made, **await fresh_wish(bench, url)}
 
 

@@ -23,6 +23,8 @@ from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
 from marketplace.privacy import exports
+from marketplace.privacy import access
+from marketplace.privacy.views import access as access_views
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id, query_text
@@ -126,7 +128,8 @@ class MemberController(Controller):
 async def _member_page(request: AppRequest, user_id: int, values: dict[str, str] | None = None,
                        errors: dict[str, str] | None = None, status_code: int = 200) -> Any:
     me = request.principal
-    person = await members.member(me, user_id)  # staff of the member's community only
+    # staff of the member's community only; the contact shown is recorded
+    person = await access.member(me, user_id)
     community_id = int(person["community.id"])
     in_need = [r for r in await care.in_need(community_id) if r["user"] == user_id]
     owned = await wish_queries.owned_by(user_id)
@@ -138,4 +141,6 @@ async def _member_page(request: AppRequest, user_id: int, values: dict[str, str]
                 claimed=claimed[:WISHES_SHOWN], balance=await ledger.balance(user_id),
                 community_id=community_id, errors=errors or {}, values=values or {},
                 places=await places.places(community_id) if kept else [],
-                my_data=await exports.latest(me, user_id) if kept else None)
+                my_data=await exports.latest(me, user_id) if kept else None,
+                contact_views=await access_views.contact_views(
+                    me, user_id, url=f"/staff/members/{user_id}/contact-views"))

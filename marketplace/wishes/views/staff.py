@@ -40,7 +40,7 @@ class StaffWishController(Controller):
         except DomainError as exc:
             review = {"wish_id": wish_id, "error": exc.message, "reason": reason,
                       "field": exc.field}
-            wish = (await service.detail(request.principal, wish_id)).wish
+            wish, _roles = await service.visible(request.principal, wish_id)
             if is_htmx(request):
                 return page(request, "wishes/_review.html", w=wish, review=review)
             return await _queues(request, wish["community"], review, refused(request, exc))
