@@ -5,6 +5,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from marketplace.accounts.tables import User
+from marketplace.community.tables import Community
 
 
 class ExportJob(Table, tablename="privacy_export_job"):
@@ -24,7 +25,6 @@ class ExportJob(Table, tablename="privacy_export_job"):
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     ready_at = Timestamptz(null=True, default=None)
     expires_at = Timestamptz(null=True, default=None)
-from marketplace.community.tables import Community
 
 
 class ContactView(Table, tablename="contact_view"):

@@ -140,6 +140,7 @@ MAY_WRITE = {
     # (to staff, to the claimer): that showing is recorded (privacy.access).
     "/staff/members/{user_id:int}/proxies": frozenset({"contact_view"}),
     "/wishes/{wish_id:int}/{action:str}": frozenset({"contact_view"}),
+    "/staff/members/{user_id:int}/profile": frozenset({"contact_view"}),
 }
 FORM_READ = re.compile(r"\bform\.(?:str|int|date|bool|list|file)\(\s*\"([a-z_0-9]+)\"|"
                        r"\(\"([a-z_0-9]+)\", _\(")  # and ("name", _("Label")) read in a loop

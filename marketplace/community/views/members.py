@@ -22,8 +22,7 @@ from marketplace.community.views.picker import with_claims
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import service as ledger
-from marketplace.privacy import exports
-from marketplace.privacy import access
+from marketplace.privacy import access, exports
 from marketplace.privacy.views import access as access_views
 from marketplace.web import auth
 from marketplace.web.forms import Form
