@@ -44,6 +44,11 @@ ACTIONS: dict[str, str] = {
     "managed_account_created": N_("Staff-managed account made"),
     "activation_issued": N_("Activation code issued"),
     "account_activated": N_("Managed account taken over by the resident"),
+    "service_card_sent": N_("Service card sent to the work unit"),
+    "certificate_issued": N_("Service certificate issued"),
+    "certificate_revoked": N_("Service certificate revoked"),
+    "certificate_issuer_changed": N_("Certificate issuing organisation changed"),
+    "volunteer_identity_changed": N_("ID for certificates changed"),
 }
 
 
