@@ -233,8 +233,10 @@ async def listing(actor: Principal, community_id: int, query: str,
         IssuedCertificate.community == community_id)
     if query.strip():
         like = _like(query.strip())
-        select = select.where(IssuedCertificate.person_name.ilike(like)
-                              | IssuedCertificate.number.ilike(like))
+        # SQLite's LIKE is already case-insensitive for ASCII and has no ILIKE.
+        op = "like" if db.is_sqlite() else "ilike"
+        select = select.where(getattr(IssuedCertificate.person_name, op)(like)
+                              | getattr(IssuedCertificate.number, op)(like))
     found = await paging.newest_first(select, IssuedCertificate.id, before, PAGE_SIZE)
     return paging.Page([_shaped(r) for r in found.rows], found.next_before)
 
