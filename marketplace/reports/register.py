@@ -22,7 +22,7 @@ from typing import Any
 from marketplace import clock, db, paging
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
-from marketplace.errors import DomainError, Forbidden, NotFound
+from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.reports import cards, certificates, records
@@ -250,12 +250,14 @@ async def get(actor: Principal, cert_id: int) -> dict[str, Any]:
 
 
 async def revoke(actor: Principal, cert_id: int, reason: str) -> None:
+    row = await get(actor, cert_id)
+    if row["revoked_at"] is not None:
+        raise Conflict(_("This certificate has been revoked already."))
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Please say why the certificate is revoked."), "reason")
     if len(reason) > REASON_MAX:
         raise DomainError(_("Please keep this under %(n)s characters.", n=REASON_MAX), "reason")
-    row = await get(actor, cert_id)
     async with db.transaction():
         done = await IssuedCertificate.update({
             IssuedCertificate.revoked_at: clock.now(),
@@ -264,7 +266,7 @@ async def revoke(actor: Principal, cert_id: int, reason: str) -> None:
         }).where((IssuedCertificate.id == cert_id)
                  & IssuedCertificate.revoked_at.is_null()).returning(IssuedCertificate.id)
         if not done:
-            raise DomainError(_("This certificate has been revoked already."), "reason")
+            raise Conflict(_("This certificate has been revoked already."))
         await audit.record(actor.acting_id, int(row["community"]), "certificate_revoked",
                            "user", int(row["person"]), f"{row['number']} · {reason}")
 

@@ -32,6 +32,8 @@ from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.recovery import service as recovery
+from marketplace.reports import register, reportback
+from marketplace.reports.cards import CardPeriod
 from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import MerchantMember, RedeemCode
@@ -99,6 +101,7 @@ async def build() -> AuthzCast:
     values.update(await _activities(a, b, people))
     values.update(await _pending(a, people))
     values.update(await _reset_codes(a, people))
+    values.update(await _reportback(a, people))
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
@@ -279,6 +282,21 @@ async def _reset_codes(a: World, people: dict[str, Principal]) -> dict[str, Any]
         reset_id = await recovery.issue(people["staff_a"], person.user_id)
         ids[name] = (await recovery.slip(people["staff_a"], person.user_id, reset_id)).code
     return ids
+
+
+async def _reportback(a: World, people: dict[str, Principal]) -> dict[str, Any]:
+    """A party member of A with a drafted service card (quarter 2 of 2026) and a
+    statutory certificate in the register."""
+    staff = people["staff_a"]
+    member = await a.person(helper=True, name=unique("Party member "))
+    await HelperProfile.update({HelperProfile.kind: "party_member"}).where(
+        HelperProfile.user == member.user_id)
+    await reportback.save(staff, member.user_id, CardPeriod(2026, 2), "Kind and reliable", "")
+    today = datetime.now(UTC).astimezone(LOCAL).date()
+    cert = await register.issue(staff, member.user_id, today - timedelta(days=30), today, "",
+                                {"id_type": "resident_id", "id_number": "3301**********1234",
+                                 "volunteer_number": ""})
+    return {"user_member": member.user_id, "certificate_a": cert}
 
 
 async def client_for(app: Litestar, cast: AuthzCast, actor: str) -> httpx.AsyncClient:

@@ -106,7 +106,7 @@ async def _overview_counts(client, community_id: int, period: str) -> str:  # ty
 
 
 async def test_due_drafted_sent_and_a_sent_card_is_frozen(client, world: World) -> None:
-    staff, member, unit, late = await _history(world)
+    staff, member, _unit_id, late = await _history(world)
     other = await _member(world, typed="Water Works")
     await login(client, staff)
     assert await _overview_counts(client, world.community_id, "2026-Q3") == \

@@ -180,8 +180,9 @@ async def test_revoked_certificate_verifies_as_revoked(client, world: World) -> 
     revoked = await post(client, f"/staff/certificates/{cert_id}/revoke",
                          {"reason": "Issued for the wrong period"})
     assert revoked.status_code == 303
-    again = await post(client, f"/staff/certificates/{cert_id}/revoke", {"reason": "Twice"})
-    assert again.status_code == 422
+    again = await post(client, f"/staff/certificates/{cert_id}/revoke", {"reason": "Twice"},
+                       headers=EN)
+    assert again.status_code == 409 and "revoked already" in again.text
     row = await IssuedCertificate.select().where(IssuedCertificate.id == cert_id).first()
     assert row["revoked_by"] == staff.user_id and row["revoke_reason"] == \
         "Issued for the wrong period"

@@ -73,9 +73,10 @@ class StaffReportbackController(Controller):
         form = await Form.read(request)
         chosen = read_period(form.str("period", max_length=16))
         try:
+            # A quarterly card has no grade (and no field to show an error at).
+            grade = form.str("grade", max_length=16) if chosen.kind == cards.YEAR else ""
             await reportback.save(request.principal, user_id, chosen,
-                                  form.str("comment", max_length=5000, multiline=True),
-                                  form.str("grade", max_length=16))
+                                  form.str("comment", max_length=5000, multiline=True), grade)
         except DomainError as exc:
             return await self._card(request, user_id, chosen, {exc.field or "form": exc.message},
                                     form.values(), refused(request, exc))
