@@ -251,3 +251,20 @@ async def test_batch_print_and_csv_per_work_unit(client, world: World) -> None:
         "/staff/reportback/export?period=2026-Q3&unit=t%3AWater%20Works")
     assert typed.display_name in typed_export.content.decode("utf-8-sig")
     assert "Quarterly service card" in text_of(batch.text)
+
+
+async def test_demo_has_a_card_due_one_sent_and_a_certificate() -> None:
+    from marketplace import clock, demo
+    from marketplace.accounts.tables import User
+    from marketplace.reports import reportback
+    from marketplace.reports.tables import IssuedCertificate, ServiceCard
+
+    await demo.load()
+    staff = await User.select(User.id, User.community).where(User.login == "staff").first()
+    principal = await sessions.load_principal(int(staff["id"]))
+    last_quarter = cards.quarter_of(clock.today()).previous()
+    data = await reportback.overview(principal, int(staff["community"]), last_quarter)
+    assert data["totals"]["sent"] == 1 and data["totals"]["due"] >= 1
+    assert await ServiceCard.exists().where(ServiceCard.status == "sent")
+    assert await IssuedCertificate.exists().where(
+        IssuedCertificate.community == int(staff["community"]))
