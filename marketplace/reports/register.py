@@ -88,17 +88,16 @@ async def set_identity(actor: Principal, user_id: int, id_type: str, id_number: 
 
 async def _store_identity(actor: Principal, who: dict[str, Any], values: dict[str, str]) -> None:
     user_id = int(who["id"])
-    if await VolunteerIdentity.exists().where(VolunteerIdentity.user == user_id):
-        await VolunteerIdentity.update({
-            VolunteerIdentity.id_type: values["id_type"],
-            VolunteerIdentity.id_number: values["id_number"],
-            VolunteerIdentity.volunteer_number: values["volunteer_number"],
-            VolunteerIdentity.updated_by: actor.acting_id,
-            VolunteerIdentity.updated_at: clock.now(),
-        }).where(VolunteerIdentity.user == user_id)
-    else:
-        await VolunteerIdentity.insert(VolunteerIdentity(
-            user=user_id, updated_by=actor.acting_id, **values))
+    # Insert-or-nothing first, then update: two saves at once never trip the unique user.
+    await VolunteerIdentity.insert(VolunteerIdentity(user=user_id)).on_conflict(
+        action="DO NOTHING")
+    await VolunteerIdentity.update({
+        VolunteerIdentity.id_type: values["id_type"],
+        VolunteerIdentity.id_number: values["id_number"],
+        VolunteerIdentity.volunteer_number: values["volunteer_number"],
+        VolunteerIdentity.updated_by: actor.acting_id,
+        VolunteerIdentity.updated_at: clock.now(),
+    }).where(VolunteerIdentity.user == user_id)
     await audit.record(actor.acting_id, int(who["community"]), "volunteer_identity_changed",
                        "user", user_id)
 

@@ -220,20 +220,18 @@ async def save(actor: Principal, user_id: int, period: CardPeriod, comment: str,
     community, member = await _one_member(actor, user_id)
     key = card_key(period, community["id"], user_id)
     async with db.transaction():
-        row = await ServiceCard.select(ServiceCard.id, ServiceCard.status).where(
-            ServiceCard.key == key).first()
-        if row is not None and row["status"] == "sent":
+        # Insert-or-nothing, then a conditional update: two staff saving at once never trip
+        # the unique key, and a card sent meanwhile is not written over.
+        await ServiceCard.insert(ServiceCard(
+            key=key, community=community["id"], member=member.user_id,
+            period=period.label)).on_conflict(action="DO NOTHING")
+        done = await ServiceCard.update({
+            ServiceCard.comment: comment, ServiceCard.grade: grade,
+            ServiceCard.drafted_by: actor.acting_id, ServiceCard.drafted_at: clock.now(),
+        }).where((ServiceCard.key == key) & (ServiceCard.status == "drafted")).returning(
+            ServiceCard.id)
+        if not done:
             raise Conflict(_("This card has been sent: it can no longer be changed."))
-        values = {ServiceCard.comment: comment, ServiceCard.grade: grade,
-                  ServiceCard.drafted_by: actor.acting_id,
-                  ServiceCard.drafted_at: clock.now()}
-        if row is None:
-            await ServiceCard.insert(ServiceCard(
-                key=key, community=community["id"], member=member.user_id,
-                period=period.label, comment=comment, grade=grade,
-                drafted_by=actor.acting_id, drafted_at=clock.now()))
-        else:
-            await ServiceCard.update(values).where(ServiceCard.id == row["id"])
 
 
 async def send(actor: Principal, user_id: int, period: CardPeriod) -> None:

@@ -268,3 +268,24 @@ async def test_demo_has_a_card_due_one_sent_and_a_certificate() -> None:
     assert await ServiceCard.exists().where(ServiceCard.status == "sent")
     assert await IssuedCertificate.exists().where(
         IssuedCertificate.community == int(staff["community"]))
+
+
+async def test_two_staff_at_once_one_card_one_send(world: World) -> None:
+    import asyncio
+
+    from marketplace.errors import Conflict
+    from marketplace.reports import reportback
+    from marketplace.reports.tables import ServiceCard
+
+    staff, member, _unit_id, _late = await _history(world)
+    colleague = await world.person(staff=True)
+    period = cards.CardPeriod(2026, 3)
+    await asyncio.gather(reportback.save(staff, member.user_id, period, "First", ""),
+                         reportback.save(colleague, member.user_id, period, "Second", ""))
+    rows = await ServiceCard.select().where(ServiceCard.member == member.user_id)
+    assert len(rows) == 1 and rows[0]["comment"] in ("First", "Second")
+    results = await asyncio.gather(reportback.send(staff, member.user_id, period),
+                                   reportback.send(colleague, member.user_id, period),
+                                   return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "NoneType"]
+    assert any(isinstance(r, Conflict) for r in results)
