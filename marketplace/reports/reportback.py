@@ -12,7 +12,7 @@ contacts see the cards sent to their unit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from marketplace import clock, csvfile, db
@@ -159,7 +159,7 @@ def group(cards_: list[Card]) -> list[Group]:
 
 
 async def overview(actor: Principal, community_id: int, period: CardPeriod,
-                   today: Any = None) -> dict[str, Any]:
+                   today: date | None = None) -> dict[str, Any]:
     """Every party member's card for ``period`` by work unit, and the counts of due,
     drafted and sent cards for each tracked period."""
     community = await _community(actor, community_id)

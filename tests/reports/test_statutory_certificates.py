@@ -206,3 +206,16 @@ async def test_helper_enters_their_own_masked_id(client, world: World) -> None:
     with pytest.raises(DomainError):
         register.clean_identity("resident_id", "not an id!", "")
     assert date.today()  # the page above worked without staff
+
+
+async def test_staff_pick_the_helper_on_the_register_page(client, world: World) -> None:
+    staff, helper = await _served(world)
+    await login(client, staff)
+    register_page = await client.get("/staff/certificates", headers=EN)
+    assert 'action="/staff/certificates/new"' in register_page.text
+    found = await client.get(f"/staff/certificates/new?person={helper.login}", headers=EN)
+    assert found.status_code == 200 and helper.display_name in found.text
+    assert f'name="user_id" value="{helper.user_id}"' in found.text
+    nobody = await client.get("/staff/certificates/new?person=nobody-at-all", headers=EN)
+    assert nobody.status_code == 422 and "Nobody matches" in nobody.text
+    assert 'value="nobody-at-all"' in nobody.text  # the typed text is kept

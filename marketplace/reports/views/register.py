@@ -9,7 +9,8 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace import paging
-from marketplace.errors import DomainError, NotFound
+from marketplace.community.views import picker
+from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.reports import certificates, register, service
 from marketplace.web import auth
@@ -35,7 +36,8 @@ class CertificateRegisterController(Controller):
 
     async def _index(self, request: AppRequest, community_id: int, query: str = "",
                      before: int | None = None, errors: dict[str, str] | None = None,
-                     values: dict[str, str] | None = None, status_code: int = 200) -> Any:
+                     values: dict[str, str] | None = None, status_code: int = 200,
+                     **picking: Any) -> Any:
         me = request.principal
         found = await register.listing(me, community_id, query, before)
         issuer = await register.issuer(me, community_id)
@@ -43,7 +45,9 @@ class CertificateRegisterController(Controller):
                           "before": found.next_before}) if found.next_before else ""
         return page(request, "reports/register.html", status_code=status_code,
                     rows=found.rows, more=more, query=query, issuer=issuer,
-                    errors=errors or {}, values=values or issuer)
+                    errors=errors or {}, values=values or issuer,
+                    pick_errors=picking.pop("pick_errors", {}),
+                    pick_values=picking.pop("pick_values", {}), **picking)
 
     @post("/issuer")
     async def set_issuer(self, request: AppRequest) -> Any:
@@ -74,13 +78,27 @@ class CertificateRegisterController(Controller):
 
     @get("/new", name="certificate_new")
     async def new(self, request: AppRequest, user_id: FromQuery[str | None] = None,
+                  community_id: FromQuery[str | None] = None,
+                  person: FromQuery[str | None] = None, person_id: FromQuery[str | None] = None,
                   date_from: FromQuery[str | None] = None,
                   date_to: FromQuery[str | None] = None) -> Any:
-        person = query_id(user_id, _("Person"))
-        if person is None:
-            raise NotFound(_("No such person."))
-        return await self._new(request, person,
-                               service.parse_period(date_from, date_to, default_months=12))
+        period = service.parse_period(date_from, date_to, default_months=12)
+        chosen = query_id(user_id, _("Person"))
+        if chosen is not None:
+            return await self._new(request, chosen, period)
+        # From the register's picker: a helper of the community, by name, login or phone.
+        community = query_id(community_id, _("Community")) \
+            or service.default_community(request.principal)
+        typed = {"person": query_text(person), "person_id": query_text(person_id)}
+        try:
+            chosen = await picker.picked(Form(typed), request.principal, community,
+                                         helpers_only=True)
+        except DomainError as exc:
+            return await self._index(
+                request, community, status_code=refused(request, exc),
+                pick_errors={exc.field or "person": exc.message}, pick_values=typed,
+                **await picker.picker_context(exc, helpers_only=True))
+        return await self._new(request, chosen, period)
 
     @post("/new")
     async def issue(self, request: AppRequest) -> Any:

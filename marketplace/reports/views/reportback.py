@@ -59,7 +59,7 @@ class StaffReportbackController(Controller):
         return page(request, "reports/card.html", status_code=status_code, card=found,
                     editable=found.state != "sent", errors=errors or {},
                     values=values or {"comment": found.comment, "grade": found.grade},
-                    grades=cards.GRADES, grade_options=grade_options(),
+                    grades=cards.GRADES, grade_options=grade_options(), staff_links=True,
                     back=f"{BASE}/?community_id={found.community['id']}"
                     f"&period={period.label}")
 
