@@ -234,30 +234,57 @@ async def save(actor: Principal, user_id: int, period: CardPeriod, comment: str,
             raise Conflict(_("This card has been sent: it can no longer be changed."))
 
 
+def _ready(card: Card) -> None:
+    """Refuse a card that cannot be sent yet, at the field to fill in."""
+    if card.state == "sent":
+        raise Conflict(_("This card has been sent already."))
+    if card.state == "due" or not card.comment:
+        raise DomainError(_("Please write the community's comment before sending."),
+                          "comment")
+    if card.period.kind == cards.YEAR and not card.grade:
+        raise DomainError(_("Please choose a grade before sending."), "grade")
+
+
+async def _mark_sent(actor: Principal, card: Card) -> bool:
+    """Inside a transaction. Conditional: of two staff sending at once, one sends."""
+    m = card.member
+    done = await ServiceCard.update({
+        ServiceCard.status: "sent", ServiceCard.figures: card.figures.to_json(),
+        ServiceCard.work_unit: m.unit_id, ServiceCard.work_unit_name: m.unit_name[:100],
+        ServiceCard.sent_by: actor.acting_id, ServiceCard.sent_at: clock.now(),
+    }).where((ServiceCard.id == card.row["id"])  # type: ignore[index]
+             & (ServiceCard.status == "drafted")).returning(ServiceCard.id)
+    if done:
+        await audit.record(actor.acting_id, card.community["id"], "service_card_sent", "user",
+                           m.user_id, f"{card.period.label} · {m.unit_name}")
+    return bool(done)
+
+
 async def send(actor: Principal, user_id: int, period: CardPeriod) -> None:
     """Mark the card sent: its figures are stored as they are now, and frozen."""
     community, member = await _one_member(actor, user_id)
     built = (await _build(community, period, [member]))[0]
-    if built.state == "sent":
-        raise Conflict(_("This card has been sent already."))
-    if built.state == "due" or not built.comment:
-        raise DomainError(_("Please write the community's comment before sending."),
-                          "comment")
-    if period.kind == cards.YEAR and not built.grade:
-        raise DomainError(_("Please choose a grade before sending."), "grade")
+    _ready(built)
     async with db.transaction():
-        # Conditional: of two staff sending at once, one sends and the other is told.
-        done = await ServiceCard.update({
-            ServiceCard.status: "sent", ServiceCard.figures: built.figures.to_json(),
-            ServiceCard.work_unit: member.unit_id,
-            ServiceCard.work_unit_name: member.unit_name[:100],
-            ServiceCard.sent_by: actor.acting_id, ServiceCard.sent_at: clock.now(),
-        }).where((ServiceCard.id == built.row["id"])  # type: ignore[index]
-                 & (ServiceCard.status == "drafted")).returning(ServiceCard.id)
-        if not done:
+        if not await _mark_sent(actor, built):
             raise Conflict(_("This card has been sent already."))
-        await audit.record(actor.acting_id, community["id"], "service_card_sent", "user",
-                           user_id, f"{period.label} · {member.unit_name}")
+
+
+async def send_batch(actor: Principal, community_id: int, period: CardPeriod,
+                     unit_key: str | None) -> tuple[int, int]:
+    """Mark every card of the work unit (or all) that is ready as sent, in one go: how
+    many were sent, and how many still wait (no comment, or no grade on a yearly sheet)."""
+    built = [c for c in await batch(actor, community_id, period, unit_key) if c.state != "sent"]
+    ready = []
+    for card in built:
+        try:
+            _ready(card)
+        except DomainError:
+            continue
+        ready.append(card)
+    async with db.transaction():
+        sent = sum([await _mark_sent(actor, card) for card in ready])
+    return sent, len(built) - sent
 
 
 # --- the work unit's view -------------------------------------------------------------

@@ -374,6 +374,8 @@ TABLE: tuple[Case, ...] = (
          {"period": "2026-Q3", "comment": "Helps every week"}),
     Case("reportback-send", "/staff/reportback/cards/{user_id:int}/send",
          "/staff/reportback/cards/{user_member}/send", STAFF_A, {"period": "2026-Q2"}),
+    Case("reportback-send-unit", "/staff/reportback/send", "/staff/reportback/send", STAFF_A,
+         {"community_id": "{community_a}", "period": "2026-Q1", "unit": "-"}),
     Case("certificate-issuer", "/staff/certificates/issuer", "/staff/certificates/issuer",
          STAFF_A, {"community_id": "{community_a}", "formal_name": "Peach Garden Committee",
                    "person_in_charge": "Director Wang"}),

@@ -289,3 +289,20 @@ async def test_two_staff_at_once_one_card_one_send(world: World) -> None:
                                    return_exceptions=True)
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "NoneType"]
     assert any(isinstance(r, Conflict) for r in results)
+
+
+async def test_a_work_units_written_cards_are_sent_in_one_go(client, world: World) -> None:
+    staff, member, unit, _late = await _history(world)
+    colleague = await _member(world, unit)
+    typed = await _member(world, typed="Water Works")
+    await login(client, staff)
+    for person in (member, typed):
+        await post(client, f"/staff/reportback/cards/{person.user_id}",
+                   {"period": "2026-Q3", "comment": "Well done"})
+    answer = await post(client, "/staff/reportback/send", {
+        "community_id": str(world.community_id), "period": "2026-Q3", "unit": f"u{unit}"})
+    assert answer.status_code == 303
+    page = await client.get("/staff/reportback?period=2026-Q3", headers=EN)
+    states = dict(re.findall(r'data-member="(\d+)" data-state="(\w+)"', page.text))
+    assert states == {str(member.user_id): "sent", str(colleague.user_id): "due",
+                      str(typed.user_id): "drafted"}  # another unit's card is not sent

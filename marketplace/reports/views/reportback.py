@@ -94,6 +94,19 @@ class StaffReportbackController(Controller):
         return redirect(request, card_url(user_id, chosen),
                         _("Marked as sent. The card's figures are kept as they are now."))
 
+    @post("/send")
+    async def send_batch(self, request: AppRequest) -> Any:
+        """Mark every ready card of a work unit (or of the community) sent."""
+        form = await Form.read(request)
+        chosen = form.id("community_id", label=_("Community")) or 0
+        when = read_period(form.str("period", max_length=16))
+        unit = form.str("unit", max_length=200) or None
+        sent, waiting = await reportback.send_batch(request.principal, chosen, when, unit)
+        message = _("Cards marked as sent: %(n)s. Still waiting for a comment or a grade: "
+                    "%(w)s.", n=sent, w=waiting)
+        return redirect(request, f"{BASE}/?community_id={chosen}&period={when.label}",
+                        message, "success" if sent else "info")
+
     @get("/print", name="reportback_print")
     async def print_batch(self, request: AppRequest, community_id: FromQuery[str | None] = None,
                           period: FromQuery[str | None] = None,
