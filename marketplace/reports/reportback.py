@@ -28,6 +28,7 @@ from marketplace.reports.tables import ServiceCard
 
 COMMENT_MAX = 1000
 NO_UNIT = "-"
+MANY = 50  # members on one page: above this, tallies are read for the whole community
 
 
 @dataclass
@@ -124,7 +125,10 @@ async def _build(community: dict[str, Any], period: CardPeriod,
                 if (stored.get(card_key(period, community["id"], m.user_id)) or {}).get(
                     "status") != "sent"]
     start, end = _span(period)
-    tallies = await records.tallies(int(community["id"]), start, end, live_ids) \
+    # Many members: read the period's service of everyone in the community (the index on
+    # the period bounds it) rather than send hundreds of ids in an IN list.
+    wanted = live_ids if len(live_ids) <= MANY else None
+    tallies = await records.tallies(int(community["id"]), start, end, wanted) \
         if live_ids else {}
     out = []
     for m in people:
