@@ -306,3 +306,19 @@ async def test_a_work_units_written_cards_are_sent_in_one_go(client, world: Worl
     states = dict(re.findall(r'data-member="(\d+)" data-state="(\w+)"', page.text))
     assert states == {str(member.user_id): "sent", str(colleague.user_id): "due",
                       str(typed.user_id): "drafted"}  # another unit's card is not sent
+
+
+async def test_many_members_read_the_whole_community_with_the_same_figures(
+        world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.reports import reportback
+
+    staff, member, _unit_id, _late = await _history(world)
+    volunteer = await world.person(helper=True)  # served too, but gets no card
+    cat = await service.add_category(staff, world.community_id, "Errands", 5)
+    await _confirmed_at(world, staff, volunteer, cat, Q3_STARTS + timedelta(days=3), 30, 4)
+    few = await reportback.card(staff, member.user_id, cards.CardPeriod(2026))
+    monkeypatch.setattr(reportback, "MANY", 0)
+    many = await reportback.overview(staff, world.community_id, cards.CardPeriod(2026))
+    found = [c for g in many["groups"] for c in g.cards]
+    assert [c.member.user_id for c in found] == [member.user_id]
+    assert found[0].figures == few.figures and few.figures.total_minutes == 150
