@@ -55,6 +55,8 @@ from marketplace.recovery.views import (
 )
 from marketplace.reports.views.public import PublicCommunityController
 from marketplace.reports.views.record import ServiceRecordController, VerifyController
+from marketplace.reports.views.register import CertificateRegisterController
+from marketplace.reports.views.reportback import StaffReportbackController, UnitCardsController
 from marketplace.reports.views.staff import StaffReportsController
 from marketplace.rewards.api import RewardsApiController
 from marketplace.rewards.views.merchant import MerchantController
@@ -107,6 +109,9 @@ CONTROLLERS: list[type[Controller]] = [
     SettlementController,
     RewardsApiController,
     StaffReportsController,
+    StaffReportbackController,
+    UnitCardsController,
+    CertificateRegisterController,
     PublicCommunityController,
     ServiceRecordController,
     VerifyController,

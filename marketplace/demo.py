@@ -106,6 +106,7 @@ async def load() -> None:
                                memo, f"demo:award:{n}")
         await wishes_demo.load(community_id, ids)
         await reports_demo.load(community_id, ids, DEMO_PASSWORD, grid_ids)
+        await reports_demo.report_back(community_id, ids)
         await ledger.donate(ids["helper"], ids["resident"], 5, ids["helper"],
                             "送给王阿姨", "demo:donate:0")
         await rewards_demo.load(community_id, ids)

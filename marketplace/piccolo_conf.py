@@ -18,6 +18,7 @@ APP_REGISTRY = AppRegistry(
         "marketplace.care.piccolo_app",
         "marketplace.recovery.piccolo_app",
         "marketplace.privacy.piccolo_app",
+        "marketplace.reports.piccolo_app",
         "marketplace.idempotency",
     ]
 )

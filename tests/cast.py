@@ -13,12 +13,15 @@ from datetime import UTC, datetime, timedelta
 
 from marketplace import clock, db
 from marketplace.accounts import sessions
+from marketplace.accounts.tables import HelperProfile
 from marketplace.activities import service as activities
 from marketplace.care import service as care
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
+from marketplace.reports import register, reportback
+from marketplace.reports.cards import CardPeriod
 from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import RedeemCode
@@ -97,8 +100,22 @@ async def build_cast() -> Cast:
         staff, world.community_id, "Clean the courtyard", "Building 1 gate",
         datetime.now(UTC) + timedelta(days=2), 5, 20)
     await care.mark_in_need(staff, resident.user_id, "Lives alone, low income")
+    ids.update(await _reportback(world, staff))
     tokens = {role: await session_token(p) for role, p in people.items()}
     return Cast(world, people, tokens, category, ids)
+
+
+async def _reportback(world: World, staff: Principal) -> dict[str, int]:
+    """A party member with a drafted service card, and a certificate in the register."""
+    member = await world.person(helper=True, name=unique("Party member "))
+    await HelperProfile.update({HelperProfile.kind: "party_member"}).where(
+        HelperProfile.user == member.user_id)
+    await reportback.save(staff, member.user_id, CardPeriod(2026, 3), "Kind", "")
+    today = clock.today()
+    cert = await register.issue(staff, member.user_id, today - timedelta(days=30), today, "",
+                                {"id_type": "resident_id", "id_number": "3301**********1234",
+                                 "volunteer_number": ""})
+    return {"party_member": member.user_id, "certificate": cert}
 
 
 async def _shop(world: World, staff: Principal, resident: Principal

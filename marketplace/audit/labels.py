@@ -49,6 +49,11 @@ ACTIONS: dict[str, str] = {
     "helper_details_corrected": N_("Helper's work unit corrected"),
     "privacy_request_made": N_("Privacy request made"),
     "privacy_request_answered": N_("Privacy request answered"),
+    "service_card_sent": N_("Service card sent to the work unit"),
+    "certificate_issued": N_("Service certificate issued"),
+    "certificate_revoked": N_("Service certificate revoked"),
+    "certificate_issuer_changed": N_("Certificate issuing organisation changed"),
+    "volunteer_identity_changed": N_("ID for certificates changed"),
 }
 
 

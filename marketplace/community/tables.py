@@ -78,6 +78,10 @@ class Community(Table, tablename="community"):
     office_place = Varchar(length=200, default="")
     office_phone = Varchar(length=32, default="")
     office_hours = Varchar(length=200, default="")
+    # The issuing organisation of service certificates (the residents' committee, e.g.
+    # "某某社区居民委员会") and its person in charge; blank: the community's name is used.
+    formal_name = Varchar(length=100, default="")
+    person_in_charge = Varchar(length=64, default="")
 
 
 class Grid(Table, tablename="grid"):

@@ -24,6 +24,7 @@ from datetime import date
 import segno
 
 from marketplace import settings
+from marketplace.i18n import N_
 from marketplace.reports.records import ServiceRecord
 
 VERSION = 1
@@ -179,3 +180,69 @@ def number(raw_token: str) -> str:
 def qr_svg(url: str, title: str) -> str:
     """Inline SVG (no inline styles, so the strict CSP allows it)."""
     return segno.make(url, error="m").svg_inline(scale=3, title=title, omitsize=True)
+
+
+# --- the statutory certificate (志愿服务证明) and its register ---------------------------
+# Registered certificates are rows of ``IssuedCertificate``; their verification link names
+# the row and carries a tag, so nobody can walk the register by counting ids.
+REGISTERED = "r1"
+DOMAIN_REGISTERED = b"marketplace-certificate:r1:"
+
+# ID types a certificate may name (证件类型), in the order the form offers them.
+ID_TYPES = {
+    "resident_id": N_("Resident identity card"),
+    "hk_macao": N_("Mainland travel permit for Hong Kong and Macao residents"),
+    "taiwan": N_("Mainland travel permit for Taiwan residents"),
+    "passport": N_("Passport"),
+    "foreign_permanent": N_("Foreign permanent resident ID card"),
+    "other": N_("Other"),
+}
+_ID_CHARS = re.compile(r"[0-9A-Za-z*]{6,32}")
+_VOLUNTEER_NUMBER = re.compile(r"[0-9A-Za-z-]{1,40}")
+
+
+def registered_token(cert_id: int) -> str:
+    content = f"{REGISTERED}.{cert_id}"
+    return f"{content}.{_registered_tag(content)}"
+
+
+def _registered_tag(content: str) -> str:
+    key = settings.get().secret_key.encode()
+    digest = hmac.new(key, DOMAIN_REGISTERED + content.encode(), hashlib.sha256).digest()
+    return _b64(digest[:TAG_BYTES])
+
+
+def registered_id(raw: str) -> int | None:
+    """The register row a genuine ``r1`` token names; None for anything else."""
+    content, _dot, tag = raw.strip().rpartition(".")
+    fields = content.split(".")
+    if len(fields) != 2 or fields[0] != REGISTERED or not FIELD.fullmatch(fields[1]):
+        return None
+    if not hmac.compare_digest(tag.encode(), _registered_tag(content).encode()):
+        return None
+    return int(fields[1])
+
+
+def mask_id(raw: str) -> str:
+    """An ID number as a certificate prints it: the first and last four characters (fewer
+    for a short number) and stars between. A full number typed in is masked here, so it
+    is never stored; a masked one comes back as it was. Raises ValueError if it cannot be
+    an ID number."""
+    text = raw.strip().replace(" ", "").upper()
+    if not _ID_CHARS.fullmatch(text):
+        raise ValueError(text)
+    keep = 4 if len(text) >= 12 else max(1, len(text) // 4)
+    return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
+
+
+def volunteer_number_ok(raw: str) -> bool:
+    return bool(_VOLUNTEER_NUMBER.fullmatch(raw))
+
+
+def platform_number(community_id: int, user_id: int) -> str:
+    """The platform's own volunteer number, for a person without a national one."""
+    return f"WX{community_id:03d}-{user_id:07d}"
+
+
+def certificate_number(community_id: int, year: int, sequence: int) -> str:
+    return f"{community_id}-{year}-{sequence:05d}"

@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from marketplace import clock
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
-from marketplace.accounts.tables import HelperProfile
+from marketplace.accounts.tables import HelperProfile, User
+from marketplace.community.tables import Community
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
+from marketplace.reports import cards, figures, register, reportback
 from marketplace.wishes import service as wishes
 from marketplace.wishes.tables import Category, Wish, WishClaim, WishEvent
 
@@ -115,3 +117,24 @@ async def load(community_id: int, ids: dict[str, int], password: str,
                                    f"demo:act:{month}:{helper.user_id}")
         finally:
             ledger.backdate.reset(token)
+
+
+async def report_back(community_id: int, ids: dict[str, int]) -> None:
+    """The report back and the certificate register, ready to look at: last quarter's
+    cards (one sent to 赵强's work unit, the others still due) and one certificate."""
+    staff = await sessions.load_principal(ids["staff"])
+    await Community.update({
+        Community.formal_name: "悦河社区居民委员会", Community.person_in_charge: "李秀英",
+    }).where(Community.id == community_id)
+    await Community.update({Community.office_phone: "0536-8123 4567"}).where(
+        (Community.id == community_id) & (Community.office_phone == ""))
+    last_quarter = cards.quarter_of(clock.today()).previous()
+    zhao = await User.select(User.id).where(User.login == "helper2").first()
+    await reportback.save(staff, int(zhao["id"]), last_quarter,
+                          "服务积极，按时完成心愿，居民评价好。", "")
+    await reportback.send(staff, int(zhao["id"]), last_quarter)
+    today = clock.today()
+    await register.issue(staff, ids["helper"], figures.add_months(today, -6), today,
+                         "用于单位年度考核", {"id_type": "resident_id",
+                                         "id_number": "3707**********2315",
+                                         "volunteer_number": ""})

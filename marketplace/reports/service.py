@@ -18,7 +18,15 @@ from marketplace.community.tables import Community, Grid
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
-from marketplace.reports import certificates, charts, exports, figures, queries, records
+from marketplace.reports import (
+    certificates,
+    charts,
+    exports,
+    figures,
+    queries,
+    records,
+    register,
+)
 from marketplace.reports.cache import ShortCache
 from marketplace.reports.certificates import Certificate
 from marketplace.reports.records import ServiceRecord
@@ -270,10 +278,16 @@ class Verdict:
     cert: Certificate | None  # None: not issued here, or altered
     unchanged: bool | None = None  # do the records still give the same figures?
     number: str | None = None
+    registered: dict[str, Any] | None = None  # a statutory certificate, as in the register
 
 
 async def verify_certificate(raw_token: str) -> Verdict:
-    """Anyone may check a certificate: the link itself is what it vouches for."""
+    """Anyone may check a certificate: the link itself is what it vouches for, or (a
+    statutory certificate) names its line in the register, which says if it is revoked."""
+    cert_id = certificates.registered_id(raw_token)
+    if cert_id is not None:
+        row = await register.verified(cert_id)
+        return Verdict(None, number=row["number"], registered=row) if row else Verdict(None)
     cert = certificates.verify(raw_token)
     if cert is None:
         return Verdict(None)

@@ -47,7 +47,11 @@ async def printed(make_page: PageFactory, live_server: str, cast: Cast, role: st
     ("resident", "/wishes/{wish_open}/notice", A5, 1),
     ("staff", "/settlements/{settlement}", A4, 2),
     ("staff", "/staff/reports", A4, 12),
-], ids=["certificate", "notice", "settlement", "dashboard"])
+    ("staff", "/staff/certificates/{certificate}", A4, 1),
+    ("staff", "/staff/reportback/cards/{party_member}?period=2026-Q3", A4, 1),
+    ("staff", "/staff/reportback/print?period=2026", A4, 1),
+], ids=["certificate", "notice", "settlement", "dashboard", "statutory-certificate",
+        "service-card", "service-cards-batch"])
 async def test_printable_pages_print_on_their_paper(
         role: str, path: str, paper: tuple[float, float], most: int, lang: str,
         make_page: PageFactory, live_server: str, cast: Cast) -> None:

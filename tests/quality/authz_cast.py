@@ -33,6 +33,8 @@ from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.privacy import requests as privacy_requests
 from marketplace.recovery import service as recovery
+from marketplace.reports import register, reportback
+from marketplace.reports.cards import CardPeriod
 from marketplace.rewards import merchants, offers, settlement
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import MerchantMember, RedeemCode
@@ -102,6 +104,7 @@ async def build() -> AuthzCast:
     values.update(await _reset_codes(a, people))
     values["privacy_request"] = await privacy_requests.submit(
         people["owner"], "question", "What do you keep about me?")
+    values.update(await _reportback(a, people))
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
@@ -282,6 +285,23 @@ async def _reset_codes(a: World, people: dict[str, Principal]) -> dict[str, Any]
         reset_id = await recovery.issue(people["staff_a"], person.user_id)
         ids[name] = (await recovery.slip(people["staff_a"], person.user_id, reset_id)).code
     return ids
+
+
+async def _reportback(a: World, people: dict[str, Principal]) -> dict[str, Any]:
+    """A party member of A with a drafted service card (quarter 2 of 2026) and a
+    statutory certificate in the register."""
+    staff = people["staff_a"]
+    member = await a.person(helper=True, name=unique("Party member "))
+    await HelperProfile.update({HelperProfile.kind: "party_member"}).where(
+        HelperProfile.user == member.user_id)
+    for quarter in (1, 2):  # quarter 1 is sent with its work unit's, quarter 2 on its own
+        await reportback.save(staff, member.user_id, CardPeriod(2026, quarter),
+                              "Kind and reliable", "")
+    today = datetime.now(UTC).astimezone(LOCAL).date()
+    cert = await register.issue(staff, member.user_id, today - timedelta(days=30), today, "",
+                                {"id_type": "resident_id", "id_number": "3301**********1234",
+                                 "volunteer_number": ""})
+    return {"user_member": member.user_id, "certificate_a": cert}
 
 
 async def client_for(app: Litestar, cast: AuthzCast, actor: str) -> httpx.AsyncClient:

@@ -100,7 +100,7 @@ PATH_IDS = {
     "category_id": "spare_category", "member_id": "merchant_member", "wish_id": "wish_open",
     "pending_id": "pending", "invite_id": "invite",  # made afresh per request (``fresh``)
     "code": "reset_code",  # a valid reset code, made afresh per request too
-    "link_id": "proxy_link",
+    "link_id": "proxy_link", "cert_id": "certificate",
     "request_id": "privacy_request",  # a privacy request, made afresh per request
 }
 # Routes whose path names more than an id: one case each (url, role).
@@ -123,6 +123,10 @@ EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
         (what, f"/staff/reports/export/{what}.csv", "staff") for what in EXPORTS),
     "/staff/care/{community_id:int}/in-need/{user_id:int}/clear": (
         ("", "/staff/care/{community}/in-need/{resident}/clear", "staff"),),
+    "/staff/reportback/cards/{user_id:int}": (
+        ("", "/staff/reportback/cards/{party_member}", "staff"),),
+    "/staff/reportback/cards/{user_id:int}/send": (
+        ("", "/staff/reportback/cards/{party_member}/send", "staff"),),
 }
 # Refused tries that are recorded on purpose (throttling): compared table by table.
 MAY_WRITE = {
@@ -222,6 +226,9 @@ VALID: dict[str, str] = {
     "person": "{login_resident}", "person_id": "{resident}", "budget": "900000",
     "wished_by": (TODAY + timedelta(days=7)).isoformat(), "work_unit": "",
     "action": "wish_approved", "actor": "{resident}", "afford": "1", "before": "{resident}",
+    "period": "2026-Q3", "grade": "", "id_type": "resident_id",
+    "id_number": "3301**********1234", "volunteer_number": "", "notes": "",
+    "formal_name": "Peach Garden Committee", "person_in_charge": "Director Wang", "unit": "",
 }
 
 Value = str | bytes  # bytes: sent as they are, not as UTF-8
