@@ -36,6 +36,7 @@ from marketplace.ledger.views import (
     PointsController,
     StaffPointsController,
 )
+from marketplace.mydata.views import CloseAccountController, StaffCloseAccountController
 from marketplace.notifications.views import NotificationController
 from marketplace.proxies.views import (
     ActivationController,
@@ -116,6 +117,8 @@ CONTROLLERS: list[type[Controller]] = [
     ProxyController,
     ActivationController,
     OfflineController,
+    CloseAccountController,
+    StaffCloseAccountController,
 ]
 
 

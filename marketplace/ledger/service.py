@@ -331,3 +331,39 @@ async def community_of_user(user_id: int) -> int:
     if row is None:
         raise NotFound(_("No such person."))
     return int(row["community"])
+
+
+# --- closing an account (mydata.closure) ----------------------------------------------
+
+
+async def settle_closed_account(user_id: int, to_user: int | None, actor_id: int,
+                                memo: str) -> dict[str, Any] | None:
+    """The points a closing account still has: a gift to ``to_user`` (a resident in need
+    the person chose), else back to the community's issuance account, from which they may
+    be awarded again. One transfer; None when nothing is left. Held points are released
+    first by the caller (its codes are cancelled)."""
+    account = await existing_person_account(user_id)
+    if account is None or account["balance"] - account["held"] <= 0:
+        return None
+    amount = int(account["balance"] - account["held"])
+    if to_user is not None:
+        return await donate(user_id, to_user, amount, actor_id, memo, f"closed:{user_id}")
+    issuance = await issuance_account(int(account["community"]))
+    return await transfer(int(account["id"]), int(issuance["id"]), amount, "adjust",
+                          f"user:{user_id}", actor_id, memo, f"closed:{user_id}")
+
+
+async def erase_memos(user_id: int, references: list[str], removed: str) -> int:
+    """PIPL erasure, the one change a transfer ever takes: the free-text memo of the
+    transfers on the person's account (gift notes, their wishes' titles) and of those
+    referring to their wishes (``references``, e.g. "wish:12"). Accounts, amounts, kinds
+    and references stay, so every balance and report is unchanged; the memo is not part
+    of the content hash. Returns how many memos were erased."""
+    account = await existing_person_account(user_id)
+    condition = Transfer.reference.is_in(references or ["-"])
+    if account is not None:
+        condition |= (Transfer.debit == account["id"]) | (Transfer.credit == account["id"])
+    rows = await Transfer.update({Transfer.memo: removed}).where(
+        condition & (Transfer.memo != "") & (Transfer.memo != removed)
+    ).returning(Transfer.id)
+    return len(rows)
