@@ -368,6 +368,13 @@ TABLE: tuple[Case, ...] = (
          {"name": "{community_renamed}", "points": "12"}),
     Case("rules-budget", RULES + "/budget", "/staff/rules/{community_a}/budget", ADMIN,
          {"budget": "900000"}),
+    # Closing an account (注销): one's own with the password; staff for a staff-managed
+    # resident of their community, typing her name. Near the end: the closed accounts
+    # (the helper's, a managed resident's) are in no case after these.
+    Case("account-close", "/me/close", "/me/close", SIGNED_IN, {"password": PASSWORD},
+         control="helper"),
+    Case("account-close-managed", "/staff/members/{user_id:int}/close",
+         "/staff/members/{user_closable}/close", STAFF_A, {"confirm": "{name_closable}"}),
     # Last: archiving community A would change what the cases after it see.
     Case("community-archive", PLACE + "/archive", "/manage/community/{community_a}/archive",
          ADMIN, {"archived": "1", "confirm": "yes"}),
