@@ -16,6 +16,7 @@ from marketplace import idempotency, settings
 from marketplace.accounts.tables import LoginAttempt, Session
 from marketplace.ledger.expiry import expire_due, warn_expiring
 from marketplace.ledger.holds import release_expired_holds
+from marketplace.mydata.retention import JOBS as RETENTION_JOBS
 from marketplace.rewards.service import expire_codes
 from marketplace.wishes.timers import JOBS as WISH_JOBS
 
@@ -46,6 +47,7 @@ def jobs() -> list[tuple[str, Job]]:
         ("points_expiry_warning", warn_expiring),
         ("points_expiry", expire_due),
         *WISH_JOBS,
+        *RETENTION_JOBS,
     ]
 
 

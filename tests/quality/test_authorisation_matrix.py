@@ -84,7 +84,9 @@ RULE_VALUES = {"claim_deadline_days": "5", "claim_reminder_hours": "12", "escala
                "auto_confirm_days": "6", "min_wish_points": "1", "max_wish_points": "80",
                "team_size_max": "4", "points_expiry_months": "0",
                "donation_max_per_gift": "30", "donation_max_per_month": "150",
-               "adjust_approval_over": "150"}
+               "adjust_approval_over": "150",
+               "retention_photo_days": "180", "retention_note_days": "365",
+               "retention_session_days": "30"}
 INVITE = "/invites/{invite_id:int}"  # answered under /merchant, withdrawn under the shop
 
 TABLE: tuple[Case, ...] = (
