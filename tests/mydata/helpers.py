@@ -12,6 +12,7 @@ from piccolo.conf.apps import Finder
 from marketplace import settings
 from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
+from marketplace.accounts.tables import HelperProfile
 from marketplace.principal import Principal
 from tests.conftest import PASSWORD, World, unique
 from tests.pictures import picture
@@ -23,10 +24,13 @@ class Person:
     name: str
     phone: str
     address: str
+    work_unit: str = ""
 
     @property
     def needles(self) -> list[str]:
-        return [self.name, self.phone, self.address, self.principal.login]
+        """What must be found nowhere once the account is closed."""
+        return [t for t in (self.name, self.phone, self.address, self.principal.login,
+                            self.work_unit) if t]
 
 
 async def person(world: World, *, helper: bool = False) -> Person:
@@ -38,13 +42,12 @@ async def person(world: World, *, helper: bool = False) -> Person:
         display_name=name, login=unique("p"), password=PASSWORD,
         community_id=world.community_id, grid_id=world.grid_id,
         building_id=world.building_id, phone=phone, address=address))
+    work_unit = unique("Unit ") if helper else ""
     if helper:
-        from marketplace.accounts.tables import HelperProfile
-
         await HelperProfile.insert(HelperProfile(
-            user=user_id, kind="party_member", status="verified", work_unit=unique("Unit "),
+            user=user_id, kind="party_member", status="verified", work_unit=work_unit,
             party_branch=name + " branch"))
-    return Person(await sessions.load_principal(user_id), name, phone, address)
+    return Person(await sessions.load_principal(user_id), name, phone, address, work_unit)
 
 
 def stored_photo() -> str:

@@ -11,6 +11,7 @@ from tests.rewards.helpers import other_world
 async def test_me_leads_to_closing_and_a_wrong_password_keeps_the_account(
         client, world: World) -> None:
     p = await person(world)
+    client.headers["accept-language"] = "en"
     await login(client, p.principal)
     me = await client.get("/me")
     assert 'href="/me/close"' in me.text
@@ -67,3 +68,15 @@ async def test_other_communities_staff_and_residents_get_nothing(client, world: 
     resident = await person(world)
     assert (await client.get(f"/staff/members/{resident.principal.user_id}/close")
             ).status_code == 404
+
+
+async def test_a_strange_choice_for_the_points_is_refused_at_the_field(
+        client, world: World) -> None:
+    p = await person(world)
+    await login(client, p.principal)
+    for value in ("99999999999999999999", "abc", "-1", "a\x00b"):
+        response = await post(client, "/me/close", {"password": "correct-horse-1",
+                                                    "gift_to": value})
+        assert response.status_code == 422, value
+        assert 'class="field-error"' in response.text or "flash-error" in response.text
+    assert (await client.get("/me")).status_code == 200  # still open
