@@ -44,6 +44,7 @@ ACTIONS: dict[str, str] = {
     "managed_account_created": N_("Staff-managed account made"),
     "activation_issued": N_("Activation code issued"),
     "account_activated": N_("Managed account taken over by the resident"),
+    "account_closed": N_("Account closed, personal data erased"),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from marketplace import clock
 from marketplace.accounts import proxies, sessions
 from marketplace.accounts.tables import ProxyLink, Session, StaffMembership, User
+from marketplace.audit.tables import AuditEvent
 from marketplace.care import service as care
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.ledger import service as ledger
@@ -112,6 +113,9 @@ async def test_closing_ends_what_is_under_way(world: World) -> None:
     user = await User.select().where(User.id == uid).first()
     assert user["display_name"].endswith(f"#{uid}") and not user["is_active"]
     assert user["login"] != p.principal.login
+    line = await AuditEvent.select().where(
+        (AuditEvent.action == "account_closed") & (AuditEvent.target_id == uid)).first()
+    assert (line["actor"], line["target_type"], line["detail"]) == (uid, "user", "")
     assert await ledger.check() == []
 
 
