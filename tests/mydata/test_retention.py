@@ -14,6 +14,7 @@ from marketplace.wishes.tables import Wish, WishEvent
 from tests.conftest import World, login, post, text_of
 from tests.mydata.helpers import photo_exists, stored_photo
 from tests.rewards.helpers import other_world
+from tests.statements import statements
 from tests.wishes.helpers import open_wish
 
 
@@ -122,3 +123,22 @@ async def test_staff_set_the_times_on_the_rules_page(client, world: World) -> No
     row = await Community.select(Community.retention_photo_days).where(
         Community.id == world.community_id).first()
     assert row["retention_photo_days"] == 90
+
+
+async def test_with_nothing_due_each_job_reads_a_few_statements(world: World) -> None:
+    """However many wishes and sessions there are: the communities, then one read per
+    distinct retention length (every community here has the defaults or keeps)."""
+    await _closed_wish(world, 400)
+    moment = clock.now()
+    for job in (retention.forget_photos, retention.forget_notes, retention.forget_sessions):
+        await job(moment)  # whatever other tests left due goes now
+    lengths = {rule: len({r[rule] for r in await Community.select(
+        Community._meta.get_column_by_name(rule)).where(
+            Community._meta.get_column_by_name(rule) > 0)})
+        for rule in ("retention_photo_days", "retention_note_days", "retention_session_days")}
+    for job, rule in ((retention.forget_photos, "retention_photo_days"),
+                      (retention.forget_notes, "retention_note_days"),
+                      (retention.forget_sessions, "retention_session_days")):
+        with statements() as seen:
+            assert await job(moment) == 0
+        assert len(seen) == 1 + lengths[rule], (job.__name__, seen)
