@@ -164,6 +164,7 @@ async def _erase(actor: Principal, person: dict[str, Any]) -> list[str]:
                     helper.get("work_unit", ""): "", helper.get("party_branch", ""): "",
                     **{w["title"]: removed for w in owned}}
     photos = await wishes.erase_author_text(user_id, removed)
+    await wishes.scrub_texts(int(person["community"]), replacements)
     await care.erase_person(user_id, actor.acting_id, removed)
     await ledger.erase_memos(user_id, [f"wish:{w['id']}" for w in owned], removed)
     await notifications.erase_person(user_id, replacements)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marketplace import clock, db
+from marketplace import clock, db, redact
 from marketplace.accounts import proxies
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
@@ -334,3 +334,23 @@ async def erase_author_text(user_id: int, removed: str) -> list[str]:
     await WishEvent.update({WishEvent.note: removed}).where(
         (WishEvent.actor == user_id) & (WishEvent.note != ""))
     return photos
+
+
+WISH_TEXTS = (Wish.title, Wish.description, Wish.reject_reason, Wish.fulfil_note,
+              Wish.rating_comment, Wish.dispute_reason)
+
+
+async def scrub_texts(community_id: int, replacements: dict[str, str]) -> int:
+    """Closing an account: what others wrote on the community's wishes that names the
+    person (their name, phone, flat) has those words replaced. Returns the rows changed."""
+    changed = 0
+    for table, column, where in (
+            *((Wish, c, Wish.community == community_id) for c in WISH_TEXTS),
+            (WishEvent, WishEvent.note, WishEvent.wish.community == community_id)):
+        for pattern in redact.like_patterns(replacements):
+            rows = await table.select(table.id, column).where(where & column.like(pattern))
+            for row in rows:
+                text = redact.text(row[column._meta.name], replacements)
+                await table.update({column: text}).where(table.id == row["id"])
+                changed += 1
+    return changed
