@@ -42,7 +42,8 @@ async def _life(world: World, p: Person) -> dict[str, object]:
     helper = await world.person(helper=True)
     neighbour = await world.person()
     me = p.principal
-    # A neighbour's wish that names them, and their own wish, with a photo, fulfilled by a helper at their flat and confirmed.
+    # A neighbour's wish that names them; their own wish, with a photo, fulfilled by a
+    # helper at their flat and confirmed.
     category = await wishes.add_category(staff, world.community_id, unique("Repairs "), 10)
     await wishes.post_wish(neighbour, wishes.NewWish(
         category, "Walk the dog", f"{p.name} of {p.address} knows the dog"))
