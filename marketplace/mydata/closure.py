@@ -159,15 +159,17 @@ async def _erase(actor: Principal, person: dict[str, Any]) -> list[str]:
     name = wording.closed_name(user_id)
     owned = await Wish.select(Wish.id, Wish.title).where(Wish.owner == user_id)
     helper = person["helper"] or {}
+    # Words that name the person, replaced wherever others' texts hold them; their wishes'
+    # titles only in what is about those wishes (another wish may share a title).
     replacements = {person["display_name"]: name, person["login"]: name,
                     person["phone"]: "", person["address"]: "",
-                    helper.get("work_unit", ""): "", helper.get("party_branch", ""): "",
-                    **{w["title"]: removed for w in owned}}
+                    helper.get("work_unit", ""): "", helper.get("party_branch", ""): ""}
+    about = {f"/wishes/{w['id']}": {w["title"]: removed} for w in owned}
     photos = await wishes.erase_author_text(user_id, removed)
     await wishes.scrub_texts(int(person["community"]), replacements)
     await care.erase_person(user_id, actor.acting_id, removed)
     await ledger.erase_memos(user_id, [f"wish:{w['id']}" for w in owned], removed)
-    await notifications.erase_person(user_id, replacements)
+    await notifications.erase_person(user_id, replacements, about)
     await audit.erase_person(user_id, [int(w["id"]) for w in owned], replacements)
     await closing.anonymise(user_id, person["login"], name)
     return photos

@@ -93,20 +93,23 @@ def _params(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-async def erase_person(user_id: int, replacements: Mapping[str, str]) -> int:
+async def erase_person(user_id: int, replacements: Mapping[str, str],
+                       about: Mapping[str, Mapping[str, str]]) -> int:
     """Closing an account: the person's own notifications go, and in everyone else's the
-    texts naming them (their name, their wishes' titles) are replaced. Returns how many
-    of the others' were changed."""
+    texts naming them (``replacements``: their name, phone …) are replaced, and in those
+    about their things (``about``: link → more replacements, e.g. a wish's title) those
+    too. Returns how many of the others' were changed."""
     await Notification.delete().where(Notification.user == user_id)
     patterns = redact.like_patterns(replacements)
-    if not patterns:
-        return 0
-    condition = Notification.params.like(patterns[0])
-    for pattern in patterns[1:]:
+    condition = Notification.link.is_in(list(about) or ["-"])
+    for pattern in patterns:
         condition |= Notification.params.like(pattern)
     changed = 0
-    for row in await Notification.select(Notification.id, Notification.params).where(condition):
-        params = redact.values(_params(row["params"]), replacements)
+    rows = await Notification.select(Notification.id, Notification.link,
+                                     Notification.params).where(condition)
+    for row in rows:
+        wanted = {**replacements, **about.get(row["link"], {})}
+        params = redact.values(_params(row["params"]), wanted)
         text = json.dumps(params, ensure_ascii=False, default=str)
         if text != row["params"]:
             await Notification.update({Notification.params: text}).where(

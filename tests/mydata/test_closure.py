@@ -249,3 +249,22 @@ async def test_wish_rows_stay_for_the_reports_with_the_text_removed(world: World
     row = await Wish.select().where(Wish.id == wish_id).first()
     assert row["status"] == "cancelled" and row["owner"] == p.principal.user_id
     assert p.name not in row["title"] and row["title"]
+
+
+async def test_others_keep_their_words_when_they_match_a_closed_wish(world: World) -> None:
+    """Only what names the person goes: a neighbour's wish with the same title as the
+    person's, and the neighbour's notifications about it, are left alone."""
+    from marketplace.notifications.tables import Notification
+
+    p = await person(world)
+    staff = await world.person(staff=True)
+    neighbour = await world.person()
+    await open_wish(world, p.principal, staff, title="Fix the kitchen tap")
+    theirs = await open_wish(world, neighbour, staff, title="Fix the kitchen tap")
+    await closure.close_own(p.principal, PASSWORD, None)
+    row = await Wish.select(Wish.title).where(Wish.id == theirs).first()
+    assert row["title"] == "Fix the kitchen tap"
+    told = await Notification.select(Notification.params).where(
+        (Notification.user == neighbour.user_id)
+        & (Notification.link == f"/wishes/{theirs}")).first()
+    assert "Fix the kitchen tap" in told["params"]
