@@ -16,7 +16,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from marketplace import clock, db
+from marketplace import clock, db, redact
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -367,3 +367,18 @@ async def erase_memos(user_id: int, references: list[str], removed: str) -> int:
         condition & (Transfer.memo != "") & (Transfer.memo != removed)
     ).returning(Transfer.id)
     return len(rows)
+
+
+async def scrub_memos(community_id: int, replacements: dict[str, str]) -> int:
+    """Closing an account: words naming the person (``replacements``) in the memos others
+    wrote on the community's transfers (an adjustment's reason, a gift's note). Memos
+    only, as in ``erase_memos``. Returns how many changed."""
+    changed = 0
+    for pattern in redact.like_patterns(replacements):
+        rows = await Transfer.select(Transfer.id, Transfer.memo).where(
+            (Transfer.community == community_id) & Transfer.memo.like(pattern))
+        for row in rows:
+            await Transfer.update({Transfer.memo: redact.text(row["memo"], replacements)}
+                                  ).where(Transfer.id == row["id"])
+            changed += 1
+    return changed

@@ -169,6 +169,7 @@ async def _erase(actor: Principal, person: dict[str, Any]) -> list[str]:
     await wishes.scrub_texts(int(person["community"]), replacements)
     await care.erase_person(user_id, actor.acting_id, removed)
     await ledger.erase_memos(user_id, [f"wish:{w['id']}" for w in owned], removed)
+    await ledger.scrub_memos(int(person["community"]), replacements)
     await notifications.erase_person(user_id, replacements, about)
     await audit.erase_person(user_id, [int(w["id"]) for w in owned], replacements)
     await closing.anonymise(user_id, person["login"], name)

@@ -14,6 +14,7 @@ from marketplace.accounts.tables import ProxyLink, Session, StaffMembership, Use
 from marketplace.audit.tables import AuditEvent
 from marketplace.care import service as care
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.mydata import closure
 from marketplace.reports import queries
@@ -66,6 +67,8 @@ async def _life(world: World, p: Person) -> dict[str, object]:
     await care.mark_in_need(staff, needy.user_id, "Lives alone")
     await care.give(me, needy.user_id, 5, f"From {p.name}", unique("gift"))
     await care.mark_in_need(staff, me.user_id, f"Alone at {p.address}")
+    await corrections.adjust(staff, neighbour.user_id, 3, f"Helped {p.name} move",
+                             unique("adjust"))
     # Under way now: a claim, a waiting wish, a code, a proxy link, a session.
     claimed = await open_wish(world, neighbour, staff)
     await wishes.claim(me, claimed)
