@@ -271,3 +271,14 @@ async def test_others_keep_their_words_when_they_match_a_closed_wish(world: Worl
         (Notification.user == neighbour.user_id)
         & (Notification.link == f"/wishes/{theirs}")).first()
     assert "Fix the kitchen tap" in told["params"]
+
+
+async def test_a_closed_helper_cannot_be_given_a_wish(world: World) -> None:
+    staff = await world.person(staff=True)
+    p = await person(world, helper=True)
+    wish_id = await open_wish(world, await world.person(), staff)
+    await closure.close_own(p.principal, PASSWORD, None)
+    with pytest.raises(DomainError) as refused:
+        await wishes.assign(staff, wish_id, p.principal.user_id)
+    assert refused.value.field == "helper"
+    assert await status(wish_id) == "open"
