@@ -36,7 +36,8 @@ from marketplace.ledger.views import (
     PointsController,
     StaffPointsController,
 )
-from marketplace.mydata.views import MyDataController
+from marketplace.mydata.views.close import CloseAccountController, StaffCloseAccountController
+from marketplace.mydata.views.export import MyDataController
 from marketplace.notifications.views import NotificationController
 from marketplace.privacy.views.access import ContactViewController, StaffContactViewController
 from marketplace.privacy.views.requests import (
@@ -132,6 +133,8 @@ CONTROLLERS: list[type[Controller]] = [
     StaffContactViewController,
     PrivacyRequestController,
     StaffPrivacyRequestController,
+    CloseAccountController,
+    StaffCloseAccountController,
 ]
 
 

@@ -159,3 +159,8 @@ async def purge(moment: datetime) -> int:
     gone = await IdempotencyKey.delete().where(
         IdempotencyKey.expires_at < moment).returning(IdempotencyKey.id)
     return len(gone)
+
+
+async def forget_person(user_id: int) -> None:
+    """Closing an account: the saved answers of its requests (they may show its name)."""
+    await IdempotencyKey.delete().where(IdempotencyKey.key.like(f"{user_id}:%"))

@@ -17,6 +17,7 @@ from marketplace.accounts.tables import LoginAttempt, Session
 from marketplace.ledger.expiry import expire_due, warn_expiring
 from marketplace.ledger.holds import release_expired_holds
 from marketplace.mydata.export import run_jobs as build_exports
+from marketplace.mydata.retention import JOBS as RETENTION_JOBS
 from marketplace.privacy import access as privacy_access
 from marketplace.rewards.service import expire_codes
 from marketplace.wishes.timers import JOBS as WISH_JOBS
@@ -50,6 +51,7 @@ def jobs() -> list[tuple[str, Job]]:
         *WISH_JOBS,
         ("data_exports", build_exports),
         ("contact_views", privacy_access.purge),
+        *RETENTION_JOBS,
     ]
 
 

@@ -233,3 +233,13 @@ def principal_from_row(row: Mapping[str, Any]) -> Principal:
         helper_status=row["helper_status"],
         helper_kind=row["helper_kind"],
     )
+
+
+async def forget_sessions(community_ids: list[int], started_before: datetime) -> int:
+    """Retention: sessions of these communities' people started before the moment end
+    (with the device they name), whatever the site-wide time-outs still allow."""
+    gone = await Session.delete().where(
+        (Session.created_at < started_before)
+        & Session.user.is_in(User.select(User.id).where(User.community.is_in(community_ids)))
+    ).returning(Session.id)
+    return len(gone)

@@ -54,6 +54,7 @@ ACTIONS: dict[str, str] = {
     "certificate_revoked": N_("Service certificate revoked"),
     "certificate_issuer_changed": N_("Certificate issuing organisation changed"),
     "volunteer_identity_changed": N_("ID for certificates changed"),
+    "account_closed": N_("Account closed, personal data erased"),
 }
 
 

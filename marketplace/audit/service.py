@@ -7,10 +7,11 @@ back together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from marketplace import db, paging
+from marketplace import db, paging, redact
 from marketplace.audit.tables import AuditEvent
 from marketplace.errors import Forbidden
 from marketplace.i18n import _
@@ -83,3 +84,26 @@ async def actions(actor: Principal) -> list[str]:
     _readable_by(actor)
     rows = await AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     return [r["action"] for r in rows]
+
+
+async def erase_person(user_id: int, wish_ids: list[int],
+                       replacements: Mapping[str, str]) -> None:
+    """Closing an account: who did what and when stays (the log must), the details about
+    the person go — the lines about them and their wishes (reasons, notes), their own
+    sign-ins' network address — and their texts are replaced in every other line."""
+    about = ((AuditEvent.target_type == "user") & (AuditEvent.target_id == user_id)) | (
+        (AuditEvent.actor == user_id) & (AuditEvent.action == "staff_login"))
+    if wish_ids:
+        about |= (AuditEvent.target_type == "wish") & AuditEvent.target_id.is_in(wish_ids)
+    await AuditEvent.update({AuditEvent.detail: ""}).where(about & (AuditEvent.detail != ""))
+    patterns = redact.like_patterns(replacements)
+    if not patterns:
+        return
+    condition = AuditEvent.detail.like(patterns[0])
+    for pattern in patterns[1:]:
+        condition |= AuditEvent.detail.like(pattern)
+    for row in await AuditEvent.select(AuditEvent.id, AuditEvent.detail).where(condition):
+        detail = redact.text(row["detail"], replacements)
+        if detail != row["detail"]:
+            await AuditEvent.update({AuditEvent.detail: detail}).where(
+                AuditEvent.id == row["id"])

@@ -158,3 +158,12 @@ async def give(giver: Principal, to_user: int, amount: int, memo: str,
         await notifications.send(to_user, "gift_received", link="/points",
                                  giver=giver.display_name, points=amount, memo=memo or "—")
     return transfer
+
+
+async def erase_person(user_id: int, actor_id: int, removed: str) -> None:
+    """Closing an account: an in-need flag ends and its reason (often sensitive: income,
+    health) is erased; who marked and cleared it, and when, stay on record."""
+    await InNeed.update({InNeed.active: False, InNeed.cleared_by: actor_id,
+                         InNeed.cleared_at: ledger.now()}).where(
+        (InNeed.user == user_id) & (InNeed.active == True))  # noqa: E712
+    await InNeed.update({InNeed.reason: removed}).where(InNeed.user == user_id)

@@ -18,6 +18,7 @@ from marketplace.principal import Principal
 
 POINTS_MAX = 10000  # points one wish or gift may carry at most; a typo beyond is refused
 LIMIT_MAX = 100000
+RETENTION_MAX = 3650  # ten years: beyond that, "keep" (0) says it honestly
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,14 @@ RULES: tuple[Rule, ...] = (
     Rule("donation_max_per_month", N_("Most points a person gives per month"), 1, LIMIT_MAX),
     Rule("adjust_approval_over",
          N_("Adjustments needing a second staff member (more points than)"), 0, LIMIT_MAX),
+    Rule("retention_photo_days", N_("Days photos of closed wishes are kept (0 = keep)"),
+         0, RETENTION_MAX),
+    Rule("retention_note_days",
+         N_("Days fulfilment notes of closed wishes are kept (0 = keep)"), 0, RETENTION_MAX),
+    Rule("retention_session_days", N_("Days a sign-in session is kept at most (0 = keep)"),
+         0, RETENTION_MAX),
 )
+RETENTION_RULES = ("retention_photo_days", "retention_note_days", "retention_session_days")
 BY_NAME = {rule.name: rule for rule in RULES}
 
 

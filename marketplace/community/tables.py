@@ -74,6 +74,11 @@ class Community(Table, tablename="community"):
     donation_max_per_gift = Integer(default=50)
     # A staff adjustment of more points than this waits for a second staff member.
     adjust_approval_over = Integer(default=200)
+    # Retention (PIPL Art. 19), in days; 0 keeps. Photos and fulfilment notes of closed
+    # wishes count from the day the wish closed; sessions from their sign-in.
+    retention_photo_days = Integer(default=180)
+    retention_note_days = Integer(default=365)
+    retention_session_days = Integer(default=30)
     # Where residents get a password reset code (the "Forgot your password?" page).
     office_place = Varchar(length=200, default="")
     office_phone = Varchar(length=32, default="")

@@ -210,3 +210,16 @@ async def _audited(debit_id: int, credit_id: int, amount: int, kind: str, refere
         if found is None:
             raise
         return found
+
+
+async def drop_pending_for(user_id: int, actor_id: int, removed: str) -> int:
+    """Closing an account: adjustments still waiting for it are declined (they would pay
+    a closed account) and the reasons staff wrote about the person are erased."""
+    await PendingAdjustment.update({
+        PendingAdjustment.status: "declined", PendingAdjustment.decided_by: actor_id,
+        PendingAdjustment.decided_at: now(),
+    }).where((PendingAdjustment.member == user_id)
+             & (PendingAdjustment.status == "pending"))
+    rows = await PendingAdjustment.update({PendingAdjustment.reason: removed}).where(
+        PendingAdjustment.member == user_id).returning(PendingAdjustment.id)
+    return len(rows)

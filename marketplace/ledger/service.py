@@ -16,7 +16,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from marketplace import clock, db
+from marketplace import clock, db, redact
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -331,3 +331,54 @@ async def community_of_user(user_id: int) -> int:
     if row is None:
         raise NotFound(_("No such person."))
     return int(row["community"])
+
+
+# --- closing an account (mydata.closure) ----------------------------------------------
+
+
+async def settle_closed_account(user_id: int, to_user: int | None, actor_id: int,
+                                memo: str) -> dict[str, Any] | None:
+    """The points a closing account still has: a gift to ``to_user`` (a resident in need
+    the person chose), else back to the community's issuance account, from which they may
+    be awarded again. One transfer; None when nothing is left. Held points are released
+    first by the caller (its codes are cancelled)."""
+    account = await existing_person_account(user_id)
+    if account is None or account["balance"] - account["held"] <= 0:
+        return None
+    amount = int(account["balance"] - account["held"])
+    if to_user is not None:
+        return await donate(user_id, to_user, amount, actor_id, memo, f"closed:{user_id}")
+    issuance = await issuance_account(int(account["community"]))
+    return await transfer(int(account["id"]), int(issuance["id"]), amount, "adjust",
+                          f"user:{user_id}", actor_id, memo, f"closed:{user_id}")
+
+
+async def erase_memos(user_id: int, references: list[str], removed: str) -> int:
+    """PIPL erasure, the one change a transfer ever takes: the free-text memo of the
+    transfers on the person's account (gift notes, their wishes' titles) and of those
+    referring to their wishes (``references``, e.g. "wish:12"). Accounts, amounts, kinds
+    and references stay, so every balance and report is unchanged; the memo is not part
+    of the content hash. Returns how many memos were erased."""
+    account = await existing_person_account(user_id)
+    condition = Transfer.reference.is_in(references or ["-"])
+    if account is not None:
+        condition |= (Transfer.debit == account["id"]) | (Transfer.credit == account["id"])
+    rows = await Transfer.update({Transfer.memo: removed}).where(
+        condition & (Transfer.memo != "") & (Transfer.memo != removed)
+    ).returning(Transfer.id)
+    return len(rows)
+
+
+async def scrub_memos(community_id: int, replacements: dict[str, str]) -> int:
+    """Closing an account: words naming the person (``replacements``) in the memos others
+    wrote on the community's transfers (an adjustment's reason, a gift's note). Memos
+    only, as in ``erase_memos``. Returns how many changed."""
+    changed = 0
+    for pattern in redact.like_patterns(replacements):
+        rows = await Transfer.select(Transfer.id, Transfer.memo).where(
+            (Transfer.community == community_id) & Transfer.memo.like(pattern))
+        for row in rows:
+            await Transfer.update({Transfer.memo: redact.text(row["memo"], replacements)}
+                                  ).where(Transfer.id == row["id"])
+            changed += 1
+    return changed

@@ -4,13 +4,14 @@ transaction, so a notification exists exactly when the change it reports was com
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.query.mixins import OnConflictAction
 
-from marketplace import paging
+from marketplace import paging, redact
 from marketplace.notifications.messages import MESSAGES, render
 from marketplace.notifications.tables import Notification
 from marketplace.principal import Principal
@@ -90,3 +91,28 @@ def _params(raw: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+async def erase_person(user_id: int, replacements: Mapping[str, str],
+                       about: Mapping[str, Mapping[str, str]]) -> int:
+    """Closing an account: the person's own notifications go, and in everyone else's the
+    texts naming them (``replacements``: their name, phone …) are replaced, and in those
+    about their things (``about``: link → more replacements, e.g. a wish's title) those
+    too. Returns how many of the others' were changed."""
+    await Notification.delete().where(Notification.user == user_id)
+    patterns = redact.like_patterns(replacements)
+    condition = Notification.link.is_in(list(about) or ["-"])
+    for pattern in patterns:
+        condition |= Notification.params.like(pattern)
+    changed = 0
+    rows = await Notification.select(Notification.id, Notification.link,
+                                     Notification.params).where(condition)
+    for row in rows:
+        wanted = {**replacements, **about.get(row["link"], {})}
+        params = redact.values(_params(row["params"]), wanted)
+        text = json.dumps(params, ensure_ascii=False, default=str)
+        if text != row["params"]:
+            await Notification.update({Notification.params: text}).where(
+                Notification.id == row["id"])
+            changed += 1
+    return changed

@@ -268,3 +268,10 @@ async def set_office(actor: Principal, community_id: int, place: str, phone: str
         await audit.record(actor.user_id, community_id, "office_contact_changed",
                            "community", community_id,
                            " · ".join(v for v in values.values() if v))
+
+
+async def end_codes(user_id: int) -> None:
+    """Closing an account: a reset code issued for it no longer works."""
+    await ResetCode.update({ResetCode.replaced_at: clock.now()}).where(
+        (ResetCode.user == user_id) & ResetCode.used_at.is_null()
+        & ResetCode.replaced_at.is_null())

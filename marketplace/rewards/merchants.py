@@ -17,7 +17,7 @@ from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.rewards.tables import CashierInvite, Merchant, MerchantMember
+from marketplace.rewards.tables import CashierInvite, Merchant, MerchantMember, Offer
 
 
 async def merchant_ids_for_user(user_id: int) -> frozenset[int]:
@@ -312,3 +312,21 @@ async def with_merchant_roles(principal: Principal) -> Principal:
     demo data and tests that need a merchant's Principal."""
     ids = await merchant_ids_for_user(principal.user_id)
     return replace(principal, merchant_ids=ids) if ids else principal
+
+
+async def leave_shops(user_id: int, phone: str) -> None:
+    """Closing an account: the person stops working for any shop and open invitations
+    to them end. A shop they own is a business, not personal data: it stays (its
+    statements and settlements are the community's records) with its offers switched
+    off, as nobody is left to run it; a contact that is the person's own phone goes."""
+    owned = await Merchant.select(Merchant.id).where(Merchant.owner == user_id)
+    owned_ids = [int(r["id"]) for r in owned]
+    if owned_ids:
+        await Offer.update({Offer.active: False}).where(Offer.merchant.is_in(owned_ids))
+        if phone:
+            await Merchant.update({Merchant.contact: ""}).where(
+                Merchant.id.is_in(owned_ids) & (Merchant.contact == phone))
+    await MerchantMember.delete().where(MerchantMember.user == user_id)
+    await CashierInvite.update({
+        CashierInvite.status: "declined", CashierInvite.decided_at: clock.now(),
+    }).where((CashierInvite.user == user_id) & (CashierInvite.status == "pending"))

@@ -170,6 +170,20 @@ async def expire_codes(moment: datetime) -> int:
     return done
 
 
+async def cancel_codes_of(user_id: int) -> int:
+    """Closing an account: every active code of the person is cancelled as the resident's
+    own cancel would, giving back its item, limit slot and held points."""
+    due = await RedeemCode.select(RedeemCode.id).where(
+        (RedeemCode.resident == user_id) & (RedeemCode.status == "active"))
+    done = 0
+    for row in due:
+        closed = await _close(int(row["id"]), "cancelled")
+        if closed is not None:
+            await _give_back(closed)
+            done += 1
+    return done
+
+
 async def codes_of(actor: Principal) -> list[dict[str, Any]]:
     """``actor``'s own codes, newest first."""
     return await RedeemCode.select(

@@ -77,7 +77,8 @@ async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
     async with db.transaction():
         wish = await _staff_of(actor, wish_id)  # before telling anything about the helper
         community = await core.community_of(wish)
-        helper = await User.select(User.id, User.community).where(User.id == helper_id).first()
+        helper = await User.select(User.id, User.community).where(
+            (User.id == helper_id) & (User.is_active == True)).first()  # noqa: E712
         verified = await HelperProfile.exists().where(
             (HelperProfile.user == helper_id) & (HelperProfile.status == "verified"))
         if (helper is None or not verified or helper["community"] != community["id"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marketplace import clock, db
+from marketplace import clock, db, redact
 from marketplace.accounts import proxies
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
@@ -38,7 +38,7 @@ from marketplace.wishes.rules import (
     State,
     check_minutes,
 )
-from marketplace.wishes.tables import Category, Wish
+from marketplace.wishes.tables import Category, Wish, WishEvent
 
 __all__ = ["WishDetail", "active_claimers", "add_category", "assign", "can_see", "categories",
            "claim", "decline", "detail", "history", "notice", "photo", "release", "roles_for",
@@ -280,3 +280,77 @@ async def staff_queues(actor: Principal, community_id: int | None = None) -> Sta
         escalated=await queries.escalated(cid),
         categories=await categories(cid, active_only=False),
     )
+
+
+# --- closing an account (mydata.closure) ----------------------------------------------
+
+
+async def leave_all(person: Principal) -> int:
+    """The person's open claims given back as a release would (a team keeps the wish),
+    and their own wishes that still wait for someone withdrawn (cancelled): for closing
+    the account, inside its transaction. Fulfilled and disputed wishes are left to run
+    their course (the helper is still confirmed and paid). Returns how many moved."""
+    moved = 0
+    for wish in await queries.claimed_by(person.user_id):
+        if wish["status"] == State.CLAIMED:
+            await release(person, int(wish["id"]))
+            moved += 1
+    waiting = await Wish.select(Wish.id).where(
+        (Wish.owner == person.user_id)
+        & Wish.status.is_in([State.PENDING, State.OPEN, State.CLAIMED]))
+    for row in waiting:
+        await cancel(person, int(row["id"]))
+        moved += 1
+    return moved
+
+
+async def erase_author_text(user_id: int, removed: str) -> list[str]:
+    """What the person wrote or uploaded on wishes, and what others wrote on the person's
+    own wishes (it describes the person's home and needs), replaced by ``removed``;
+    returns the photo files to delete once the transaction has committed. The rows and
+    their states stay: the reports count them."""
+    owned = await Wish.select(Wish.id, Wish.photo, Wish.fulfil_photo).where(
+        Wish.owner == user_id)
+    owned_ids = [int(r["id"]) for r in owned]
+    photos = [r[c] for r in owned for c in ("photo", "fulfil_photo") if r[c]]
+    if owned_ids:
+        await Wish.update({
+            Wish.title: removed, Wish.description: "", Wish.photo: "",
+            Wish.reject_reason: "", Wish.fulfil_photo: "", Wish.rating_comment: "",
+            Wish.dispute_reason: "",
+        }).where(Wish.id.is_in(owned_ids))
+        await Wish.update({Wish.fulfil_note: removed}).where(
+            Wish.id.is_in(owned_ids) & (Wish.fulfil_note != ""))
+        await WishEvent.update({WishEvent.note: removed}).where(
+            WishEvent.wish.is_in(owned_ids) & (WishEvent.note != ""))
+    reported = await WishEvent.select(WishEvent.wish).where(
+        (WishEvent.actor == user_id) & (WishEvent.action == Action.FULFIL))
+    done_ids = list({int(r["wish"]) for r in reported} - set(owned_ids))
+    if done_ids:
+        rows = await Wish.select(Wish.fulfil_photo).where(Wish.id.is_in(done_ids))
+        photos += [r["fulfil_photo"] for r in rows if r["fulfil_photo"]]
+        await Wish.update({Wish.fulfil_note: removed, Wish.fulfil_photo: ""}).where(
+            Wish.id.is_in(done_ids))
+    await WishEvent.update({WishEvent.note: removed}).where(
+        (WishEvent.actor == user_id) & (WishEvent.note != ""))
+    return photos
+
+
+WISH_TEXTS = (Wish.title, Wish.description, Wish.reject_reason, Wish.fulfil_note,
+              Wish.rating_comment, Wish.dispute_reason)
+
+
+async def scrub_texts(community_id: int, replacements: dict[str, str]) -> int:
+    """Closing an account: what others wrote on the community's wishes that names the
+    person (their name, phone, flat) has those words replaced. Returns the rows changed."""
+    changed = 0
+    for table, column, where in (
+            *((Wish, c, Wish.community == community_id) for c in WISH_TEXTS),
+            (WishEvent, WishEvent.note, WishEvent.wish.community == community_id)):
+        for pattern in redact.like_patterns(replacements):
+            rows = await table.select(table.id, column).where(where & column.like(pattern))
+            for row in rows:
+                text = redact.text(row[column._meta.name], replacements)
+                await table.update({column: text}).where(table.id == row["id"])
+                changed += 1
+    return changed

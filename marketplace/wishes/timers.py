@@ -8,14 +8,15 @@ skip that wish.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from marketplace import clock, db
 from marketplace.community.rules import BY_NAME
 from marketplace.community.tables import Community
 from marketplace.errors import AppError
 from marketplace.wishes import core, notify, service
-from marketplace.wishes.rules import Action
-from marketplace.wishes.tables import Wish
+from marketplace.wishes.rules import TERMINAL, Action
+from marketplace.wishes.tables import Wish, WishEvent
 
 REMINDER_HOURS_MAX = BY_NAME["claim_reminder_hours"].maximum
 
@@ -123,3 +124,44 @@ JOBS = [
     ("wish_escalation", escalate),
     ("wish_expiry", expire),
 ]
+
+
+# --- retention (mydata.retention): what closed wishes keep, and for how long ----------
+
+CLOSED = [state.value for state in TERMINAL]
+
+
+def _closed_before(community_ids: list[int], closed_before: datetime) -> Any:
+    return (Wish.community.is_in(community_ids) & Wish.status.is_in(CLOSED)
+            & (Wish.updated_at < closed_before))
+
+
+async def forget_photos(community_ids: list[int], closed_before: datetime) -> list[str]:
+    """Photos of wishes of these communities closed before the moment: taken off the
+    wishes; returns the file names to delete (after the transaction). Read first, without
+    the write lock: with nothing due this is one query, and a second run finds nothing."""
+    due = await Wish.select(Wish.id, Wish.photo, Wish.fulfil_photo).where(
+        _closed_before(community_ids, closed_before)
+        & ((Wish.photo != "") | (Wish.fulfil_photo != "")))
+    if due:
+        await Wish.update({Wish.photo: "", Wish.fulfil_photo: ""}).where(
+            Wish.id.is_in([int(r["id"]) for r in due]))
+    return [r[c] for r in due for c in ("photo", "fulfil_photo") if r[c]]
+
+
+async def forget_notes(community_ids: list[int], closed_before: datetime,
+                       removed: str) -> int:
+    """Fulfilment notes (the wish's and its timeline's) of wishes closed before the
+    moment, replaced by ``removed``; returns how many wishes. One query when none is due:
+    an erased note is not picked again."""
+    due = await Wish.select(Wish.id).where(
+        _closed_before(community_ids, closed_before) & (Wish.fulfil_note != "")
+        & (Wish.fulfil_note != removed))
+    ids = [int(r["id"]) for r in due]
+    if ids:
+        async with db.transaction():
+            await Wish.update({Wish.fulfil_note: removed}).where(Wish.id.is_in(ids))
+            await WishEvent.update({WishEvent.note: removed}).where(
+                WishEvent.wish.is_in(ids) & (WishEvent.action == Action.FULFIL)
+                & (WishEvent.note != ""))
+    return len(ids)

@@ -14,7 +14,7 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
         "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
         "/rewards", "/rewards/codes", "/merchant/apply", "/rewards/offers/{offer}",
         "/rewards/codes/{code_active}", "/rewards/codes/{code_redeemed}",
-        "/activities/checkin", "/privacy/requests", "/privacy/contact-views",
+        "/activities/checkin", "/privacy/requests", "/privacy/contact-views", "/me/close",
     ),
     "helper": ("/", "/wishes/", "/wishes/{wish_open}", "/wishes/{wish_claimed}",
                "/wishes/mine", "/points", "/me/record", "/me/record/certificate",

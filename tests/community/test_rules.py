@@ -20,7 +20,9 @@ DEFAULTS = {"claim_deadline_days": "7", "claim_reminder_hours": "24", "escalatio
             "auto_confirm_days": "7", "min_wish_points": "1", "max_wish_points": "100",
             "team_size_max": "3", "points_expiry_months": "0",
             "donation_max_per_gift": "50", "donation_max_per_month": "200",
-            "adjust_approval_over": "200"}
+            "adjust_approval_over": "200",
+            "retention_photo_days": "180", "retention_note_days": "365",
+            "retention_session_days": "30"}
 
 
 async def _community(world: World) -> dict:

@@ -166,11 +166,15 @@ async def _proxies(a: World, people: dict[str, Principal]) -> dict[str, Any]:
     made = [await managed.create(staff, managed.ManagedAccount(
         unique("Granny "), a.community_id, a.grid_id, a.building_id)) for _n in range(2)]
     issued = await managed.issue_activation(staff, made[1])
+    closable_name = unique("Granny ")  # staff close her account, typing her name
+    closable = await managed.create(staff, managed.ManagedAccount(
+        closable_name, a.community_id, a.grid_id, a.building_id))
     await ledger.award(a.community_id, made[0], 50, "award", "authz", None, "Points to spend",
                        unique("authz:award:"))
     return {"proxy_link": link, "login_proxy_own": spare[0].login,
             "login_proxy_staff": spare[1].login, "user_managed": made[0],
-            "activation_code": issued["code"], "login_activated": unique("gran")}
+            "activation_code": issued["code"], "login_activated": unique("gran"),
+            "user_closable": closable, "name_closable": closable_name}
 
 
 async def _wishes(people: dict[str, Principal]) -> dict[str, Any]:

@@ -84,7 +84,9 @@ RULE_VALUES = {"claim_deadline_days": "5", "claim_reminder_hours": "12", "escala
                "auto_confirm_days": "6", "min_wish_points": "1", "max_wish_points": "80",
                "team_size_max": "4", "points_expiry_months": "0",
                "donation_max_per_gift": "30", "donation_max_per_month": "150",
-               "adjust_approval_over": "150"}
+               "adjust_approval_over": "150",
+               "retention_photo_days": "180", "retention_note_days": "365",
+               "retention_session_days": "30"}
 INVITE = "/invites/{invite_id:int}"  # answered under /merchant, withdrawn under the shop
 
 TABLE: tuple[Case, ...] = (
@@ -410,6 +412,13 @@ TABLE: tuple[Case, ...] = (
     Case("record-identity", "/me/record/identity", "/me/record/identity", SIGNED_IN,
          {"id_type": "resident_id", "id_number": "330102199001011234",
           "volunteer_number": ""}),
+    # Closing an account (注销): one's own with the password; staff for a staff-managed
+    # resident of their community, typing her name. Near the end: the closed accounts
+    # (the helper's, a managed resident's) are in no case after these.
+    Case("account-close", "/me/close", "/me/close", SIGNED_IN, {"password": PASSWORD},
+         control="helper"),
+    Case("account-close-managed", "/staff/members/{user_id:int}/close",
+         "/staff/members/{user_closable}/close", STAFF_A, {"confirm": "{name_closable}"}),
     # Last: archiving community A would change what the cases after it see.
     Case("community-archive", PLACE + "/archive", "/manage/community/{community_a}/archive",
          ADMIN, {"archived": "1", "confirm": "yes"}),

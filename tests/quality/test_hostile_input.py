@@ -90,6 +90,7 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("/manage", "admin"), ("/staff", "staff"), ("/settlements", "staff"),
     ("/merchant/apply", "resident"), ("/merchant/invites", "invitee"), ("/merchant", "merchant"),
     ("/points/give", "helper"),  # the cast's resident is the one in need
+    ("/me/close", "closer"),  # a new person each time: a request that succeeds closes it
 )
 # Path parameters, by name → the cast's object (see ``ids``).
 PATH_IDS = {
@@ -495,6 +496,8 @@ async def fresh_wish(bench: Bench, url: str) -> dict[str, int]:
 async def send(bench: Bench, case: Case, pairs: Pairs, raw: bool) -> list[str]:
     """One request as the case's role; what is wrong with the answer."""
     cookies = {"csrftoken": bench.csrf}
+    if case.role == "closer":
+        bench.cast.people["closer"] = await bench.cast.world.person(name=unique("Closer "))
     if case.role != "anonymous":
         cookies[SESSION_COOKIE] = await session_token(bench.cast.people[case.role])
     transport = httpx.ASGITransport(app=bench.recorder, client=(next(bench.addresses), 5000))

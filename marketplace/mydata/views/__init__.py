@@ -1,0 +1,1 @@
+"""Pages of a person's own data: download it (export) and close the account (close)."""
