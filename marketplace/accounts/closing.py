@@ -14,12 +14,14 @@ from typing import Any
 from marketplace import clock
 from marketplace.accounts.tables import (
     ActivationCode,
+    AreaStaffMembership,
     HelperProfile,
     LoginAttempt,
     ProxyLink,
     Session,
     StaffMembership,
     User,
+    WorkUnitContact,
 )
 from marketplace.errors import Conflict, NotFound
 from marketplace.i18n import _
@@ -62,6 +64,11 @@ async def end_access(user_id: int, actor_id: int) -> None:
              & (ProxyLink.active == True))  # noqa: E712
     await StaffMembership.update({StaffMembership.active: False}).where(
         (StaffMembership.user == user_id) & (StaffMembership.active == True))  # noqa: E712
+    await AreaStaffMembership.update({AreaStaffMembership.active: False}).where(
+        (AreaStaffMembership.user == user_id)
+        & (AreaStaffMembership.active == True))  # noqa: E712
+    await WorkUnitContact.update({WorkUnitContact.active: False}).where(
+        (WorkUnitContact.user == user_id) & (WorkUnitContact.active == True))  # noqa: E712
     await ActivationCode.update({ActivationCode.used_at: moment}).where(
         (ActivationCode.user == user_id) & ActivationCode.used_at.is_null())
 

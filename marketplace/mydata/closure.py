@@ -27,7 +27,10 @@ from marketplace.ledger import service as ledger
 from marketplace.mydata import wording
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
+from marketplace.privacy import exports
+from marketplace.privacy import requests as privacy_requests
 from marketplace.recovery import service as recovery
+from marketplace.reports import erasure as report_erasure
 from marketplace.rewards import merchants
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import RedeemCode
@@ -127,10 +130,12 @@ async def _close(actor: Principal, user_id: int, gift_to: int | None) -> None:
         person = await closing.person(user_id)  # Conflict when closed meanwhile
         await _end_what_is_under_way(actor, person, recipient)
         photos = await _erase(actor, person)
+        files = await exports.erase_person(user_id)
         await audit.record(actor.acting_id, int(person["community"]), "account_closed",
                            "user", user_id)
     for name in photos:
         uploads.remove(name)
+    exports.remove_files(files)
 
 
 async def _end_what_is_under_way(actor: Principal, person: dict[str, Any],
@@ -172,5 +177,7 @@ async def _erase(actor: Principal, person: dict[str, Any]) -> list[str]:
     await ledger.scrub_memos(int(person["community"]), replacements)
     await notifications.erase_person(user_id, replacements, about)
     await audit.erase_person(user_id, [int(w["id"]) for w in owned], replacements)
+    await privacy_requests.erase_person(user_id, removed)
+    await report_erasure.erase_person(user_id, name, replacements)
     await closing.anonymise(user_id, person["login"], name)
     return photos

@@ -167,3 +167,17 @@ async def expire(moment: datetime) -> int:
             (folder() / gone[0]["file_name"]).unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+async def erase_person(user_id: int) -> list[str]:
+    """Closing an account: no export of it is built or served any more. Returns the files
+    to delete once the closing is committed."""
+    live = (ExportJob.user == user_id) & (ExportJob.status != "expired")
+    files = await ExportJob.select(ExportJob.file_name).where(live)  # RETURNING: new values
+    await ExportJob.update({ExportJob.status: "expired", ExportJob.file_name: ""}).where(live)
+    return [row["file_name"] for row in files if row["file_name"]]
+
+
+def remove_files(names: list[str]) -> None:
+    for name in names:
+        (folder() / name).unlink(missing_ok=True)

@@ -156,3 +156,12 @@ async def open_count(actor: Principal) -> int:
     """Open requests of the person, for the Me page's summary."""
     return await PrivacyRequest.count().where(
         (PrivacyRequest.person == actor.user_id) & (PrivacyRequest.status == "open"))
+
+
+async def erase_person(user_id: int, removed: str) -> None:
+    """Closing an account: the person's requests keep their kind, dates and who answered
+    (the office's record that it answered in time); the words on both sides go."""
+    await PrivacyRequest.update({
+        PrivacyRequest.text: removed, PrivacyRequest.contact_preference: "",
+        PrivacyRequest.answer: removed,
+    }).where(PrivacyRequest.person == user_id)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace import clock
+from marketplace import clock, settings
 from marketplace.accounts import proxies, sessions
 from marketplace.accounts.tables import ProxyLink, Session, StaffMembership, User
 from marketplace.audit.tables import AuditEvent
@@ -16,9 +16,12 @@ from marketplace.care import service as care
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
-from marketplace.mydata import closure
-from marketplace.reports import queries
+from marketplace.mydata import closure, export
+from marketplace.privacy import exports
+from marketplace.privacy import requests as privacy_requests
+from marketplace.reports import queries, register
 from marketplace.reports import service as reports
+from marketplace.reports.tables import IssuedCertificate
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import RedeemCode
 from marketplace.wishes import service as wishes
@@ -282,3 +285,34 @@ async def test_a_closed_helper_cannot_be_given_a_wish(world: World) -> None:
         await wishes.assign(staff, wish_id, p.principal.user_id)
     assert refused.value.field == "helper"
     assert await status(wish_id) == "open"
+
+
+async def test_requests_certificates_and_prepared_exports_forget_the_person(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What later branches keep about a person is erased too: the privacy requests they
+    wrote, the certificate register (kept, but nameless), a data export waiting on disk."""
+    p = await person(world, helper=True)
+    staff = await world.person(staff=True)
+    await privacy_requests.submit(p.principal, "question", f"Do you keep {p.address}?",
+                                  f"Call {p.phone}")
+    today = clock.today()
+    cert_id = await register.issue(staff, p.principal.user_id, today - timedelta(days=30), today,
+                                   f"For {p.name}", {"id_type": "resident_id",
+                                                     "id_number": "330102199001011234",
+                                                     "volunteer_number": ""})
+    monkeypatch.setattr(settings, "_settings", dataclasses.replace(
+        settings.get(), export_inline_rows=0))
+    made = await export.make(p.principal, p.principal.user_id)
+    assert made.job_id is not None
+    await export.run_jobs(clock.now())
+    path, _owner = await exports.download(p.principal, made.job_id)
+    assert path.exists()
+
+    await closure.close_own(p.principal, PASSWORD, None)
+
+    for needle in (*p.needles, "1234"):
+        assert await text_holding(needle) == [], needle
+    assert not path.exists()
+    cert = await IssuedCertificate.select().where(IssuedCertificate.id == cert_id).first()
+    assert cert["number"] and cert["person_name"].startswith("已注销用户")
+    assert "330102" not in cert["figures"]
