@@ -22,6 +22,8 @@ from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications.messages import render
 from marketplace.notifications.tables import Notification
+from marketplace.privacy.tables import ContactView, PrivacyRequest
+from marketplace.reports.tables import IssuedCertificate, VolunteerIdentity
 from marketplace.rewards.tables import MerchantMember, RedeemCode
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 
@@ -54,6 +56,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "consents": ("kind", "version", "given_at", "withdrawn_at"),
     "sessions": ("started_at", "last_seen_at", "device"),
     "audit": ("at", "action", "by", "detail"),
+    "privacy_requests": ("id", "kind", "text", "contact_preference", "status", "created_at",
+                         "due_on", "answer", "answered_at"),
+    "contact_views": ("at", "viewer", "viewer_role", "context", "wish_id", "fields"),
+    "volunteer_identity": ("id_type", "id_number", "volunteer_number"),
+    "certificates": ("number", "first_day", "last_day", "issued_at", "notes", "revoked_at"),
 }
 
 
@@ -239,12 +246,38 @@ async def audit(user_id: int) -> Rows:
     return _rows("audit", found, {"by": "actor.display_name"})
 
 
+async def privacy_requests(user_id: int) -> Rows:
+    found = await PrivacyRequest.select().where(
+        PrivacyRequest.person == user_id).order_by(PrivacyRequest.id)
+    return _rows("privacy_requests", found)
+
+
+async def contact_views(user_id: int) -> Rows:
+    """Who saw the person's phone or unit/room: the viewer by display name, as on Me."""
+    found = await ContactView.select(*ContactView.all_columns(),
+                                     ContactView.viewer.display_name).where(
+        ContactView.resident == user_id).order_by(ContactView.id)
+    return _rows("contact_views", found, {"viewer": "viewer.display_name"})
+
+
+async def volunteer_identity(user_id: int) -> Rows:
+    return _rows("volunteer_identity", await VolunteerIdentity.select().where(
+        VolunteerIdentity.user == user_id))
+
+
+async def certificates(user_id: int) -> Rows:
+    return _rows("certificates", await IssuedCertificate.select().where(
+        IssuedCertificate.person == user_id).order_by(IssuedCertificate.id))
+
+
 SECTIONS: dict[str, Callable[[int], Awaitable[Rows]]] = {
     "profile": profile, "staff_memberships": staff_memberships,
     "helper_profile": helper_profile, "merchant_roles": merchant_roles, "wishes": wishes,
     "claims": claims, "wish_events": wish_events, "points": points, "codes": codes,
     "notifications": notifications, "proxy_links": proxy_links, "activities": activities,
     "in_need": in_need, "consents": consents, "sessions": sessions, "audit": audit,
+    "privacy_requests": privacy_requests, "contact_views": contact_views,
+    "volunteer_identity": volunteer_identity, "certificates": certificates,
 }
 
 
