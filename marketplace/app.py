@@ -69,6 +69,7 @@ from marketplace.wishes.views.media import WishMediaController
 from marketplace.wishes.views.public import PublicWishController
 from marketplace.wishes.views.staff import StaffWishController
 from marketplace.wishes.views.wishes import WishController
+from marketplace.workunits.views import PortalController, RegistryController
 
 
 @asynccontextmanager
@@ -116,6 +117,8 @@ CONTROLLERS: list[type[Controller]] = [
     ProxyController,
     ActivationController,
     OfflineController,
+    RegistryController,
+    PortalController,
 ]
 
 

@@ -19,6 +19,7 @@ from marketplace.accounts.tables import (
     User,
 )
 from marketplace.audit import service as audit_log
+from marketplace.community import registry
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -211,17 +212,24 @@ async def set_elder_mode(actor: Principal, on: bool) -> None:
 
 
 async def apply_as_helper(
-    actor: Principal, kind: str, work_unit: str, party_branch: str
+    actor: Principal, kind: str, work_unit: str, party_branch: str,
+    work_unit_id: int | None = None, ask_for_unit: bool = False,
 ) -> None:
+    """A party member's work unit comes from the district's registry (picked, matched by
+    name, or asked for: a ``requested`` unit staff accept or merge); the text keeps the
+    registry's name for older readers (exports, certificates). A volunteer's is as typed."""
     user_id = actor.user_id
     if kind not in HELPER_KINDS:
         raise DomainError(_("Please choose party member or volunteer."), "kind")
     work_unit, party_branch = work_unit.strip(), party_branch.strip()
-    if kind == "party_member" and not work_unit:
-        raise DomainError(_("Party members register their work unit (双报到)."), "work_unit")
     if len(work_unit) > 100 or len(party_branch) > 100:
         raise DomainError(_("Please keep names under 100 characters."), "work_unit")
     async with db.transaction():
+        unit_ref = None
+        if kind == "party_member":
+            unit = await registry.resolve(actor.community_id, work_unit, work_unit_id,
+                                          ask_for_unit)
+            unit_ref, work_unit = int(unit["id"]), unit["name"]
         existing = await HelperProfile.select(HelperProfile.status).where(
             HelperProfile.user == user_id
         ).first()
@@ -230,6 +238,7 @@ async def apply_as_helper(
         values = {
             HelperProfile.kind: kind,
             HelperProfile.work_unit: work_unit,
+            HelperProfile.work_unit_ref: unit_ref,
             HelperProfile.party_branch: party_branch,
             HelperProfile.status: "pending",
             HelperProfile.review_note: "",
@@ -239,7 +248,8 @@ async def apply_as_helper(
         else:
             await HelperProfile.insert(
                 HelperProfile(
-                    user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch
+                    user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch,
+                    work_unit_ref=unit_ref,
                 )
             )
 

@@ -18,12 +18,15 @@ from marketplace.reports.figures import HelperTally
 from marketplace.wishes.tables import WishClaim, WishEvent
 
 
-def _confirmed_in(community_id: int, start: datetime, end: datetime) -> Any:
-    """The wishes of the community confirmed in [start, end): a sub-select, so a period's
-    claims are read through it instead of every confirmed claim the community ever had."""
-    return WishEvent.select(WishEvent.wish).where(
-        (WishEvent.to_state == "confirmed") & (WishEvent.wish.community == community_id)
-        & (WishEvent.at >= start) & (WishEvent.at < end))
+def _confirmed_in(community_id: int | None, start: datetime, end: datetime) -> Any:
+    """The wishes of the community (None: of any) confirmed in [start, end): a sub-select,
+    so a period's claims are read through it instead of every confirmed claim the
+    community ever had."""
+    where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
+             & (WishEvent.at < end))
+    if community_id is not None:
+        where &= WishEvent.wish.community == community_id
+    return WishEvent.select(WishEvent.wish).where(where)
 
 
 def _claimed_by(helper_ids: list[int]) -> Any:
@@ -31,27 +34,32 @@ def _claimed_by(helper_ids: list[int]) -> Any:
         (WishClaim.active == True) & WishClaim.helper.is_in(helper_ids or [-1]))  # noqa: E712
 
 
-async def _confirmations(community_id: int, start: datetime, end: datetime,
+async def _confirmations(community_id: int | None, start: datetime, end: datetime,
                          helper_ids: list[int] | None) -> dict[int, dict[str, Any]]:
-    where = ((WishEvent.to_state == "confirmed") & (WishEvent.wish.community == community_id)
-             & (WishEvent.at >= start) & (WishEvent.at < end))
+    where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
+             & (WishEvent.at < end))
+    if community_id is not None:
+        where &= WishEvent.wish.community == community_id
     if helper_ids is not None:
         where &= WishEvent.wish.is_in(_claimed_by(helper_ids))
     rows = await WishEvent.select(
         WishEvent.wish, WishEvent.action, WishEvent.at, WishEvent.wish.title,
         WishEvent.wish.hours, WishEvent.wish.rating, WishEvent.wish.category.name,
+        WishEvent.wish.grid.name,
     ).where(where)
     return {r["wish"]: r for r in rows}
 
 
-def _period_claims(community_id: int, start: datetime, end: datetime) -> Any:
+def _period_claims(community_id: int | None, start: datetime, end: datetime) -> Any:
     """Active claims of confirmed wishes of the community confirmed in the period."""
-    return ((WishClaim.active == True) & (WishClaim.wish.status == "confirmed")  # noqa: E712
-            & (WishClaim.wish.community == community_id)
-            & WishClaim.wish.is_in(_confirmed_in(community_id, start, end)))
+    where = ((WishClaim.active == True) & (WishClaim.wish.status == "confirmed")  # noqa: E712
+             & WishClaim.wish.is_in(_confirmed_in(community_id, start, end)))
+    if community_id is not None:
+        where &= WishClaim.wish.community == community_id
+    return where
 
 
-async def _claims(community_id: int, start: datetime, end: datetime,
+async def _claims(community_id: int | None, start: datetime, end: datetime,
                   helper_ids: list[int] | None) -> list[dict[str, Any]]:
     where = _period_claims(community_id, start, end)
     if helper_ids is not None:
@@ -60,11 +68,13 @@ async def _claims(community_id: int, start: datetime, end: datetime,
                                   WishClaim.helper.display_name).where(where)
 
 
-async def _activities(community_id: int, start: datetime, end: datetime,
+async def _activities(community_id: int | None, start: datetime, end: datetime,
                       helper_ids: list[int] | None) -> list[dict[str, Any]]:
     # Transfer.community: the index on (community, created_at) bounds it to the period.
-    where = ((Transfer.community == community_id) & (Transfer.kind == "activity")
-             & (Transfer.created_at >= start) & (Transfer.created_at < end))
+    where = ((Transfer.kind == "activity") & (Transfer.created_at >= start)
+             & (Transfer.created_at < end))
+    if community_id is not None:
+        where &= Transfer.community == community_id
     if helper_ids is not None:
         where &= Transfer.credit.owner.is_in(helper_ids or [-1])
     return await Transfer.select(Transfer.id, Transfer.credit.owner, Transfer.amount,
@@ -78,10 +88,14 @@ class Detail:
     activities: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def tallies(community_id: int, start: datetime, end: datetime,
+async def tallies(community_id: int | None, start: datetime, end: datetime,
                   helper_ids: list[int] | None = None,
                   details: dict[int, Detail] | None = None) -> dict[int, HelperTally]:
-    """Per helper: confirmed wishes, minutes by who confirmed, ratings, activities."""
+    """Per helper: confirmed wishes, minutes by who confirmed, ratings, activities.
+    ``community_id`` None: wherever the helpers served (a work unit's members live in
+    several communities), then ``helper_ids`` bounds it."""
+    if community_id is None and helper_ids is None:
+        raise ValueError("tallies of every community need the helpers named")
     confirmed = await _confirmations(community_id, start, end, helper_ids)
     out: dict[int, HelperTally] = {}
     for claim in await _claims(community_id, start, end, helper_ids):
