@@ -44,6 +44,12 @@ ACTIONS: dict[str, str] = {
     "managed_account_created": N_("Staff-managed account made"),
     "activation_issued": N_("Activation code issued"),
     "account_activated": N_("Managed account taken over by the resident"),
+    "work_unit_added": N_("Work unit added to the registry"),
+    "work_unit_changed": N_("Work unit changed"),
+    "work_unit_accepted": N_("Work unit accepted into the registry"),
+    "work_unit_merged": N_("Work unit merged into another"),
+    "work_unit_contact_appointed": N_("Work-unit contact appointed"),
+    "work_unit_contact_ended": N_("Work-unit contact appointment ended"),
 }
 
 

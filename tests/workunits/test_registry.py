@@ -175,3 +175,21 @@ async def test_registry_pages_and_appointing_a_contact(client, area: Area) -> No
     assert r.status_code == 303
     assert not (await WorkUnitContact.select().where(
         WorkUnitContact.id == contact["id"]).first())["active"]
+
+
+async def test_the_match_command_links_typed_names_to_the_registry(area: Area) -> None:
+    from marketplace.workunits import matching
+
+    unit = await area.unit("潍城区 教育局")
+    typed = await area.world.person()
+    unknown = await area.world.person()
+    await HelperProfile.insert(
+        HelperProfile(user=typed.user_id, kind="party_member", work_unit=" 潍城区教育局 "),
+        HelperProfile(user=unknown.user_id, kind="party_member", work_unit="无名单位xyz"))
+    dry = await matching.match_typed(dry_run=True)
+    assert dry.unmatched["无名单位xyz"] == 1
+    assert (await _profile(typed.user_id))["work_unit_ref"] is None
+    await matching.match_typed()
+    row = await _profile(typed.user_id)
+    assert row["work_unit_ref"] == unit and row["work_unit"] == "潍城区 教育局"
+    assert (await _profile(unknown.user_id))["work_unit_ref"] is None
