@@ -193,3 +193,20 @@ async def test_the_match_command_links_typed_names_to_the_registry(area: Area) -
     row = await _profile(typed.user_id)
     assert row["work_unit_ref"] == unit and row["work_unit"] == "潍城区 教育局"
     assert (await _profile(unknown.user_id))["work_unit_ref"] is None
+
+
+async def test_an_administrator_merges_an_asked_for_unit_on_its_page(client, area: Area
+                                                                     ) -> None:
+    admin = await area.world.person(admin=True)
+    real = await area.unit("潍城区税务局")
+    asked = await area.unit("税务局潍城", status="requested")
+    member = await area.member(asked)
+    await login(client, admin)
+    page = await client.get(f"/admin/work-units/{asked}", headers={"accept-language": "zh"})
+    assert page.status_code == 200 and "收录" in page.text and "潍城区税务局" in page.text
+    r = await post(client, f"/admin/work-units/{asked}/merge", {"into": ""}, headers=EN)
+    assert r.status_code == 422 and "Please choose the work unit to merge into" in r.text
+    r = await post(client, f"/admin/work-units/{asked}/merge", {"into": str(real)})
+    assert r.status_code == 303 and r.headers["location"] == f"/admin/work-units/{real}"
+    assert (await _profile(member.user_id))["work_unit_ref"] == real
+    assert (await client.get(f"/admin/work-units/{asked}")).status_code == 404
