@@ -3,6 +3,7 @@ the portal a unit's contact person signs in to (/unit)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar import Controller, get, post
@@ -141,6 +142,10 @@ class RegistryController(Controller):
         return redirect(request, f"{REGISTRY}/{unit_id}", _("The appointment is ended."))
 
 
+def _local_day(moment: datetime) -> str:
+    return clock.local_time(moment, "%Y-%m-%d")
+
+
 def _period(raw: str | None) -> portal.Period:
     return portal.period(query_text(raw))
 
@@ -161,7 +166,7 @@ class PortalController(Controller):
                    period: FromQuery[str | None] = None) -> Any:
         table = await portal.table(request.principal, unit_id, _period(period))
         return page(request, "workunits/portal.html", t=table, periods=portal.PERIODS,
-                    hours=figures.hours)
+                    hours=figures.hours, local_day=_local_day)
 
     @get("/{unit_id:int}/members.csv", name="unit_portal_csv")
     async def csv(self, request: AppRequest, unit_id: PathId,

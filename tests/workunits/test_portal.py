@@ -54,7 +54,7 @@ async def test_portal_figures_from_a_hand_built_history(client, area: Area) -> N
     await login(client, contact)
     page = text_of((await client.get(f"/unit/{unit}", headers=EN)).text)
     assert "王党员" in page and "李党员" in page and "外单位" not in page
-    assert "2.5" in page and "below: 0.5 of 2 h" in page
+    assert "2.5" in page and "0.5 / 2 h" in page
     assert (await client.get("/unit", headers=EN)).headers["location"] == f"/unit/{unit}"
     r = await client.get(f"/unit/{unit}/members.csv?period=year")
     assert r.headers["content-type"].startswith("text/csv")
