@@ -9,6 +9,7 @@ once: a few set-based queries bounded by the period, whatever the number of memb
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -103,11 +104,15 @@ async def _members(unit_id: int, user_id: int | None = None) -> list[dict[str, A
 async def _lines(row: dict[str, Any], people: list[dict[str, Any]], chosen: Period,
                  details: dict[int, records.Detail] | None = None) -> list[MemberLine]:
     ids = [int(p["user"]) for p in people]
-    found = await records.tallies(None, chosen.start, chosen.end, ids, details)
-    this_year = period("year")
-    year = found if chosen == this_year else await records.tallies(
-        None, this_year.start, this_year.end, ids)
     target = int(row["district.yearly_target_hours"] or 0) * 60
+    this_year = period("year")
+    if chosen == this_year or not target:  # the target needs this year's figures
+        found = await records.tallies(None, chosen.start, chosen.end, ids, details)
+        year = found if chosen == this_year else {}
+    else:  # both at once: on PostgreSQL each on its own pooled connection
+        found, year = await asyncio.gather(
+            records.tallies(None, chosen.start, chosen.end, ids, details),
+            records.tallies(None, this_year.start, this_year.end, ids))
     out = []
     for p in people:
         uid = int(p["user"])
