@@ -195,6 +195,12 @@ async def merge(actor: Principal, unit_id: int, into_id: int | None) -> int:
         await HelperProfile.update({HelperProfile.work_unit_ref: into_id,
                                     HelperProfile.work_unit: target["name"]}).where(
             HelperProfile.work_unit_ref == unit_id)
+        # A person already the target's contact keeps that one appointment.
+        await WorkUnitContact.update({WorkUnitContact.active: False}).where(
+            (WorkUnitContact.work_unit == unit_id) & WorkUnitContact.user.is_in(
+                WorkUnitContact.select(WorkUnitContact.user).where(
+                    (WorkUnitContact.work_unit == into_id)
+                    & (WorkUnitContact.active == True))))  # noqa: E712
         await WorkUnitContact.update({WorkUnitContact.work_unit: into_id}).where(
             WorkUnitContact.work_unit == unit_id)
         await WorkUnit.delete().where(WorkUnit.id == unit_id)

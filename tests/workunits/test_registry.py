@@ -93,7 +93,11 @@ async def test_merge_moves_members_in_one_transaction(area: Area) -> None:
     typo = await area.unit("潍城区税务 局局", status="requested")
     a, b = await area.member(typo), await area.member(typo)
     contact = await area.contact(typo)
+    both = await area.contact(typo)
+    await WorkUnitContact.insert(WorkUnitContact(user=both.user_id, work_unit=real))
     moved = await service.merge(staff, typo, real)
+    assert await WorkUnitContact.count().where(
+        (WorkUnitContact.user == both.user_id) & (WorkUnitContact.active == True)) == 1  # noqa: E712
     assert moved == 2
     for person in (a, b):
         row = await _profile(person.user_id)
