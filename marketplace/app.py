@@ -78,6 +78,7 @@ from marketplace.wishes.views.media import WishMediaController
 from marketplace.wishes.views.public import PublicWishController
 from marketplace.wishes.views.staff import StaffWishController
 from marketplace.wishes.views.wishes import WishController
+from marketplace.workunits.views import PortalController, RegistryController
 
 
 @asynccontextmanager
@@ -135,6 +136,8 @@ CONTROLLERS: list[type[Controller]] = [
     StaffPrivacyRequestController,
     CloseAccountController,
     StaffCloseAccountController,
+    RegistryController,
+    PortalController,
 ]
 
 

@@ -155,6 +155,17 @@ async def _ledger_expire() -> int:
     return 0
 
 
+async def _match_work_units(dry_run: bool) -> int:
+    from marketplace.workunits import matching
+
+    outcome = await matching.match_typed(dry_run)
+    verb = "would link" if dry_run else "linked"
+    print(f"ok: {verb} {outcome.linked} party members to registry work units.")
+    for name, count in outcome.unmatched.most_common():
+        print(f"  not in the registry: {name} ({count})")
+    return 0
+
+
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -190,6 +201,11 @@ def parser() -> argparse.ArgumentParser:
     ledger_sub.add_parser("check", help="verify every ledger invariant; exit 1 on a breach")
     ledger_sub.add_parser("expire", help="expire points past their community's limit (safe "
                           "to run twice or from several processes)")
+    units = sub.add_parser("work-units", help="work-unit registry tools")
+    units_sub = units.add_subparsers(dest="units_command", required=True)
+    m = units_sub.add_parser("match", help="link party members' typed work units to the "
+                             "registry entries of the same name (case and spaces ignored)")
+    m.add_argument("--dry-run", action="store_true", help="only count, change nothing")
     return p
 
 
@@ -224,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_run(_ledger_check()))
     if args.command == "ledger" and args.ledger_command == "expire":
         return int(_run(_ledger_expire()))
+    if args.command == "work-units" and args.units_command == "match":
+        return int(_run(_match_work_units(args.dry_run)))
     return 2
 
 

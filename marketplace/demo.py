@@ -19,6 +19,7 @@ from marketplace.recovery.tables import ResetCode
 from marketplace.reports import demo as reports_demo
 from marketplace.rewards import demo as rewards_demo
 from marketplace.wishes import demo as wishes_demo
+from marketplace.workunits import demo as workunits_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # printed for the first look; demo data only
 DEMO_BUDGET = 100000
@@ -45,6 +46,7 @@ LOGINS = [
     DemoLogin("staff", "刘社工", "staff"),
     DemoLogin("admin", "管理员", "administrator"),
     DemoLogin("shop2", "赵姐", "merchant"),
+    DemoLogin("unit", "黄科长", "work-unit contact"),
 ]
 
 
@@ -113,6 +115,7 @@ async def load() -> None:
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
         await privacy_demo.load(ids)
+        await workunits_demo.load(community_id, ids["admin"])
         # A password reset slip to try (Staff → Members → 张小红): valid RESET_CODE_HOURS.
         await recovery.issue(await sessions.load_principal(ids["staff"]), ids["volunteer"])
         await _leave_a_few_unread(list(ids.values()))

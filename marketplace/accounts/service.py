@@ -19,6 +19,7 @@ from marketplace.accounts.tables import (
     User,
 )
 from marketplace.audit import service as audit_log
+from marketplace.community import registry
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
@@ -228,14 +229,25 @@ async def set_elder_mode(actor: Principal, on: bool) -> None:
 
 
 async def apply_as_helper(
-    actor: Principal, kind: str, work_unit: str, party_branch: str
+    actor: Principal, kind: str, work_unit: str, party_branch: str,
+    work_unit_id: int | None = None, ask_for_unit: bool = False,
 ) -> None:
+    """A party member's work unit comes from the district's registry (picked, matched by
+    name, or asked for: a ``requested`` unit staff accept or merge); the text keeps the
+    registry's name for older readers (exports, certificates). A volunteer's is as typed."""
     user_id = actor.user_id
     if kind not in HELPER_KINDS:
         raise DomainError(_("Please choose party member or volunteer."), "kind")
     work_unit, party_branch = work_unit.strip(), party_branch.strip()
-    _check_helper(kind, work_unit, party_branch)
+    for field, value in (("work_unit", work_unit), ("party_branch", party_branch)):
+        if len(value) > 100:
+            raise DomainError(_("Please keep names under 100 characters."), field)
     async with db.transaction():
+        unit_ref = None
+        if kind == "party_member":
+            unit = await registry.resolve(actor.community_id, work_unit, work_unit_id,
+                                          ask_for_unit)
+            unit_ref, work_unit = int(unit["id"]), unit["name"]
         existing = await HelperProfile.select(HelperProfile.status).where(
             HelperProfile.user == user_id
         ).first()
@@ -244,6 +256,7 @@ async def apply_as_helper(
         values = {
             HelperProfile.kind: kind,
             HelperProfile.work_unit: work_unit,
+            HelperProfile.work_unit_ref: unit_ref,
             HelperProfile.party_branch: party_branch,
             HelperProfile.status: "pending",
             HelperProfile.review_note: "",
@@ -253,7 +266,8 @@ async def apply_as_helper(
         else:
             await HelperProfile.insert(
                 HelperProfile(
-                    user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch
+                    user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch,
+                    work_unit_ref=unit_ref,
                 )
             )
 
@@ -277,9 +291,14 @@ async def correct_helper_details(actor: Principal, work_unit: str, party_branch:
         if row is None:
             raise NotFound(_("Only verified helpers have these details to correct."))
         _check_helper(row["kind"], work_unit, party_branch)
+        unit_ref = row["work_unit_ref"]
+        if row["kind"] == "party_member":  # the registry's unit, named exactly (双报到)
+            unit = await registry.resolve(actor.community_id, work_unit, None, False)
+            unit_ref, work_unit = int(unit["id"]), unit["name"]
         if (row["work_unit"], row["party_branch"]) == (work_unit, party_branch):
             return
         await HelperProfile.update({HelperProfile.work_unit: work_unit,
+                                    HelperProfile.work_unit_ref: unit_ref,
                                     HelperProfile.party_branch: party_branch}).where(
             HelperProfile.id == row["id"])
         await audit_log.record(

@@ -9,6 +9,7 @@ from litestar.params import FromQuery
 
 from marketplace import settings
 from marketplace.accounts import proxies, service, sessions
+from marketplace.community import registry
 from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
@@ -17,7 +18,7 @@ from marketplace.privacy import exports
 from marketplace.privacy.views import me as privacy_me
 from marketplace.web import auth
 from marketplace.web.forms import Form
-from marketplace.web.params import PathId, query_id
+from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import next_path, page, redirect, refused, safe_path
 from marketplace.web.request import AppRequest
 
@@ -163,15 +164,19 @@ class ProfileController(Controller):
     guards = [auth.login_required]
 
     async def _render(self, request: AppRequest, errors: dict[str, str] | None = None,
-                      values: dict[str, str] | None = None, status_code: int = 200) -> Any:
+                      values: dict[str, str] | None = None, status_code: int = 200,
+                      context: dict[str, Any] | None = None) -> Any:
         me = request.principal
         profile = await service.profile(me, me.user_id)
         places = await places_service.places(me.community_id)
+        helper = profile.get("helper") or {}
+        units = await registry.search(await registry.district_of(me.community_id), "",
+                                      include=helper.get("work_unit_ref"))
         return page(request, "accounts/profile.html", status_code=status_code,
                     profile=profile, places=places, errors=errors or {}, values=values or {},
                     links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES,
                     my_data=await exports.latest(me, me.user_id),
-                    access=await privacy_me.me_access(me))
+                    access=await privacy_me.me_access(me), units=units, **(context or {}))
 
     @get("/", name="profile")
     async def show(self, request: AppRequest) -> Any:
@@ -219,11 +224,14 @@ class ProfileController(Controller):
             await service.apply_as_helper(
                 request.principal, form.str("kind"), form.str("work_unit", max_length=200),
                 form.str("party_branch", max_length=200),
+                form.id("work_unit_id", required=False, label=_("Work unit")),
+                form.bool("ask_unit"),
             )
         except DomainError as exc:
             # Field names are unique on the page; a form-wide error is the helper form's.
+            near = {"unit_matches": exc.choices} if isinstance(exc, registry.NotListed) else {}
             return await self._render(request, {exc.field or "helper_form": exc.message},
-                                      form.values(), refused(request, exc))
+                                      form.values(), refused(request, exc), near)
         return redirect(request, "/me",
                         _("Thank you! Community staff will verify your registration soon."))
 
@@ -238,6 +246,18 @@ class ProfileController(Controller):
             return await self._render(request, {exc.field or "helper_form": exc.message},
                                       form.values(), refused(request, exc))
         return redirect(request, "/me#helper", _("Your helper details are saved."))
+    @get("/work-units", name="work_unit_pick")
+    async def work_unit_pick(self, request: AppRequest,
+                             work_unit: FromQuery[str | None] = None) -> Any:
+        """The helper form's work-unit suggestions (htmx swaps them in as it is typed)."""
+        me = request.principal
+        text = query_text(work_unit, _("Work unit"))
+        district_id = await registry.district_of(me.community_id)
+        matches = await registry.search(district_id, text) if text.strip() else None
+        units = [] if matches is not None else await registry.search(district_id, "")
+        return page(request, "accounts/_work_unit_choices.html",
+                    "accounts/_work_unit_choices.html", unit_matches=matches, units=units,
+                    values={}, errors={}, helper=None)
 
     @post("/honour-roll", name="honour_roll_listing")
     async def honour_roll(self, request: AppRequest) -> Any:

@@ -55,6 +55,12 @@ ACTIONS: dict[str, str] = {
     "certificate_issuer_changed": N_("Certificate issuing organisation changed"),
     "volunteer_identity_changed": N_("ID for certificates changed"),
     "account_closed": N_("Account closed, personal data erased"),
+    "work_unit_added": N_("Work unit added to the registry"),
+    "work_unit_changed": N_("Work unit changed"),
+    "work_unit_accepted": N_("Work unit accepted into the registry"),
+    "work_unit_merged": N_("Work unit merged into another"),
+    "work_unit_contact_appointed": N_("Work-unit contact appointed"),
+    "work_unit_contact_ended": N_("Work-unit contact appointment ended"),
 }
 
 

@@ -173,7 +173,8 @@ async def test_helper_application_and_staff_verification(client, world: World) -
     r = await post(client, "/me/helper", {"kind": "party_member", "work_unit": ""},
                    headers={"accept-language": "en"})
     assert "work unit" in r.text  # party members must name their work unit
-    r = await post(client, "/me/helper", {"kind": "party_member", "work_unit": "Tax Office"})
+    r = await post(client, "/me/helper", {"kind": "party_member", "work_unit": "Tax Office",
+                                          "ask_unit": "on"})  # not in the registry yet
     assert r.status_code == 303
     await post(client, "/logout")
     await login(client, staff)

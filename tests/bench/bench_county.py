@@ -33,7 +33,7 @@ from tests.live import Server
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 SECONDS = float(os.environ.get("BENCH_COUNTY_SECONDS", "4"))
 WORKERS, PROCESSES, TARGET_MS = 4, 2, 100.0
-RESIDENT, HELPER, STAFF, MERCHANT, ANONYMOUS = range(5)
+RESIDENT, HELPER, STAFF, MERCHANT, ANONYMOUS, UNIT = range(6)
 
 
 async def seed() -> tuple[County, list[str], float]:
@@ -42,7 +42,8 @@ async def seed() -> tuple[County, list[str], float]:
         county = await seed_county(SCALE)
         seconds = time.monotonic() - started
         sids = [await sessions.start_session(uid, "bench", None) for uid in (
-            county.resident_id, county.helper_id, county.staff_id, county.merchant_owner_id)]
+            county.resident_id, county.helper_id, county.staff_id, county.merchant_owner_id,
+            county.unit_contact_id)]
         return county, sids, seconds
 
 
@@ -79,6 +80,12 @@ def pages(county: County) -> list[tuple[str, int, list[str], bool]]:
          ["/staff/reports/export/transfers.csv"], False),
         ("merchant: shop page", MERCHANT, [f"/merchant/{m}"], True),
         ("merchant: statement", MERCHANT, [f"/merchant/{m}/statement"], True),
+        # The largest work unit (160 members across the 13 communities at full scale).
+        ("work unit: portal, this year", UNIT, [f"/unit/{county.work_unit_id}"], True),
+        ("work unit: portal, last year", UNIT,
+         [f"/unit/{county.work_unit_id}?period=last-year"], True),
+        ("work unit: members CSV, this year", UNIT,
+         [f"/unit/{county.work_unit_id}/members.csv"], True),
         # A link shared in a residents' group: a crowd on one community's page.
         ("public: /c/<id>, a crowd on one community", ANONYMOUS,
          [f"/c/{county.community_ids[0]}"], True),
@@ -92,7 +99,9 @@ def measure(server: Server, sids: list[str], client: int, paths: list[str],
     steps = [{"m": "GET", "p": p, "c": client, "s": 200} for p in paths]
     # Each worker starts at a different place in the round, so they do not move in step.
     workers = [steps[i % len(steps):] + steps[:i % len(steps)] for i in range(WORKERS)]
-    clients = [{"cookies": {"sid": sid}} for sid in sids] + [{"cookies": {}}]
+    # The clients' order is the roles' (RESIDENT … UNIT): anonymous sends no cookie.
+    cookies = [{"sid": sid} for sid in sids]
+    clients = [{"cookies": c} for c in [*cookies[:ANONYMOUS], {}, *cookies[ANONYMOUS:]]]
     group = ({"name": "g", "repeat": False, "workers": [w * rounds for w in workers]}
              if rounds else {"name": "g", "repeat": True, "workers": workers})
     result = run_load({"base_url": server.url, "clients": clients, "warmup": 1.0,

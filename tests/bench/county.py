@@ -17,7 +17,7 @@ Cached balances are recomputed from the transfers at the end, as ``ledger check`
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from marketplace.community.tables import Community
@@ -58,6 +58,8 @@ class County:
     merchant_id: int
     scale: Scale
     counts: dict[str, int]
+    work_unit_id: int = 0  # the largest work unit (helper 0 is one of its members)
+    unit_contact_id: int = 0  # its contact person (the work-unit portal)
 
 
 async def _sql(sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -340,6 +342,34 @@ class Seeder:
             scale=self.s, counts=counts)
 
 
+WORK_UNITS = 40
+
+
+async def seed_work_units(seeder: Seeder) -> tuple[int, int]:
+    """The registry: 40 work units (the helpers' typed units, 'Work unit ' || g % 40), each
+    declaring its on-the-job party members, the party members linked to theirs, and a
+    contact person for the unit of helper 0. In the county's district when the seeder
+    made one (``district_id``), else in the registry without district."""
+    t, helpers = seeder.tag, seeder.s.helpers
+    district = getattr(seeder, "district_id", None)
+    units = await _ids(
+        f"INSERT INTO work_unit (district, name, party_org, party_members, status) "
+        f"SELECT {'NULL' if district is None else int(district)}, "
+        f"'广德市单位 Work unit ' || g || ' {t}', 'Branch ' || g, "
+        f"{helpers} / {WORK_UNITS} + 10 + g % 7, 'active' "
+        f"FROM generate_series(0, {WORK_UNITS - 1}) g ORDER BY g RETURNING id")
+    await _sql(f"UPDATE helper_profile SET work_unit_ref = ({_array(units)})"
+               f"[(\"user\" - {seeder.user0}) % {WORK_UNITS} + 1] WHERE \"user\" BETWEEN "
+               f"{seeder.user0} AND {seeder.user0 + helpers - 1}")
+    contact = await _ids(
+        f"INSERT INTO app_user (login, display_name, password_hash, community) VALUES "
+        f"('county{t}-unit-0', '单位联络人 Unit contact', '!', {seeder.communities[0]}) "
+        f"RETURNING id")
+    await _sql(f"INSERT INTO work_unit_contact (\"user\", work_unit) VALUES "
+               f"({contact[0]}, {units[0]})")
+    return units[0], contact[0]
+
+
 async def seed_county(scale: float = 1.0) -> County:
     """Bulk-load a county into the (PostgreSQL) database the pool is connected to."""
     seeder = Seeder(Scale.of(scale))
@@ -350,9 +380,11 @@ async def seed_county(scale: float = 1.0) -> County:
     await seeder.activities()
     await seeder.opening()
     await seeder.redemptions()
+    unit_id, unit_contact_id = await seed_work_units(seeder)
     await seeder.balances()
     counts = {}
     for table in ("app_user", "wish", "wish_event", "ledger_transfer",
-                  "activity_participation", "redeem_code"):
+                  "activity_participation", "redeem_code", "work_unit"):
         counts[table] = int((await _sql(f"SELECT count(*) AS n FROM {table}"))[0]["n"])
-    return seeder.county(counts)
+    return replace(seeder.county(counts), work_unit_id=unit_id,
+                   unit_contact_id=unit_contact_id)

@@ -22,12 +22,12 @@ from litestar import Litestar
 
 from marketplace.accounts import managed, proxies, sessions
 from marketplace.accounts import service as accounts
-from marketplace.accounts.tables import HelperProfile, StaffMembership
+from marketplace.accounts.tables import HelperProfile, StaffMembership, WorkUnitContact
 from marketplace.activities import service as activities
 from marketplace.activities.tables import Activity
 from marketplace.care import service as care
 from marketplace.clock import LOCAL
-from marketplace.community.tables import Building, Grid
+from marketplace.community.tables import Building, Grid, WorkUnit
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
@@ -105,6 +105,7 @@ async def build() -> AuthzCast:
     values["privacy_request"] = await privacy_requests.submit(
         people["owner"], "question", "What do you keep about me?")
     values.update(await _reportback(a, people))
+    values.update(await _work_units(people))
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
@@ -123,6 +124,22 @@ async def build() -> AuthzCast:
                   day_0=datetime.now(UTC).astimezone(LOCAL).date().isoformat())
     tokens = {name: await session_token(p) for name, p in people.items()}
     return AuthzCast(tokens, values)
+
+
+async def _work_units(people: dict[str, Principal]) -> dict[str, Any]:
+    """Registry units without district: one to edit and appoint to, one asked for, one to
+    merge away, and a contact appointment to end."""
+    ids = {}
+    for name, status in (("unit_a", "active"), ("unit_requested", "requested"),
+                         ("unit_merge_from", "requested")):
+        row = await WorkUnit.insert(WorkUnit(name=unique("单位 "), status=status)).returning(
+            WorkUnit.id)
+        ids[name] = int(row[0]["id"])
+    contact = await WorkUnitContact.insert(WorkUnitContact(
+        user=people["neighbour"].user_id, work_unit=ids["unit_a"])).returning(
+        WorkUnitContact.id)
+    return {**ids, "unit_contact": int(contact[0]["id"]), "unit_new": unique("单位 "),
+            "unit_renamed": unique("单位 ")}
 
 
 async def _places(a: World) -> dict[str, Any]:

@@ -49,12 +49,13 @@ from piccolo.querystring import QueryString
 
 from marketplace import db
 from marketplace.accounts import proxies
-from marketplace.accounts.tables import HelperProfile, StaffMembership
+from marketplace.accounts.tables import HelperProfile, StaffMembership, WorkUnitContact
 from marketplace.app import create_app
-from marketplace.community.tables import Building, Grid
+from marketplace.community.tables import Building, Grid, WorkUnit
 from marketplace.ledger import corrections
 from marketplace.ledger.tables import Transfer
 from marketplace.piccolo_conf import APP_REGISTRY
+from marketplace.principal import Principal
 from marketplace.privacy import requests as privacy_requests
 from marketplace.recovery import service as recovery
 from marketplace.reports.service import EXPORTS
@@ -87,7 +88,8 @@ class Case:
 ROLES: tuple[tuple[str, str], ...] = (
     ("/login", "anonymous"), ("/register", "anonymous"), ("/language", "anonymous"),
     ("/reset", "anonymous"),
-    ("/manage", "admin"), ("/staff", "staff"), ("/settlements", "staff"),
+    ("/manage", "admin"), ("/admin/work-units", "admin"), ("/unit", "admin"),
+    ("/staff", "staff"), ("/settlements", "staff"),
     ("/merchant/apply", "resident"), ("/merchant/invites", "invitee"), ("/merchant", "merchant"),
     ("/points/give", "helper"),  # the cast's resident is the one in need
     ("/me/close", "closer"),  # a new person each time: a request that succeeds closes it
@@ -103,6 +105,7 @@ PATH_IDS = {
     "code": "reset_code",  # a valid reset code, made afresh per request too
     "link_id": "proxy_link", "cert_id": "certificate",
     "request_id": "privacy_request",  # a privacy request, made afresh per request
+    "unit_id": "work_unit", "contact_id": "work_unit_contact",
 }
 # Routes whose path names more than an id: one case each (url, role).
 EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -421,6 +424,7 @@ async def bench() -> AsyncIterator[Bench]:
     relative = await world.person(name=unique("Relative "))
     ids["proxy_link"] = await proxies.add(people["resident"], people["resident"].user_id,
                                           relative.login)
+    ids.update(await _work_unit(world, people["staff"]))
     recorder = Recorder(app)
     transport = httpx.ASGITransport(app=recorder)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
@@ -434,6 +438,15 @@ async def bench() -> AsyncIterator[Bench]:
     finally:
         if sign.own is not None:
             sign.own.close()
+
+
+async def _work_unit(world: Any, staff: Principal) -> dict[str, int]:
+    """A registry unit (no district) with a member and a contact appointment."""
+    unit = await WorkUnit.insert(WorkUnit(name=unique("单位 "))).returning(WorkUnit.id)
+    unit_id = int(unit[0]["id"])
+    contact = await WorkUnitContact.insert(WorkUnitContact(
+        user=staff.user_id, work_unit=unit_id)).returning(WorkUnitContact.id)
+    return {"work_unit": unit_id, "work_unit_contact": int(contact[0]["id"])}
 
 
 async def fresh(bench: Bench, url: str) -> dict[str, Any]:
