@@ -7,6 +7,7 @@ their communities; administrators appoint staff."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,9 +71,12 @@ check_place = _check_place  # for staff-made accounts (``managed``): the one pla
 
 
 async def register(reg: Registration, *, managed_by_staff: bool = False,
-                   client_ip: str | None = None) -> int:
+                   client_ip: str | None = None,
+                   then: Callable[[int], Awaitable[None]] | None = None) -> int:
     """A new account. ``client_ip``: a sign-up from the web, slowed down per address (each
-    one costs a password hash, and a refusal tells that a login exists)."""
+    one costs a password hash, and a refusal tells that a login exists). ``then`` runs in
+    the same transaction with the new id (the page records the privacy notice agreed:
+    accounts know nothing of the privacy domain)."""
     display_name = reg.display_name.strip()
     login = normalise_login(reg.login)
     if not 1 <= len(display_name) <= 64:
@@ -111,6 +115,8 @@ async def register(reg: Registration, *, managed_by_staff: bool = False,
                 managed_by_staff=managed_by_staff,
             )
         ).returning(User.id)
+        if then is not None:
+            await then(int(rows[0]["id"]))
     return int(rows[0]["id"])
 
 
@@ -242,12 +248,6 @@ async def apply_as_helper(
                     user=user_id, kind=kind, work_unit=work_unit, party_branch=party_branch
                 )
             )
-
-
-async def set_honour_roll_listing(actor: Principal, listed: bool) -> None:
-    await HelperProfile.update({HelperProfile.listed_on_honour_roll: listed}).where(
-        HelperProfile.user == actor.user_id
-    )
 
 
 async def pending_helpers(actor: Principal, community_id: int) -> list[dict[str, Any]]:

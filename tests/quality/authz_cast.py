@@ -141,8 +141,8 @@ async def _people_to_act_on(a: World, people: dict[str, Principal]) -> dict[str,
     membership = await StaffMembership.select(StaffMembership.id).where(
         StaffMembership.user == spare.user_id).first()
     needy, needy2 = await a.person(name=unique("Needy ")), await a.person(name=unique("Needy "))
-    await care.mark_in_need(staff, needy.user_id, "Lives alone")
-    await care.mark_in_need(staff, needy2.user_id, "Lives alone")
+    await care.mark_in_need(staff, needy.user_id, "Lives alone", category="alone", consent="self")
+    await care.mark_in_need(staff, needy2.user_id, "Lives alone", category="alone", consent="self")
     candidate = await a.person(name=unique("Candidate "))
     return {"helper_profile": int(profile["id"]), "staff_membership": int(membership["id"]),
             "user_needy": needy.user_id, "user_needy2": needy2.user_id,
