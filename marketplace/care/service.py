@@ -138,7 +138,7 @@ async def withdraw_consent(actor: Principal) -> None:
     person = await _member(actor.user_id)
     async with db.transaction():
         if not await _end(actor.user_id, actor.acting_id):
-            raise DomainError(_("You are not listed as in need."))
+            raise NotFound(_("You are not listed as in need."))
         await accounts.audit(actor.acting_id, int(person["community"]),
                              "in_need_consent_withdrawn", "user", actor.user_id)
 

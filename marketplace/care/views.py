@@ -138,9 +138,6 @@ class InNeedConsentController(Controller):
 
     @post("/withdraw", name="in_need_withdraw")
     async def withdraw(self, request: AppRequest) -> Any:
-        try:
-            await service.withdraw_consent(request.principal)
-        except DomainError as exc:
-            return redirect(request, "/me#privacy", exc.message, "error")
+        await service.withdraw_consent(request.principal)  # not listed: 404
         return redirect(request, "/me#privacy", _("Your consent is withdrawn: you are no "
                                                   "longer listed as in need."))

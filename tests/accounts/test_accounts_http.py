@@ -57,7 +57,8 @@ async def test_registration_rejects_building_without_its_grid(client, world: Wor
     r = await post(client, "/register", {
         "display_name": "X", "login": unique(), "password": "long-enough-pw",
         "password2": "long-enough-pw", "community": str(world.community_id),
-        "agree_notice": "on", "grid": "", "building": str(world.building_id)}, headers={"accept-language": "en"})
+        "agree_notice": "on", "grid": "", "building": str(world.building_id)},
+        headers={"accept-language": "en"})
     assert r.status_code == 422 and "not in the chosen grid" in r.text
 
 

@@ -89,6 +89,7 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("/manage", "admin"), ("/staff", "staff"), ("/settlements", "staff"),
     ("/merchant/apply", "resident"), ("/merchant/invites", "invitee"), ("/merchant", "merchant"),
     ("/points/give", "helper"),  # the cast's resident is the one in need
+    ("/me/in-need", "helper"),  # not listed: the resident in need stays listed
 )
 # Path parameters, by name → the cast's object (see ``ids``).
 PATH_IDS = {
