@@ -12,6 +12,7 @@ from marketplace.activities import demo as activities_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications.tables import Notification
+from marketplace.privacy import demo as privacy_demo
 from marketplace.proxies import demo as proxies_demo
 from marketplace.recovery import service as recovery
 from marketplace.recovery.tables import ResetCode
@@ -110,6 +111,7 @@ async def load() -> None:
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
+        await privacy_demo.load(community_id, ids)
         # A password reset slip to try (Staff → Members → 张小红): valid RESET_CODE_HOURS.
         await recovery.issue(await sessions.load_principal(ids["staff"]), ids["volunteer"])
         await _leave_a_few_unread(list(ids.values()))

@@ -11,7 +11,6 @@ from typing import Any
 
 from marketplace import clock, db
 from marketplace.accounts.tables import HelperProfile, User
-from marketplace.audit import service as audit_log
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
@@ -121,13 +120,9 @@ async def me_summary(actor: Principal) -> dict[str, Any]:
             "in_need": await standing(actor.user_id, IN_NEED)}
 
 
+
 async def community_of(user_id: int) -> int:
     row = await User.select(User.community).where(User.id == user_id).first()
     if row is None:
         raise NotFound(_("No such person."))
     return int(row["community"])
-
-
-async def audit_withdrawal(actor: Principal, user_id: int, kind: str) -> None:
-    await audit_log.record(actor.acting_id, await community_of(user_id),
-                           f"consent_withdrawn_{kind}", "user", user_id)
