@@ -24,6 +24,7 @@ from marketplace.ledger.tables import Transfer
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.privacy import consents
+from marketplace.privacy.names import first_name_only
 
 MAX_LIMIT = community_rules.LIMIT_MAX
 CARE_FIELDS = {"donation_max_per_gift": "per_gift", "donation_max_per_month": "per_month",
@@ -62,17 +63,6 @@ EFFECT = N_("Neighbours in the community can give this resident points. Givers s
 
 def category_label(code: str) -> str:
     return _(CATEGORIES.get(code, CATEGORIES["other"]))
-
-
-def first_name_only(display_name: str) -> str:
-    """How givers see a resident in need: a Chinese name as its first character (the
-    surname) and 某 (王秀英 → 王某); a name in Latin letters as its first word."""
-    name = display_name.strip()
-    if not name:
-        return "某"
-    if "\u3400" <= name[0] <= "\u9fff":
-        return name[0] + "某"
-    return name.split()[0]
 
 
 async def _check_consent(user_id: int, category: str, consent: str) -> None:
