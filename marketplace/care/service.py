@@ -166,7 +166,12 @@ async def rules_of(community_id: int) -> dict[str, int]:
 async def overview(actor: Principal, community_id: int) -> dict[str, Any]:
     """The staff page of the community: who is in need, and its point rules."""
     _require_staff(actor, community_id)
-    return {"in_need": await in_need(community_id), "rules": await rules_of(community_id)}
+    rows = await in_need(community_id)
+    # Listings from before consents were recorded: staff record one or end the listing.
+    agreed = await consents.standing_among([int(r["user"]) for r in rows], consents.IN_NEED)
+    for row in rows:
+        row["consent_missing"] = int(row["user"]) not in agreed
+    return {"in_need": rows, "rules": await rules_of(community_id)}
 
 
 async def set_rules(actor: Principal, community_id: int, per_gift: int, per_month: int,

@@ -67,6 +67,16 @@ async def standing(user_id: int, kind: str) -> dict[str, Any] | None:
     return row
 
 
+async def standing_among(user_ids: list[int], kind: str) -> set[int]:
+    """Which of these people have a standing consent of ``kind`` (not withdrawn)."""
+    if not user_ids:
+        return set()
+    rows = await Consent.select(Consent.user).where(
+        Consent.user.is_in(user_ids) & (Consent.kind == kind) & (Consent.agreed == True)  # noqa: E712
+        & Consent.withdrawn_at.is_null())
+    return {int(r["user"]) for r in rows}
+
+
 # --- the privacy notice -----------------------------------------------------------------
 
 

@@ -197,3 +197,16 @@ async def test_another_communitys_staff_can_neither_mark_nor_read(client, world:
     assert r.status_code == 403 and "退休金" not in r.text
     r = await client.get("/points/give/", headers=EN)
     assert "王某" not in r.text  # their own community's list only
+
+
+async def test_a_listing_from_before_consents_is_flagged_to_staff(client, world: World
+                                                                  ) -> None:
+    staff, needy = await _listed(world)
+    await Consent.delete().where((Consent.user == needy.user_id)
+                                 & (Consent.kind == "in_need"))  # as the migration left it
+    await login(client, staff)
+    page = await client.get(f"/staff/care/?community={world.community_id}", headers=EN)
+    assert "No consent recorded" in page.text
+    await care.mark_in_need(staff, needy.user_id, "Alone", category="alone", consent="self")
+    page = await client.get(f"/staff/care/?community={world.community_id}", headers=EN)
+    assert "No consent recorded" not in page.text
