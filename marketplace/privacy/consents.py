@@ -122,11 +122,10 @@ async def set_honour_roll(actor: Principal, listed: bool) -> None:
 
 
 async def me_summary(actor: Principal) -> dict[str, Any]:
-    """The consents section of Me: the notice agreed, the honour roll choice (and whether
-    to ask), and a standing in-need consent with its purpose."""
-    honour = await honour_roll_choice(actor.user_id)
+    """The consents section of Me: the notice agreed, the honour roll choice (None: not
+    asked yet), and a standing in-need consent with its purpose."""
     return {"notice": await latest(actor.user_id, NOTICE), "notice_version": VERSION,
-            "honour_roll": honour, "ask_honour_roll": actor.is_helper and honour is None,
+            "honour_roll": await honour_roll_choice(actor.user_id),
             "in_need": await standing(actor.user_id, IN_NEED)}
 
 
