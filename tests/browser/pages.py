@@ -8,7 +8,7 @@ from __future__ import annotations
 
 MAIN_PAGES: dict[str, tuple[str, ...]] = {
     "anonymous": ("/", "/login", "/register", "/no-such-page", "/c", "/c/{community}",
-                  "/forgot", "/reset", "/activate"),
+                  "/forgot", "/reset", "/activate", "/privacy"),
     "resident": (
         "/", "/wishes/", "/wishes/mine", "/wishes/new", "/wishes/{wish_pending}",
         "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
@@ -25,7 +25,7 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
               "/staff/activities/", "/staff/activities/{activity}", "/staff/care/",
               "/staff/community/office", "/staff/members/{resident}/reset-code",
               "/staff/members/", "/staff/members/{resident}", "/staff/rules/",
-              "/staff/members/new", "/staff/members/{resident}/proxies"),
+              "/staff/members/new", "/staff/members/{resident}/proxies", "/staff/privacy/"),
     "merchant": ("/", "/merchant/", "/merchant/{merchant}", "/merchant/{merchant}/redeem",
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",
