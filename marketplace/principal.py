@@ -10,7 +10,10 @@ HELPER = "helper"
 MERCHANT = "merchant"
 STAFF = "staff"
 ADMIN = "admin"
-ALL_ROLES = (RESIDENT, HELPER, MERCHANT, STAFF, ADMIN)
+STREET = "street"  # street (街道) staff
+DISTRICT = "district"  # district (区/县) staff
+WORK_UNIT = "work_unit"  # a work unit's contact person (the work-unit portal)
+ALL_ROLES = (RESIDENT, HELPER, MERCHANT, STAFF, ADMIN, STREET, DISTRICT, WORK_UNIT)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class Principal:
     helper_status: str | None = None  # pending | verified | declined | None
     helper_kind: str | None = None
     merchant_ids: frozenset[int] = field(default_factory=frozenset)
+    street_ids: frozenset[int] = field(default_factory=frozenset)  # street staff of these
+    district_ids: frozenset[int] = field(default_factory=frozenset)  # district staff of these
+    work_unit_ids: frozenset[int] = field(default_factory=frozenset)  # contact person of these
     # Set when this principal is a resident acted for by someone else (亲友代办, staff for
     # a managed account): who really acts, for the records "done for … by …".
     agent_id: int | None = None
@@ -42,6 +48,12 @@ class Principal:
             held.append(STAFF)
         if self.is_admin:
             held.append(ADMIN)
+        if self.street_ids:
+            held.append(STREET)
+        if self.district_ids:
+            held.append(DISTRICT)
+        if self.work_unit_ids:
+            held.append(WORK_UNIT)
         return tuple(held)
 
     @property

@@ -4,12 +4,14 @@ from piccolo.conf.apps import AppConfig
 
 from marketplace.accounts.tables import (
     ActivationCode,
+    AreaStaffMembership,
     HelperProfile,
     LoginAttempt,
     ProxyLink,
     Session,
     StaffMembership,
     User,
+    WorkUnitContact,
 )
 
 # The audit table's code lives in the audit package (which imports no domain); its
@@ -20,6 +22,6 @@ APP_CONFIG = AppConfig(
     app_name="accounts",
     migrations_folder_path=str(Path(__file__).resolve().parents[2] / "migrations" / "accounts"),
     table_classes=[User, StaffMembership, HelperProfile, Session, LoginAttempt, AuditEvent,
-                   ProxyLink, ActivationCode],
+                   ProxyLink, ActivationCode, AreaStaffMembership, WorkUnitContact],
     migration_dependencies=["marketplace.community.piccolo_app"],
 )

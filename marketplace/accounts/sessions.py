@@ -144,7 +144,13 @@ SELECT s.created_at, s.last_seen_at, u.id, u.login, u.display_name, u.community,
        u.language, u.elder_mode, u.is_admin, u.is_active, h.status AS helper_status,
        h.kind AS helper_kind,
        (SELECT {agg} FROM staff_membership m
-         WHERE m."user" = u.id AND m.active) AS staff{extra}
+         WHERE m."user" = u.id AND m.active) AS staff,
+       (SELECT {agg_street} FROM area_staff_membership a
+         WHERE a."user" = u.id AND a.active AND a.street IS NOT NULL) AS streets,
+       (SELECT {agg_district} FROM area_staff_membership a
+         WHERE a."user" = u.id AND a.active AND a.district IS NOT NULL) AS districts,
+       (SELECT {agg_unit} FROM work_unit_contact c
+         WHERE c."user" = u.id AND c.active) AS work_units{extra}
 FROM {source}
 LEFT JOIN helper_profile h ON h."user" = u.id
 WHERE {where}
@@ -156,7 +162,9 @@ _BY_USER = "app_user u LEFT JOIN web_session s ON 1 = 0"
 
 def _who(source: str, where: str, extra: Mapping[str, str] | None = None) -> str:
     columns = "".join(f",\n       ({sql}) AS {name}" for name, sql in (extra or {}).items())
-    return _WHO.format(agg=db.id_list_sql("m.community"), source=source, where=where,
+    return _WHO.format(agg=db.id_list_sql("m.community"), agg_street=db.id_list_sql("a.street"),
+                       agg_district=db.id_list_sql("a.district"),
+                       agg_unit=db.id_list_sql("c.work_unit"), source=source, where=where,
                        extra=columns)
 
 
@@ -219,6 +227,9 @@ def principal_from_row(row: Mapping[str, Any]) -> Principal:
         elder_mode=None if row["elder_mode"] is None else bool(row["elder_mode"]),
         is_admin=bool(row["is_admin"]),
         staff_community_ids=db.parse_id_list(row["staff"]),
+        street_ids=db.parse_id_list(row["streets"]),
+        district_ids=db.parse_id_list(row["districts"]),
+        work_unit_ids=db.parse_id_list(row["work_units"]),
         helper_status=row["helper_status"],
         helper_kind=row["helper_kind"],
     )

@@ -11,7 +11,14 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from marketplace.community.tables import Building, Community, Grid
+from marketplace.community.tables import (
+    Building,
+    Community,
+    District,
+    Grid,
+    Street,
+    WorkUnit,
+)
 
 
 class User(Table, tablename="app_user"):
@@ -49,13 +56,44 @@ class StaffMembership(Table, tablename="staff_membership"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class AreaStaffMembership(Table, tablename="area_staff_membership"):
+    """Street (街道) or district staff: exactly one of ``street`` and ``district`` is set.
+    They see roll-ups of the communities below them; street staff work the street's
+    escalation queue (街道兜底)."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    street = ForeignKey(references=Street, on_delete=OnDelete.restrict, null=True,
+                        default=None, index=True)
+    district = ForeignKey(references=District, on_delete=OnDelete.restrict, null=True,
+                          default=None, index=True)
+    active = Boolean(default=True)
+    created_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WorkUnitContact(Table, tablename="work_unit_contact"):
+    """A work unit's contact person: signs in to the work-unit portal and sees only the
+    unit's own members."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    work_unit = ForeignKey(references=WorkUnit, on_delete=OnDelete.restrict, index=True)
+    active = Boolean(default=True)
+    created_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class HelperProfile(Table, tablename="helper_profile"):
     """双报到: a party member (with work unit) or a registered volunteer."""
 
     id = Serial(primary_key=True)
     user = ForeignKey(references=User, on_delete=OnDelete.restrict, unique=True)
     kind = Varchar(length=16)  # party_member | volunteer
-    work_unit = Varchar(length=100, default="")
+    work_unit = Varchar(length=100, default="")  # as typed; the registry's name once picked
+    # The registry entry (双报到): the community reports the member's service back to it.
+    work_unit_ref = ForeignKey(references=WorkUnit, on_delete=OnDelete.restrict, null=True,
+                               default=None, index=True)
     party_branch = Varchar(length=100, default="")
     status = Varchar(length=16, default="pending", index=True)  # pending|verified|declined
     review_note = Varchar(length=300, default="")

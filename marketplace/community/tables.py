@@ -13,10 +13,51 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
+class District(Table, tablename="district"):
+    """区/县: the top of the optional hierarchy district → street → community. Its
+    organisation department follows report-in and completion rates across communities."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=100, unique=True)
+    # The district's yearly target of service hours per on-the-job party member (双报到);
+    # 0: no target. Work units see their members below it.
+    yearly_target_hours = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Street(Table, tablename="street"):
+    """街道: backs up wishes its communities could not serve (街道兜底)."""
+
+    id = Serial(primary_key=True)
+    district = ForeignKey(references=District, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=100)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WorkUnit(Table, tablename="work_unit"):
+    """单位: a registry kept per district. An on-the-job party member belongs to one; the
+    community reports the member's service back to it (双报告)."""
+
+    id = Serial(primary_key=True)
+    district = ForeignKey(references=District, on_delete=OnDelete.restrict, null=True,
+                          default=None, index=True)
+    name = Varchar(length=100)
+    party_org = Varchar(length=100, default="")  # the unit's party organisation (党组织)
+    contact_name = Varchar(length=64, default="")
+    contact_phone = Varchar(length=32, default="")
+    # How many on-the-job party members the unit declares: the report-in rate's denominator.
+    party_members = Integer(default=0)
+    # active | requested (a member asked for it to be added; staff accept or merge it)
+    status = Varchar(length=16, default="active", index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Community(Table, tablename="community"):
     id = Serial(primary_key=True)
     name = Varchar(length=100, unique=True)
-    district = Varchar(length=100, default="")
+    district = Varchar(length=100, default="")  # free text from before streets existed
+    street = ForeignKey(references=Street, on_delete=OnDelete.restrict, null=True,
+                        default=None, index=True)
     archived = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     # Rules staff tune per community; the wish and ledger services read them.
