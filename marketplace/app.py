@@ -27,7 +27,11 @@ from marketplace.accounts.views import (
 )
 from marketplace.activities.views import CheckInController, StaffActivityController
 from marketplace.audit.views import AuditController
-from marketplace.care.views import GiveController, StaffCareController
+from marketplace.care.views import (
+    GiveController,
+    InNeedConsentController,
+    StaffCareController,
+)
 from marketplace.community.views.members import MemberController
 from marketplace.community.views.places import CommunityController
 from marketplace.community.views.rules import RulesController
@@ -40,6 +44,7 @@ from marketplace.mydata.views.close import CloseAccountController, StaffCloseAcc
 from marketplace.mydata.views.export import MyDataController
 from marketplace.notifications.views import NotificationController
 from marketplace.privacy.views.access import ContactViewController, StaffContactViewController
+from marketplace.privacy.views.notice import NoticeController, OperatorController
 from marketplace.privacy.views.requests import (
     PrivacyRequestController,
     StaffPrivacyRequestController,
@@ -65,7 +70,7 @@ from marketplace.rewards.views.resident import RewardsController
 from marketplace.rewards.views.staff import SettlementController, StaffMerchantController
 from marketplace.settings import ROOT
 from marketplace.web import errors
-from marketplace.web.api_docs import json_bodies_only
+from marketplace.web.consent_gate import before_request
 from marketplace.web.home import HomeController, StaffHubController
 from marketplace.web.idempotency import idempotency_middleware
 from marketplace.web.identity import auth_middleware
@@ -122,6 +127,7 @@ CONTROLLERS: list[type[Controller]] = [
     StaffActivityController,
     GiveController,
     StaffCareController,
+    InNeedConsentController,
     RecoveryController,
     StaffResetController,
     OfficeController,
@@ -138,6 +144,8 @@ CONTROLLERS: list[type[Controller]] = [
     StaffCloseAccountController,
     RegistryController,
     PortalController,
+    NoticeController,
+    OperatorController,
 ]
 
 
@@ -176,7 +184,7 @@ def create_app(**overrides: Any) -> Litestar:
         request_class=AppRequest,
         plugins=[HTMXPlugin(HTMXConfig(set_request_class_globally=False))],
         before_send=[add_security_headers],
-        before_request=json_bodies_only,
+        before_request=before_request,
         template_config=TemplateConfig(
             directory=Path(ROOT / "templates"),
             engine=JinjaTemplateEngine,

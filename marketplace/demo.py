@@ -114,7 +114,8 @@ async def load() -> None:
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
-        await privacy_demo.load(ids)
+        await privacy_demo.load(community_id, ids)
+        await privacy_demo.load_access(ids)
         await workunits_demo.load(community_id, ids["admin"])
         # A password reset slip to try (Staff → Members → 张小红): valid RESET_CODE_HOURS.
         await recovery.issue(await sessions.load_principal(ids["staff"]), ids["volunteer"])

@@ -15,6 +15,7 @@ from marketplace.accounts.tables import User
 from marketplace.activities.tables import Activity
 from marketplace.i18n import _
 from marketplace.ledger.rules import parse_reference
+from marketplace.privacy.names import first_name_only
 from marketplace.rewards.codes import display as code_display
 from marketplace.wishes.tables import Wish
 
@@ -46,6 +47,9 @@ async def describe(lines: list[dict[str, Any]]) -> None:
             text = activities[ref.number]
         elif ref.kind == "code" and ref.rest:
             text = _("Exchange code %(code)s", code=code_display(ref.rest))
+        elif ref.kind == "user" and line["kind"] == "donate" and line.get("change", 0) < 0:
+            # The giver's own line: the resident in need by first name only, as listed.
+            line["counterparty"] = first_name_only(str(line.get("counterparty") or ""))
         elif (ref.kind == "user" and line["kind"] == "donate" and ref.number in people
               and people[ref.number] != line["counterparty"]):
             text = people[ref.number]

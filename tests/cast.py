@@ -99,7 +99,8 @@ async def build_cast() -> Cast:
     ids["activity"] = await activities.create(
         staff, world.community_id, "Clean the courtyard", "Building 1 gate",
         datetime.now(UTC) + timedelta(days=2), 5, 20)
-    await care.mark_in_need(staff, resident.user_id, "Lives alone, low income")
+    await care.mark_in_need(staff, resident.user_id, "Lives alone, low income",
+                            category="alone", consent="self")
     ids.update(await _reportback(world, staff))
     tokens = {role: await session_token(p) for role, p in people.items()}
     return Cast(world, people, tokens, category, ids)

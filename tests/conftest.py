@@ -30,6 +30,7 @@ from marketplace.app import create_app
 from marketplace.cli import migrate
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.principal import Principal
+from marketplace.privacy import consents
 
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=30, deadline=None)
@@ -81,6 +82,8 @@ class World:
             display_name=name or login, login=login, password=PASSWORD,
             community_id=self.community_id, grid_id=self.grid_id,
             building_id=self.building_id))
+        # As at sign-up on the web: else every page would ask them to agree first.
+        await consents.agree_to_notice(user_id, self.community_id)
         if helper:
             await HelperProfile.insert(HelperProfile(user=user_id, kind="volunteer",
                                                      status="verified"))

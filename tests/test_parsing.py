@@ -144,7 +144,7 @@ async def test_form_numbers_are_refused_under_their_field(client, world: World, 
     staff = await world.person(staff=True)
     me = await resident(world, points=50)
     in_need = await world.person()
-    await care.mark_in_need(staff, in_need.user_id, "Alone")
+    await care.mark_in_need(staff, in_need.user_id, "Alone", category="alone", consent="self")
     await login(client, staff)
     transfers, activities = await Transfer.count(), await Activity.count()
     forms = [
@@ -177,7 +177,8 @@ async def test_form_ids_are_refused_under_their_field(client, world: World, valu
                                                       ) -> None:
     staff = await world.person(staff=True)
     me = await resident(world, points=50)
-    await care.mark_in_need(staff, (await world.person()).user_id, "Alone")
+    await care.mark_in_need(staff, (await world.person()).user_id, "Alone",
+                           category="alone", consent="self")
     wishes_before, transfers = await _wish_count(), await Transfer.count()
     await login(client, me)
     for path, data in [
@@ -199,7 +200,7 @@ async def test_form_ids_are_refused_under_their_field(client, world: World, valu
     client.cookies.clear()
     response = await post(client, "/register", {
         "display_name": "New", "login": "newcomer" + value[-3:], "password": "a-long-pass-1",
-        "password2": "a-long-pass-1", "community": value}, headers=EN)
+        "password2": "a-long-pass-1", "community": value, "agree_notice": "on"}, headers=EN)
     assert _refused(response, "please choose one from the list")
     assert await _wish_count() == wishes_before and await Transfer.count() == transfers
     assert (await User.select(User.display_name).where(User.id == me.user_id).first()

@@ -7,6 +7,7 @@ their communities; administrators appoint staff."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,9 +97,12 @@ check_place = _check_place  # for staff-made accounts (``managed``): the one pla
 
 
 async def register(reg: Registration, *, managed_by_staff: bool = False,
-                   client_ip: str | None = None) -> int:
+                   client_ip: str | None = None,
+                   then: Callable[[int], Awaitable[None]] | None = None) -> int:
     """A new account. ``client_ip``: a sign-up from the web, slowed down per address (each
-    one costs a password hash, and a refusal tells that a login exists)."""
+    one costs a password hash, and a refusal tells that a login exists). ``then`` runs in
+    the same transaction with the new id (the page records the privacy notice agreed:
+    accounts know nothing of the privacy domain)."""
     display_name = reg.display_name.strip()
     login = normalise_login(reg.login)
     check_personal(display_name, reg.address, reg.phone)
@@ -134,6 +138,8 @@ async def register(reg: Registration, *, managed_by_staff: bool = False,
                 managed_by_staff=managed_by_staff,
             )
         ).returning(User.id)
+        if then is not None:
+            await then(int(rows[0]["id"]))
     return int(rows[0]["id"])
 
 
@@ -305,12 +311,6 @@ async def correct_helper_details(actor: Principal, work_unit: str, party_branch:
             actor.user_id, actor.community_id, "helper_details_corrected", "helper_profile",
             int(row["id"]), f"work unit: {row['work_unit'] or '-'} → {work_unit or '-'}; "
             f"party branch: {row['party_branch'] or '-'} → {party_branch or '-'}")
-
-
-async def set_honour_roll_listing(actor: Principal, listed: bool) -> None:
-    await HelperProfile.update({HelperProfile.listed_on_honour_roll: listed}).where(
-        HelperProfile.user == actor.user_id
-    )
 
 
 async def pending_helpers(actor: Principal, community_id: int) -> list[dict[str, Any]]:

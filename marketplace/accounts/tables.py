@@ -99,7 +99,8 @@ class HelperProfile(Table, tablename="helper_profile"):
     review_note = Varchar(length=300, default="")
     reviewed_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
     reviewed_at = Timestamptz(null=True, default=None)
-    listed_on_honour_roll = Boolean(default=True)
+    # Opt-in (PIPL Art. 25): set only through privacy.consents, which records the choice.
+    listed_on_honour_roll = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

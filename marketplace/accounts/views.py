@@ -14,7 +14,7 @@ from marketplace.community import service as places_service
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.principal import Principal
-from marketplace.privacy import exports
+from marketplace.privacy import consents, exports
 from marketplace.privacy.views import me as privacy_me
 from marketplace.web import auth
 from marketplace.web.forms import Form
@@ -114,7 +114,15 @@ class AccountController(Controller):
             )
             if reg.password != form.str("password2", max_length=1000):
                 raise DomainError(_("The two passwords differ."), "password2")
-            user_id = await service.register(reg, client_ip=_client_ip(request))
+            if not form.bool("agree_notice"):
+                raise DomainError(_("Please read the privacy notice and tick the box to "
+                                    "agree: we cannot make an account without it."),
+                                  "agree_notice")
+
+            async def agreed(user_id: int) -> None:
+                await consents.agree_to_notice(user_id, community_id)
+
+            user_id = await service.register(reg, client_ip=_client_ip(request), then=agreed)
         except DomainError as exc:
             values = form.values()
             values.pop("password", None)
@@ -176,7 +184,8 @@ class ProfileController(Controller):
                     profile=profile, places=places, errors=errors or {}, values=values or {},
                     links=await proxies.links(me, me.user_id), max_proxies=proxies.MAX_PROXIES,
                     my_data=await exports.latest(me, me.user_id),
-                    access=await privacy_me.me_access(me), units=units, **(context or {}))
+                    access=await privacy_me.me_access(me),
+                    privacy=await consents.me_summary(me), units=units, **(context or {}))
 
     @get("/", name="profile")
     async def show(self, request: AppRequest) -> Any:
@@ -262,8 +271,14 @@ class ProfileController(Controller):
     @post("/honour-roll", name="honour_roll_listing")
     async def honour_roll(self, request: AppRequest) -> Any:
         form = await Form.read(request)
-        await service.set_honour_roll_listing(request.principal, form.bool("listed"))
-        return redirect(request, "/me", _("Your honour roll choice is saved."))
+        listed = form.bool("listed")
+        try:
+            await consents.set_honour_roll(request.principal, listed)
+        except DomainError as exc:
+            return redirect(request, "/me", exc.message, "error")
+        return redirect(request, next_path(form, "/me"),
+                        _("You are on the public honour roll.") if listed
+                        else _("You are not on the public honour roll."))
 
 
 class HelperQueueController(Controller):

@@ -13,4 +13,5 @@ async def load(community_id: int, ids: dict[str, int]) -> None:
     evening = clock.day_start(clock.today()).replace(hour=19)
     await service.create(staff, community_id, "夜间巡逻", "北门",
                          evening, 6, 10)
-    await care.mark_in_need(staff, ids["resident"], "独居老人，退休金低")
+    await care.mark_in_need(staff, ids["resident"], "独居老人，退休金低", category="alone",
+                            consent="self")

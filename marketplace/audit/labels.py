@@ -18,6 +18,8 @@ ACTIONS: dict[str, str] = {
     "community_created": N_("Community created"),
     "in_need_marked": N_("Marked as needing care"),
     "in_need_cleared": N_("Care mark cleared"),
+    "in_need_consent_withdrawn": N_("Consent to the care mark withdrawn by the resident"),
+    "privacy_operator_set": N_("Site operator named in the privacy notice"),
     "points_rules_changed": N_("Points rules changed"),
     "budget_set": N_("Points budget set"),
     "community_rule_changed": N_("Community rule changed"),

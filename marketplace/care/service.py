@@ -11,17 +11,20 @@ from datetime import datetime
 from typing import Any
 
 from marketplace import clock, db
+from marketplace.accounts import proxies
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import User
 from marketplace.care.tables import InNeed
 from marketplace.community import rules as community_rules
 from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden, NotFound
-from marketplace.i18n import _
+from marketplace.i18n import N_, _
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
+from marketplace.privacy import consents
+from marketplace.privacy.names import first_name_only
 
 MAX_LIMIT = community_rules.LIMIT_MAX
 CARE_FIELDS = {"donation_max_per_gift": "per_gift", "donation_max_per_month": "per_month",
@@ -42,24 +45,73 @@ async def _member(user_id: int) -> dict[str, Any]:
     return row
 
 
-async def mark_in_need(actor: Principal, user_id: int, reason: str) -> None:
+# A general category is all givers see of why a resident is listed (PIPL Art. 28-30:
+# the reason staff write is sensitive and stays with staff and the resident).
+CATEGORIES: dict[str, str] = {
+    "alone": N_("Elderly, living alone"),
+    "disability": N_("Disability"),
+    "illness": N_("Illness"),
+    "low_income": N_("Low income"),
+    "other": N_("Other"),
+}
+# Shown to staff in the form, and kept with the consent as what the resident agreed to.
+EFFECT = N_("Neighbours in the community can give this resident points. Givers see only "
+            "the first character of the name and the category, never the reason. The "
+            "resident sees the listing on their Me page and can withdraw consent at any "
+            "time, which ends it at once.")
+
+
+def category_label(code: str) -> str:
+    return _(CATEGORIES.get(code, CATEGORIES["other"]))
+
+
+async def _check_consent(user_id: int, category: str, consent: str) -> None:
+    if category not in CATEGORIES:
+        raise DomainError(_("Please choose a category."), "category")
+    if consent not in consents.GIVEN_BY:
+        raise DomainError(_("Please record the resident's separate consent (or their "
+                            "proxy's) to be listed as in need."), "consent")
+    if consent == "proxy" and not await proxies.agents_of(user_id):
+        raise DomainError(_("This resident has no proxy: the resident's own consent is "
+                            "needed."), "consent")
+
+
+async def mark_in_need(actor: Principal, user_id: int, reason: str, *, category: str,
+                       consent: str) -> None:
+    """Staff list a resident as in need, recording the resident's (or the proxy's) separate
+    consent with the reason and its effect; no consent, no listing."""
     person = await _member(user_id)
     community_id = int(person["community"])
     _require_staff(actor, community_id)
     reason = reason.strip()
     if not 1 <= len(reason) <= 200:
         raise DomainError(_("Please give the reason (up to 200 characters)."), "reason")
+    await _check_consent(user_id, category, consent)
     async with db.transaction():
-        values = {InNeed.reason: reason, InNeed.active: True, InNeed.marked_by: actor.user_id,
-                  InNeed.marked_at: ledger.now(), InNeed.cleared_by: None,
-                  InNeed.cleared_at: None}
+        values = {InNeed.reason: reason, InNeed.category: category, InNeed.active: True,
+                  InNeed.marked_by: actor.user_id, InNeed.marked_at: ledger.now(),
+                  InNeed.cleared_by: None, InNeed.cleared_at: None}
         updated = await InNeed.update(values).where(InNeed.user == user_id).returning(
             InNeed.id)
         if not updated:
             await InNeed.insert(InNeed(user=user_id, community=community_id, reason=reason,
-                                       marked_by=actor.user_id))
+                                       category=category, marked_by=actor.user_id))
+        await consents.withdraw(user_id, consents.IN_NEED, actor.user_id)
+        await consents.record(user_id, community_id, consents.IN_NEED,
+                              recorded_by=actor.user_id, recorded_as="staff",
+                              given_by=consent,
+                              purpose=f"{category_label(category)} — {reason}")
         await accounts.audit(actor.user_id, community_id, "in_need_marked", "user", user_id,
-                             reason)
+                             f"{category} · {consent} · {reason}")
+
+
+async def _end(user_id: int, by: int) -> bool:
+    ended = await InNeed.update({InNeed.active: False, InNeed.cleared_by: by,
+                                 InNeed.cleared_at: ledger.now()}).where(
+        (InNeed.user == user_id) & (InNeed.active == True)  # noqa: E712
+    ).returning(InNeed.id)
+    await consents.withdraw(user_id, consents.IN_NEED, by)
+    return bool(ended)
 
 
 async def clear_in_need(actor: Principal, user_id: int) -> None:
@@ -67,19 +119,38 @@ async def clear_in_need(actor: Principal, user_id: int) -> None:
     community_id = int(person["community"])
     _require_staff(actor, community_id)
     async with db.transaction():
-        await InNeed.update({InNeed.active: False, InNeed.cleared_by: actor.user_id,
-                             InNeed.cleared_at: ledger.now()}).where(
-            (InNeed.user == user_id) & (InNeed.active == True))  # noqa: E712
+        await _end(user_id, actor.user_id)
         await accounts.audit(actor.user_id, community_id, "in_need_cleared", "user", user_id)
 
 
+async def withdraw_consent(actor: Principal) -> None:
+    """The resident (or a proxy acting for them) withdraws consent: the listing ends now."""
+    person = await _member(actor.user_id)
+    async with db.transaction():
+        if not await _end(actor.user_id, actor.acting_id):
+            raise NotFound(_("You are not listed as in need."))
+        await accounts.audit(actor.acting_id, int(person["community"]),
+                             "in_need_consent_withdrawn", "user", actor.user_id)
+
+
 async def in_need(community_id: int) -> list[dict[str, Any]]:
-    """Who in the community may be given points: every member of it may see the list."""
+    """Who in the community is listed, in full: for staff pages only (the service that
+    calls it has checked the staff role)."""
     return await InNeed.select(
-        InNeed.user, InNeed.user.display_name, InNeed.reason, InNeed.marked_at,
-        InNeed.marked_by.display_name,
+        InNeed.user, InNeed.user.display_name, InNeed.reason, InNeed.category,
+        InNeed.marked_at, InNeed.marked_by.display_name,
     ).where((InNeed.community == community_id) & (InNeed.active == True)  # noqa: E712
             ).order_by(InNeed.user.display_name)
+
+
+async def for_givers(actor: Principal) -> list[dict[str, Any]]:
+    """Who the actor may give points to: the first character of the name and a general
+    category, never the full name or the reason (PIPL Art. 28-30)."""
+    rows = await InNeed.select(InNeed.user, InNeed.user.display_name, InNeed.category).where(
+        (InNeed.community == actor.community_id) & (InNeed.active == True)  # noqa: E712
+        & (InNeed.user != actor.user_id)).order_by(InNeed.id)
+    return [{"user": int(r["user"]), "name": first_name_only(r["user.display_name"]),
+             "category": category_label(r["category"])} for r in rows]
 
 
 async def rules_of(community_id: int) -> dict[str, int]:
@@ -95,7 +166,12 @@ async def rules_of(community_id: int) -> dict[str, int]:
 async def overview(actor: Principal, community_id: int) -> dict[str, Any]:
     """The staff page of the community: who is in need, and its point rules."""
     _require_staff(actor, community_id)
-    return {"in_need": await in_need(community_id), "rules": await rules_of(community_id)}
+    rows = await in_need(community_id)
+    # Listings from before consents were recorded: staff record one or end the listing.
+    agreed = await consents.standing_among([int(r["user"]) for r in rows], consents.IN_NEED)
+    for row in rows:
+        row["consent_missing"] = int(row["user"]) not in agreed
+    return {"in_need": rows, "rules": await rules_of(community_id)}
 
 
 async def set_rules(actor: Principal, community_id: int, per_gift: int, per_month: int,

@@ -23,6 +23,8 @@ class InNeed(Table, tablename="care_in_need"):
     user = ForeignKey(references=User, on_delete=OnDelete.restrict, unique=True)
     community = ForeignKey(references=Community, on_delete=OnDelete.restrict, index=True)
     reason = Varchar(length=200)
+    # A general category (care.service.CATEGORIES): all givers see of the reason.
+    category = Varchar(length=16, default="other")
     active = Boolean(default=True, index=True)
     marked_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
     marked_at = Timestamptz(default=TimestamptzNow())

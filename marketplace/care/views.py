@@ -24,8 +24,7 @@ from marketplace.web.request import AppRequest
 
 async def give_context(me: Principal) -> dict[str, Any]:
     """What the give form needs; "My points" includes the same form."""
-    return {"in_need": [r for r in await service.in_need(me.community_id)
-                        if r["user"] != me.user_id],
+    return {"in_need": await service.for_givers(me),
             "limits": await service.rules_of(me.community_id), "give_key": uuid.uuid4().hex}
 
 
@@ -77,6 +76,8 @@ class StaffCareController(Controller):
         return page(request, "care/staff.html",
                     status_code=UNPROCESSABLE if errors else 200, community_id=community_id,
                     **await service.overview(me, community_id),
+                    categories=[(k, _(v)) for k, v in service.CATEGORIES.items()],
+                    effect=_(service.EFFECT),
                     errors=errors or {}, values=values or {}, **picker)
 
     @get("/", name="staff_care")
@@ -111,7 +112,9 @@ class StaffCareController(Controller):
             # Only a member of the community whose page this is (the picker's search).
             user_id = await picked(form, request.principal, community_id)
             await service.mark_in_need(request.principal, user_id,
-                                       form.str("reason", max_length=300))
+                                       form.str("reason", max_length=300),
+                                       category=form.str("category", max_length=16),
+                                       consent=form.str("consent", max_length=8))
         except DomainError as exc:
             return await self._render(request, community_id,
                                       {exc.field or "reason": exc.message}, form.values(),
@@ -125,3 +128,16 @@ class StaffCareController(Controller):
         await service.clear_in_need(request.principal, user_id)
         return redirect(request, f"/staff/care?community={community_id}",
                         _("No longer listed as in need."))
+
+
+class InNeedConsentController(Controller):
+    """The resident withdraws the consent to being listed as in need (from Me)."""
+
+    path = "/me/in-need"
+    guards = [auth.login_required]
+
+    @post("/withdraw", name="in_need_withdraw")
+    async def withdraw(self, request: AppRequest) -> Any:
+        await service.withdraw_consent(request.principal)  # not listed: 404
+        return redirect(request, "/me#privacy", _("Your consent is withdrawn: you are no "
+                                                  "longer listed as in need."))

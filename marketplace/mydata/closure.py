@@ -27,7 +27,7 @@ from marketplace.ledger import service as ledger
 from marketplace.mydata import wording
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.privacy import exports
+from marketplace.privacy import consents, exports
 from marketplace.privacy import requests as privacy_requests
 from marketplace.recovery import service as recovery
 from marketplace.reports import erasure as report_erasure
@@ -178,6 +178,7 @@ async def _erase(actor: Principal, person: dict[str, Any]) -> list[str]:
     await notifications.erase_person(user_id, replacements, about)
     await audit.erase_person(user_id, [int(w["id"]) for w in owned], replacements)
     await privacy_requests.erase_person(user_id, removed)
+    await consents.erase_person(user_id, removed)
     await report_erasure.erase_person(user_id, name, replacements)
     await closing.anonymise(user_id, person["login"], name)
     return photos

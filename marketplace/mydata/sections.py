@@ -22,7 +22,7 @@ from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
 from marketplace.notifications.messages import render
 from marketplace.notifications.tables import Notification
-from marketplace.privacy.tables import ContactView, PrivacyRequest
+from marketplace.privacy.tables import Consent, ContactView, PrivacyRequest
 from marketplace.reports.tables import IssuedCertificate, VolunteerIdentity
 from marketplace.rewards.tables import MerchantMember, RedeemCode
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
@@ -53,7 +53,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "proxy_links": ("role", "other_person", "active", "added_at", "revoked_at"),
     "activities": ("activity", "place", "starts_at", "points", "method", "checked_in_at"),
     "in_need": ("reason", "active", "marked_at", "cleared_at"),
-    "consents": ("kind", "version", "given_at", "withdrawn_at"),
+    "consents": ("kind", "version", "agreed", "purpose", "given_by", "recorded_as",
+                 "given_at", "withdrawn_at"),
     "sessions": ("started_at", "last_seen_at", "device"),
     "audit": ("at", "action", "by", "detail"),
     "privacy_requests": ("id", "kind", "text", "contact_preference", "status", "created_at",
@@ -215,12 +216,9 @@ async def in_need(user_id: int) -> Rows:
 
 
 async def consents(user_id: int) -> Rows:
-    """The person's consents (privacy notice versions, honour roll, in-need).
-
-    TODO(merge with privacy-consent): read them from ``marketplace.privacy.consents``
-    once its table is in ``privacy/tables.py``; this branch has none yet, so the section
-    is present and empty."""
-    return []
+    """The person's choices: the privacy notice versions, the honour roll, being in need."""
+    found = await Consent.select().where(Consent.user == user_id).order_by(Consent.id)
+    return _rows("consents", found)
 
 
 async def sessions(user_id: int) -> Rows:

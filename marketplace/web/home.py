@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, get
 
 from marketplace.ledger import service as ledger
+from marketplace.privacy import consents
 from marketplace.rewards import service as rewards
 from marketplace.web import auth
 from marketplace.web.render import page
@@ -25,7 +26,9 @@ class HomeController(Controller):
                     balance=await ledger.balance(me.user_id),
                     counts=await summary.for_person(me),
                     staff_counts=await summary.for_staff(me),
-                    active_codes=await rewards.active_code_count(me))
+                    active_codes=await rewards.active_code_count(me),
+                    ask_honour_roll=me.is_helper
+                    and await consents.honour_roll_choice(me.user_id) is None)
 
     @get("/health", name="health", include_in_schema=False)
     async def health(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ from marketplace import db, i18n, settings
 from marketplace.accounts import sessions
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
+from marketplace.privacy import consents
 from marketplace.rewards import merchants
 from marketplace.web.auth import ELDER_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
@@ -27,20 +28,22 @@ from marketplace.web.auth import ELDER_COOKIE, LANG_COOKIE, SESSION_COOKIE
 @functools.cache
 def _extra_columns() -> tuple[tuple[str, str], ...]:
     return (("merchant_ids", merchants.merchant_ids_sql()),
-            ("unread", notifications.UNREAD_COUNT_SQL))
+            ("unread", notifications.UNREAD_COUNT_SQL),
+            ("notice_version", consents.NOTICE_VERSION_SQL))
 
 
-async def who_is_asking(token: str | None) -> tuple[Principal | None, int]:
-    """The person behind the session cookie (merchant roles included) and their unread
-    notifications; (None, 0) without a live session."""
+async def who_is_asking(token: str | None) -> tuple[Principal | None, int, str | None]:
+    """The person behind the session cookie (merchant roles included), their unread
+    notifications and the privacy notice version they agreed to; (None, 0, None) without a
+    live session."""
     row = await sessions.session_row(token, _extra_columns()) if token else None
     if row is None:
-        return None, 0
+        return None, 0, None
     principal = sessions.principal_from_row(row)
     ids = db.parse_id_list(row["merchant_ids"])
     if ids:
         principal = dataclasses.replace(principal, merchant_ids=ids)
-    return principal, int(row["unread"] or 0)
+    return principal, int(row["unread"] or 0), row["notice_version"]
 
 
 def elder_mode(principal: Principal | None, cookie: str | None) -> bool:
@@ -56,11 +59,12 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         connection: ASGIConnection = ASGIConnection(scope)
-        principal, unread = await who_is_asking(connection.cookies.get(SESSION_COOKIE))
+        principal, unread, notice = await who_is_asking(connection.cookies.get(SESSION_COOKIE))
         scope["user"] = principal
         state = scope.setdefault("state", {})
         if principal is not None:
             state["unread"] = unread
+            state["notice_version"] = notice
         language = i18n.pick_language(
             principal.language if principal else None,
             connection.cookies.get(LANG_COOKIE),

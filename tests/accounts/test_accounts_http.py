@@ -18,7 +18,7 @@ async def test_register_signs_in_at_once_on_a_fresh_session(client, world: World
     r = await post(client, "/register", {
         "display_name": "Auntie " + name, "login": name, "password": "long-enough-pw",
         "password2": "long-enough-pw", "community": str(world.community_id),
-        "grid": str(world.grid_id), "building": str(world.building_id),
+        "agree_notice": "on", "grid": str(world.grid_id), "building": str(world.building_id),
         "address": " Room 302 ", "next": "/wishes/new"})
     assert r.status_code == 303 and r.headers["location"] == "/wishes/new"
     sid = r.cookies["sid"]
@@ -45,8 +45,8 @@ async def test_duplicate_account_is_refused_with_input_kept(client, world: World
     person = await world.person()
     r = await post(client, "/register", {
         "display_name": "Someone Else", "login": person.login, "password": "long-enough-pw",
-        "password2": "long-enough-pw", "community": str(world.community_id)},
-        headers={"accept-language": "en"})
+        "password2": "long-enough-pw", "community": str(world.community_id),
+        "agree_notice": "on"}, headers={"accept-language": "en"})
     assert r.status_code == 409
     assert "already exists" in r.text
     assert 'value="Someone Else"' in r.text
@@ -57,7 +57,8 @@ async def test_registration_rejects_building_without_its_grid(client, world: Wor
     r = await post(client, "/register", {
         "display_name": "X", "login": unique(), "password": "long-enough-pw",
         "password2": "long-enough-pw", "community": str(world.community_id),
-        "grid": "", "building": str(world.building_id)}, headers={"accept-language": "en"})
+        "agree_notice": "on", "grid": "", "building": str(world.building_id)},
+        headers={"accept-language": "en"})
     assert r.status_code == 422 and "not in the chosen grid" in r.text
 
 

@@ -16,7 +16,8 @@ PERSONAL = "The password must not be your login, name or phone number."
 
 def _form(world: World, login_name: str, password: str, name: str = "Auntie Li") -> dict:
     return {"display_name": name, "login": login_name, "password": password,
-            "password2": password, "community": str(world.community_id)}
+            "password2": password, "community": str(world.community_id),
+            "agree_notice": "on"}
 
 
 @pytest.mark.parametrize(("password", "message"), [

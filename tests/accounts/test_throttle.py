@@ -174,7 +174,8 @@ async def test_registration_is_slowed_per_address(app, world: World) -> None:
     async def register(c: httpx.AsyncClient) -> httpx.Response:
         return await post(c, "/register", {
             "display_name": "Neighbour", "login": unique("r"), "password": PASSWORD,
-            "password2": PASSWORD, "community": str(world.community_id)}, headers=EN)
+            "password2": PASSWORD, "community": str(world.community_id),
+            "agree_notice": "on"}, headers=EN)
 
     async with browser(app, hall) as c, browser(app, _address()) as home:
         for _ in range(20):

@@ -13,11 +13,19 @@ import asyncio
 import os
 from typing import Any
 
-from marketplace.accounts import sessions
 from marketplace.accounts.tables import User
 from marketplace.wishes import service as wishes
 from marketplace.wishes.tables import Wish, WishClaim
-from tests.bench.common import Row, database, emit, new_place, open_wishes, person, run_load
+from tests.bench.common import (
+    Row,
+    database,
+    emit,
+    new_place,
+    open_wishes,
+    person,
+    run_load,
+    session_for,
+)
 from tests.live import Server
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
@@ -46,7 +54,7 @@ async def seed() -> tuple[list[str], list[int]]:
         prefix = f"storm{place.community_id}x"
         rows = await User.raw(HELPER_USERS, prefix, place.community_id, place.grid_id, HELPERS)
         await User.raw(VERIFIED, prefix + "%")
-        tokens = [await sessions.start_session(int(r["id"]), "bench", None) for r in rows]
+        tokens = [await session_for(int(r["id"])) for r in rows]
         return tokens, await open_wishes(owner, staff, category, WISHES)
 
 

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from marketplace import clock, db
-from marketplace.accounts import sessions
-from tests.bench.common import Row, database, emit, run_load
+from tests.bench.common import Row, database, emit, run_load, session_for
 from tests.bench.county import County, seed_county
 from tests.live import Server
 
@@ -41,7 +40,7 @@ async def seed() -> tuple[County, list[str], float]:
         started = time.monotonic()
         county = await seed_county(SCALE)
         seconds = time.monotonic() - started
-        sids = [await sessions.start_session(uid, "bench", None) for uid in (
+        sids = [await session_for(uid) for uid in (
             county.resident_id, county.helper_id, county.staff_id, county.merchant_owner_id,
             county.unit_contact_id)]
         return county, sids, seconds

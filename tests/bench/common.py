@@ -22,6 +22,7 @@ from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.principal import Principal
+from marketplace.privacy import consents
 from marketplace.settings import ROOT
 from marketplace.wishes import service as wishes
 
@@ -80,7 +81,15 @@ async def person(place: Place, *, helper: bool = False, staff: bool = False) -> 
 
 
 async def token(p: Principal) -> str:
-    return await sessions.start_session(p.user_id, "bench", None)
+    return await session_for(p.user_id)
+
+
+async def session_for(user_id: int) -> str:
+    """A session of someone who agreed to the privacy notice (else every page would send
+    them to the notice first)."""
+    community = await consents.community_of(user_id)
+    await consents.agree_to_notice(user_id, community)
+    return await sessions.start_session(user_id, "bench", None)
 
 
 async def open_wishes(owner: Principal, staff: Principal, category: int, n: int) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 MAIN_PAGES: dict[str, tuple[str, ...]] = {
     "anonymous": ("/", "/login", "/register", "/no-such-page", "/c", "/c/{community}",
-                  "/forgot", "/reset", "/activate", "/privacy/requests"),
+                  "/forgot", "/reset", "/activate", "/privacy/requests", "/privacy"),
     "resident": (
         "/", "/wishes/", "/wishes/mine", "/wishes/new", "/wishes/{wish_pending}",
         "/wishes/{wish_done}", "/points", "/me/", "/notifications/",
@@ -28,7 +28,7 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
               "/staff/members/new", "/staff/members/{resident}/proxies",
               "/staff/privacy-requests/", "/staff/members/{resident}/contact-views",
               "/staff/reportback", "/staff/reportback/cards/{party_member}",
-              "/staff/certificates", "/staff/certificates/{certificate}"),
+              "/staff/certificates", "/staff/certificates/{certificate}", "/staff/privacy/"),
     "merchant": ("/", "/merchant/", "/merchant/{merchant}", "/merchant/{merchant}/redeem",
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",

@@ -60,6 +60,7 @@ async def test_resident_registers_posts_confirms_and_gets_a_code(
             await page.select_option("#community", str(place.community_id))
     else:
         await page.select_option("#community", str(place.community_id))
+    await page.check("#agree_notice")  # the privacy notice, agreed (required)
     await page.get_by_role("button", name="Create my account").click()
     await flash(page, "Your account is ready")  # and signed in
 

@@ -47,6 +47,7 @@ async def test_register_sign_in_sign_out(js: bool, any_page: Page, live_server: 
         await expect(page.locator("#community")).to_have_value(str(place.community_id))
     else:
         await page.select_option("#community", str(place.community_id))
+    await page.check("#agree_notice")  # the privacy notice, agreed (required)
     await page.get_by_role("button", name="Create my account").click()
 
     # Signed in at once: the home page greets the newcomer.

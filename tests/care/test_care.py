@@ -23,7 +23,8 @@ async def _setup(world: World, per_gift: int = 20, per_month: int = 30):  # type
     giver = await world.person(name="Generous Giver")
     needy = await world.person(name="Auntie Needy")
     await service.set_rules(staff, world.community_id, per_gift, per_month, 0)
-    await service.mark_in_need(staff, needy.user_id, "lives alone, low pension")
+    await service.mark_in_need(staff, needy.user_id, "lives alone, low pension",
+                               category="alone", consent="self")
     await ledger.award(world.community_id, giver.user_id, 100, "award", "", None, "",
                        unique("k"))
     return staff, giver, needy
@@ -66,13 +67,15 @@ async def test_only_listed_residents_of_the_same_community(world: World) -> None
     with pytest.raises(DomainError, match="residents in need"):
         await service.give(giver, other.user_id, 5, "", unique("g"))
     with pytest.raises(DomainError, match="yourself"):
-        await service.mark_in_need(staff, giver.user_id, "temporary")
+        await service.mark_in_need(staff, giver.user_id, "temporary",
+                                   category="alone", consent="self")
         await service.give(giver, giver.user_id, 5, "", unique("g"))
     outsider = await _other_world_person()
     with pytest.raises(DomainError, match="residents in need"):
         await service.give(outsider, needy.user_id, 5, "", unique("g"))
     with pytest.raises(Forbidden):
-        await service.mark_in_need(await _other_world_person(staff=True), needy.user_id, "x")
+        await service.mark_in_need(await _other_world_person(staff=True), needy.user_id, "x",
+                                   category="alone", consent="self")
     await service.clear_in_need(staff, needy.user_id)
     with pytest.raises(DomainError, match="residents in need"):
         await service.give(giver, needy.user_id, 5, "", unique("g"))
@@ -85,7 +88,9 @@ async def test_http_give_errors_keep_input_and_success(client, world: World) -> 
     _staff, giver, needy = await _setup(world)
     await login(client, giver)
     r = await client.get("/points", headers=EN)
-    assert "Auntie Needy" in r.text and "lives alone" in r.text
+    # Givers see the first name and the category only (PIPL Art. 28-30).
+    assert "Auntie · Elderly, living alone" in r.text
+    assert "Auntie Needy" not in r.text and "low pension" not in r.text
     r = await post(client, "/points/give/", {"to_user": str(needy.user_id), "amount": "25",
                                              "memo": "keep warm", "key": unique()},
                    headers=EN)
@@ -104,10 +109,12 @@ async def test_http_staff_marks_and_sets_rules(client, world: World) -> None:
     resident = await world.person(name="Mr Chen")
     await login(client, staff)
     r = await post(client, f"/staff/care/{world.community_id}/in-need",
-                   {"person_id": str(resident.user_id), "reason": ""}, headers=EN)
+                   {"person_id": str(resident.user_id), "reason": "", "category": "illness",
+                    "consent": "self"}, headers=EN)
     assert r.status_code == 422 and "Please give the reason" in r.text
     r = await post(client, f"/staff/care/{world.community_id}/in-need",
-                   {"person_id": str(resident.user_id), "reason": "after surgery"}, headers=EN)
+                   {"person_id": str(resident.user_id), "reason": "after surgery",
+                    "category": "illness", "consent": "self"}, headers=EN)
     assert r.status_code == 303
     r = await client.get(f"/staff/care/?community={world.community_id}", headers=EN)
     assert "after surgery" in r.text

@@ -40,7 +40,8 @@ async def test_filters_role_helper_status_and_in_need(client, world: World) -> N
     staff = await world.person(staff=True)
     helper = await world.person(helper=True, name=unique("Helper "))
     needy = await world.person(name=unique("Needy "))
-    await care.mark_in_need(staff, needy.user_id, "after surgery")
+    await care.mark_in_need(staff, needy.user_id, "after surgery",
+                            category="alone", consent="self")
     await login(client, staff)
     r = await client.get("/staff/members", params={"role": "helper"}, headers=EN)
     assert helper.display_name in r.text and needy.display_name not in r.text

@@ -60,7 +60,8 @@ async def test_an_exact_login_or_single_match_needs_no_choice(client, world: Wor
     resident = await world.person(name=unique("Only One "))
     await login(client, staff)
     url = f"/staff/care/{world.community_id}/in-need"
-    r = await post(client, url, {"person": resident.display_name, "reason": "alone"})
+    r = await post(client, url, {"person": resident.display_name, "reason": "alone",
+                                 "category": "alone", "consent": "self"})
     assert r.status_code == 303
     assert await InNeed.exists().where(InNeed.user == resident.user_id)
     r = await post(client, url, {"person": "nobody-" + unique(), "reason": "x"}, headers=EN)

@@ -67,9 +67,10 @@ async def _life(world: World, p: Person) -> dict[str, object]:
     await wishes.confirm(neighbour, theirs, 4)
     # A gift with a note, and staff marked them in need naming their flat.
     needy = await world.person()
-    await care.mark_in_need(staff, needy.user_id, "Lives alone")
+    await care.mark_in_need(staff, needy.user_id, "Lives alone", category="alone", consent="self")
     await care.give(me, needy.user_id, 5, f"From {p.name}", unique("gift"))
-    await care.mark_in_need(staff, me.user_id, f"Alone at {p.address}")
+    await care.mark_in_need(staff, me.user_id, f"Alone at {p.address}", category="alone",
+                            consent="self")
     await corrections.adjust(staff, neighbour.user_id, 3, f"Helped {p.name} move",
                              unique("adjust"))
     # Under way now: a claim, a waiting wish, a code, a proxy link, a session.
@@ -153,7 +154,7 @@ async def test_figures_and_ledger_are_unchanged(world: World) -> None:
     await wishes.fulfil(helper, mine, "Done", 30)
     await wishes.confirm(p.principal, mine, 5)
     needy = await world.person()
-    await care.mark_in_need(staff, needy.user_id, "Alone")
+    await care.mark_in_need(staff, needy.user_id, "Alone", category="alone", consent="self")
     await care.give(p.principal, needy.user_id, 20, "All of it", unique("gift"))
     now = clock.now()
     scope = queries.Scope(world.community_id, now - timedelta(days=30), now + timedelta(days=1))
@@ -174,7 +175,7 @@ async def test_points_left_may_go_to_a_resident_in_need(world: World) -> None:
     await ledger.award(world.community_id, p.principal.user_id, 35, "award", "test", None,
                        "", unique("k"))
     needy = await world.person()
-    await care.mark_in_need(staff, needy.user_id, "Alone")
+    await care.mark_in_need(staff, needy.user_id, "Alone", category="alone", consent="self")
     preview = await closure.own_preview(p.principal)
     assert preview.points == 35 and needy.user_id in {r["user"] for r in preview.in_need}
 

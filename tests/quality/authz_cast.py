@@ -51,8 +51,9 @@ A_PEOPLE = ("owner", "neighbour", "helper", "claimer", "staff_a", "merchant", "c
 B_PEOPLE = ("staff_b", "resident_b", "helper_b", "merchant_b")
 ACTORS = (ANONYMOUS, *A_PEOPLE, *B_PEOPLE)
 # Residents of A whom only the cases naming them ask about: a helper and a shop not yet
-# verified, and the staff member who asked for the adjustments waiting for approval.
-NAMED_ONLY = ("applicant", "hopeful", "requester")
+# verified, the staff member who asked for the adjustments waiting for approval, and a
+# resident listed as in need (who may withdraw that consent).
+NAMED_ONLY = ("applicant", "hopeful", "requester", "needy")
 
 # One wish per wish action, in the state the action starts from (name -> state).
 WISHES = {
@@ -164,8 +165,9 @@ async def _people_to_act_on(a: World, people: dict[str, Principal]) -> dict[str,
     membership = await StaffMembership.select(StaffMembership.id).where(
         StaffMembership.user == spare.user_id).first()
     needy, needy2 = await a.person(name=unique("Needy ")), await a.person(name=unique("Needy "))
-    await care.mark_in_need(staff, needy.user_id, "Lives alone")
-    await care.mark_in_need(staff, needy2.user_id, "Lives alone")
+    people["needy"] = needy
+    await care.mark_in_need(staff, needy.user_id, "Lives alone", category="alone", consent="self")
+    await care.mark_in_need(staff, needy2.user_id, "Lives alone", category="alone", consent="self")
     candidate = await a.person(name=unique("Candidate "))
     return {"helper_profile": int(profile["id"]), "staff_membership": int(membership["id"]),
             "user_needy": needy.user_id, "user_needy2": needy2.user_id,

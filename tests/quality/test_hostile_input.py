@@ -93,6 +93,7 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("/merchant/apply", "resident"), ("/merchant/invites", "invitee"), ("/merchant", "merchant"),
     ("/points/give", "helper"),  # the cast's resident is the one in need
     ("/me/close", "closer"),  # a new person each time: a request that succeeds closes it
+    ("/me/in-need", "helper"),  # not listed: the resident in need stays listed
 )
 # Path parameters, by name → the cast's object (see ``ids``).
 PATH_IDS = {

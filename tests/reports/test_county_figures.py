@@ -10,11 +10,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from marketplace import clock, settings
-from marketplace.accounts.tables import HelperProfile
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import checking
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
+from marketplace.privacy import consents
 from marketplace.reports import figures, records, service
 from marketplace.reports.cache import ShortCache
 from marketplace.wishes import service as wishes
@@ -44,8 +44,8 @@ async def test_honour_roll_counts_the_periods_confirmed_wishes_of_listed_helpers
     await make_wish(owner, staff, quick, cat, days_ago(40), CONFIRMED, minutes=500)  # before
     await make_wish(owner, staff, quick, cat, days_ago(5), [1, 1, 1])  # fulfilled, not yet
     await make_wish(owner, staff, shy, cat, days_ago(5), CONFIRMED, minutes=999)
-    await HelperProfile.update({HelperProfile.listed_on_honour_roll: False}).where(
-        HelperProfile.user == shy.user_id)
+    for listed in (busy, quick):  # the shy one never says yes: opt-in (PIPL Art. 25)
+        await consents.set_honour_roll(listed, True)
     elsewhere = await another_world()
     far_staff, far_owner = await elsewhere.person(staff=True), await elsewhere.person()
     far_helper = await elsewhere.person(helper=True)
@@ -64,6 +64,8 @@ async def test_honour_roll_breaks_ties_by_hours_then_name(world: World) -> None:
     staff, owner = await world.person(staff=True), await world.person()
     b, a, c = [await world.person(helper=True, name=n)
                for n in ("B helper", "A helper", "C helper")]
+    for helper in (b, a, c):
+        await consents.set_honour_roll(helper, True)
     cat = await wishes.add_category(staff, world.community_id, "Repairs", 10)
     for helper, minutes in ((b, 60), (a, 60), (c, 90)):
         await make_wish(owner, staff, helper, cat, days_ago(2), CONFIRMED, minutes=minutes)
@@ -201,6 +203,7 @@ async def test_public_page_computes_once_for_a_crowd_and_shows_the_right_figures
         client, world: World, monkeypatch) -> None:
     staff, owner = await world.person(staff=True), await world.person()
     helper = await world.person(helper=True, name=unique("Listed "))
+    await consents.set_honour_roll(helper, True)
     cat = await wishes.add_category(staff, world.community_id, "Repairs", 10)
     for _ in range(2):
         await make_wish(owner, staff, helper, cat, days_ago(0.5), [0.1, 0.1, 0.1, 0.1])

@@ -1,4 +1,4 @@
-"""The public page (no personal data, honour roll with opt-out) and signed certificates."""
+"""The public page (no personal data, honour roll with opt-in) and signed certificates."""
 
 from __future__ import annotations
 
@@ -35,11 +35,12 @@ async def test_public_page_shows_figures_and_roll_but_no_resident_data(client,
     for helper in (listed, shy, listed):
         await make_wish(resident, staff, helper, cat, days_ago(0.5), [0.1, 0.1, 0.1, 0.1],
                         title=title)
-    # The shy helper opts out on the profile page.
-    await login(client, shy)
-    response = await post(client, "/me/honour-roll", {})
-    assert response.status_code == 303
-    client.cookies.clear()
+    # Opt-in (PIPL Art. 25): one helper says yes on the profile page, the shy one no.
+    for helper, choice in ((listed, "on"), (shy, "off")):
+        await login(client, helper)
+        response = await post(client, "/me/honour-roll", {"listed": choice})
+        assert response.status_code == 303
+        client.cookies.clear()
 
     page = await client.get(f"/c/{world.community_id}", headers=EN)
     assert page.status_code == 200

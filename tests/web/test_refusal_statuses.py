@@ -31,7 +31,8 @@ async def refused(client: httpx.AsyncClient, url: str, data: dict[str, str], sta
 async def test_register_and_login(client, world: World) -> None:
     person = await world.person()
     form = {"display_name": "Someone", "login": person.login, "password": "long-enough-pw",
-            "password2": "long-enough-pw", "community": str(world.community_id)}
+            "password2": "long-enough-pw", "community": str(world.community_id),
+            "agree_notice": "on"}
     await refused(client, "/register", form, 409, "already exists")
     await refused(client, "/register", {**form, "login": unique(), "display_name": ""}, 422,
                   "Please enter a display name")
