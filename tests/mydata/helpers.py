@@ -14,6 +14,7 @@ from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile
 from marketplace.principal import Principal
+from marketplace.privacy import consents
 from tests.conftest import PASSWORD, World, unique
 from tests.pictures import picture
 
@@ -42,6 +43,7 @@ async def person(world: World, *, helper: bool = False) -> Person:
         display_name=name, login=unique("p"), password=PASSWORD,
         community_id=world.community_id, grid_id=world.grid_id,
         building_id=world.building_id, phone=phone, address=address))
+    await consents.agree_to_notice(user_id, world.community_id)  # as at sign-up
     work_unit = unique("Unit ") if helper else ""
     if helper:
         await HelperProfile.insert(HelperProfile(

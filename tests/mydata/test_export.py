@@ -22,7 +22,7 @@ from marketplace.mydata import export
 from marketplace.mydata.sections import COLUMNS
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.privacy import exports
+from marketplace.privacy import exports, notice
 from marketplace.privacy.tables import ExportJob
 from marketplace.timers import run_all
 from marketplace.wishes import service as wishes
@@ -121,7 +121,9 @@ async def test_json_parses_and_every_csv_has_its_header(
     got = await _download(client, two["alice"])
     document = json.loads(got["data.json"])
     assert set(document["sections"]) == set(COLUMNS)
-    assert document["sections"]["consents"] == []  # TODO(merge): filled by privacy-consent
+    # Agreed to the notice at sign-up: exactly that one choice, with its version.
+    assert [(c["kind"], c["version"]) for c in document["sections"]["consents"]] == [
+        ("notice", notice.VERSION)]
     for name, columns in COLUMNS.items():
         rows = list(csv.reader(io.StringIO(got[f"{name}.csv"])))
         assert tuple(rows[0]) == columns, name
