@@ -1,12 +1,14 @@
-"""Closing an account (注销) in a real browser: a newcomer registers, closes the account
-from Me, and cannot sign in again — with JavaScript (htmx) and without.
-
-Each step is a small function, so the privacy journey can grow a step where it belongs
-(agree to the privacy notice after registering; download my data before closing)."""
+"""The privacy journey (issue 16) in a real browser, with JavaScript (htmx) and without:
+a newcomer agrees to the privacy notice while registering, reads it from the footer,
+downloads a copy of their data from Me, closes the account (注销),
+and cannot sign in again."""
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
@@ -31,9 +33,32 @@ async def register(page: Page, place: Place, js: bool) -> tuple[str, str]:
             await page.select_option("#community", str(place.community_id))
     else:
         await page.select_option("#community", str(place.community_id))
+    await page.check("#agree_notice")  # required (the server refuses it missing too)
     await page.get_by_role("button", name="Create my account").click()
     await expect(page.locator("h1")).to_have_text(f"Hello, {name}")
     return name, login
+
+
+async def read_the_notice(page: Page) -> None:
+    """The footer leads to the notice: who runs the site, and the rights on Me."""
+    await page.locator("footer").get_by_role("link", name="Privacy notice").click()
+    await expect(page.locator("h1")).to_contain_text("Privacy")
+    await expect(page.locator("main")).to_contain_text("Download my data")
+    await page.go_back()
+
+
+async def download_my_data(page: Page, name: str, folder: Path) -> None:
+    """Me → Download my data: a ZIP whose data.json is about this person."""
+    await page.locator(".site-header nav").get_by_role("link", name="Me", exact=True).click()
+    async with page.expect_download() as waiting:
+        await page.get_by_role("button", name="Download my data").click()
+    download = await waiting.value
+    saved = folder / "my-data.zip"
+    await download.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert data["sections"]["profile"][0]["display_name"] == name
+    assert [c["kind"] for c in data["sections"]["consents"]] == ["notice"]
 
 
 async def close_account_from_me(page: Page) -> None:
@@ -61,11 +86,13 @@ async def cannot_sign_in(page: Page, login: str) -> None:
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
-async def test_register_then_close_the_account(js: bool, make_page: PageFactory,
-                                               live_server: str, place: Place,
-                                               console_errors: list[str]) -> None:
+async def test_register_agree_download_and_close(
+        js: bool, make_page: PageFactory, live_server: str, place: Place,
+        console_errors: list[str], tmp_path: Path) -> None:
     page = await make_page(java_script_enabled=js)
-    _name, login = await register(page, place, js)
+    name, login = await register(page, place, js)
+    await read_the_notice(page)
+    await download_my_data(page, name, tmp_path)
     await close_account_from_me(page)
     await cannot_sign_in(page, login)
     assert console_errors == []
