@@ -21,9 +21,13 @@ from marketplace.wishes.tables import WishClaim, WishEvent
 def _confirmed_in(community_id: int, start: datetime, end: datetime) -> Any:
     """The wishes of the community confirmed in [start, end): a sub-select, so a period's
     claims are read through it instead of every confirmed claim the community ever had."""
-    return WishEvent.select(WishEvent.wish).where(
-        (WishEvent.to_state == "confirmed") & (WishEvent.wish.community == community_id)
-        & (WishEvent.at >= start) & (WishEvent.at < end))
+    return WishEvent.select(WishEvent.wish).where(_confirmations_of(community_id, start, end))
+
+
+def _confirmations_of(community_id: int, start: datetime, end: datetime) -> Any:
+    """Read through the index on the event's (community, to_state, at)."""
+    return ((WishEvent.community == community_id) & (WishEvent.to_state == "confirmed")
+            & (WishEvent.at >= start) & (WishEvent.at < end))
 
 
 def _claimed_by(helper_ids: list[int]) -> Any:
@@ -33,8 +37,7 @@ def _claimed_by(helper_ids: list[int]) -> Any:
 
 async def _confirmations(community_id: int, start: datetime, end: datetime,
                          helper_ids: list[int] | None) -> dict[int, dict[str, Any]]:
-    where = ((WishEvent.to_state == "confirmed") & (WishEvent.wish.community == community_id)
-             & (WishEvent.at >= start) & (WishEvent.at < end))
+    where = _confirmations_of(community_id, start, end)
     if helper_ids is not None:
         where &= WishEvent.wish.is_in(_claimed_by(helper_ids))
     rows = await WishEvent.select(
@@ -112,15 +115,16 @@ async def tallies(community_id: int, start: datetime, end: datetime,
 # made PostgreSQL hash every claim of the county). Hand written because it joins the
 # confirmations to the claims, which Piccolo's joins (along the selected table's foreign
 # keys) cannot express; the same text runs on SQLite and PostgreSQL. A wish is confirmed
-# once (a terminal state), so it has one confirmation.
+# once (a terminal state), so it has one confirmation. The event's own community finds the
+# period's confirmations through its index (community, to_state, at).
 HONOUR_ROLL_SQL = """
 SELECT g.helper AS user_id, u.display_name AS name, g.wishes, g.minutes
 FROM (SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
       FROM wish_event e
       JOIN wish w ON w.id = e.wish
       JOIN wish_claim c ON c.wish = w.id
-      WHERE e.to_state = 'confirmed' AND e.at >= {} AND e.at < {}
-        AND w.community = {} AND w.status = 'confirmed' AND c.active = {}
+      WHERE e.community = {} AND e.to_state = 'confirmed' AND e.at >= {} AND e.at < {}
+        AND w.status = 'confirmed' AND c.active = {}
       GROUP BY c.helper) g
 JOIN app_user u ON u.id = g.helper
 JOIN helper_profile h ON h."user" = g.helper
@@ -134,7 +138,7 @@ async def honour_roll(community_id: int, start: datetime, end: datetime,
 
     Counted and summed in the database; the ranking (ties by name, the way Python sorts
     them) is done on those few rows, one per helper who served in the period."""
-    rows = await WishClaim.raw(HONOUR_ROLL_SQL, start, end, community_id, True, True)
+    rows = await WishClaim.raw(HONOUR_ROLL_SQL, community_id, start, end, True, True)
     return figures.rank([figures.RollEntry(int(r["user_id"]), r["name"], int(r["wishes"]),
                                            int(r["minutes"])) for r in rows], limit)
 

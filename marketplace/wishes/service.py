@@ -122,7 +122,8 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
         if on_behalf_of is not None:
             await core.done_for({"id": wish_id, "owner": owner_id, "community": community_id,
                                  "title": title}, "post", actor)
-        await core.event(wish_id, actor.user_id, "post", "", State.PENDING,
+        await core.event({"id": wish_id, "community": community_id}, actor.user_id, "post",
+                         "", State.PENDING,
                          on_behalf_of=on_behalf_of)
     return wish_id
 
