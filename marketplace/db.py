@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlparse
@@ -261,6 +261,15 @@ def transaction() -> Any:
 
 def in_transaction() -> bool:
     return DB.current_transaction.get() is not None
+
+
+async def together(*reads: Awaitable[Any]) -> list[Any]:
+    """Independent reads at once, each on a pooled connection of its own (a page of
+    figures waits for the slowest instead of the sum); inside a transaction one after
+    another, since its one connection runs one statement at a time."""
+    if in_transaction():
+        return [await read for read in reads]
+    return list(await asyncio.gather(*reads))
 
 
 async def lock_row(table: type[Table], row_id: int, strength: str = "UPDATE") -> None:
