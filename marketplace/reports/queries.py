@@ -63,9 +63,9 @@ async def stage_times(scope: Scope) -> list[dict[str, float]]:
         WishEvent.to_state,
     ).where(where).order_by(WishEvent.wish).order_by(WishEvent.at).order_by(WishEvent.id)
     per_wish: dict[int, list[figures.Event]] = defaultdict(list)
+    event = figures.Event
     for r in rows:
-        per_wish[r["wish"]].append(figures.Event(r["at"], r["action"], r["from_state"],
-                                                 r["to_state"]))
+        per_wish[r["wish"]].append(event(r["at"], r["action"], r["from_state"], r["to_state"]))
     return [figures.stage_seconds(events) for events in per_wish.values()]
 
 
