@@ -268,6 +268,24 @@ async def balance(user_id: int) -> Balance:
     return Balance(balance=int(account["balance"]), held=int(account["held"]))
 
 
+# A statement line: the transfer, who made it, and both sides (for the counterparty).
+LINE_COLUMNS = (Transfer.all_columns(), Transfer.actor.display_name, Transfer.debit.kind,
+                Transfer.credit.kind, Transfer.debit.owner.display_name,
+                Transfer.credit.owner.display_name)
+
+
+def as_line(row: dict[str, Any], account_id: int, running: int, reversed_: bool) -> None:
+    """Complete a row of ``LINE_COLUMNS`` as a line of the account's statement, with the
+    account's balance right after it."""
+    change = rules.signed(row["amount"], account_id, row["debit"], row["credit"])
+    row["reversed"] = reversed_
+    row["change"] = change
+    row["running"] = running
+    row["counterparty"] = (row["debit.owner.display_name"] if change > 0
+                           else row["credit.owner.display_name"]) or ""
+    row["counterparty_kind"] = row["debit.kind"] if change > 0 else row["credit.kind"]
+
+
 async def statement(user_id: int, kind: str | None = None, date_from: datetime | None = None,
                     date_to: datetime | None = None) -> list[dict[str, Any]]:
     """Every transfer of the person's account, newest first, with the running balance.
@@ -280,26 +298,16 @@ async def statement(user_id: int, kind: str | None = None, date_from: datetime |
         await community_of_user(user_id)  # NotFound for nobody; no account, no lines
         return []
     account_id = int(account["id"])
-    rows = await Transfer.select(
-        Transfer.all_columns(), Transfer.actor.display_name,
-        Transfer.debit.kind, Transfer.credit.kind,
-        Transfer.debit.owner.display_name, Transfer.credit.owner.display_name,
-    ).where((Transfer.debit == account_id) | (Transfer.credit == account_id)).order_by(
-        Transfer.id
-    )
+    rows = await Transfer.select(*LINE_COLUMNS).where(
+        (Transfer.debit == account_id) | (Transfer.credit == account_id)).order_by(Transfer.id)
     running = 0
     lines: list[dict[str, Any]] = []
     # A reversal moves points between the same two accounts, so it is among these rows.
     reversed_ids = {row["reverses"] for row in rows if row["reverses"] is not None}
     for row in rows:
-        row["reversed"] = row["id"] in reversed_ids
         change = rules.signed(row["amount"], account_id, row["debit"], row["credit"])
         running += change
-        row["change"] = change
-        row["running"] = running
-        row["counterparty"] = (row["debit.owner.display_name"] if change > 0
-                               else row["credit.owner.display_name"]) or ""
-        row["counterparty_kind"] = row["debit.kind"] if change > 0 else row["credit.kind"]
+        as_line(row, account_id, running, row["id"] in reversed_ids)
         if kind and row["kind"] != kind:
             continue
         if date_from and row["created_at"] < date_from:

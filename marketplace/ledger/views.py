@@ -12,20 +12,18 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
-from marketplace import clock, csvfile, references
+from marketplace import clock, csvfile, paging, references
 from marketplace.accounts import service as accounts
 from marketplace.care.views import give_context
 from marketplace.errors import DomainError, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import corrections, expiry, rules, service
+from marketplace.ledger import corrections, expiry, rules, service, statements
 from marketplace.web import auth
 from marketplace.web.api_docs import API_ERRORS
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_day
 from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
-
-PAGE_LINES = 500  # a statement page shows the newest lines; the CSV has them all
 
 
 @dataclass
@@ -63,6 +61,14 @@ async def _lines(user_id: int, f: Filters) -> list[dict[str, Any]]:
     return await _described(await service.statement(user_id, f.kind or None, start, end))
 
 
+async def _page(user_id: int, f: Filters, before: int | None) -> paging.Page:
+    """One page of the statement (the newest lines before ``before``), described."""
+    start, end = f.bounds()
+    found = await statements.page(user_id, f.kind or None, start, end, before)
+    await _described(found.rows)
+    return found
+
+
 async def _described(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     await references.describe(lines)
     return lines
@@ -74,14 +80,16 @@ class PointsController(Controller):
     @get("/points", name="points")
     async def points(self, request: AppRequest, kind: FromQuery[str | None] = None,
                      date_from: FromQuery[str | None] = None,
-                     date_to: FromQuery[str | None] = None) -> Any:
+                     date_to: FromQuery[str | None] = None,
+                     before: FromQuery[str | None] = None) -> Any:
         me = request.principal
         f = _filters(kind, date_from, date_to)
-        lines = await _lines(me.user_id, f)
+        lines = await _page(me.user_id, f, paging.cursor(before))
         return page(request, "ledger/points.html", "ledger/_statement.html",
-                    balance=await service.balance(me.user_id), lines=lines[:PAGE_LINES],
+                    balance=await service.balance(me.user_id), lines=lines.rows,
                     expiring=await expiry.next_expiry(me.user_id, service.now()),
-                    more=len(lines) > PAGE_LINES, filters=f, kinds=rules.TRANSFER_KINDS,
+                    older=lines.next_before, newest=before is not None, filters=f,
+                    kinds=rules.TRANSFER_KINDS,
                     action="/points", csv_url="/points/statement.csv?" + f.query(),
                     give_errors={}, give_values={}, **await give_context(me))
 
@@ -108,16 +116,17 @@ class StaffPointsController(Controller):
 
     async def _render(self, request: AppRequest, user_id: int, f: Filters,
                       errors: dict[str, str] | None = None,
-                      values: dict[str, str] | None = None, status_code: int = 200) -> Any:
-        start, end = f.bounds()
-        lines = await _described(await service.member_statement(
-            request.principal, user_id, f.kind or None, start, end))
+                      values: dict[str, str] | None = None, status_code: int = 200,
+                      before: int | None = None) -> Any:
+        service.require_staff(request.principal, await service.community_of_user(user_id))
+        lines = await _page(user_id, f, before)
         return page(request, "ledger/staff_points.html", "ledger/_statement.html",
                     status_code=status_code,
                     member=await accounts.profile(request.principal, user_id),
                     balance=await service.balance(user_id),
                     expiring=await expiry.next_expiry(user_id, service.now()),
-                    lines=lines[:PAGE_LINES], more=len(lines) > PAGE_LINES, filters=f,
+                    lines=lines.rows, older=lines.next_before, newest=before is not None,
+                    filters=f,
                     kinds=rules.TRANSFER_KINDS, action=f"/staff/points/{user_id}",
                     csv_url=None, errors=errors or {}, values=values or {}, staff_view=True,
                     key=uuid.uuid4().hex, own=user_id == request.principal.user_id,
@@ -129,8 +138,10 @@ class StaffPointsController(Controller):
     async def show(self, request: AppRequest, user_id: PathId,
                    kind: FromQuery[str | None] = None,
                    date_from: FromQuery[str | None] = None,
-                   date_to: FromQuery[str | None] = None) -> Any:
-        return await self._render(request, user_id, _filters(kind, date_from, date_to))
+                   date_to: FromQuery[str | None] = None,
+                   before: FromQuery[str | None] = None) -> Any:
+        return await self._render(request, user_id, _filters(kind, date_from, date_to),
+                                  before=paging.cursor(before))
 
     @post("/{user_id:int}/adjust", name="staff_points_adjust")
     async def adjust(self, request: AppRequest, user_id: PathId) -> Any:

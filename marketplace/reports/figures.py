@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from marketplace import clock
 
@@ -33,8 +34,9 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     return ordered[rank - 1]
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
+    """One row of a wish's history (a tuple: a year's dashboard makes thousands)."""
+
     at: datetime
     action: str
     from_state: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
@@ -53,19 +53,19 @@ async def by_category(scope: Scope) -> list[tuple[str, int]]:
 
 async def stage_times(scope: Scope) -> list[dict[str, float]]:
     """Per wish posted in the period: seconds spent in each finished stage."""
-    where = ((WishEvent.wish.community == scope.community_id)
-             & (WishEvent.wish.created_at >= scope.start)
-             & (WishEvent.wish.created_at < scope.end))
-    if scope.grid_id:
-        where &= WishEvent.wish.grid == scope.grid_id
+    # The period's wishes first (index on the wish's community and created_at), then their
+    # events through the index on the event's wish: joining the other way round made
+    # PostgreSQL hash the county's whole history.
+    wishes = Wish.select(Wish.id).where(_wishes_where(scope))
+    where = (WishEvent.community == scope.community_id) & WishEvent.wish.is_in(wishes)
     rows = await WishEvent.select(
         WishEvent.wish, WishEvent.at, WishEvent.action, WishEvent.from_state,
         WishEvent.to_state,
     ).where(where).order_by(WishEvent.wish).order_by(WishEvent.at).order_by(WishEvent.id)
     per_wish: dict[int, list[figures.Event]] = defaultdict(list)
+    event = figures.Event
     for r in rows:
-        per_wish[r["wish"]].append(figures.Event(r["at"], r["action"], r["from_state"],
-                                                 r["to_state"]))
+        per_wish[r["wish"]].append(event(r["at"], r["action"], r["from_state"], r["to_state"]))
     return [figures.stage_seconds(events) for events in per_wish.values()]
 
 
@@ -167,36 +167,78 @@ class Trend:
     issued: list[int]
 
 
-async def _trend_rows(community_id: int, grid_id: int | None,
-                      since: datetime) -> tuple[list[Any], list[Any], list[Any]]:
-    """Since ``since``: (moment, 1) per wish posted and per wish confirmed, (moment, points)
-    per transfer from the issuance account."""
-    wishes = (Wish.community == community_id) & (Wish.created_at >= since)
-    done = ((WishEvent.wish.community == community_id) & (WishEvent.to_state == "confirmed")
-            & (WishEvent.at >= since))
-    issuance = await _issuance(community_id)
-    issued = ((Transfer.community == community_id)
-              & (Transfer.debit == (issuance["id"] if issuance else -1))
-              & (Transfer.created_at >= since))
+# The trends' three sources for one community since a moment: (moment, weight, tables,
+# condition), and the tables and condition added for a grid (the wish's grid; for points,
+# the receiving person's). Hand written so that the database counts each bucket
+# (``bucket_totals``) instead of sending every row.
+TREND_SOURCES = {
+    "posted": ("w.created_at", "1", "wish w", "w.community = {} AND w.created_at >= {}",
+               "", " AND w.grid = {}"),
+    "confirmed": ("e.at", "1", "wish_event e",
+                  "e.community = {} AND e.to_state = 'confirmed' AND e.at >= {}",
+                  " JOIN wish w ON w.id = e.wish", " AND w.grid = {}"),
+    "issued": ("t.created_at", "t.amount", "ledger_transfer t",
+               "t.community = {} AND t.created_at >= {} AND t.debit = {}",
+               " JOIN ledger_account a ON a.id = t.credit JOIN app_user u ON u.id = a.owner",
+               " AND u.grid = {}"),
+}
+
+
+def bucket_sql(source: str, edge_sets: list[list[datetime]], grid: bool) -> str:
+    """Per combination of buckets (one CASE per set of edges: -1 before the first edge or
+    at/after the last), the number of rows or the sum of their weights."""
+    moment, weight, tables, where, grid_join, grid_where = TREND_SOURCES[source]
+    if grid:
+        tables, where = tables + grid_join, where + grid_where
+    cases = []
+    for edges in edge_sets:
+        whens = " ".join(f"WHEN {moment} < {{}} THEN {i - 1}" for i in range(len(edges)))
+        cases.append(f"CASE {whens} ELSE -1 END")
+    names = ", ".join(f"b{i}" for i in range(len(cases)))
+    selected = ", ".join(f"{c} AS b{i}" for i, c in enumerate(cases))
+    # Only this module's constants and numbers go into the text; values are parameters.
+    return (f"SELECT {selected}, SUM({weight}) AS total FROM {tables} "  # noqa: S608
+            f"WHERE {where} GROUP BY {names}")
+
+
+async def bucket_totals(source: str, community_id: int, grid_id: int | None,
+                        since: datetime, edge_sets: list[list[datetime]],
+                        issuance_id: int | None = None) -> list[list[int]]:
+    """For each set of edges (n + 1 moments for n buckets), the totals of ``source`` per
+    bucket: what ``figures.bucket_counts`` gives on the rows, counted by the database."""
+    args: list[Any] = [e for edges in edge_sets for e in edges]
+    args += [community_id, since]
+    if source == "issued":
+        args.append(issuance_id if issuance_id is not None else -1)
     if grid_id:
-        wishes &= Wish.grid == grid_id
-        done &= WishEvent.wish.grid == grid_id
-        issued &= Transfer.credit.owner.grid == grid_id
-    posted = [(r["created_at"], 1) for r in await Wish.select(Wish.created_at).where(wishes)]
-    confirmed = [(r["at"], 1) for r in await WishEvent.select(WishEvent.at).where(done)]
-    points = [(r["created_at"], r["amount"]) for r in await Transfer.select(
-        Transfer.created_at, Transfer.amount).where(issued)]
-    return posted, confirmed, points
+        args.append(grid_id)
+    rows = await Wish.raw(bucket_sql(source, edge_sets, bool(grid_id)), *args)
+    out = [[0] * (len(edges) - 1) for edges in edge_sets]
+    for r in rows:
+        for i, totals in enumerate(out):
+            b = int(r[f"b{i}"])
+            if 0 <= b < len(totals):
+                totals[b] += int(r["total"] or 0)
+    return out
 
 
-def _trend(rows: tuple[list[Any], list[Any], list[Any]], starts: list[date],
-           monthly: bool) -> Trend:
-    posted, confirmed, issued = rows
-    label = "%Y-%m" if monthly else "%m-%d"
-    return Trend(labels=[s.strftime(label) for s in starts],
-                 posted=figures.bucket_counts(posted, starts, monthly),
-                 confirmed=figures.bucket_counts(confirmed, starts, monthly),
-                 issued=figures.bucket_counts(issued, starts, monthly))
+def _edges(starts: list[date], monthly: bool) -> list[datetime]:
+    after = figures.add_months(starts[-1], 1) if monthly else starts[-1] + timedelta(weeks=1)
+    return [clock.day_start(s) for s in [*starts, after]]
+
+
+async def _trends(community_id: int, grid_id: int | None,
+                  sets: list[tuple[list[date], bool]]) -> list[Trend]:
+    """Wishes posted, wishes confirmed and points issued per bucket of each set."""
+    edge_sets = [_edges(starts, monthly) for starts, monthly in sets]
+    since = min(edges[0] for edges in edge_sets)
+    issuance = await _issuance(community_id)
+    found = {source: await bucket_totals(source, community_id, grid_id, since, edge_sets,
+                                         issuance["id"] if issuance else None)
+             for source in TREND_SOURCES}
+    return [Trend(labels=[s.strftime("%Y-%m" if monthly else "%m-%d") for s in starts],
+                  posted=found["posted"][i], confirmed=found["confirmed"][i],
+                  issued=found["issued"][i]) for i, (starts, monthly) in enumerate(sets)]
 
 
 async def trend(community_id: int, grid_id: int | None, last: date, monthly: bool,
@@ -204,14 +246,12 @@ async def trend(community_id: int, grid_id: int | None, last: date, monthly: boo
     """Wishes posted, wishes confirmed and points issued per week or month."""
     starts = (figures.month_buckets(last, count) if monthly
               else figures.week_buckets(last, count))
-    rows = await _trend_rows(community_id, grid_id, clock.day_start(starts[0]))
-    return _trend(rows, starts, monthly)
+    return (await _trends(community_id, grid_id, [(starts, monthly)]))[0]
 
 
 async def trends(community_id: int, grid_id: int | None, last: date,
                  count: int = 12) -> tuple[Trend, Trend]:
-    """The monthly and the weekly trend from one read (the months cover the weeks)."""
+    """The monthly and the weekly trend from one read of each source."""
     months, weeks = figures.month_buckets(last, count), figures.week_buckets(last, count)
-    rows = await _trend_rows(community_id, grid_id,
-                             clock.day_start(min(months[0], weeks[0])))
-    return _trend(rows, months, True), _trend(rows, weeks, False)
+    monthly, weekly = await _trends(community_id, grid_id, [(months, True), (weeks, False)])
+    return monthly, weekly

@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
-from marketplace import db
 from marketplace.accounts.tables import HelperProfile, User
-from marketplace.ledger.tables import Transfer
+from marketplace.ledger.tables import Account, Transfer
 from marketplace.reports import figures
 from marketplace.reports.figures import HelperTally
 from marketplace.wishes.tables import WishClaim, WishEvent
@@ -25,11 +22,16 @@ def _confirmed_in(community_id: int | None, start: datetime, end: datetime) -> A
     """The wishes of the community (None: of any) confirmed in [start, end): a sub-select,
     so a period's claims are read through it instead of every confirmed claim the
     community ever had."""
+    return WishEvent.select(WishEvent.wish).where(_confirmations_of(community_id, start, end))
+
+
+def _confirmations_of(community_id: int | None, start: datetime, end: datetime) -> Any:
+    """Read through the index on the event's (community, to_state, at)."""
     where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
              & (WishEvent.at < end))
     if community_id is not None:
-        where &= WishEvent.wish.community == community_id
-    return WishEvent.select(WishEvent.wish).where(where)
+        where &= WishEvent.community == community_id
+    return where
 
 
 def _claimed_by(helper_ids: list[int]) -> Any:
@@ -48,8 +50,7 @@ async def _confirmations(community_id: int | None, start: datetime, end: datetim
     if community_id is None:
         where = _confirmed_between(start, end)
     else:
-        where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
-                 & (WishEvent.at < end) & (WishEvent.wish.community == community_id))
+        where = _confirmations_of(community_id, start, end)
     if helper_ids is not None:
         where &= WishEvent.wish.is_in(_claimed_by(helper_ids))
     rows = await WishEvent.select(*_CONFIRMATION_COLUMNS).where(where)
@@ -57,17 +58,9 @@ async def _confirmations(community_id: int | None, start: datetime, end: datetim
 
 
 def _confirmed_between(start: datetime, end: datetime) -> Any:
-    """Confirmations in [start, end), for a query bounded by helpers. On PostgreSQL the
-    bounds are written into the statement: as parameters, the plan PostgreSQL caches for
-    the statement after five runs could not see the period's length and scanned the
-    county's confirmations one helper array at a time (5x slower for some periods). The
-    values are our own datetimes, never text from outside."""
-    confirmed = WishEvent.to_state == "confirmed"
-    if db.is_sqlite():
-        return confirmed & (WishEvent.at >= start) & (WishEvent.at < end)
-    return confirmed & WhereRaw(
-        f"wish_event.at >= '{start.isoformat()}'::timestamptz "
-        f"AND wish_event.at < '{end.isoformat()}'::timestamptz")
+    """Confirmations in [start, end), for a query bounded by helpers (any community)."""
+    return ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
+            & (WishEvent.at < end))
 
 
 def _period_claims(community_id: int | None, start: datetime, end: datetime) -> Any:
@@ -102,7 +95,10 @@ async def _activities(community_id: int | None, start: datetime, end: datetime,
     if community_id is not None:
         where &= Transfer.community == community_id
     if helper_ids is not None:
-        where &= Transfer.credit.owner.is_in(helper_ids or [-1])
+        # Through the helpers' own accounts (index on credit): a few hundred rows, where
+        # the community's period is thousands for a three-year record.
+        where &= Transfer.credit.is_in(Account.select(Account.id).where(
+            Account.owner.is_in(helper_ids or [-1])))
     return await Transfer.select(Transfer.id, Transfer.credit.owner, Transfer.amount,
                                  Transfer.memo, Transfer.created_at).where(where).order_by(
         Transfer.created_at)
@@ -152,15 +148,16 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
 # made PostgreSQL hash every claim of the county). Hand written because it joins the
 # confirmations to the claims, which Piccolo's joins (along the selected table's foreign
 # keys) cannot express; the same text runs on SQLite and PostgreSQL. A wish is confirmed
-# once (a terminal state), so it has one confirmation.
+# once (a terminal state), so it has one confirmation. The event's own community finds the
+# period's confirmations through its index (community, to_state, at).
 HONOUR_ROLL_SQL = """
 SELECT g.helper AS user_id, u.display_name AS name, g.wishes, g.minutes
 FROM (SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
       FROM wish_event e
       JOIN wish w ON w.id = e.wish
       JOIN wish_claim c ON c.wish = w.id
-      WHERE e.to_state = 'confirmed' AND e.at >= {} AND e.at < {}
-        AND w.community = {} AND w.status = 'confirmed' AND c.active = {}
+      WHERE e.community = {} AND e.to_state = 'confirmed' AND e.at >= {} AND e.at < {}
+        AND w.status = 'confirmed' AND c.active = {}
       GROUP BY c.helper) g
 JOIN app_user u ON u.id = g.helper
 JOIN helper_profile h ON h."user" = g.helper
@@ -174,7 +171,7 @@ async def honour_roll(community_id: int, start: datetime, end: datetime,
 
     Counted and summed in the database; the ranking (ties by name, the way Python sorts
     them) is done on those few rows, one per helper who served in the period."""
-    rows = await WishClaim.raw(HONOUR_ROLL_SQL, start, end, community_id, True, True)
+    rows = await WishClaim.raw(HONOUR_ROLL_SQL, community_id, start, end, True, True)
     return figures.rank([figures.RollEntry(int(r["user_id"]), r["name"], int(r["wishes"]),
                                            int(r["minutes"])) for r in rows], limit)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketplace import clock, settings
+from marketplace import clock, db, settings
 from marketplace.community import service as places
 from marketplace.community.tables import Community, Grid
 from marketplace.errors import Forbidden, NotFound
@@ -90,15 +90,12 @@ async def grids(community_id: int) -> list[dict[str, Any]]:
 
 async def key_figures(scope: queries.Scope) -> dict[str, Any]:
     """The figures the public page and the dashboard share (no personal data)."""
-    status = await queries.by_status(scope)
-    return {
-        "status": status,
-        "posted": sum(status.values()),
-        "stages": figures.summarise_stages(await queries.stage_times(scope)),
-        "points": await queries.points(scope),
-        "people": await queries.active_people(scope),
-        "issues": await queries.open_issues(scope.community_id, scope.grid_id),
-    }
+    status, stages, points, people, issues = await db.together(
+        queries.by_status(scope), queries.stage_times(scope), queries.points(scope),
+        queries.active_people(scope), queries.open_issues(scope.community_id, scope.grid_id))
+    return {"status": status, "posted": sum(status.values()),
+            "stages": figures.summarise_stages(stages), "points": points, "people": people,
+            "issues": issues}
 
 
 def _short(labels: list[str]) -> list[str]:
@@ -149,18 +146,18 @@ async def dashboard(actor: Principal, community_id: int | None, grid_id: int | N
     if grid_id and grid_id not in {g["id"] for g in grid_list}:
         grid_id = None
     scope = queries.Scope(community_id, period.start, period.end, grid_id)
-    data = await key_figures(scope)
-    categories = await queries.by_category(scope)
-    monthly, weekly = await queries.trends(community_id, grid_id, period.last)
+    data, categories, (monthly, weekly), row, roll = await db.together(
+        key_figures(scope), queries.by_category(scope),
+        queries.trends(community_id, grid_id, period.last), community(community_id),
+        records.honour_roll(community_id, period.start, period.end))
     return {
-        **data, "community": await community(community_id), "grids": grid_list,
+        **data, "community": row, "grids": grid_list,
         "grid_id": grid_id, "period": period, "categories": categories,
         "category_chart": charts.bar_chart(
             _("Wishes by category"),
             _("Bar chart of the number of wishes posted in each category in the period."),
             [c[0] for c in categories], [c[1] for c in categories]),
-        "charts": _trend_charts(monthly, weekly),
-        "roll": await records.honour_roll(community_id, period.start, period.end),
+        "charts": _trend_charts(monthly, weekly), "roll": roll,
     }
 
 
@@ -177,11 +174,12 @@ class PublicFigures:
 async def _public_figures(community_id: int, day: date) -> PublicFigures:
     year = Period(figures.add_months(figures.month_start(day), -11), day)
     month, this_year = month_period(day), year_period(day)
-    return PublicFigures(
-        key=await key_figures(queries.Scope(community_id, year.start, year.end)),
-        monthly=await queries.trend(community_id, None, day, monthly=True),
-        roll_month=await records.honour_roll(community_id, month.start, month.end),
-        roll_year=await records.honour_roll(community_id, this_year.start, this_year.end))
+    key, monthly, roll_month, roll_year = await db.together(
+        key_figures(queries.Scope(community_id, year.start, year.end)),
+        queries.trend(community_id, None, day, monthly=True),
+        records.honour_roll(community_id, month.start, month.end),
+        records.honour_roll(community_id, this_year.start, this_year.end))
+    return PublicFigures(key, monthly, roll_month, roll_year)
 
 
 # The public page's figures, per process, for PUBLIC_PAGE_CACHE_SECONDS (README "Reports").

@@ -109,11 +109,13 @@ async def history(wish_id: int) -> list[dict[str, Any]]:
     ).where(WishEvent.wish == wish_id).order_by(WishEvent.at).order_by(WishEvent.id)
 
 
-async def event(wish_id: int, actor_id: int | None, action: str, from_state: str,
+async def event(wish: dict[str, Any], actor_id: int | None, action: str, from_state: str,
                 to_state: str, note: str = "", on_behalf_of: int | None = None) -> None:
-    await WishEvent.insert(WishEvent(wish=wish_id, actor=actor_id, action=action,
-                                     from_state=from_state, to_state=to_state,
-                                     note=note[:NOTE_MAX], on_behalf_of=on_behalf_of))
+    """The one place a wish's history is written (``wish``: its id and community)."""
+    await WishEvent.insert(WishEvent(wish=wish["id"], community=wish["community"],
+                                     actor=actor_id, action=action, from_state=from_state,
+                                     to_state=to_state, note=note[:NOTE_MAX],
+                                     on_behalf_of=on_behalf_of))
 
 
 def next_state(wish: dict[str, Any], action: Action, roles: frozenset[Role]) -> State:
@@ -154,7 +156,7 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
     if not moved:
         # Another request changed the wish between our read and our write: it won.
         raise refusal(IllegalTransition("state", State(wish["status"]), action))
-    await event(wish_id, actor.user_id if actor else None, action.value, wish["status"],
+    await event(wish, actor.user_id if actor else None, action.value, wish["status"],
                 target.value, note, wish["owner"] if for_owner else None)
     return {**wish, "status": target.value}
 

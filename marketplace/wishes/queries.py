@@ -97,11 +97,19 @@ async def claimed_by(user_id: int) -> list[dict[str, Any]]:
         Wish.id.is_in([r["wish"] for r in ids])).order_by(Wish.id, ascending=False)
 
 
-async def staff_queue(community_id: int, status: str) -> list[dict[str, Any]]:
+async def staff_queue(community_id: int, status: str, after: int | None = None,
+                      size: int = 200) -> list[dict[str, Any]]:
+    """Oldest first, up to ``size + 1`` wishes with an id above ``after`` (a row beyond
+    ``size`` says that more are waiting)."""
+    where = (Wish.community == community_id) & (Wish.status == status)
+    if after is not None:
+        where &= Wish.id > after
     return await Wish.select(*CARD_COLUMNS, Wish.owner.display_name, Wish.escalated_at,
-                             Wish.dispute_reason).where(
-        (Wish.community == community_id) & (Wish.status == status)
-    ).order_by(Wish.id).limit(200)
+                             Wish.dispute_reason).where(where).order_by(Wish.id).limit(size + 1)
+
+
+async def queue_length(community_id: int, status: str) -> int:
+    return await Wish.count().where((Wish.community == community_id) & (Wish.status == status))
 
 
 async def escalated(community_id: int) -> list[dict[str, Any]]:

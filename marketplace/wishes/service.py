@@ -122,7 +122,8 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
         if on_behalf_of is not None:
             await core.done_for({"id": wish_id, "owner": owner_id, "community": community_id,
                                  "title": title}, "post", actor)
-        await core.event(wish_id, actor.user_id, "post", "", State.PENDING,
+        await core.event({"id": wish_id, "community": community_id}, actor.user_id, "post",
+                         "", State.PENDING,
                          on_behalf_of=on_behalf_of)
     return wish_id
 
@@ -261,22 +262,34 @@ async def system_move(wish_id: int, action: Action, note: str = "") -> None:
 @dataclass(frozen=True)
 class StaffQueues:
     community_id: int
-    pending: list[dict[str, Any]]  # waiting for review
+    pending: list[dict[str, Any]]  # waiting for review: one page, oldest first
+    pending_total: int
+    pending_after: int | None  # the cursor of the next page; None on the last
     disputed: list[dict[str, Any]]
     escalated: list[dict[str, Any]]  # open, and nobody claimed in time
     categories: list[dict[str, Any]]  # hidden ones too
 
 
-async def staff_queues(actor: Principal, community_id: int | None = None) -> StaffQueues:
-    """One community's queues for its staff: the asked one, else the first they serve."""
+# The review queue shows this many wishes at a time (each with its review form), oldest
+# first, and a link to the next ones.
+QUEUE_PAGE = 20
+
+
+async def staff_queues(actor: Principal, community_id: int | None = None,
+                       after: int | None = None) -> StaffQueues:
+    """One community's queues for its staff: the asked one, else the first they serve;
+    the review queue from the wish after ``after``."""
     cid = community_id or (min(actor.staff_community_ids) if actor.staff_community_ids
                            else actor.community_id)
     if not actor.can_staff(cid):
         raise Forbidden(_("This page is for staff of that community."))
+    pending = await queries.staff_queue(cid, State.PENDING, after, QUEUE_PAGE)
     return StaffQueues(
         community_id=cid,
-        pending=await queries.staff_queue(cid, State.PENDING),
-        disputed=await queries.staff_queue(cid, State.DISPUTED),
+        pending=pending[:QUEUE_PAGE],
+        pending_total=await queries.queue_length(cid, State.PENDING),
+        pending_after=pending[QUEUE_PAGE - 1]["id"] if len(pending) > QUEUE_PAGE else None,
+        disputed=(await queries.staff_queue(cid, State.DISPUTED))[:200],
         escalated=await queries.escalated(cid),
         categories=await categories(cid, active_only=False),
     )

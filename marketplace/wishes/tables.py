@@ -83,3 +83,8 @@ class WishEvent(Table, tablename="wish_event"):
     # staff-managed account): the timeline says "done for … by …".
     on_behalf_of = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
                               default=None)
+    # The wish's community (a wish never moves), copied when the event is written: reports
+    # read a community's confirmations of a period through the index on (community,
+    # to_state, at) instead of every confirmation of the county joined to its wish.
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
+                           default=None)

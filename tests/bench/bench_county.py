@@ -159,13 +159,18 @@ def main() -> list[Row]:
     county, sids, seeded = asyncio.run(seed())
     baseline = os.environ.get("BENCH_BASELINE")
     rows = run_pages(county, sids, Path(baseline) if baseline else None)
-    server = serve({"PUBLIC_PAGE_CACHE_SECONDS": "0"})
+    off = {"PUBLIC_PAGE_CACHE_SECONDS": "0"}
+    server = serve(off)
+    baseline_server = serve(off, cwd=Path(baseline)) if baseline else None
     try:
         public = [f"/c/{c}" for c in county.community_ids]
         rows.append(row("public: /c/<id>, cache off", measure(server, sids, ANONYMOUS, public),
-                        True, "; each request computes the figures"))
+                        True, "; each request computes the figures"
+                        + before(baseline_server, sids, ANONYMOUS, public, 0)))
     finally:
         server.stop()
+        if baseline_server is not None:
+            baseline_server.stop()
     c = county.counts
     rows[0].note += (f"; county: 13 communities, 84 grids, {c['app_user']:,} people "
                      f"({county.scale.helpers:,} party members), {c['wish']:,} wishes, "

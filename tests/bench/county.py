@@ -217,18 +217,19 @@ class Seeder:
         wishes = f"(SELECT w.*, w.id - {self.wish0} AS g FROM wish w WHERE w.id BETWEEN " \
                  f"{ids[0]} AND {ids[-1]}) w"
         await _sql(
-            f"INSERT INTO wish_event (wish, actor, at, action, from_state, to_state) "
-            f"SELECT id, owner, created_at, 'post', '', 'pending' FROM {wishes} UNION ALL "
-            f"SELECT id, NULL, created_at + interval '1 hour', CASE status WHEN 'rejected' "
-            f"THEN 'reject' ELSE 'approve' END, 'pending', CASE status WHEN 'rejected' THEN "
-            f"'rejected' ELSE 'open' END FROM {wishes} WHERE status <> 'pending' UNION ALL "
-            f"SELECT id, NULL, created_at + interval '1 day', 'claim', 'open', 'claimed' "
-            f"FROM {wishes} WHERE status IN ('claimed', 'confirmed') UNION ALL "
-            f"SELECT id, NULL, created_at + interval '3 days', 'fulfil', 'claimed', "
-            f"'fulfilled' FROM {wishes} WHERE status = 'confirmed' UNION ALL "
-            f"SELECT id, NULL, created_at + interval '4 days', CASE WHEN id % 10 = 9 THEN "
-            f"'auto_confirm' ELSE 'confirm' END, 'fulfilled', 'confirmed' FROM {wishes} "
-            f"WHERE status = 'confirmed' ORDER BY 1, 3")
+            f"INSERT INTO wish_event (wish, community, actor, at, action, from_state, "
+            f"to_state) SELECT id, community, owner, created_at, 'post', '', 'pending' "
+            f"FROM {wishes} UNION ALL SELECT id, community, NULL, created_at + interval "
+            f"'1 hour', CASE status WHEN 'rejected' THEN 'reject' ELSE 'approve' END, "
+            f"'pending', CASE status WHEN 'rejected' THEN 'rejected' ELSE 'open' END "
+            f"FROM {wishes} WHERE status <> 'pending' UNION ALL SELECT id, community, NULL, "
+            f"created_at + interval '1 day', 'claim', 'open', 'claimed' FROM {wishes} "
+            f"WHERE status IN ('claimed', 'confirmed') UNION ALL SELECT id, community, NULL, "
+            f"created_at + interval '3 days', 'fulfil', 'claimed', 'fulfilled' FROM {wishes} "
+            f"WHERE status = 'confirmed' UNION ALL SELECT id, community, NULL, created_at + "
+            f"interval '4 days', CASE WHEN id % 10 = 9 THEN 'auto_confirm' ELSE 'confirm' "
+            f"END, 'fulfilled', 'confirmed' FROM {wishes} WHERE status = 'confirmed' "
+            f"ORDER BY 1, 4")
         await _sql(
             f"INSERT INTO wish_claim (wish, helper, joined_at, active) SELECT id, "
             f"{self.user0} + {self.helper_of_wish('g')}, created_at + interval '1 day', true "

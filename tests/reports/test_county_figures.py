@@ -8,6 +8,7 @@ import importlib.util
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from types import ModuleType
 
 from marketplace import clock, settings
 from marketplace.community.tables import Building, Community, Grid
@@ -18,6 +19,7 @@ from marketplace.privacy import consents
 from marketplace.reports import figures, records, service
 from marketplace.reports.cache import ShortCache
 from marketplace.wishes import service as wishes
+from marketplace.wishes.tables import WishEvent
 from tests.conftest import World, login, unique
 from tests.reports.history import days_ago, make_wish
 
@@ -270,3 +272,28 @@ async def test_the_migration_fills_in_the_community_of_older_transfers(world: Wo
     await migration.backfill()  # what `marketplace migrate` ran for the rows it found
     row = await Transfer.select(Transfer.community).where(Transfer.id == done["id"]).first()
     assert row["community"] == world.community_id
+
+
+def _migration(folder: str, name: str) -> ModuleType:
+    path = settings.ROOT / "migrations" / folder / name
+    spec = importlib.util.spec_from_file_location(name.removesuffix(".py"), path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_every_wish_event_carries_its_wishs_community_and_old_ones_are_filled_in(
+        world: World) -> None:
+    staff, owner = await world.person(staff=True), await world.person()
+    helper = await world.person(helper=True)
+    cat = await wishes.add_category(staff, world.community_id, "Repairs", 10)
+    made = await make_wish(owner, staff, helper, cat, days_ago(3), CONFIRMED)
+    events = WishEvent.select(WishEvent.community).where(WishEvent.wish == made.wish_id)
+    assert [r["community"] for r in await events] == [world.community_id] * 5
+
+    await WishEvent.update({WishEvent.community: None}).where(
+        WishEvent.wish == made.wish_id)
+    migration = _migration("wishes", "wishes_2026_11_30t16_00_01_000000.py")
+    await migration.backfill()  # what `marketplace migrate` ran for the rows it found
+    assert [r["community"] for r in await events] == [world.community_id] * 5

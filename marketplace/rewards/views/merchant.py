@@ -252,12 +252,24 @@ class MerchantController(Controller):
         return csv_download(f"statement-{merchant_id}.csv", body)
 
 
+# Without days in the URL the statement shows this month and the two before: a shop's
+# whole history (thousands of lines at county scale) is what the CSV with no days is for.
+DEFAULT_MONTHS = 3
+
+
 def _period(start: str | None, end: str | None) -> tuple[str, date | None, date | None]:
-    """The statement's days from the URL; a bad one shows everything and says why."""
+    """The statement's days from the URL; none, or a bad one, shows the last months (and
+    says why)."""
+    today = clock.today()
+    index = today.year * 12 + today.month - 1 - (DEFAULT_MONTHS - 1)
+    month = date(index // 12, index % 12 + 1, 1)
     try:
-        return "", clock.parse_day(start), clock.parse_day(end)
+        first, last = clock.parse_day(start), clock.parse_day(end)
     except clock.BadDate:
-        return _("Please enter the date as YYYY-MM-DD."), None, None
+        return _("Please enter the date as YYYY-MM-DD."), month, today
+    if first is None and last is None:
+        return "", month, today
+    return "", first, last
 
 
 async def _dashboard(request: AppRequest, me: Principal, merchant_id: int,

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.params import FromQuery
 
+from marketplace import paging
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.web import auth
@@ -24,8 +25,10 @@ class StaffWishController(Controller):
 
     @get("/", name="staff_wishes")
     async def queues(self, request: AppRequest,
-                     community_id: FromQuery[str | None] = None) -> Any:
-        return await _queues(request, query_id(community_id, _("Community")))
+                     community_id: FromQuery[str | None] = None,
+                     after: FromQuery[str | None] = None) -> Any:
+        return await _queues(request, query_id(community_id, _("Community")),
+                             after=paging.cursor(after))
 
     @post("/{wish_id:int}/review", name="review_from_queue")
     async def review(self, request: AppRequest, wish_id: PathId) -> Any:
@@ -71,10 +74,13 @@ class StaffWishController(Controller):
 
 
 async def _queues(request: AppRequest, community_id: int | None,
-                  review: dict[str, Any] | None = None, status_code: int = 200) -> Any:
+                  review: dict[str, Any] | None = None, status_code: int = 200,
+                  after: int | None = None) -> Any:
     """The queue page; ``review`` is a refused review to show at its wish's reason field."""
-    queues = await service.staff_queues(request.principal, community_id)
+    queues = await service.staff_queues(request.principal, community_id, after)
     return page(request, "wishes/staff.html", pending=queues.pending,
+                pending_total=queues.pending_total, pending_after=queues.pending_after,
+                after=after, asked_community=community_id,
                 disputed=queues.disputed, escalated=queues.escalated,
                 categories=queues.categories, community_id=queues.community_id,
                 errors={}, values={}, review=review or {}, status_code=status_code)
