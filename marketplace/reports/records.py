@@ -47,20 +47,11 @@ _CONFIRMATION_COLUMNS = (
 
 async def _confirmations(community_id: int | None, start: datetime, end: datetime,
                          helper_ids: list[int] | None) -> dict[int, dict[str, Any]]:
-    if community_id is None:
-        where = _confirmed_between(start, end)
-    else:
-        where = _confirmations_of(community_id, start, end)
+    where = _confirmations_of(community_id, start, end)
     if helper_ids is not None:
         where &= WishEvent.wish.is_in(_claimed_by(helper_ids))
     rows = await WishEvent.select(*_CONFIRMATION_COLUMNS).where(where)
     return {r["wish"]: r for r in rows}
-
-
-def _confirmed_between(start: datetime, end: datetime) -> Any:
-    """Confirmations in [start, end), for a query bounded by helpers (any community)."""
-    return ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
-            & (WishEvent.at < end))
 
 
 def _period_claims(community_id: int | None, start: datetime, end: datetime) -> Any:
