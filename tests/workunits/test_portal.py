@@ -56,6 +56,9 @@ async def test_portal_figures_from_a_hand_built_history(client, area: Area) -> N
     assert "王党员" in page and "李党员" in page and "外单位" not in page
     assert "2.5" in page and "0.5 / 2 h" in page
     assert (await client.get("/unit", headers=EN)).headers["location"] == f"/unit/{unit}"
+    # The portal leads to the service cards the communities sent (双报告), which it may open.
+    assert f'href="/unit/{unit}/cards"' in (await client.get(f"/unit/{unit}")).text
+    assert (await client.get(f"/unit/{unit}/cards", headers=EN)).status_code == 200
     r = await client.get(f"/unit/{unit}/members.csv?period=year")
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
