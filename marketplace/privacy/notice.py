@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace import clock, db
+from marketplace import clock, db, settings
 from marketplace.audit import service as audit_log
 from marketplace.community.tables import Community
 from marketplace.errors import DomainError, Forbidden, NotFound
@@ -24,9 +24,9 @@ NAME_MAX = 100
 CONTACT_MAX = 200
 
 # How long each kind of data is kept, as the notice states it.
-# MERGE NOTE (issue 16): P3 (privacy-close) adds community retention settings for photos
-# of closed wishes, fulfilment notes and sessions; once merged, the notice should read
-# those settings instead of these fixed words. One place, so the merge edits only this.
+# How long each kind of data is kept. Where a community sets the time (its rules page:
+# photos, fulfilment notes, sessions; the site's setting for contact-view records) the
+# notice states that community's figure; elsewhere the fixed words below.
 RETENTION: tuple[tuple[str, str], ...] = (
     (N_("Your profile (name, phone, address)"),
      N_("While your account is open; erased or made anonymous when you close it.")),
@@ -46,8 +46,27 @@ RETENTION: tuple[tuple[str, str], ...] = (
 )
 
 
-def retention() -> list[tuple[str, str]]:
-    return [(_(what), _(how_long)) for what, how_long in RETENTION]
+def _after_closing(days: int) -> str:
+    if days == 0:
+        return _("Kept as long as the wish's record.")
+    return _("%(n)s days after the wish is closed, then removed.", n=days)
+
+
+async def retention(community_id: int | None = None) -> list[tuple[str, str]]:
+    """The notice's retention table, with the community's own figures when one is known."""
+    rows = [(what, _(how_long)) for what, how_long in RETENTION]
+    found = None if community_id is None else await Community.select(
+        Community.retention_photo_days, Community.retention_note_days,
+        Community.retention_session_days).where(Community.id == community_id).first()
+    if found is not None:
+        rows[1] = (rows[1][0], _after_closing(int(found["retention_photo_days"])))
+        rows[2] = (rows[2][0], _after_closing(int(found["retention_note_days"])))
+        if found["retention_session_days"]:
+            rows[3] = (rows[3][0], _("Until you sign out or after a time without use; at "
+                                     "most %(n)s days.", n=found["retention_session_days"]))
+    rows[5] = (rows[5][0], _("%(n)s months, then removed (at least six: Cybersecurity Law "
+                             "Art. 21).", n=settings.get().contact_view_months))
+    return [(_(what), how_long) for what, how_long in rows]
 
 
 async def operator(community_id: int) -> dict[str, Any] | None:

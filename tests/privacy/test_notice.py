@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.accounts.tables import User
+from marketplace.community.tables import Community
 from marketplace.errors import Forbidden
 from marketplace.privacy import consents, notice
 from marketplace.privacy.tables import Consent
@@ -120,3 +121,18 @@ async def test_only_the_communitys_staff_name_its_operator(client, world: World)
                    {"name": "Committee", "contact": "Office, Gate 2"}, headers=EN)
     assert r.status_code == 303
     assert (await notice.operator(world.community_id))["name"] == "Committee"
+
+
+async def test_the_notice_states_the_communitys_own_retention_times(client,
+                                                                     world: World) -> None:
+    """What the rules page sets (photos, notes, sessions) is what the notice promises."""
+    await Community.update({Community.retention_photo_days: 90,
+                            Community.retention_note_days: 0,
+                            Community.retention_session_days: 14}).where(
+        Community.id == world.community_id)
+    page = text_of((await client.get(f"/privacy?community={world.community_id}",
+                                     headers=EN)).text)
+    assert "90 days after the wish is closed, then removed." in page
+    assert "Kept as long as the wish" in page
+    assert "at most 14 days" in page
+    assert "13 months, then removed" in page  # CONTACT_VIEW_MONTHS' default

@@ -22,8 +22,8 @@ from marketplace.web.request import AppRequest
 async def notice_context(community_id: int | None) -> dict[str, Any]:
     """What the notice shows: one community's operator, or (no community known: an
     anonymous visitor) every community's, to choose from."""
-    context: dict[str, Any] = {"version": notice.VERSION, "retention": notice.retention(),
-                               "community_id": community_id}
+    context: dict[str, Any] = {"version": notice.VERSION, "community_id": community_id,
+                               "retention": await notice.retention(community_id)}
     if community_id is None:
         context["operators"] = await notice.operators()
     else:
