@@ -28,6 +28,7 @@ from marketplace.accounts.views import (
 from marketplace.activities.views import CheckInController, StaffActivityController
 from marketplace.audit.views import AuditController
 from marketplace.care.views import GiveController, StaffCareController
+from marketplace.community.views.areas import AreasAdminController
 from marketplace.community.views.members import MemberController
 from marketplace.community.views.places import CommunityController
 from marketplace.community.views.rules import RulesController
@@ -47,6 +48,7 @@ from marketplace.recovery.views import (
     RecoveryController,
     StaffResetController,
 )
+from marketplace.reports.views.areas import DistrictReportsController, StreetReportsController
 from marketplace.reports.views.public import PublicCommunityController
 from marketplace.reports.views.record import ServiceRecordController, VerifyController
 from marketplace.reports.views.staff import StaffReportsController
@@ -68,6 +70,7 @@ from marketplace.wishes.api import WishApiController
 from marketplace.wishes.views.media import WishMediaController
 from marketplace.wishes.views.public import PublicWishController
 from marketplace.wishes.views.staff import StaffWishController
+from marketplace.wishes.views.street import StreetQueueController
 from marketplace.wishes.views.wishes import WishController
 
 
@@ -116,6 +119,10 @@ CONTROLLERS: list[type[Controller]] = [
     ProxyController,
     ActivationController,
     OfflineController,
+    AreasAdminController,
+    StreetReportsController,
+    DistrictReportsController,
+    StreetQueueController,
 ]
 
 

@@ -44,6 +44,15 @@ ACTIONS: dict[str, str] = {
     "managed_account_created": N_("Staff-managed account made"),
     "activation_issued": N_("Activation code issued"),
     "account_activated": N_("Managed account taken over by the resident"),
+    "district_created": N_("District created"),
+    "district_changed": N_("District changed"),
+    "street_created": N_("Street created"),
+    "street_renamed": N_("Street renamed"),
+    "community_street_set": N_("Community placed under a street"),
+    "area_staff_granted": N_("Street or district staff appointed"),
+    "area_staff_revoked": N_("Street or district staff appointment ended"),
+    "wish_escalated_street": N_("Wish escalated to the street"),
+    "wish_sent_back": N_("Wish sent back to the community"),
 }
 
 

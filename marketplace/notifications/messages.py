@@ -63,6 +63,10 @@ MESSAGES: dict[str, str] = {
     "done_for_you_cancel": N_("{agent} cancelled the wish “{title}” for you."),
     "done_for_you_code": N_("{agent} got a code for “{offer}” for you, with {points} of "
                             "your points."),
+    "wish_street_escalated": N_("{community} asks the street to find a helper for “{title}”: "
+                                "{reason}"),
+    "wish_street_assigned": N_("The street ({street}) found a helper for “{title}”."),
+    "wish_sent_back": N_("The street ({street}) sent “{title}” back to the community: {note}"),
 }
 
 

@@ -58,7 +58,7 @@ async def detail(actor: Principal, wish_id: int) -> WishDetail:
         Community.id == wish["community"]).first()
     return WishDetail(
         wish=wish, roles=roles,
-        actions=[a.value for a in buttons(State(wish["status"]), roles)],
+        actions=[a.value for a in buttons(State(wish["status"]), roles, core.at_street(wish))],
         contact=Contact(phone, address) if sees_contact(roles) else None,
         helpers=await _helpers(wish_id), history=await _history(wish_id),
         team_max=team_max["team_size_max"],
