@@ -9,6 +9,7 @@ from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.activities import demo as activities_demo
+from marketplace.community import demo as areas_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications.tables import Notification
@@ -44,6 +45,8 @@ LOGINS = [
     DemoLogin("staff", "刘社工", "staff"),
     DemoLogin("admin", "管理员", "administrator"),
     DemoLogin("shop2", "赵姐", "merchant"),
+    DemoLogin("street", "孙主任", "street staff"),
+    DemoLogin("district", "周部长", "district staff"),
 ]
 
 
@@ -110,6 +113,7 @@ async def load() -> None:
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
+        await areas_demo.load(community_id, ids)
         # A password reset slip to try (Staff → Members → 张小红): valid RESET_CODE_HOURS.
         await recovery.issue(await sessions.load_principal(ids["staff"]), ids["volunteer"])
         await _leave_a_few_unread(list(ids.values()))

@@ -12,6 +12,7 @@ from marketplace.community.tables import WorkUnit
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.reports import areas as area_reports
+from marketplace.reports import figures, queries, rollup
 from marketplace.reports.service import Period
 from marketplace.rewards import merchants, offers
 from marketplace.rewards import service as rewards
@@ -154,3 +155,28 @@ async def test_csv_of_the_rollup(client) -> None:
     assert (total["posted"], total["escalated"], total["issued"]) == ("7", "1", "60")
     assert (total["claim_median"], total["claim_p90"]) == ("6.0", "10.0")
     assert (total["report_in"], total["completion"]) == ("30.0", "40.0")
+
+
+async def test_the_clock_is_the_dashboards() -> None:
+    """The roll-up's per-wish reduction in SQL gives the dashboard's stage times
+    (``figures.stage_seconds`` on each history), a wish claimed twice included."""
+    a = await build_area()
+    staff = a.staff_one
+    helper, other = await a.one.person(helper=True), await a.one.person(helper=True)
+    category = await service.add_category(staff, a.one.community_id, "Repairs", 10)
+    for n, gaps in enumerate(([1, 3], [2, 5, 7], [1, 1, 30, 2], [4], [])):
+        await make_wish(a.resident, staff, helper, category, days_ago(9 - n), gaps)
+    twice = await make_wish(a.resident, staff, helper, category, days_ago(3), [1, 2])
+    await service.release(helper, twice.wish_id, "Cannot today")
+    await service.claim(other, twice.wish_id)
+    await service.fulfil(other, twice.wish_id, "Done", 30)
+    period = last_month()
+    scope = queries.Scope(a.one.community_id, period.start, period.end)
+    expected = figures.summarise_stages(await queries.stage_times(scope))
+    r = await area_reports.street_rollup(a.street_staff, a.street_a, period)
+    one = next(f for f in r.rows if f.community_id == a.one.community_id)
+    for summary in expected:
+        if summary.stage in rollup.CLOCK_STAGES:
+            got = one.stages()[summary.stage]
+            assert (got.count, got.median, got.p90) == (
+                summary.count, summary.median, summary.p90), summary.stage

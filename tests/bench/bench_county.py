@@ -33,7 +33,7 @@ from tests.live import Server
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 SECONDS = float(os.environ.get("BENCH_COUNTY_SECONDS", "4"))
 WORKERS, PROCESSES, TARGET_MS = 4, 2, 100.0
-RESIDENT, HELPER, STAFF, MERCHANT, ANONYMOUS = range(5)
+RESIDENT, HELPER, STAFF, MERCHANT, STREET, DISTRICT, ANONYMOUS = range(7)
 
 
 async def seed() -> tuple[County, list[str], float]:
@@ -42,7 +42,8 @@ async def seed() -> tuple[County, list[str], float]:
         county = await seed_county(SCALE)
         seconds = time.monotonic() - started
         sids = [await sessions.start_session(uid, "bench", None) for uid in (
-            county.resident_id, county.helper_id, county.staff_id, county.merchant_owner_id)]
+            county.resident_id, county.helper_id, county.staff_id, county.merchant_owner_id,
+            county.street_staff_id, county.district_staff_id)]
         return county, sids, seconds
 
 
@@ -79,6 +80,13 @@ def pages(county: County) -> list[tuple[str, int, list[str], bool]]:
          ["/staff/reports/export/transfers.csv"], False),
         ("merchant: shop page", MERCHANT, [f"/merchant/{m}"], True),
         ("merchant: statement", MERCHANT, [f"/merchant/{m}/statement"], True),
+        # Roll-ups (issue 17): every figure family for the street's 7 communities and the
+        # district's 13, grouped by community in one query each.
+        ("street: roll-up, 6 months", STREET, [f"/street/{county.street_ids[0]}"], True),
+        ("district: roll-up, 6 months", DISTRICT, [f"/district/{county.district_id}"],
+         True),
+        ("district: roll-up, 1 year", DISTRICT,
+         [f"/district/{county.district_id}?date_from={year}&date_to={today}"], True),
         # A link shared in a residents' group: a crowd on one community's page.
         ("public: /c/<id>, a crowd on one community", ANONYMOUS,
          [f"/c/{county.community_ids[0]}"], True),
