@@ -20,6 +20,7 @@ from marketplace.principal import Principal
 from marketplace.reports import rollup, service
 from marketplace.reports.rollup import Figures
 from marketplace.reports.service import Period, year_period
+from marketplace.wishes.labels import status_name
 
 STATUSES = ("pending", "open", "claimed", "fulfilled", "disputed", "confirmed", "rejected",
             "cancelled", "expired")
@@ -143,7 +144,7 @@ def csv_rows(r: Rollup) -> list[list[Any]]:
 
 
 def csv_header() -> list[str]:
-    return [_("Community"), *[_("Wishes: %(status)s", status=s) for s in STATUSES],
+    return [_("Community"), *[_("Wishes: %(status)s", status=status_name(s)) for s in STATUSES],
             _("Wishes posted"), _("Escalated to the street"),
             _("Hours to claim (median)"), _("Hours to claim (p90)"),
             _("Hours to fulfil (median)"), _("Hours to fulfil (p90)"),
