@@ -8,16 +8,17 @@ see none of it (their own dashboards are ``service.dashboard``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from marketplace import csvfile
+from marketplace import csvfile, settings
 from marketplace.community import areas
 from marketplace.community.tables import WorkUnit
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.reports import rollup, service
+from marketplace.reports.cache import ShortCache
 from marketplace.reports.rollup import Figures
 from marketplace.reports.service import Period, year_period
 from marketplace.wishes.labels import status_name
@@ -74,8 +75,28 @@ def _window(period: Period, target_hours: int) -> rollup.Window:
     return rollup.Window(period.start, period.end, year.start, year.end, target_hours * 60)
 
 
+# Street and district roll-ups per process for ROLLUP_CACHE_SECONDS (README "Streets and
+# the district"): a district's figures change by the hour, and its staff open the page
+# together (a meeting). Who may see one is decided before the cache is asked.
+CACHE: ShortCache[Rollup] = ShortCache(lambda: settings.get().rollup_cache_seconds)
+
+
 async def street_rollup(actor: Principal, street_id: int, period: Period) -> Rollup:
     street = await _street(actor, street_id)
+    found = await CACHE.get(("street", street_id, period.first, period.last),
+                            lambda: _street_rollup(street, period))
+    return replace(found, period=period)  # the reader's own period note (language)
+
+
+async def district_rollup(actor: Principal, district_id: int, period: Period) -> Rollup:
+    district = await _district(actor, district_id)
+    found = await CACHE.get(("district", district_id, period.first, period.last),
+                            lambda: _district_rollup(district, period))
+    return replace(found, period=period)
+
+
+async def _street_rollup(street: dict[str, Any], period: Period) -> Rollup:
+    street_id = int(street["id"])
     district = await areas.district(int(street["district"]))
     rows = await rollup.figures_by_community(
         await areas.communities_of_street(street_id),
@@ -86,8 +107,8 @@ async def street_rollup(actor: Principal, street_id: int, period: Period) -> Rol
                   district["yearly_target_hours"], period.last.year)
 
 
-async def district_rollup(actor: Principal, district_id: int, period: Period) -> Rollup:
-    district = await _district(actor, district_id)
+async def _district_rollup(district: dict[str, Any], period: Period) -> Rollup:
+    district_id = int(district["id"])
     communities = await areas.communities_of_district(district_id)
     rows = await rollup.figures_by_community(
         communities, _window(period, district["yearly_target_hours"]))

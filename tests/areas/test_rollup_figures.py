@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from marketplace import clock
 from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile
 from marketplace.community.tables import WorkUnit
+from marketplace.errors import Forbidden
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.reports import areas as area_reports
@@ -180,3 +183,17 @@ async def test_the_clock_is_the_dashboards() -> None:
             got = one.stages()[summary.stage]
             assert (got.count, got.median, got.p90) == (
                 summary.count, summary.median, summary.p90), summary.stage
+
+
+async def test_rollups_are_kept_briefly_and_checked_every_time() -> None:
+    a = await build_area()
+    first = await area_reports.street_rollup(a.street_staff, a.street_a, last_month())
+    wish = await service.post_wish(a.resident, service.NewWish(
+        await service.add_category(a.staff_one, a.one.community_id, "Repairs", 10), "Door"))
+    again = await area_reports.street_rollup(a.street_staff, a.street_a, last_month())
+    assert again.total.posted == first.total.posted  # kept for ROLLUP_CACHE_SECONDS
+    with pytest.raises(Forbidden):  # who may see it is asked before the cache
+        await area_reports.street_rollup(a.other_street_staff, a.street_a, last_month())
+    area_reports.CACHE.clear()
+    fresh = await area_reports.street_rollup(a.street_staff, a.street_a, last_month())
+    assert fresh.total.posted == first.total.posted + 1 and wish

@@ -159,11 +159,18 @@ def main() -> list[Row]:
     county, sids, seeded = asyncio.run(seed())
     baseline = os.environ.get("BENCH_BASELINE")
     rows = run_pages(county, sids, Path(baseline) if baseline else None)
-    server = serve({"PUBLIC_PAGE_CACHE_SECONDS": "0"})
+    server = serve({"PUBLIC_PAGE_CACHE_SECONDS": "0", "ROLLUP_CACHE_SECONDS": "0"})
     try:
         public = [f"/c/{c}" for c in county.community_ids]
         rows.append(row("public: /c/<id>, cache off", measure(server, sids, ANONYMOUS, public),
                         True, "; each request computes the figures"))
+        for label, client, path in (
+                ("street: roll-up, 6 months, cache off", STREET,
+                 f"/street/{county.street_ids[0]}"),
+                ("district: roll-up, 6 months, cache off", DISTRICT,
+                 f"/district/{county.district_id}")):
+            rows.append(row(label, measure(server, sids, client, [path]), True,
+                            "; each request computes the figures"))
     finally:
         server.stop()
     c = county.counts
