@@ -164,3 +164,11 @@ async def test_escalate_from_the_wish_page(client) -> None:
     assert done.status_code == 303
     assert (await Wish.select(Wish.street_status).where(Wish.id == wish_id).first()
             )["street_status"] == "queued"
+
+
+async def test_the_communitys_dashboard_counts_wishes_at_the_street(client) -> None:
+    a = await build_area()
+    await escalated(a)
+    await login(client, a.staff_one)
+    page = await client.get(f"/staff/reports?community_id={a.one.community_id}")
+    assert 'data-figure="at_street">1<' in page.text
