@@ -114,7 +114,8 @@ async def _district_rollup(district: dict[str, Any], period: Period) -> Rollup:
         communities, _window(period, district["yearly_target_hours"]))
     street_of = {int(c["id"]): int(c["street"]) for c in communities}
     streets = [rollup.combine(s["name"], [r for r in rows
-                                          if street_of[r.community_id or 0] == s["id"]])
+                                          if street_of[r.community_id or 0] == s["id"]],
+                              street_id=int(s["id"]))
                for s in await areas.streets(district_id)]
     return Rollup("district", district, district, period, rows, streets,
                   rollup.combine(district["name"], rows),

@@ -39,6 +39,7 @@ class Figures:
 
     name: str
     community_id: int | None = None
+    street_id: int | None = None  # a street's subtotal in a district's roll-up
     status: dict[str, int] = field(default_factory=dict)
     street_escalated: int = 0  # wishes posted in the period that went to the street
     samples: dict[str, list[float]] = field(
@@ -78,10 +79,10 @@ class Figures:
         return self.reported / declared if declared > 0 else None
 
 
-def combine(name: str, parts: Iterable[Figures]) -> Figures:
+def combine(name: str, parts: Iterable[Figures], street_id: int | None = None) -> Figures:
     """The figures of several communities together: counts add up, the clock's samples
     are pooled (a median of medians would be another figure)."""
-    out = Figures(name)
+    out = Figures(name, street_id=street_id)
     for p in parts:
         for status, n in p.status.items():
             out.status[status] = out.status.get(status, 0) + n

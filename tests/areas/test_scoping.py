@@ -50,6 +50,8 @@ async def test_district_staff_see_everything_in_the_district(client, area: Area)
     page = await client.get(f"/district/{area.district_id}")
     for world in (area.one, area.two, area.other):
         assert f"/communities/{world.community_id}?" in page.text
+    for street in (area.street_a, area.street_b):  # each street's own roll-up
+        assert f'href="/street/{street}?' in page.text
     # The queue is the street's work, not the district's.
     assert await status_of(client, area.district_staff, [f"/street/{area.street_a}/queue"]
                            ) == {403}
