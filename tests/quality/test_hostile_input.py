@@ -48,10 +48,9 @@ from litestar.routes import HTTPRoute
 from piccolo.querystring import QueryString
 
 from marketplace import db
-from marketplace.accounts import area_staff, proxies, sessions
+from marketplace.accounts import proxies
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.app import create_app
-from marketplace.community import areas
 from marketplace.community.tables import Building, Grid
 from marketplace.ledger import corrections
 from marketplace.ledger.tables import Transfer
@@ -63,7 +62,7 @@ from marketplace.rewards.tables import CashierInvite, MerchantMember
 from marketplace.web.auth import SESSION_COOKIE
 from marketplace.wishes import service as wishes
 from tests.cast import Cast, build_cast, new_category, open_wish, session_token
-from tests.conftest import PASSWORD, World, unique
+from tests.conftest import PASSWORD, unique
 
 # A few examples per (route, kind) in the default run; HYPOTHESIS_PROFILE=thorough for more.
 EXAMPLES = 40 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 3
@@ -408,7 +407,6 @@ async def bench() -> AsyncIterator[Bench]:
     relative = await world.person(name=unique("Relative "))
     ids["proxy_link"] = await proxies.add(people["resident"], people["resident"].user_id,
                                           relative.login)
-    ids.update(await _areas(world, people))
     recorder = Recorder(app)
     transport = httpx.ASGITransport(app=recorder)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
@@ -422,20 +420,6 @@ async def bench() -> AsyncIterator[Bench]:
     finally:
         if sign.own is not None:
             sign.own.close()
-
-
-async def _areas(world: World, people: dict[str, Any]) -> dict[str, Any]:
-    """The cast's community under a street of a district, each with its staff member."""
-    admin = people["admin"]
-    district_id = await areas.create_district(admin, unique("District "), 10)
-    street_id = await areas.create_street(admin, district_id, unique("Street "))
-    await areas.place_community(admin, world.community_id, street_id)
-    for role, where in (("street", {"street_id": street_id}),
-                        ("district", {"district_id": district_id})):
-        person = await world.person(name=unique(role))
-        await area_staff.appoint(admin, person.user_id, **where)
-        people[role] = await sessions.load_principal(person.user_id)
-    return {"district": district_id, "street": street_id}
 
 
 async def fresh(bench: Bench, url: str) -> dict[str, Any]:
