@@ -164,8 +164,11 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
     values = {Wish.status: target.value, Wish.updated_at: clock.now(), **(changes or {})}
     if at_street(wish) and target is not State.OPEN and Wish.street_status not in values:
         values[Wish.street_status] = STREET_CLOSED  # claimed or ended: off the street's queue
+    # The street's part of the state too: an escalation and a sending back leave the
+    # status open, and two at once must not both pass.
     moved = await Wish.update(values).where(
         (Wish.id == wish_id) & (Wish.status == wish["status"])
+        & (Wish.street_status == wish.get("street_status", ""))
     ).returning(Wish.id)
     if not moved:
         # Another request changed the wish between our read and our write: it won.
