@@ -32,6 +32,7 @@ from marketplace.care.views import (
     InNeedConsentController,
     StaffCareController,
 )
+from marketplace.community.views.areas import AreasAdminController
 from marketplace.community.views.members import MemberController
 from marketplace.community.views.places import CommunityController
 from marketplace.community.views.rules import RulesController
@@ -59,6 +60,7 @@ from marketplace.recovery.views import (
     RecoveryController,
     StaffResetController,
 )
+from marketplace.reports.views.areas import DistrictReportsController, StreetReportsController
 from marketplace.reports.views.public import PublicCommunityController
 from marketplace.reports.views.record import ServiceRecordController, VerifyController
 from marketplace.reports.views.register import CertificateRegisterController
@@ -82,6 +84,7 @@ from marketplace.wishes.api import WishApiController
 from marketplace.wishes.views.media import WishMediaController
 from marketplace.wishes.views.public import PublicWishController
 from marketplace.wishes.views.staff import StaffWishController
+from marketplace.wishes.views.street import StreetQueueController
 from marketplace.wishes.views.wishes import WishController
 from marketplace.workunits.views import PortalController, RegistryController
 
@@ -146,6 +149,10 @@ CONTROLLERS: list[type[Controller]] = [
     PortalController,
     NoticeController,
     OperatorController,
+    AreasAdminController,
+    StreetReportsController,
+    DistrictReportsController,
+    StreetQueueController,
 ]
 
 

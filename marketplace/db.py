@@ -247,6 +247,13 @@ def id_list_sql(column: str) -> str:
             else f"string_agg({column}::text, ',')")
 
 
+def seconds_sql(later: str, earlier: str) -> str:
+    """Seconds from timestamp ``earlier`` to ``later`` (SQL expressions), on either
+    database, so a report can reduce durations where the rows are."""
+    return (f"((julianday({later}) - julianday({earlier})) * 86400.0)" if is_sqlite()
+            else f"EXTRACT(EPOCH FROM ({later} - {earlier}))")
+
+
 def parse_id_list(text: str | None) -> frozenset[int]:
     return frozenset(int(c) for c in str(text or "").split(",") if c)
 

@@ -9,6 +9,7 @@ from marketplace.accounts import service as accounts
 from marketplace.accounts import sessions
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.activities import demo as activities_demo
+from marketplace.community import demo as areas_demo
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications.tables import Notification
@@ -47,6 +48,8 @@ LOGINS = [
     DemoLogin("admin", "管理员", "administrator"),
     DemoLogin("shop2", "赵姐", "merchant"),
     DemoLogin("unit", "黄科长", "work-unit contact"),
+    DemoLogin("street", "孙主任", "street staff"),
+    DemoLogin("district", "周部长", "district staff"),
 ]
 
 
@@ -114,6 +117,7 @@ async def load() -> None:
         await rewards_demo.load(community_id, ids)
         await activities_demo.load(community_id, ids)
         await proxies_demo.load(community_id, ids)
+        await areas_demo.load(community_id, ids)  # before the work units: their district
         await privacy_demo.load(community_id, ids)
         await privacy_demo.load_access(ids)
         await workunits_demo.load(community_id, ids["admin"])

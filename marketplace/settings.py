@@ -57,6 +57,7 @@ class Settings:
     code_minutes: int = 10
     reset_code_hours: int = 24
     public_page_cache_seconds: int = 60
+    rollup_cache_seconds: int = 60
     forwarded_allow_ips: str = "127.0.0.1"
     template_reload: bool = False
     allowed_hosts: tuple[str, ...] = ()
@@ -198,6 +199,8 @@ def load() -> Settings:
         reset_code_hours=_int("RESET_CODE_HOURS", 24),
         # How long each process reuses the public community page's figures; 0: never.
         public_page_cache_seconds=_int("PUBLIC_PAGE_CACHE_SECONDS", 60),
+        # How long each process reuses a street's or district's roll-up figures; 0: never.
+        rollup_cache_seconds=_int("ROLLUP_CACHE_SECONDS", 60),
         # The proxies whose X-Forwarded-For/-Proto the server believes.
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # Templates ship with the code; "1" re-reads changed templates (template work).

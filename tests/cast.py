@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from marketplace import clock, db
-from marketplace.accounts import sessions
+from marketplace.accounts import area_staff, sessions
 from marketplace.accounts.tables import HelperProfile
 from marketplace.activities import service as activities
 from marketplace.care import service as care
+from marketplace.community import areas
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.ledger import service as ledger
 from marketplace.notifications import service as notifications
@@ -102,6 +103,7 @@ async def build_cast() -> Cast:
     await care.mark_in_need(staff, resident.user_id, "Lives alone, low income",
                             category="alone", consent="self")
     ids.update(await _reportback(world, staff))
+    ids.update(await _areas(world, people))
     tokens = {role: await session_token(p) for role, p in people.items()}
     return Cast(world, people, tokens, category, ids)
 
@@ -117,6 +119,19 @@ async def _reportback(world: World, staff: Principal) -> dict[str, int]:
                                 {"id_type": "resident_id", "id_number": "3301**********1234",
                                  "volunteer_number": ""})
     return {"party_member": member.user_id, "certificate": cert}
+async def _areas(world: World, people: dict[str, Principal]) -> dict[str, int]:
+    """The community under a street of a district, with a street and a district staff
+    member (``people["street"]``, ``people["district"]``)."""
+    admin = people["admin"]
+    district_id = await areas.create_district(admin, unique("District "), 10)
+    street_id = await areas.create_street(admin, district_id, unique("Street "))
+    await areas.place_community(admin, world.community_id, street_id)
+    for role, where in (("street", {"street_id": street_id}),
+                        ("district", {"district_id": district_id})):
+        person = await world.person(name=unique(f"{role.title()} staff "))
+        await area_staff.appoint(admin, person.user_id, **where)
+        people[role] = await sessions.load_principal(person.user_id)
+    return {"district": district_id, "street": street_id}
 
 
 async def _shop(world: World, staff: Principal, resident: Principal

@@ -43,10 +43,19 @@ def require_staff(actor: Principal, community_id: int | None) -> None:
         raise Forbidden(_("This page is for staff of that community."))
 
 
-def _in(community_id: int | None) -> Any:
-    """Active people of the community (None: of every community)."""
+def _in(community_id: int | None, among: tuple[int, ...] | None = None) -> Any:
+    """Active people of the community (None: of every community), or of ``among``."""
     active = User.is_active == True  # noqa: E712
+    if among is not None:
+        return active & User.community.is_in(list(among) or [0])
     return active if community_id is None else active & (User.community == community_id)
+
+
+def _check(actor: Principal, community_id: int | None, among: tuple[int, ...] | None) -> None:
+    # ``among``: communities the calling service has authorised already (street staff
+    # picking a helper from any community of their street, see wishes.street).
+    if among is None:
+        require_staff(actor, community_id)
 
 
 def _like(text: str) -> str:
@@ -139,16 +148,17 @@ async def member(actor: Principal, user_id: int) -> dict[str, Any]:
 
 
 async def pick(actor: Principal, community_id: int | None, text: str, *,
-               helpers_only: bool = False) -> list[dict[str, Any]]:
+               helpers_only: bool = False, among: tuple[int, ...] | None = None
+               ) -> list[dict[str, Any]]:
     """People of the community (None: of all, for administrators appointing staff of a
     new community) whose name, login or phone ending matches ``text``, for a picker, by
     name: at most ``PICK_MAX`` + 1 (one more says "type more")."""
-    require_staff(actor, community_id)
+    _check(actor, community_id, among)
     text = text.strip()[:SEARCH_MAX]
     if not text:
         return []
     query = User.select(User.id, User.login, User.display_name, User.grid.name).where(
-        _in(community_id) & _text_condition(text))
+        _in(community_id, among) & _text_condition(text))
     if helpers_only:
         query = query.where(User.id.is_in(HelperProfile.select(HelperProfile.user).where(
             HelperProfile.status == "verified")))
@@ -164,13 +174,14 @@ class Ambiguous(DomainError):
 
 
 async def resolve(actor: Principal, community_id: int | None, text: str, chosen: int | None, *,
-                  helpers_only: bool = False, field: str = "person") -> int:
+                  helpers_only: bool = False, field: str = "person",
+                  among: tuple[int, ...] | None = None) -> int:
     """The person a picker names: the one chosen from its list (``chosen``), else the one
     whose login is exactly ``text``, else the only match. Several matches raise
     ``Ambiguous`` with them; none, a polite DomainError on the field."""
-    require_staff(actor, community_id)
+    _check(actor, community_id, among)
     if chosen is not None:
-        found = [r for r in await _candidates(community_id, helpers_only, User.id == chosen)]
+        found = await _candidates(community_id, helpers_only, User.id == chosen, among)
         if found:
             return int(found[0]["id"])
         raise DomainError(_("Please choose a verified helper of this community.")
@@ -180,10 +191,11 @@ async def resolve(actor: Principal, community_id: int | None, text: str, chosen:
     if not text:
         raise DomainError(_("Please type a name, login or the last digits of a phone."),
                           field)
-    exact = await _candidates(community_id, helpers_only, User.login == normalise_login(text))
+    exact = await _candidates(community_id, helpers_only, User.login == normalise_login(text),
+                              among)
     if exact:
         return int(exact[0]["id"])
-    matches = await pick(actor, community_id, text, helpers_only=helpers_only)
+    matches = await pick(actor, community_id, text, helpers_only=helpers_only, among=among)
     if len(matches) == 1:
         return int(matches[0]["id"])
     if not matches:
@@ -192,9 +204,9 @@ async def resolve(actor: Principal, community_id: int | None, text: str, chosen:
                     field, matches)
 
 
-async def _candidates(community_id: int | None, helpers_only: bool, condition: Any
-                      ) -> list[dict[str, Any]]:
-    query = User.select(User.id).where(_in(community_id) & condition)
+async def _candidates(community_id: int | None, helpers_only: bool, condition: Any,
+                      among: tuple[int, ...] | None = None) -> list[dict[str, Any]]:
+    query = User.select(User.id).where(_in(community_id, among) & condition)
     if helpers_only:
         query = query.where(User.id.is_in(HelperProfile.select(HelperProfile.user).where(
             HelperProfile.status == "verified")))

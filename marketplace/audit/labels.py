@@ -63,6 +63,15 @@ ACTIONS: dict[str, str] = {
     "work_unit_merged": N_("Work unit merged into another"),
     "work_unit_contact_appointed": N_("Work-unit contact appointed"),
     "work_unit_contact_ended": N_("Work-unit contact appointment ended"),
+    "district_created": N_("District created"),
+    "district_changed": N_("District changed"),
+    "street_created": N_("Street created"),
+    "street_renamed": N_("Street renamed"),
+    "community_street_set": N_("Community placed under a street"),
+    "area_staff_granted": N_("Street or district staff appointed"),
+    "area_staff_revoked": N_("Street or district staff appointment ended"),
+    "wish_escalated_street": N_("Wish escalated to the street"),
+    "wish_sent_back": N_("Wish sent back to the community"),
 }
 
 

@@ -67,6 +67,10 @@ MESSAGES: dict[str, str] = {
                               "15 working days."),
     "privacy_request_answered": N_("Your privacy request of {day} was answered. Open to "
                                    "read the answer."),
+    "wish_street_escalated": N_("{community} asks the street to find a helper for “{title}”: "
+                                "{reason}"),
+    "wish_street_assigned": N_("The street ({street}) found a helper for “{title}”."),
+    "wish_sent_back": N_("The street ({street}) sent “{title}” back to the community: {note}"),
 }
 
 

@@ -70,14 +70,17 @@ async def stage_times(scope: Scope) -> list[dict[str, float]]:
 
 
 async def open_issues(community_id: int, grid_id: int | None = None) -> dict[str, int]:
-    """Right now: escalated open wishes and disputes waiting for staff."""
+    """Right now: escalated open wishes, disputes waiting for staff, and wishes waiting on
+    the street's queue (街道兜底: they stay the community's, counted here as escalated)."""
     base = Wish.community == community_id
     if grid_id:
         base &= Wish.grid == grid_id
     escalated = await Wish.count().where(
         base & (Wish.status == "open") & Wish.escalated_at.is_not_null())
     disputed = await Wish.count().where(base & (Wish.status == "disputed"))
-    return {"escalated": escalated, "disputed": disputed}
+    at_street = await Wish.count().where(
+        base & (Wish.status == "open") & (Wish.street_status == "queued"))
+    return {"escalated": escalated, "disputed": disputed, "at_street": at_street}
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,13 @@ def default_community(actor: Principal) -> int:
 
 async def dashboard(actor: Principal, community_id: int | None, grid_id: int | None,
                     period: Period) -> dict[str, Any]:
-    community_id = _staff_community(actor, community_id)
+    return await dashboard_figures(_staff_community(actor, community_id), grid_id, period)
+
+
+async def dashboard_figures(community_id: int, grid_id: int | None,
+                            period: Period) -> dict[str, Any]:
+    """A community's dashboard for a reader already authorised: its staff (``dashboard``)
+    or street and district staff drilling down (``areas.community_dashboard``)."""
     grid_list = await grids(community_id)
     if grid_id and grid_id not in {g["id"] for g in grid_list}:
         grid_id = None

@@ -14,6 +14,7 @@ from typing import Any
 from marketplace import clock, db
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.audit import service as audit
+from marketplace.community import areas
 from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.i18n import _
 from marketplace.principal import Principal
@@ -64,33 +65,51 @@ async def _join(actor: Principal, wish_id: int) -> None:
     await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
 
 
-async def _staff_of(actor: Principal, wish_id: int) -> dict[str, Any]:
-    """The wish; NotFound unless the actor may see it, Forbidden unless they are its staff."""
+async def _staff_of(actor: Principal, wish_id: int) -> tuple[dict[str, Any], frozenset[Role]]:
+    """The wish; NotFound unless the actor may see it, Forbidden unless they are its staff
+    or (on the street's queue) its street's staff."""
     wish, roles = await core.visible(actor, wish_id)
-    if Role.STAFF not in roles:
+    if not roles & {Role.STAFF, Role.STREET}:
         raise Forbidden(_("You cannot do that with this wish."))
-    return wish
+    return wish, roles
+
+
+async def helper_communities(wish: dict[str, Any], roles: frozenset[Role]) -> list[int]:
+    """Where the helper given to a wish may come from: its community; for street staff
+    working the street's queue (街道兜底), any community of the street."""
+    if Role.STAFF in roles or not core.at_street(wish):
+        return [int(wish["community"])]
+    street_id = await areas.street_of(int(wish["community"]))
+    return [int(c["id"]) for c in await areas.communities_of_street(street_id or 0)]
 
 
 async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
-    """Staff coordination (社区协调): give an unclaimed wish to a helper, who may decline."""
+    """Staff coordination (社区协调): give an unclaimed wish to a helper, who may decline.
+    Street staff give a wish on their queue to a helper of any community of the street."""
     async with db.transaction():
-        wish = await _staff_of(actor, wish_id)  # before telling anything about the helper
+        wish, roles = await _staff_of(actor, wish_id)  # before telling anything of the helper
         community = await core.community_of(wish)
+        allowed = await helper_communities(wish, roles)
         helper = await User.select(User.id, User.community).where(
             (User.id == helper_id) & (User.is_active == True)).first()  # noqa: E712
         verified = await HelperProfile.exists().where(
             (HelperProfile.user == helper_id) & (HelperProfile.status == "verified"))
-        if (helper is None or not verified or helper["community"] != community["id"]
+        if (helper is None or not verified or helper["community"] not in allowed
                 or helper_id == wish["owner"]):
-            raise DomainError(_("Please choose a verified helper of this community."),
-                              "helper")
+            raise DomainError(_("Please choose a verified helper of this community.")
+                              if len(allowed) == 1 else
+                              _("Please choose a verified helper of this street."), "helper")
+        by_street = core.at_street(wish) and Role.STAFF not in roles
         deadline = clock.now() + timedelta(days=community["claim_deadline_days"])
-        wish = await core.move(wish_id, Action.ASSIGN, actor, "",
-                               {Wish.claim_deadline: deadline})
+        changes: dict[Any, Any] = {Wish.claim_deadline: deadline}
+        if core.at_street(wish):
+            changes[Wish.street_status] = core.STREET_ASSIGNED
+        wish = await core.move(wish_id, Action.ASSIGN, actor, "", changes)
         await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
                                          assigned_by=actor.user_id))
         await notify.tell([helper_id], "wish_assigned", wish)
+        if by_street:
+            await notify.tell_staff(wish, "wish_street_assigned", street=actor.display_name)
         await audit.record(actor.user_id, wish["community"], "wish_assigned", "wish", wish_id,
                            f"user {helper_id}")
 

@@ -13,6 +13,7 @@ from typing import Any
 from marketplace import clock, db
 from marketplace.accounts import proxies
 from marketplace.audit import service as audit
+from marketplace.community import areas
 from marketplace.community.tables import Community
 from marketplace.db import MAX_ID
 from marketplace.errors import Conflict, Forbidden, NotFound
@@ -21,6 +22,10 @@ from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
 from marketplace.wishes.rules import NOTE_MAX, Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
+
+# Wish.street_status: where a wish sent to the street (街道兜底) is; '' never sent.
+STREET_QUEUED, STREET_ASSIGNED, STREET_RETURNED, STREET_CLOSED = (
+    "queued", "assigned", "returned", "closed")
 
 
 async def load(wish_id: int) -> dict[str, Any]:
@@ -74,6 +79,10 @@ async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[
         roles.add(Role.OWNER)
     if actor.can_staff(wish["community"]):
         roles.add(Role.STAFF)
+    # Street staff are someone to a wish their street was asked to back up (街道兜底).
+    if (actor.street_ids and wish.get("street_status")
+            and await areas.street_of(wish["community"]) in actor.street_ids):
+        roles.add(Role.STREET)
     mine = [c for c in await claims(wish["id"]) if c["helper"] == actor.user_id]
     if mine:
         roles.add(Role.CLAIMER)
@@ -87,7 +96,7 @@ async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[
 def can_see(actor: Principal, wish: dict[str, Any], roles: frozenset[Role]) -> bool:
     """Pending and rejected wishes are private to the owner and staff; other communities
     see nothing of a wish."""
-    if roles & {Role.OWNER, Role.STAFF, Role.CLAIMER}:
+    if roles & {Role.OWNER, Role.STAFF, Role.CLAIMER, Role.STREET}:
         return True
     return wish["community"] == actor.community_id and wish["status"] not in (
         State.PENDING, State.REJECTED)
@@ -118,10 +127,15 @@ async def event(wish: dict[str, Any], actor_id: int | None, action: str, from_st
                                      on_behalf_of=on_behalf_of))
 
 
+def at_street(wish: dict[str, Any]) -> bool:
+    """Is the wish waiting on its street's escalation queue?"""
+    return wish.get("street_status") == STREET_QUEUED
+
+
 def next_state(wish: dict[str, Any], action: Action, roles: frozenset[Role]) -> State:
     """The state ``action`` leads to, or the refusal the actor sees (``refusal``)."""
     try:
-        return transition(State(wish["status"]), action, roles)
+        return transition(State(wish["status"]), action, roles, at_street(wish))
     except IllegalTransition as exc:
         raise refusal(exc) from None
 
@@ -150,8 +164,13 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         assert actor is not None
         await done_for(wish, action.value, actor)
     values = {Wish.status: target.value, Wish.updated_at: clock.now(), **(changes or {})}
+    if at_street(wish) and target is not State.OPEN and Wish.street_status not in values:
+        values[Wish.street_status] = STREET_CLOSED  # claimed or ended: off the street's queue
+    # The street's part of the state too: an escalation and a sending back leave the
+    # status open, and two at once must not both pass.
     moved = await Wish.update(values).where(
         (Wish.id == wish_id) & (Wish.status == wish["status"])
+        & (Wish.street_status == wish.get("street_status", ""))
     ).returning(Wish.id)
     if not moved:
         # Another request changed the wish between our read and our write: it won.

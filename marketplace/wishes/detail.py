@@ -64,7 +64,7 @@ async def detail(actor: Principal, wish_id: int, via: str = "wish") -> WishDetai
         await _record_contact(actor, wish, roles, contact, via)
     return WishDetail(
         wish=wish, roles=roles,
-        actions=[a.value for a in buttons(State(wish["status"]), roles)],
+        actions=[a.value for a in buttons(State(wish["status"]), roles, core.at_street(wish))],
         contact=contact,
         helpers=await _helpers(wish_id), history=await _history(wish_id),
         team_max=team_max["team_size_max"],

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from marketplace.accounts import proxies
-from marketplace.accounts.tables import StaffMembership, User
+from marketplace.accounts.tables import AreaStaffMembership, StaffMembership, User
 from marketplace.notifications import service as notifications
 
 
@@ -15,6 +15,14 @@ async def staff_of(community_id: int) -> list[int]:
     rows = await StaffMembership.select(StaffMembership.user).where(
         (StaffMembership.community == community_id)
         & (StaffMembership.active == True)  # noqa: E712
+    )
+    return sorted({int(r["user"]) for r in rows})
+
+
+async def street_staff_of(street_id: int) -> list[int]:
+    rows = await AreaStaffMembership.select(AreaStaffMembership.user).where(
+        (AreaStaffMembership.street == street_id)
+        & (AreaStaffMembership.active == True)  # noqa: E712
     )
     return sorted({int(r["user"]) for r in rows})
 

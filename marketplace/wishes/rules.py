@@ -9,6 +9,8 @@ too, so the form, the API schema, the template's ``maxlength`` and the service s
                                           claimed ─join/leave→ claimed (team claims)
                                                           disputed ─resolve_confirm→ confirmed
                                                           disputed ─resolve_reopen→ open
+    open ─escalate→ open (on the street's queue, 街道兜底) ─send_back→ open (community's)
+                                                  └assign (street staff)→ claimed
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class Action(StrEnum):
     RESOLVE_REOPEN = "resolve_reopen"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    ESCALATE = "escalate"  # community staff send a wish nobody can serve to the street
+    SEND_BACK = "send_back"  # street staff return it to the community, with a note
 
 
 # Moves nobody chooses from a button: timers do them, or another button covers them
@@ -78,6 +82,7 @@ class Role(StrEnum):
     ASSIGNEE = "assignee"  # a claimer whom staff assigned (rather than who claimed)
     HELPER = "helper"  # a verified helper of the community, not holding the claim
     STAFF = "staff"  # staff of the wish's community
+    STREET = "street"  # staff of the street the wish's community belongs to
     SYSTEM = "system"  # timers: deadlines, auto-confirmation, expiry
 
 
@@ -89,7 +94,9 @@ _TABLE: dict[tuple[State, Action], tuple[State, frozenset[Role]]] = {
     (State.PENDING, Action.REJECT): (State.REJECTED, frozenset({Role.STAFF})),
     (State.PENDING, Action.CANCEL): (State.CANCELLED, frozenset({Role.OWNER, Role.STAFF})),
     (State.OPEN, Action.CLAIM): (State.CLAIMED, frozenset({Role.HELPER})),
-    (State.OPEN, Action.ASSIGN): (State.CLAIMED, frozenset({Role.STAFF})),
+    (State.OPEN, Action.ASSIGN): (State.CLAIMED, frozenset({Role.STAFF, Role.STREET})),
+    (State.OPEN, Action.ESCALATE): (State.OPEN, frozenset({Role.STAFF})),
+    (State.OPEN, Action.SEND_BACK): (State.OPEN, frozenset({Role.STREET})),
     (State.OPEN, Action.CANCEL): (State.CANCELLED, frozenset({Role.OWNER, Role.STAFF})),
     (State.OPEN, Action.EXPIRE): (State.EXPIRED, frozenset({Role.SYSTEM})),
     (State.CLAIMED, Action.JOIN): (State.CLAIMED, frozenset({Role.HELPER})),
@@ -115,13 +122,25 @@ class IllegalTransition(Exception):
         self.action = action
 
 
-def transition(state: State, action: Action, roles: frozenset[Role] | set[Role]) -> State:
-    """The next state, or IllegalTransition saying whether the state or the role is wrong."""
+def transition(state: State, action: Action, roles: frozenset[Role] | set[Role],
+               at_street: bool = False) -> State:
+    """The next state, or IllegalTransition saying whether the state or the role is wrong.
+
+    ``at_street``: the wish waits on its street's escalation queue (街道兜底). Only then
+    may street staff act on it (assign or send back), and only then not escalate again;
+    while it is there the community's own staff may still assign it or cancel it."""
     entry = _TABLE.get((state, action))
     if entry is None:
         raise IllegalTransition("state", state, action)
     target, allowed = entry
-    if not allowed & set(roles):
+    roles = set(roles)
+    if not at_street:
+        roles.discard(Role.STREET)  # street staff see the queue, not the community's work
+        if action is Action.SEND_BACK:
+            raise IllegalTransition("state", state, action)
+    elif action is Action.ESCALATE:
+        raise IllegalTransition("state", state, action)
+    if not allowed & roles:
         raise IllegalTransition("role", state, action)
     # A helper may never act on their own wish: claiming it would pay themselves.
     if action in (Action.CLAIM, Action.JOIN) and Role.OWNER in roles:
@@ -132,23 +151,25 @@ def transition(state: State, action: Action, roles: frozenset[Role] | set[Role])
     return target
 
 
-def allowed_actions(state: State, roles: frozenset[Role] | set[Role]) -> list[Action]:
+def allowed_actions(state: State, roles: frozenset[Role] | set[Role],
+                    at_street: bool = False) -> list[Action]:
     """What to offer as buttons on the wish page for this person."""
     result = []
     for (from_state, action) in _TABLE:
         if from_state is not state:
             continue
         try:
-            transition(state, action, roles)
+            transition(state, action, roles, at_street)
         except IllegalTransition:
             continue
         result.append(action)
     return result
 
 
-def buttons(state: State, roles: frozenset[Role] | set[Role]) -> list[Action]:
+def buttons(state: State, roles: frozenset[Role] | set[Role],
+            at_street: bool = False) -> list[Action]:
     """The actions a person chooses on the wish page (and the API lists as ``actions``)."""
-    return [a for a in allowed_actions(state, roles) if a not in NO_BUTTON]
+    return [a for a in allowed_actions(state, roles, at_street) if a not in NO_BUTTON]
 
 
 def sees_contact(roles: frozenset[Role] | set[Role]) -> bool:

@@ -25,7 +25,14 @@ from marketplace.principal import Principal
 from marketplace.wishes import core, notify, queries
 from marketplace.wishes.categories import add_category, categories, check_points, toggle_category
 from marketplace.wishes.claims import assign, claim, decline, release
-from marketplace.wishes.core import active_claimers, can_see, history, roles_for, visible
+from marketplace.wishes.core import (
+    active_claimers,
+    at_street,
+    can_see,
+    history,
+    roles_for,
+    visible,
+)
 from marketplace.wishes.detail import WishDetail, detail, notice, photo
 from marketplace.wishes.rules import (
     COMMENT_MAX,
@@ -40,7 +47,8 @@ from marketplace.wishes.rules import (
 )
 from marketplace.wishes.tables import Category, Wish, WishEvent
 
-__all__ = ["WishDetail", "active_claimers", "add_category", "assign", "can_see", "categories",
+__all__ = ["WishDetail", "active_claimers", "add_category", "assign", "at_street", "can_see",
+           "categories",
            "claim", "decline", "detail", "history", "notice", "photo", "release", "roles_for",
            "toggle_category", "visible"]
 

@@ -45,6 +45,10 @@ class Wish(Table, tablename="wish"):
     team_size = Integer(default=1)
     claim_deadline = Timestamptz(null=True, default=None)
     escalated_at = Timestamptz(null=True, default=None)
+    # 街道兜底: community staff sent it to the street (kept after the street acted, so the
+    # reports count it); street_status '' | queued | assigned | returned.
+    street_escalated_at = Timestamptz(null=True, default=None)
+    street_status = Varchar(length=16, default="", index=True)
     reject_reason = Varchar(length=300, default="")
     fulfil_note = Text(default="")
     fulfil_photo = Varchar(length=200, default="")

@@ -32,7 +32,7 @@ from tests.live import Server
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 SECONDS = float(os.environ.get("BENCH_COUNTY_SECONDS", "4"))
 WORKERS, PROCESSES, TARGET_MS = 4, 2, 100.0
-RESIDENT, HELPER, STAFF, MERCHANT, ANONYMOUS, UNIT = range(6)
+RESIDENT, HELPER, STAFF, MERCHANT, STREET, DISTRICT, ANONYMOUS, UNIT = range(8)
 
 
 async def seed() -> tuple[County, list[str], float]:
@@ -42,7 +42,7 @@ async def seed() -> tuple[County, list[str], float]:
         seconds = time.monotonic() - started
         sids = [await session_for(uid) for uid in (
             county.resident_id, county.helper_id, county.staff_id, county.merchant_owner_id,
-            county.unit_contact_id)]
+            county.street_staff_id, county.district_staff_id, county.unit_contact_id)]
         return county, sids, seconds
 
 
@@ -85,6 +85,13 @@ def pages(county: County) -> list[tuple[str, int, list[str], bool]]:
          [f"/unit/{county.work_unit_id}?period=last-year"], True),
         ("work unit: members CSV, this year", UNIT,
          [f"/unit/{county.work_unit_id}/members.csv"], True),
+        # Roll-ups (issue 17): every figure family for the street's 7 communities and the
+        # district's 13, grouped by community in one query each.
+        ("street: roll-up, 6 months", STREET, [f"/street/{county.street_ids[0]}"], True),
+        ("district: roll-up, 6 months", DISTRICT, [f"/district/{county.district_id}"],
+         True),
+        ("district: roll-up, 1 year", DISTRICT,
+         [f"/district/{county.district_id}?date_from={year}&date_to={today}"], True),
         # A link shared in a residents' group: a crowd on one community's page.
         ("public: /c/<id>, a crowd on one community", ANONYMOUS,
          [f"/c/{county.community_ids[0]}"], True),
@@ -159,7 +166,7 @@ def main() -> list[Row]:
     county, sids, seeded = asyncio.run(seed())
     baseline = os.environ.get("BENCH_BASELINE")
     rows = run_pages(county, sids, Path(baseline) if baseline else None)
-    off = {"PUBLIC_PAGE_CACHE_SECONDS": "0"}
+    off = {"PUBLIC_PAGE_CACHE_SECONDS": "0", "ROLLUP_CACHE_SECONDS": "0"}
     server = serve(off)
     baseline_server = serve(off, cwd=Path(baseline)) if baseline else None
     try:
@@ -167,6 +174,13 @@ def main() -> list[Row]:
         rows.append(row("public: /c/<id>, cache off", measure(server, sids, ANONYMOUS, public),
                         True, "; each request computes the figures"
                         + before(baseline_server, sids, ANONYMOUS, public, 0)))
+        for label, client, path in (
+                ("street: roll-up, 6 months, cache off", STREET,
+                 f"/street/{county.street_ids[0]}"),
+                ("district: roll-up, 6 months, cache off", DISTRICT,
+                 f"/district/{county.district_id}")):
+            rows.append(row(label, measure(server, sids, client, [path]), True,
+                            "; each request computes the figures"))
     finally:
         server.stop()
         if baseline_server is not None:

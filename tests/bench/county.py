@@ -51,6 +51,10 @@ class County:
     """Ids the benches sign in as and ask for (all in the first community)."""
 
     community_ids: list[int]
+    district_id: int
+    street_ids: list[int]  # the county's two streets: the first 7 communities, the other 6
+    street_staff_id: int  # of the first street
+    district_staff_id: int
     resident_id: int  # posts wishes, never a helper
     helper_id: int  # a party member with three years of confirmed wishes and activities
     staff_id: int
@@ -324,6 +328,29 @@ class Seeder:
             f"at + interval '1 hour', ({_array(self.shop_owners)})[{shop}], "
             f"{transfers[0]} + r FROM {series} ORDER BY r")
 
+    async def streets(self) -> None:
+        """One district, two streets (the first 7 communities and the other 6), a staff
+        member of the first street and one of the district (its work units, declaring the
+        county's party members, come from ``seed_work_units``)."""
+        t = self.tag
+        row = await _sql(f"INSERT INTO district (name, yearly_target_hours) VALUES "
+                         f"('广德 District {t}', 20) RETURNING id")
+        self.district = int(row[0]["id"])
+        self.street_ids = await _ids(
+            f"INSERT INTO street (district, name) SELECT {self.district}, "
+            f"'街道 Street {t} ' || g FROM generate_series(0, 1) g ORDER BY g RETURNING id")
+        half = (COMMUNITIES + 1) // 2
+        for i, street in enumerate(self.street_ids):
+            part = self.communities[:half] if i == 0 else self.communities[half:]
+            await _sql(f"UPDATE community SET street = {street} WHERE id = ANY({_array(part)})")
+        self.area_staff = await _ids(
+            f"INSERT INTO app_user (login, display_name, password_hash, community) "
+            f"SELECT 'county{t}-area-' || g, '街道 Area staff ' || g, '!', "
+            f"{self.communities[0]} FROM generate_series(0, 1) g ORDER BY g RETURNING id")
+        await _sql(f"INSERT INTO area_staff_membership (\"user\", street, district, active) "
+                   f"VALUES ({self.area_staff[0]}, {self.street_ids[0]}, NULL, true), "
+                   f"({self.area_staff[1]}, NULL, {self.district}, true)")
+
     async def balances(self) -> None:
         """Cached balances = the sum of each account's entries (``ledger check``)."""
         await _sql(
@@ -337,7 +364,9 @@ class Seeder:
     def county(self, counts: dict[str, int]) -> County:
         first = self.s.helpers // GRIDS + 1
         return County(
-            community_ids=self.communities, resident_id=self.user0 + GRIDS * first,
+            community_ids=self.communities, district_id=self.district,
+            street_ids=self.street_ids, street_staff_id=self.area_staff[0],
+            district_staff_id=self.area_staff[1], resident_id=self.user0 + GRIDS * first,
             helper_id=self.user0, staff_id=self.staff[0],
             merchant_owner_id=self.shop_owners[0], merchant_id=self.merchants[0],
             scale=self.s, counts=counts)
@@ -352,7 +381,7 @@ async def seed_work_units(seeder: Seeder) -> tuple[int, int]:
     contact person for the unit of helper 0. In the county's district when the seeder
     made one (``district_id``), else in the registry without district."""
     t, helpers = seeder.tag, seeder.s.helpers
-    district = getattr(seeder, "district_id", None)
+    district = getattr(seeder, "district", None)
     units = await _ids(
         f"INSERT INTO work_unit (district, name, party_org, party_members, status) "
         f"SELECT {'NULL' if district is None else int(district)}, "
@@ -381,6 +410,7 @@ async def seed_county(scale: float = 1.0) -> County:
     await seeder.activities()
     await seeder.opening()
     await seeder.redemptions()
+    await seeder.streets()
     unit_id, unit_contact_id = await seed_work_units(seeder)
     await seeder.balances()
     counts = {}

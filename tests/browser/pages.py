@@ -33,7 +33,10 @@ MAIN_PAGES: dict[str, tuple[str, ...]] = {
                  "/merchant/{merchant}/offers", "/merchant/{merchant}/offers/new",
                  "/merchant/{merchant}/offers/{offer}", "/merchant/{merchant}/statement",
                  "/merchant/{merchant}/receipts/{code_redeemed}"),
-    "admin": ("/manage/", "/manage/communities/{community}", "/staff/rules/"),
+    "admin": ("/manage/", "/manage/communities/{community}", "/staff/rules/", "/admin/areas"),
+    "street": ("/", "/street/{street}", "/street/{street}/queue",
+               "/street/{street}/communities/{community}"),
+    "district": ("/district/{district}",),
 }
 
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}

@@ -20,13 +20,14 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from marketplace.accounts import managed, proxies, sessions
+from marketplace.accounts import area_staff, managed, proxies, sessions
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership, WorkUnitContact
 from marketplace.activities import service as activities
 from marketplace.activities.tables import Activity
 from marketplace.care import service as care
 from marketplace.clock import LOCAL
+from marketplace.community import areas
 from marketplace.community.tables import Building, Grid, WorkUnit
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
@@ -41,6 +42,7 @@ from marketplace.rewards.tables import MerchantMember, RedeemCode
 from marketplace.web.auth import SESSION_COOKIE
 from marketplace.web.flash import COOKIE as FLASH_COOKIE
 from marketplace.wishes import service as wishes
+from marketplace.wishes import street
 from tests.cast import new_category, new_world, open_wish, session_token
 from tests.conftest import World, unique
 
@@ -51,9 +53,9 @@ A_PEOPLE = ("owner", "neighbour", "helper", "claimer", "staff_a", "merchant", "c
 B_PEOPLE = ("staff_b", "resident_b", "helper_b", "merchant_b")
 ACTORS = (ANONYMOUS, *A_PEOPLE, *B_PEOPLE)
 # Residents of A whom only the cases naming them ask about: a helper and a shop not yet
-# verified, the staff member who asked for the adjustments waiting for approval, and a
-# resident listed as in need (who may withdraw that consent).
-NAMED_ONLY = ("applicant", "hopeful", "requester", "needy")
+# verified, the staff member who asked for the adjustments waiting for approval, a
+# resident listed as in need (who may withdraw that consent), and a street's staff.
+NAMED_ONLY = ("applicant", "hopeful", "requester", "needy", "street_a")
 
 # One wish per wish action, in the state the action starts from (name -> state).
 WISHES = {
@@ -65,6 +67,7 @@ WISHES = {
     "wish_resolve_confirm": "disputed", "wish_resolve_reopen": "disputed",
     "api_claim": "open", "api_release": "claimed", "api_fulfil": "claimed",
     "api_confirm": "fulfilled", "api_dispute": "fulfilled",
+    "wish_escalate": "open", "wish_send_back": "at_street", "wish_street_assign": "at_street",
 }
 # Active codes held by the owner, one per action that ends or reads one.
 CODES = ("code_cancel", "code_cancel_api", "code_renew", "code_check", "code_redeem",
@@ -97,6 +100,7 @@ async def build() -> AuthzCast:
     values.update(await _places(a))
     values.update(await _people_to_act_on(a, people))
     values.update(await _proxies(a, people))
+    values.update(await _areas(a, people))
     values.update(await _wishes(people))
     values.update(await _shop(a, people))
     values.update(await _shop_b(b, people))
@@ -196,6 +200,24 @@ async def _proxies(a: World, people: dict[str, Principal]) -> dict[str, Any]:
             "user_closable": closable, "name_closable": closable_name}
 
 
+async def _areas(a: World, people: dict[str, Principal]) -> dict[str, Any]:
+    """Community A under a street of a district; ``street_a`` is that street's staff. A
+    spare street and district to rename, appoint to, and an appointment to end."""
+    admin = people["admin"]
+    district = await areas.create_district(admin, unique("District "), 10)
+    street_id = await areas.create_street(admin, district, unique("Street "))
+    await areas.place_community(admin, a.community_id, street_id)
+    person = await a.person(name=unique("Street staff "))
+    await area_staff.appoint(admin, person.user_id, street_id=street_id)
+    people["street_a"] = await sessions.load_principal(person.user_id)
+    spare = await a.person(name=unique("Spare street staff "))
+    membership = await area_staff.appoint(admin, spare.user_id, district_id=district)
+    return {"district": district, "street": street_id, "area_membership": membership,
+            "login_area_candidate": (await a.person(name=unique("Area candidate "))).login,
+            "district_new": unique("District "), "district_renamed": unique("District "),
+            "street_new": unique("Street "), "street_renamed": unique("Street ")}
+
+
 async def _wishes(people: dict[str, Principal]) -> dict[str, Any]:
     owner, staff, claimer = people["owner"], people["staff_a"], people["claimer"]
     category = await new_category(staff)
@@ -210,6 +232,8 @@ async def _wishes(people: dict[str, Principal]) -> dict[str, Any]:
         wish_id = ids[name] = await open_wish(owner, staff, category)
         if state == "assigned":
             await wishes.assign(staff, wish_id, claimer.user_id)
+        elif state == "at_street":
+            await street.escalate(staff, wish_id, "Nobody here can serve it.")
         elif state != "open":
             await wishes.claim(claimer, wish_id)
         if state in ("fulfilled", "disputed"):

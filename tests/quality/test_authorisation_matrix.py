@@ -50,6 +50,7 @@ ADMIN = frozenset({"admin"})
 OWNER = frozenset({"owner"})  # the resident whose wishes and codes they are
 SHOP_A = frozenset({"merchant", "cashier"})
 SHOPKEEPER = frozenset({"merchant"})
+STREET_A = frozenset({"street_a"})  # staff of the street community A is under
 REFUSED = frozenset({403, 404})
 
 
@@ -184,6 +185,25 @@ TABLE: tuple[Case, ...] = (
          {"name": "{community_new}", "district": "River district"}),
     Case("staff-grant", "/manage/communities/{community_id:int}/staff",
          "/manage/communities/{community_a}/staff", ADMIN, {"person": "{login_candidate}"}),
+    # Streets and the district: administrators only.
+    Case("district-create", "/admin/areas/districts", "/admin/areas/districts", ADMIN,
+         {"name": "{district_new}", "target_hours": "10"}),
+    Case("district-update", "/admin/areas/districts/{district_id:int}",
+         "/admin/areas/districts/{district}", ADMIN,
+         {"name": "{district_renamed}", "target_hours": "5"}),
+    Case("street-create", "/admin/areas/districts/{district_id:int}/streets",
+         "/admin/areas/districts/{district}/streets", ADMIN, {"name": "{street_new}"}),
+    Case("street-rename", "/admin/areas/streets/{street_id:int}/rename",
+         "/admin/areas/streets/{street}/rename", ADMIN, {"name": "{street_renamed}"}),
+    Case("community-street", "/admin/areas/communities/{community_id:int}/street",
+         "/admin/areas/communities/{community_b}/street", ADMIN, {"street": "{street}"}),
+    Case("street-staff-appoint", "/admin/areas/streets/{street_id:int}/staff",
+         "/admin/areas/streets/{street}/staff", ADMIN, {"person": "{login_area_candidate}"}),
+    Case("district-staff-appoint", "/admin/areas/districts/{district_id:int}/staff",
+         "/admin/areas/districts/{district}/staff", ADMIN,
+         {"person": "{login_area_candidate}"}),
+    Case("area-staff-end", "/admin/areas/staff/{membership_id:int}/end",
+         "/admin/areas/staff/{area_membership}/end", ADMIN),
     Case("staff-revoke", "/manage/staff/{membership_id:int}/revoke",
          "/manage/staff/{staff_membership}/revoke", ADMIN, {"next": "/manage"}),
     # The work-unit registry (the cast's units have no district: administrators keep it).
@@ -275,6 +295,13 @@ TABLE: tuple[Case, ...] = (
          NOTE),
     Case("wish-assign", W, "/wishes/{wish_assign}/assign", STAFF_A,
          {"person": "{login_helper}"}),
+    # Escalation to the street (街道兜底): the community's staff send it, the street's
+    # staff assign a helper of the street or send it back.
+    Case("wish-escalate", W, "/wishes/{wish_escalate}/escalate", STAFF_A, NOTE),
+    Case("wish-send_back", W, "/wishes/{wish_send_back}/send_back", STREET_A, NOTE,
+         control="street_a"),
+    Case("wish-street-assign", W, "/wishes/{wish_street_assign}/assign", STAFF_A | STREET_A,
+         {"person": "{login_helper}"}, control="street_a"),
     # Another community's category is refused as a form error.
     Case("wish-post", "/wishes/new", "/wishes/new", IN_A,
          {"category": "{category}", "title": "Carry rice upstairs", "description": "Two bags."},

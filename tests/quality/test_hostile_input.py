@@ -88,8 +88,8 @@ class Case:
 ROLES: tuple[tuple[str, str], ...] = (
     ("/login", "anonymous"), ("/register", "anonymous"), ("/language", "anonymous"),
     ("/reset", "anonymous"),
-    ("/manage", "admin"), ("/admin/work-units", "admin"), ("/unit", "admin"),
-    ("/staff", "staff"), ("/settlements", "staff"),
+    ("/manage", "admin"), ("/admin", "admin"), ("/unit", "admin"), ("/street", "street"),
+    ("/district", "district"), ("/staff", "staff"), ("/settlements", "staff"),
     ("/merchant/apply", "resident"), ("/merchant/invites", "invitee"), ("/merchant", "merchant"),
     ("/points/give", "helper"),  # the cast's resident is the one in need
     ("/me/close", "closer"),  # a new person each time: a request that succeeds closes it
@@ -107,6 +107,7 @@ PATH_IDS = {
     "link_id": "proxy_link", "cert_id": "certificate",
     "request_id": "privacy_request",  # a privacy request, made afresh per request
     "unit_id": "work_unit", "contact_id": "work_unit_contact",
+    "district_id": "district", "street_id": "street",
 }
 # Routes whose path names more than an id: one case each (url, role).
 EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {

@@ -27,6 +27,7 @@ LEGAL: dict[tuple[State, Action, Role], State] = {
     (S.PENDING, A.CANCEL, R.STAFF): S.CANCELLED,
     (S.OPEN, A.CLAIM, R.HELPER): S.CLAIMED,
     (S.OPEN, A.ASSIGN, R.STAFF): S.CLAIMED,
+    (S.OPEN, A.ESCALATE, R.STAFF): S.OPEN,
     (S.OPEN, A.CANCEL, R.OWNER): S.CANCELLED,
     (S.OPEN, A.CANCEL, R.STAFF): S.CANCELLED,
     (S.OPEN, A.EXPIRE, R.SYSTEM): S.EXPIRED,
@@ -45,21 +46,40 @@ LEGAL: dict[tuple[State, Action, Role], State] = {
     (S.DISPUTED, A.RESOLVE_CONFIRM, R.STAFF): S.CONFIRMED,
     (S.DISPUTED, A.RESOLVE_REOPEN, R.STAFF): S.OPEN,
 }
+# On the street's escalation queue (街道兜底): street staff assign or send it back; it
+# cannot be escalated again; the community's staff keep every other power.
+LEGAL_AT_STREET: dict[tuple[State, Action, Role], State] = {
+    **{cell: to for cell, to in LEGAL.items() if cell != (S.OPEN, A.ESCALATE, R.STAFF)},
+    (S.OPEN, A.ASSIGN, R.STREET): S.CLAIMED,
+    (S.OPEN, A.SEND_BACK, R.STREET): S.OPEN,
+}
 STATES_WITH_ANY_MOVE = {state for state, _, _ in LEGAL}
 
 
-@pytest.mark.parametrize(("state", "action", "role"),
-                         list(itertools.product(State, Action, Role)))
-def test_every_cell(state: State, action: Action, role: Role) -> None:
-    expected = LEGAL.get((state, action, role))
+@pytest.mark.parametrize(("state", "action", "role", "at_street"),
+                         list(itertools.product(State, Action, Role, (False, True))))
+def test_every_cell(state: State, action: Action, role: Role, at_street: bool) -> None:
+    legal = LEGAL_AT_STREET if at_street else LEGAL
+    expected = legal.get((state, action, role))
     if expected is not None:
-        assert transition(state, action, {role}) is expected
+        assert transition(state, action, {role}, at_street) is expected
         return
     with pytest.raises(IllegalTransition) as info:
-        transition(state, action, {role})
+        transition(state, action, {role}, at_street)
     # The refusal says whether the wish is in the wrong state or the person lacks the role.
-    action_legal_here = any((state, action, r) in LEGAL for r in Role)
+    action_legal_here = any((state, action, r) in legal for r in Role)
     assert info.value.reason == ("role" if action_legal_here else "state")
+
+
+def test_street_staff_act_only_on_the_streets_queue() -> None:
+    # Street staff who are also the community's staff act as staff everywhere.
+    with pytest.raises(IllegalTransition):
+        transition(S.OPEN, A.ASSIGN, {R.STREET}, at_street=False)
+    assert transition(S.OPEN, A.ASSIGN, {R.STREET, R.STAFF}, at_street=False) is S.CLAIMED
+    with pytest.raises(IllegalTransition):
+        transition(S.OPEN, A.ESCALATE, {R.STAFF, R.STREET}, at_street=True)
+    with pytest.raises(IllegalTransition):
+        transition(S.OPEN, A.SEND_BACK, {R.STAFF}, at_street=True)
 
 
 def test_terminal_states_allow_nothing() -> None:
@@ -93,6 +113,7 @@ def test_helper_cannot_confirm_own_work() -> None:
 
 
 def test_allowed_actions_offer_exactly_the_legal_buttons() -> None:
-    for state, role in itertools.product(State, Role):
-        expected = {a for (s, a, r) in LEGAL if s is state and r is role}
-        assert set(allowed_actions(state, {role})) == expected
+    for (legal, at_street), state, role in itertools.product(
+            ((LEGAL, False), (LEGAL_AT_STREET, True)), State, Role):
+        expected = {a for (s, a, r) in legal if s is state and r is role}
+        assert set(allowed_actions(state, {role}, at_street)) == expected

@@ -25,14 +25,15 @@ async def with_claims(choices: list[dict[str, Any]], helpers_only: bool
 
 
 async def picked(form: Form, actor: Principal, community_id: int | None, *,
-                 helpers_only: bool = False) -> int:
-    """The person a form's picker names (see ``members.resolve``)."""
+                 helpers_only: bool = False, among: tuple[int, ...] | None = None) -> int:
+    """The person a form's picker names (see ``members.resolve``; ``among``: communities
+    the service authorised, e.g. a street's for its staff)."""
     try:
         chosen = form.id("person_id", required=False, label=_("Person"))
     except DomainError as exc:  # shown at the picker's input: the radios have no error slot
         raise DomainError(exc.message, "person") from exc
     return await members.resolve(actor, community_id, form.str("person", max_length=64),
-                                 chosen, helpers_only=helpers_only)
+                                 chosen, helpers_only=helpers_only, among=among)
 
 
 async def picker_context(exc: Exception, helpers_only: bool = False) -> dict[str, Any]:

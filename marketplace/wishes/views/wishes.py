@@ -25,7 +25,7 @@ from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import is_htmx, page, redirect, refused
 from marketplace.web.request import AppRequest
-from marketplace.wishes import queries, rules, service, uploads
+from marketplace.wishes import queries, rules, service, street, uploads
 from marketplace.wishes.rules import Action, State
 
 MESSAGES = {
@@ -41,6 +41,8 @@ MESSAGES = {
     "resolve_confirm": N_("Resolved: confirmed and paid."),
     "resolve_reopen": N_("Resolved: the wish is open again."),
     "assign": N_("The helper has been assigned."),
+    "escalate": N_("Sent to the street: its staff will look for a helper."),
+    "send_back": N_("Sent back to the community with your note."),
 }
 # Actions that cannot be undone: asked once more first (see marketplace.web.confirm).
 ASK_FIRST = {"cancel": N_("Yes, cancel the wish"), "release": N_("Yes, release it")}
@@ -173,7 +175,7 @@ def _claim_lost(request: AppRequest, message: str) -> Any:
 async def _question(me: Principal, wish_id: int, action: str) -> str | None:
     """The question to ask, or None when the action is not allowed (it then fails as usual)."""
     wish, roles = await service.visible(me, wish_id)
-    if Action(action) not in rules.buttons(State(wish["status"]), roles):
+    if Action(action) not in rules.buttons(State(wish["status"]), roles, service.at_street(wish)):
         return None
     if action == "cancel":
         return _("Cancel the wish “%(title)s”?", title=wish["title"])
@@ -244,9 +246,13 @@ async def _perform(me: Principal, wish_id: int, action: str, form: Form) -> None
     elif action in ("resolve_confirm", "resolve_reopen"):
         await service.resolve(me, wish_id, action == "resolve_confirm", note)
     elif action == "assign":
-        wish, _roles = await service.visible(me, wish_id)  # NotFound unless they may see it
-        helper = await picked(form, me, int(wish["community"]), helpers_only=True)
+        among = await street.picker_scope(me, wish_id)  # NotFound unless they may see it
+        helper = await picked(form, me, None, helpers_only=True, among=among)
         await service.assign(me, wish_id, helper)
+    elif action == "escalate":
+        await street.escalate(me, wish_id, note)
+    elif action == "send_back":
+        await street.send_back(me, wish_id, note)
 
 
 async def _detail(request: AppRequest, wish_id: int, error: str | None = None,
