@@ -57,14 +57,16 @@ def day(value: date | str | None) -> Markup:
                             for part in text.split(" ") if part)
 
 
-# A date, or an exchange code as references.py writes it ("6BEK-PSJ4").
-_UNBROKEN = re.compile(r"(\d{4}-\d{2}-\d{2}|(?<![0-9A-Z])[0-9A-Z]{4}-[0-9A-Z]{4}(?![0-9A-Z]))")
+# A date, an exchange code as references.py writes it ("6BEK-PSJ4"), or a certificate
+# number as reports/certificates.py writes it ("12-2026-00001").
+_UNBROKEN = re.compile(r"(\d{4}-\d{2}-\d{2}|(?<![0-9A-Z])[0-9A-Z]{4}-[0-9A-Z]{4}(?![0-9A-Z])"
+                       r"|(?<![0-9])\d+-\d{4}-\d{5}(?![0-9]))")
 
 
 def unbroken(text: str | None) -> Markup:
-    """Free text (an audit line, a statement line) with each date or exchange code in it
-    kept on one line: the browser would otherwise break "2026-11-29" or "6BEK-PSJ4" after
-    the hyphen. Escaped first."""
+    """Free text (an audit line, a statement line) with each date, exchange code or
+    certificate number in it kept on one line: the browser would otherwise break
+    "2026-11-29" or "6BEK-PSJ4" after the hyphen. Escaped first."""
     parts = _UNBROKEN.split(text or "")  # odd indexes are the dates and codes
     return Markup("").join(Markup('<span class="nowrap">%s</span>') % part if i % 2
                            else escape(part) for i, part in enumerate(parts))

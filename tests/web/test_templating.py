@@ -13,4 +13,6 @@ def test_unbroken_keeps_each_date_on_one_line_and_escapes_the_rest() -> None:
         'Exchange code <span class="nowrap">6BEK-PSJ4</span> Bag of rice')
     assert str(unbroken("兑换码BJHP-94NC 一袋米")) == (  # no space after a Chinese word
         '兑换码<span class="nowrap">BJHP-94NC</span> 一袋米')
+    assert str(unbroken("证明编号12-2026-00001，已撤销")) == (  # a certificate number
+        '证明编号<span class="nowrap">12-2026-00001</span>，已撤销')
     assert str(unbroken(None)) == ""
