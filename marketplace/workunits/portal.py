@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketplace import clock
+from marketplace import clock, settings
 from marketplace.accounts.tables import HelperProfile
 from marketplace.community.tables import WorkUnit
 from marketplace.errors import NotFound
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.reports import figures, records
+from marketplace.reports.cache import ShortCache
 from marketplace.reports.figures import HelperTally
 
 PERIODS = {"year": N_("This year"), "last-year": N_("Last year"),
@@ -142,9 +143,18 @@ class Table:
         return sum(1 for line in self.lines if line.status == "verified")
 
 
+# The portal's table per process for ROLLUP_CACHE_SECONDS, like the street and district
+# roll-ups: a unit's figures change by the hour, and a unit's staff open the page together
+# when the quarter's report is due. Who may see it is decided before the cache is asked.
+CACHE: ShortCache[list[MemberLine]] = ShortCache(lambda: settings.get().rollup_cache_seconds)
+
+
 async def table(actor: Principal, unit_id: int, chosen: Period) -> Table:
     row = await unit(actor, unit_id)
-    lines = await _lines(row, await _members(unit_id), chosen)
+    async def compute() -> list[MemberLine]:
+        return await _lines(row, await _members(unit_id), chosen)
+
+    lines = await CACHE.get((unit_id, chosen.key, chosen.first, chosen.last), compute)
     return Table(row, chosen, lines, int(row["district.yearly_target_hours"] or 0))
 
 

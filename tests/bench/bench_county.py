@@ -178,7 +178,9 @@ def main() -> list[Row]:
                 ("street: roll-up, 6 months, cache off", STREET,
                  f"/street/{county.street_ids[0]}"),
                 ("district: roll-up, 6 months, cache off", DISTRICT,
-                 f"/district/{county.district_id}")):
+                 f"/district/{county.district_id}"),
+                ("work unit: portal, this year, cache off", UNIT,
+                 f"/unit/{county.work_unit_id}")):
             rows.append(row(label, measure(server, sids, client, [path]), True,
                             "; each request computes the figures"))
     finally:

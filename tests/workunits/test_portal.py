@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from marketplace.accounts.tables import HelperProfile
 from marketplace.community.tables import District
 from marketplace.errors import NotFound
 from marketplace.wishes import service as wishes
@@ -100,3 +101,17 @@ def test_periods() -> None:
     y = portal.period("last-year", date(2026, 2, 1))
     assert (y.first, y.last) == (date(2025, 1, 1), date(2025, 12, 31))
     assert portal.period("<script>", date(2026, 2, 1)).key == "year"
+
+
+async def test_the_table_is_kept_briefly_and_who_may_see_it_checked_every_time(
+        area: Area) -> None:
+    unit, people = await _history(area)
+    contact = await area.contact(unit)
+    first = await portal.table(contact, unit, portal.period("year"))
+    await HelperProfile.update({HelperProfile.work_unit_ref: unit}).where(
+        HelperProfile.user == people["outsider"].user_id)  # a third member joins
+    again = await portal.table(contact, unit, portal.period("year"))
+    assert len(again.lines) == len(first.lines) == 2  # kept for ROLLUP_CACHE_SECONDS
+    other_contact = await area.contact(await area.unit("Elsewhere"))
+    with pytest.raises(NotFound):  # asked before the cache
+        await portal.table(other_contact, unit, portal.period("year"))
