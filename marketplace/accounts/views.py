@@ -8,7 +8,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromQuery
 
 from marketplace import settings
-from marketplace.accounts import proxies, service, sessions
+from marketplace.accounts import helpers, proxies, service, sessions
 from marketplace.community import registry
 from marketplace.community import service as places_service
 from marketplace.errors import DomainError
@@ -230,7 +230,7 @@ class ProfileController(Controller):
     async def apply_helper(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
-            await service.apply_as_helper(
+            await helpers.apply_as_helper(
                 request.principal, form.str("kind"), form.str("work_unit", max_length=200),
                 form.str("party_branch", max_length=200),
                 form.id("work_unit_id", required=False, label=_("Work unit")),
@@ -248,7 +248,7 @@ class ProfileController(Controller):
     async def helper_details(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
-            await service.correct_helper_details(
+            await helpers.correct_helper_details(
                 request.principal, form.str("work_unit", max_length=200),
                 form.str("party_branch", max_length=200))
         except DomainError as exc:
@@ -289,7 +289,7 @@ class HelperQueueController(Controller):
     async def queue(self, request: AppRequest, community_id: FromQuery[str | None] = None) -> Any:
         me = request.principal
         cid = query_id(community_id, _("Community")) or _default_community(me)
-        rows = await service.pending_helpers(me, cid)
+        rows = await helpers.pending_helpers(me, cid)
         return page(request, "accounts/helper_queue.html", "accounts/_helper_queue.html",
                     rows=rows, community_id=cid)
 
@@ -298,7 +298,7 @@ class HelperQueueController(Controller):
         form = await Form.read(request)
         approve = form.str("decision") == "approve"
         try:
-            await service.review_helper(request.principal, profile_id, approve,
+            await helpers.review_helper(request.principal, profile_id, approve,
                                         form.str("note", max_length=300))
         except DomainError as exc:
             return redirect(request, "/staff/helpers", exc.message, "error")

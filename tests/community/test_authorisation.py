@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace.accounts import helpers
 from marketplace.accounts import service as accounts
 from marketplace.accounts.tables import HelperProfile, StaffMembership
 from marketplace.audit import service as audit
@@ -28,14 +29,14 @@ async def other_world() -> World:
 async def test_staff_of_another_community_is_refused_everywhere(world: World) -> None:
     member = await world.person()
     outsider: Principal = await (await other_world()).person(staff=True)
-    await accounts.apply_as_helper(member, "volunteer", "", "")
+    await helpers.apply_as_helper(member, "volunteer", "", "")
     profile = await HelperProfile.select(HelperProfile.id).where(
         HelperProfile.user == member.user_id).first()
     refused = [
         accounts.profile(outsider, member.user_id),
         accounts.staff_of(outsider, world.community_id),
-        accounts.pending_helpers(outsider, world.community_id),
-        accounts.review_helper(outsider, profile["id"], True, ""),
+        helpers.pending_helpers(outsider, world.community_id),
+        helpers.review_helper(outsider, profile["id"], True, ""),
         places.structure(outsider, world.community_id),
         places.add_grid(outsider, world.community_id, "Sneaky grid"),
         places.add_building(outsider, world.grid_id, "Sneaky block"),

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from marketplace import clock
-from marketplace.accounts import service as accounts
+from marketplace.accounts import helpers
 from marketplace.accounts.tables import HelperProfile
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict
@@ -60,17 +60,17 @@ async def test_helper_is_told_the_review(world: World) -> None:
     staff = await world.person(staff=True)
     yes, no = await world.person(), await world.person()
     for person in (yes, no):
-        await accounts.apply_as_helper(person, "volunteer", "", "")
+        await helpers.apply_as_helper(person, "volunteer", "", "")
     ids = {p.user_id: (await HelperProfile.select(HelperProfile.id).where(
         HelperProfile.user == p.user_id).first())["id"] for p in (yes, no)}
-    await accounts.review_helper(staff, ids[yes.user_id], True, "")
-    await accounts.review_helper(staff, ids[no.user_id], False, "Please bring your ID card")
+    await helpers.review_helper(staff, ids[yes.user_id], True, "")
+    await helpers.review_helper(staff, ids[no.user_id], False, "Please bring your ID card")
     assert await notifications.kinds_sent(yes.user_id) == ["helper_verified"]
     assert await notifications.kinds_sent(no.user_id) == ["helper_declined"]
     assert "Please bring your ID card" in (await _texts(no))[0]
     # A second review is refused, and says nothing again.
     with pytest.raises(Conflict):
-        await accounts.review_helper(staff, ids[yes.user_id], True, "")
+        await helpers.review_helper(staff, ids[yes.user_id], True, "")
     assert await notifications.kinds_sent(yes.user_id) == ["helper_verified"]
 
 

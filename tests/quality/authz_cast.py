@@ -20,8 +20,7 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from marketplace.accounts import area_staff, managed, proxies, sessions
-from marketplace.accounts import service as accounts
+from marketplace.accounts import area_staff, helpers, managed, proxies, sessions
 from marketplace.accounts.tables import HelperProfile, StaffMembership, WorkUnitContact
 from marketplace.activities import service as activities
 from marketplace.activities.tables import Activity
@@ -162,7 +161,7 @@ async def _people_to_act_on(a: World, people: dict[str, Principal]) -> dict[str,
     residents in need, one to appoint (staff or cashier)."""
     staff = people["staff_a"]
     applicant = people["applicant"] = await a.person(name=unique("Applicant "))
-    await accounts.apply_as_helper(applicant, "volunteer", "", "")
+    await helpers.apply_as_helper(applicant, "volunteer", "", "")
     profile = await HelperProfile.select(HelperProfile.id).where(
         HelperProfile.user == applicant.user_id).first()
     spare = await a.person(staff=True, name=unique("Spare staff "))
