@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
-from marketplace import db
+from marketplace import db, quickread
 
 
 @contextmanager
@@ -22,5 +22,13 @@ def statements() -> Iterator[list[str]]:
         seen.append(str(querystring))
         return await original(engine, querystring, *args, **kwargs)
 
-    with mock.patch.object(engine_class, "run_querystring", counted):
+    here = quickread.read_here
+
+    def counted_here(sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+        seen.append(sql)
+        return here(sql, args)
+
+    # Hot-path reads on SQLite bypass the engine (marketplace/quickread.py): counted too.
+    with mock.patch.object(engine_class, "run_querystring", counted), \
+            mock.patch.object(quickread, "read_here", counted_here):
         yield seen

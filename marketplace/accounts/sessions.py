@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from marketplace import clock, db, settings
+from marketplace import clock, db, quickread, settings
 from marketplace.accounts import passwords, throttle
 from marketplace.accounts.tables import Session, User
 from marketplace.audit import service as audit
@@ -181,7 +181,7 @@ async def session_row(token: str, extra: tuple[tuple[str, str], ...] = ()
     is deleted; a live one is touched at most once a minute."""
     cfg = settings.get()
     sid = _session_id(token)
-    rows = await Session.raw(_who_by_session(extra), sid)
+    rows = await quickread.read(_who_by_session(extra), sid)
     if not rows:
         return None
     row: dict[str, Any] = rows[0]

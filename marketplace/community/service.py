@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from marketplace import db
+from marketplace import db, quickread
 from marketplace.audit import service as audit
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -52,7 +52,7 @@ _ACTIVE_GRIDS = "SELECT id, name FROM grid WHERE community = {} AND archived = {
 async def grids(community_id: int) -> list[dict[str, Any]]:
     """The community's active grids by name: one query, for filters that need no buildings
     (the wish list's, on every visit: its SQL is written once)."""
-    return await Grid.raw(_ACTIVE_GRIDS, community_id, False)
+    return await quickread.read(_ACTIVE_GRIDS, community_id, False)
 
 
 async def get_community(community_id: int) -> dict[str, Any]:

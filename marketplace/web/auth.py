@@ -19,12 +19,12 @@ LANG_COOKIE = "lang"
 ELDER_COOKIE = "elder"
 
 
-def login_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+async def login_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     if connection.scope.get("user") is None:
         raise NotAuthorizedException(_("Please sign in to continue."))
 
 
-def staff_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
-    login_required(connection, _handler)
+async def staff_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    await login_required(connection, _handler)
     if not connection.scope["user"].is_staff:
         raise PermissionDeniedException(_("This page is for community staff."))

@@ -19,6 +19,7 @@ NOT_REPLAYED = {"content-length", "set-cookie", "date", "server"}
 # Refusals before any work (signed out, no CSRF token, not allowed) and server errors are
 # not kept: the same key may be sent again once the cause is fixed.
 NOT_KEPT = {401, 403}
+_HEADER = idempotency.HEADER.encode()
 
 
 async def _send(scope: Scope, send: Send, status: int, body: bytes,
@@ -32,12 +33,14 @@ async def _send(scope: Scope, send: Send, status: int, body: bytes,
 
 def idempotency_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        # Pages and reads (nearly every request) pass straight through, headers unread.
+        if (scope["type"] != "http" or scope["method"] not in WRITES
+                or not scope["path"].startswith("/api/")):
+            await app(scope, receive, send)
+            return
         principal = scope.get("user")
-        raw_key = next((v for k, v in scope.get("headers", ())
-                        if k == idempotency.HEADER.encode()), None)
-        if (scope["type"] != "http" or scope["method"] not in WRITES or raw_key is None
-                or not scope["path"].startswith("/api/")
-                or not isinstance(principal, Principal)):
+        raw_key = next((v for k, v in scope.get("headers", ()) if k == _HEADER), None)
+        if raw_key is None or not isinstance(principal, Principal):
             await app(scope, receive, send)
             return
         user_id = principal.user_id

@@ -13,7 +13,6 @@ import secrets
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
@@ -27,22 +26,36 @@ CSP = (
 )
 
 
+_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(self), geolocation=(), microphone=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_NO_STORE = (b"cache-control", b"no-store")
+_OURS = frozenset(name for name, _ in (*_HEADERS, _HSTS))
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Every response's security headers, in place of any a handler set. The raw header
+    list is rewritten in one pass (every response goes through here; header objects
+    cost a scan of the list for each header set)."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    headers["Content-Security-Policy"] = CSP
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(self), geolocation=(), microphone=()"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers = [(name, value) for name, value in message.get("headers", ())
+               if name.lower() not in _OURS]
+    headers.extend(_HEADERS)
     if scope.get("scheme") == "https":
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if scope.get("user") is not None and "cache-control" not in headers:
+        headers.append(_HSTS)
+    if scope.get("user") is not None and not any(
+            name.lower() == b"cache-control" for name, _ in headers):
         # A signed-in page holds personal data (balance, phone numbers): on a shared family
         # phone, Back after signing out must not show it from the cache.
-        headers["Cache-Control"] = "no-store"
+        headers.append(_NO_STORE)
+    message["headers"] = headers
 
 
 def mask_token(token: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from jinja2 import pass_context, pass_eval_context
+from jinja2.nodes import EvalContext
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
@@ -93,6 +95,32 @@ def options(rows: Iterable[Any], value: str = "id", text: str = "name") -> list[
     return [(field(row, value), field(row, text)) for row in rows]
 
 
+@pass_eval_context
+def translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+    """``_()`` in templates: what Jinja's newstyle gettext does (the translation is trusted
+    markup, as the catalogue is ours; the variables are escaped into it), in one call
+    instead of three: the wish list calls it 40 times a page."""
+    text = i18n.gettext(message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+def _static_urls(url_for: Callable[..., str]) -> Callable[..., str]:
+    """``url_for`` with the links to static files (7 a page, the same on every page)
+    worked out once per app; other routes are looked up each time."""
+    known: dict[tuple[str, str], str] = {}
+
+    @pass_context
+    def cached(context: Any, route_name: Any, /, **params: Any) -> str:
+        if route_name != "static" or list(params) != ["file_path"]:
+            return url_for(context, route_name, **params)
+        key = (route_name, str(params["file_path"]))
+        if key not in known:
+            known[key] = url_for(context, route_name, **params)
+        return known[key]
+
+    return cached
+
+
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     assert env.autoescape, "templates must autoescape user text"
@@ -103,6 +131,8 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )
+    env.globals["_"] = translate
+    env.globals["url_for"] = _static_urls(env.globals["url_for"])  # type: ignore[arg-type]
     env.filters["local_time"] = local_time_html
     env.filters["day"] = day
     env.filters["unbroken"] = unbroken

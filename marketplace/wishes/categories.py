@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from marketplace import db
+from marketplace import db, quickread
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -26,7 +26,7 @@ WHERE community = {} AND active = {} ORDER BY name"""
 
 async def categories(community_id: int, active_only: bool = True) -> list[dict[str, Any]]:
     if active_only:
-        return await Category.raw(ACTIVE_CATEGORIES_SQL, community_id, True)
+        return await quickread.read(ACTIVE_CATEGORIES_SQL, community_id, True)
     return await Category.select().where(Category.community == community_id).order_by(
         Category.name)
 

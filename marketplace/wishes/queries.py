@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import paging
+from marketplace import paging, quickread
 from marketplace.db import MAX_ID
 from marketplace.wishes.rules import SEARCH_MAX, State
 from marketplace.wishes.tables import Wish, WishClaim
@@ -67,7 +67,7 @@ async def open_wishes(f: ListFilter) -> paging.Page:
         before = min(before, MAX_ID)  # the column is 32-bit; no id reaches MAX_ID anyway
     args = [n for n in (before, f.grid_id, f.category_id) if n]
     sql = _open_wishes_sql(bool(before), bool(f.grid_id), bool(f.category_id))
-    rows = await Wish.raw(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1)
+    rows = await quickread.read(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1)
     return paging.page_of(rows, "id", PAGE_SIZE)
 
 
