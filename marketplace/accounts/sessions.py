@@ -155,6 +155,10 @@ FROM {source}
 LEFT JOIN helper_profile h ON h."user" = u.id
 WHERE {where}
 """
+# The columns quickread converts on SQLite (see quickread.read).
+_WHO_TYPES = {"created_at": quickread.TIMESTAMPTZ, "last_seen_at": quickread.TIMESTAMPTZ,
+              "elder_mode": quickread.BOOLEAN, "is_admin": quickread.BOOLEAN,
+              "is_active": quickread.BOOLEAN}
 _BY_SESSION = 'web_session s JOIN app_user u ON u.id = s."user"'
 # By user id (services, tests, demo): no session, so its two columns come back empty.
 _BY_USER = "app_user u LEFT JOIN web_session s ON 1 = 0"
@@ -181,7 +185,7 @@ async def session_row(token: str, extra: tuple[tuple[str, str], ...] = ()
     is deleted; a live one is touched at most once a minute."""
     cfg = settings.get()
     sid = _session_id(token)
-    rows = await quickread.read(_who_by_session(extra), sid)
+    rows = await quickread.read(_who_by_session(extra), sid, types=_WHO_TYPES)
     if not rows:
         return None
     row: dict[str, Any] = rows[0]

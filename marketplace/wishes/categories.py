@@ -26,7 +26,8 @@ WHERE community = {} AND active = {} ORDER BY name"""
 
 async def categories(community_id: int, active_only: bool = True) -> list[dict[str, Any]]:
     if active_only:
-        return await quickread.read(ACTIVE_CATEGORIES_SQL, community_id, True)
+        return await quickread.read(ACTIVE_CATEGORIES_SQL, community_id, True,
+                                    types={"active": quickread.BOOLEAN})
     return await Category.select().where(Category.community == community_id).order_by(
         Category.name)
 

@@ -41,6 +41,7 @@ LEFT JOIN grid g ON g.id = w.grid
 LEFT JOIN building b ON b.id = w.building
 LEFT JOIN wish_category c ON c.id = w.category
 WHERE w.community = {} AND w.status = {}"""
+_CARD_TYPES = {"created_at": quickread.TIMESTAMPTZ, "wished_by": quickread.DATE}
 _BEFORE = " AND w.id < {}"
 _BY_GRID = " AND w.grid = {}"
 _BY_CATEGORY = " AND w.category = {}"
@@ -67,7 +68,8 @@ async def open_wishes(f: ListFilter) -> paging.Page:
         before = min(before, MAX_ID)  # the column is 32-bit; no id reaches MAX_ID anyway
     args = [n for n in (before, f.grid_id, f.category_id) if n]
     sql = _open_wishes_sql(bool(before), bool(f.grid_id), bool(f.category_id))
-    rows = await quickread.read(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1)
+    rows = await quickread.read(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1,
+                                types=_CARD_TYPES)
     return paging.page_of(rows, "id", PAGE_SIZE)
 
 

@@ -3,6 +3,8 @@ for every filter, page and cursor."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from marketplace import paging
 from marketplace.community.tables import Grid
 from marketplace.wishes import queries, service
@@ -32,6 +34,9 @@ async def test_the_written_list_query_matches_the_piccolo_select(world: World) -
             errands if i % 3 else repairs, f"Wish {i}"))
         if i % 4 == 0:
             await Wish.update({Wish.grid: other_grid, Wish.building: None}).where(
+                Wish.id == wish_id)
+        if i % 5 == 1:  # a date wished by and a photo: their types as the select's
+            await Wish.update({Wish.wished_by: date(2026, 12, i), Wish.photo: "p.jpg"}).where(
                 Wish.id == wish_id)
         if i != 7:  # one stays pending: never listed
             await service.review(staff, wish_id, True)

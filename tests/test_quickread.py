@@ -1,0 +1,124 @@
+"""Hot-path reads (marketplace/quickread.py: on SQLite, on the event loop's own thread)
+answer exactly what Piccolo's engine answers, types included, on either database; inside a
+transaction they see its rows; a busy SQLite file falls back to the engine; and nothing is
+remembered between requests: a session ended elsewhere is refused on the very next one."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from piccolo.querystring import QueryString
+
+from marketplace import clock, db, quickread
+from marketplace.accounts import sessions
+from marketplace.accounts.tables import Session, User
+from marketplace.community import service as community
+from marketplace.community.tables import Grid
+from marketplace.notifications import service as notifications
+from marketplace.web import identity
+from marketplace.wishes import categories, queries, service
+from marketplace.wishes.tables import Category, Wish
+from tests.conftest import World, login
+
+
+def _typed(rows: list[dict[str, Any]]) -> list[list[tuple[str, type, Any]]]:
+    """Rows with each value's type: 1 == True and text is not a datetime."""
+    return [[(k, type(v), v) for k, v in row.items()] for row in rows]
+
+
+async def _both(sql: str, *args: Any, **types: Any) -> tuple[list, list]:
+    fast = await quickread.read(sql, *args, types=types)
+    engine = [dict(r) for r in await db.DB.run_querystring(QueryString(sql, *args))]
+    return _typed(fast), _typed(engine)
+
+
+async def test_who_is_asking_reads_what_the_engine_reads(world: World) -> None:
+    plain = await world.person()
+    busy = await world.person(helper=True, staff=True, admin=True)
+    await User.update({User.elder_mode: True, User.language: "en"}).where(
+        User.id == busy.user_id)
+    await User.update({User.elder_mode: False}).where(User.id == plain.user_id)
+    await notifications.send(busy.user_id, "wish_approved", title="Yours")
+    sql = sessions._who_by_session(identity._extra_columns())
+    for person in (plain, busy):
+        token = await sessions.start_session(person.user_id, "test", None)
+        sid = sessions._session_id(token)
+        fast, engine = await _both(sql, sid, **sessions._WHO_TYPES)
+        assert fast == engine and len(fast) == 1
+    principal, unread, _ = await identity.who_is_asking(token)
+    assert principal is not None and principal.is_admin and principal.is_helper
+    assert principal.elder_mode is True and unread == 1
+
+
+async def test_the_principal_is_the_one_the_engine_row_makes(world: World) -> None:
+    person = await world.person(helper=True, staff=True)
+    token = await sessions.start_session(person.user_id, "test", None)
+    sql = sessions._who_by_session(())
+    row = (await Session.raw(sql, sessions._session_id(token)))[0]
+    assert await sessions.principal_for_session(token) == sessions.principal_from_row(row)
+
+
+async def test_the_list_queries_read_what_the_engine_reads(world: World) -> None:
+    staff, owner = await world.person(staff=True), await world.person()
+    errands = await service.add_category(staff, world.community_id, "Errands", 5)
+    hidden = await service.add_category(staff, world.community_id, "Hidden", 5)
+    await Category.update({Category.active: False}).where(Category.id == hidden)
+    await Grid.insert(Grid(community=world.community_id, name="Archived", archived=True))
+    for i in range(4):
+        wish_id = await service.post_wish(owner, service.NewWish(errands, f"Wish {i}"))
+        await service.review(staff, wish_id, True)
+        if i % 2:
+            await Wish.update({Wish.wished_by: date(2026, 12, i + 1), Wish.grid: None,
+                               Wish.photo: "x.jpg"}).where(Wish.id == wish_id)
+    sql = queries._open_wishes_sql(False, False, False)
+    fast, engine = await _both(sql, world.community_id, "open", 21, **queries._CARD_TYPES)
+    assert fast == engine and len(fast) == 4
+    fast, engine = await _both(categories.ACTIVE_CATEGORIES_SQL, world.community_id, True,
+                               active=quickread.BOOLEAN)
+    assert fast == engine and [r[2][2] for r in fast] == ["Errands"]
+    fast, engine = await _both(community._ACTIVE_GRIDS, world.community_id, False)
+    assert fast == engine and [r[1][2] for r in fast] == ["Grid A"]
+
+
+async def test_inside_a_transaction_the_transactions_rows_are_seen(world: World) -> None:
+    async with db.transaction():
+        await Grid.insert(Grid(community=world.community_id, name="Grid new"))
+        names = [g["name"] for g in await community.grids(world.community_id)]
+    assert names == ["Grid A", "Grid new"]
+
+
+@pytest.mark.skipif(not db.is_sqlite(), reason="SQLite's own connection")
+async def test_a_busy_database_file_falls_back_to_the_engine(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked() -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(quickread, "_connection", locked)
+    assert [g["name"] for g in await community.grids(world.community_id)] == ["Grid A"]
+
+
+async def test_a_session_ended_elsewhere_is_refused_on_the_next_request(
+        client: httpx.AsyncClient, world: World) -> None:
+    person = await world.person()
+    await login(client, person)
+    assert (await client.get("/wishes/")).status_code == 200
+    # Another process signs the person out everywhere (its own connection, not ours).
+    await Session.delete().where(Session.user == person.user_id)
+    refused = await client.get("/wishes/")
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+
+
+async def test_an_idle_session_ends_and_is_deleted(client: httpx.AsyncClient,
+                                                   world: World) -> None:
+    person = await world.person()
+    await login(client, person)
+    long_ago = clock.now() - timedelta(days=400)
+    await Session.update({Session.last_seen_at: long_ago, Session.created_at: long_ago}).where(
+        Session.user == person.user_id)
+    refused = await client.get("/wishes/")
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+    assert not await Session.select().where(Session.user == person.user_id)
