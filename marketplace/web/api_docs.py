@@ -46,7 +46,9 @@ API_ERRORS: dict[int, ResponseSpec] = {
 async def json_bodies_only(request: AppRequest) -> None:
     """App-wide ``before_request``: a body sent to /api/ must say it is JSON (Litestar would
     read JSON sent as text/plain or as a form). Runs before the body is parsed."""
-    if not request.url.path.startswith("/api/"):
+    # The scope's path (what request.url.path is) without building the whole URL: this
+    # runs before every request.
+    if not (request.scope.get("root_path", "") + request.scope["path"]).startswith("/api/"):
         return
     media_type = request.content_type[0].lower()
     if media_type == "application/json" or media_type.endswith("+json"):

@@ -36,9 +36,11 @@ async def before_request(request: AppRequest) -> Response | None:
 
 
 async def ask_for_new_notice(request: AppRequest) -> Response | None:
-    if request.scope.get("user") is None or _open(request.url.path):
+    # The agreed version first: it is already in the scope (who is asking read it).
+    if request.scope.get("user") is None or not consents.notice_outdated(
+            request.scope.get("state", {}).get("notice_version")):
         return None
-    if not consents.notice_outdated(request.scope.get("state", {}).get("notice_version")):
+    if _open(request.url.path):
         return None
     if request.url.path.startswith("/api/"):
         raise PermissionDeniedException(_(
