@@ -23,6 +23,7 @@ the columns that need converting (``types``), and a test per query compares the 
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
@@ -60,14 +61,23 @@ def _sqlite_sql(sql: str, count: int) -> str:
     return sql.format(*("?",) * count)
 
 
+def _forget_after_fork() -> None:
+    # A forked child never uses its parent's SQLite connection (SQLite forbids it): it
+    # leaves it unclosed and opens its own.
+    global _here
+    _here = threading.local()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 def _connection() -> sqlite3.Connection:
     connection: sqlite3.Connection | None = getattr(_here, "connection", None)
     if connection is None:
         # Stored values as they are (no converters: ``types`` does that), autocommit: a
         # read leaves no transaction open to hold back the WAL checkpoint.
         connection = sqlite3.connect(db.DB.connection_kwargs["database"],  # type: ignore[attr-defined]
-                                     timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                     check_same_thread=True)
+                                     timeout=BUSY_TIMEOUT_S, isolation_level=None)
         _here.connection = connection
     return connection
 

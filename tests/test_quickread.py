@@ -5,6 +5,7 @@ remembered between requests: a session ended elsewhere is refused on the very ne
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, timedelta
 from typing import Any
@@ -122,3 +123,15 @@ async def test_an_idle_session_ends_and_is_deleted(client: httpx.AsyncClient,
     refused = await client.get("/wishes/")
     assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
     assert not await Session.select().where(Session.user == person.user_id)
+
+
+@pytest.mark.skipif(not db.is_sqlite() or not hasattr(os, "fork"), reason="SQLite, fork")
+async def test_a_forked_process_opens_its_own_connection(world: World) -> None:
+    await community.grids(world.community_id)  # this process's connection is open
+    parents = quickread._connection()
+    pid = os.fork()
+    if pid == 0:  # the child: SQLite forbids using the parent's connection
+        fresh = quickread._connection() is not parents
+        rows = quickread.read_here(community._ACTIVE_GRIDS, (world.community_id, False), {})
+        os._exit(0 if fresh and [r["name"] for r in rows] == ["Grid A"] else 1)
+    assert os.waitpid(pid, 0)[1] == 0  # noqa: ASYNC222 (the child exits at once)
