@@ -29,22 +29,23 @@ async def claim(actor: Principal, wish_id: int) -> None:
         raise Forbidden(_("Only verified helpers can claim wishes."))
     # In a claim storm nearly every claim arrives after the wish is taken: refuse those
     # from one read, before the write transaction (SQLite's write lock, a PostgreSQL
-    # connection held). ``move`` reads and checks again inside it, and its conditional
-    # update decides the race: this read only answers losers sooner.
-    wish, roles = await core.visible(actor, wish_id)
+    # connection held). That read is also the one ``move`` decides on: its conditional
+    # update (still open, same street status) decides the race, and nothing else the
+    # claim's rules look at (who the helper is to the wish's owner, whether they hold a
+    # claim on it) can differ while the wish is still open.
+    seen = await core.view(actor, wish_id)
+    wish = seen.wish
     joining = wish["status"] == State.CLAIMED and wish["team_size"] > 1
     if not joining:
-        core.next_state(wish, Action.CLAIM, roles)
-    # Read before the write lock too: a community's deadline rule is not part of the race.
-    community = await core.community_of(wish)
+        core.next_state(wish, Action.CLAIM, seen.roles)
     async with db.transaction():
         if joining:
             await _join(actor, wish_id)
             return
-        deadline = clock.now() + timedelta(days=community["claim_deadline_days"])
+        deadline = clock.now() + timedelta(days=seen.facts.claim_deadline_days)
         try:
             wish = await core.move(wish_id, Action.CLAIM, actor, "",
-                                   {Wish.claim_deadline: deadline})
+                                   {Wish.claim_deadline: deadline}, seen)
         except Conflict:
             # Lost the race for the first place of a team: take a later one if any is left.
             if wish["team_size"] > 1:
