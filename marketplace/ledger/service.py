@@ -139,7 +139,17 @@ def _replayed(existing: dict[str, Any], digest: str) -> dict[str, Any]:
     return existing
 
 
-async def _debit(account: dict[str, Any], amount: int) -> None:
+# The first balance update of a transfer also checks that its key is still unused, so a
+# new transfer asks no separate question first (a replay changes nothing and is answered
+# from the transfer already posted).
+_KEY_UNUSED = "NOT EXISTS (SELECT 1 FROM ledger_transfer t WHERE t.idempotency_key = {})"
+
+
+class _KeyUsed(Exception):
+    """The transfer's key is already taken: nothing was changed."""
+
+
+async def _debit(account: dict[str, Any], amount: int, key: str | None) -> None:
     if rules.may_go_negative(account["kind"]):
         query = Account.update({Account.balance: Account.balance - amount}).where(
             Account.id == account["id"],
@@ -152,14 +162,26 @@ async def _debit(account: dict[str, Any], amount: int) -> None:
             Account.id == account["id"], WhereRaw("balance - held >= {}", amount)
         )
         failure = InsufficientPoints(_("Not enough points available for this."))
+    if key is not None:
+        query = query.where(WhereRaw(_KEY_UNUSED, key))
     if not await query.returning(Account.id):
+        if key is not None and await _key_used(key):
+            raise _KeyUsed()
         raise failure
 
 
-async def _credit(account: dict[str, Any], amount: int) -> None:
-    await Account.update({Account.balance: Account.balance + amount}).where(
+async def _credit(account: dict[str, Any], amount: int, key: str | None) -> None:
+    query = Account.update({Account.balance: Account.balance + amount}).where(
         Account.id == account["id"]
     )
+    if key is None:
+        await query
+    elif not await query.where(WhereRaw(_KEY_UNUSED, key)).returning(Account.id):
+        raise _KeyUsed()
+
+
+async def _key_used(key: str) -> bool:
+    return await Transfer.exists().where(Transfer.idempotency_key == key)
 
 
 async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
@@ -172,13 +194,17 @@ async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
 async def _post(debit: dict[str, Any], credit: dict[str, Any], amount: int, kind: str,
                 reference: str, actor_id: int | None, memo: str, key: str, digest: str,
                 reverses: int | None) -> dict[str, Any]:
-    existing = await Transfer.select().where(Transfer.idempotency_key == key).first()
-    if existing is not None:
-        return _replayed(existing, digest)
-    # Fixed order (by id) so two transfers between the same accounts never deadlock.
-    steps = [(debit["id"], _debit, debit), (credit["id"], _credit, credit)]
-    for _id, step, account in sorted(steps, key=lambda s: s[0]):
-        await step(account, amount)
+    # Fixed order (by id) so two transfers between the same accounts never deadlock; the
+    # first update also finds a replayed key (and then nothing has changed).
+    steps = sorted([(debit["id"], _debit, debit), (credit["id"], _credit, credit)],
+                   key=lambda s: s[0])
+    try:
+        for n, (_id, step, account) in enumerate(steps):
+            await step(account, amount, key if n == 0 else None)
+    except _KeyUsed:
+        found = await transfer_by_key(key, digest)
+        assert found is not None  # keys are never deleted
+        return found
     return await _insert_transfer({
         "debit": debit["id"], "credit": credit["id"], "amount": amount, "kind": kind,
         "reference": reference[:64], "actor": actor_id, "memo": memo[:300],
@@ -194,8 +220,10 @@ async def transfer_by_key(key: str, digest: str) -> dict[str, Any] | None:
 
 async def transfer(debit_id: int, credit_id: int, amount: int, kind: str, reference: str,
                    actor_id: int | None, memo: str, key: str, *,
-                   reverses: int | None = None) -> dict[str, Any]:
+                   reverses: int | None = None,
+                   known: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Move ``amount`` points; the same ``key`` again returns the first transfer.
+    ``known``: both accounts' rows when the caller has just read them.
 
     Called inside another transaction it joins it (on PostgreSQL a duplicate key then
     aborts the caller's transaction too; callers there use fresh keys).
@@ -210,7 +238,9 @@ async def transfer(debit_id: int, credit_id: int, amount: int, kind: str, refere
     digest = content_hash(debit_id, credit_id, amount, kind, reference, reverses)
     try:
         async with db.transaction():
-            accounts = await Account.select().where(Account.id.is_in([debit_id, credit_id]))
+            # Kind and community of an account never change: rows read earlier will do.
+            accounts = known or await Account.select().where(
+                Account.id.is_in([debit_id, credit_id]))
             by_id = {a["id"]: a for a in accounts}
             if debit_id not in by_id or credit_id not in by_id:
                 raise NotFound(_("No such points account."))
@@ -241,10 +271,23 @@ async def award(community_id: int, user_id: int, amount: int, kind: str, referen
                 actor_id: int | None, memo: str, key: str) -> dict[str, Any]:
     """Points from the community's issuance to a person (wish confirmed, activity, …)."""
     async with db.transaction():
-        issuance = await issuance_account(community_id)
-        person = await person_account(user_id)
+        issuance, person = await _award_accounts(community_id, user_id)
     return await transfer(issuance["id"], person["id"], amount, kind, reference, actor_id,
-                          memo, key)
+                          memo, key, known=[issuance, person])
+
+
+async def _award_accounts(community_id: int, user_id: int
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The community's issuance account and the person's, in one read once both exist."""
+    issuance_key = rules.account_key(rules.ISSUANCE, community_id)
+    rows = await Account.select().where(
+        (Account.key == issuance_key)
+        | ((Account.owner == user_id) & (Account.kind == rules.PERSON)))
+    issuance = next((r for r in rows if r["key"] == issuance_key), None)
+    person = next((r for r in rows if r["kind"] == rules.PERSON), None)
+    if issuance is None or person is None:  # first use: created here
+        return await issuance_account(community_id), await person_account(user_id)
+    return issuance, person
 
 
 async def donate(from_user: int, to_user: int, amount: int, actor_id: int | None, memo: str,
