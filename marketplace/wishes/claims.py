@@ -52,8 +52,18 @@ async def claim(actor: Principal, wish_id: int) -> None:
                 await _join(actor, wish_id)
                 return
             raise
-        await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
+        await add_claim(wish_id, actor.user_id)
         await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
+
+
+_ADD_CLAIM_SQL = """INSERT INTO wish_claim (wish, helper, joined_at, active, assigned_by)
+VALUES ({}, {}, {}, {}, {})"""
+
+
+async def add_claim(wish_id: int, helper_id: int, assigned_by: int | None = None) -> None:
+    """The helper's active claim on the wish (its SQL written once: every claim writes
+    one)."""
+    await WishClaim.raw(_ADD_CLAIM_SQL, wish_id, helper_id, clock.now(), True, assigned_by)
 
 
 async def _join(actor: Principal, wish_id: int) -> None:
@@ -62,7 +72,7 @@ async def _join(actor: Principal, wish_id: int) -> None:
     if len(await core.claims(wish_id)) >= wish["team_size"]:
         # Raising rolls back the JOIN event written just above.
         raise Conflict(_("Sorry, the team for this wish is already complete."))
-    await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
+    await add_claim(wish_id, actor.user_id)
     await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
 
 
@@ -106,8 +116,7 @@ async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
         if core.at_street(wish):
             changes[Wish.street_status] = core.STREET_ASSIGNED
         wish = await core.move(wish_id, Action.ASSIGN, actor, "", changes)
-        await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
-                                         assigned_by=actor.user_id))
+        await add_claim(wish_id, helper_id, assigned_by=actor.user_id)
         await notify.tell([helper_id], "wish_assigned", wish)
         if by_street:
             await notify.tell_staff(wish, "wish_street_assigned", street=actor.display_name)
