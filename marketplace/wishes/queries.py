@@ -155,18 +155,11 @@ class WishFacts:
 _CLAIM_COLUMNS = ("id", "wish", "helper", "joined_at", "active", "assigned_by")
 _OWNER_COLUMNS = ("id", "login", "display_name", "community", "managed_by_staff",
                   "is_active")
-
-
-@functools.cache
-def _wish_facts_sql() -> str:
-    # Built on first use: the proxies' id list is written differently per database.
-    claim = ", ".join(f'wc.{c} AS "claim.{c}"' for c in _CLAIM_COLUMNS)
-    owner = ", ".join(f'o.{c} AS "owner.{c}"' for c in _OWNER_COLUMNS)
-    return f"""
+_WISH_FACTS = """
 SELECT w.*, {claim}, {owner}, c.claim_deadline_days AS "community.claim_deadline_days",
        EXISTS(SELECT 1 FROM proxy_link p WHERE p.resident = w.owner AND p.proxy = {{}}
               AND p.active = {{}}) AS "reader_is_proxy",
-       (SELECT {db.id_list_sql("p.proxy")} FROM proxy_link p
+       (SELECT {proxies} FROM proxy_link p
         WHERE p.resident = w.owner AND p.active = {{}}) AS "proxies"
 FROM wish w
 JOIN community c ON c.id = w.community
@@ -174,6 +167,15 @@ JOIN app_user o ON o.id = w.owner
 LEFT JOIN wish_claim wc ON wc.wish = w.id AND wc.active = {{}}
 WHERE w.id = {{}}
 ORDER BY wc.joined_at, wc.id"""
+
+
+@functools.cache
+def _wish_facts_sql() -> str:
+    # Built on first use: the proxies' id list is written differently per database.
+    return _WISH_FACTS.format(
+        claim=", ".join(f'wc.{c} AS "claim.{c}"' for c in _CLAIM_COLUMNS),
+        owner=", ".join(f'o.{c} AS "owner.{c}"' for c in _OWNER_COLUMNS),
+        proxies=db.id_list_sql("p.proxy"))
 
 
 def _part(row: dict[str, Any], prefix: str) -> dict[str, Any]:
