@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
 from marketplace import clock, db, redact
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
@@ -139,44 +137,54 @@ def _replayed(existing: dict[str, Any], digest: str) -> dict[str, Any]:
     return existing
 
 
+# Every transfer runs two of these: their SQL is written once (Piccolo took longer to
+# build each update than SQLite to run it). A debit keeps an issuance account within its
+# budget and any other account within what it has available (not held).
+_BALANCE = "UPDATE ledger_account SET balance = balance + {} WHERE id = {}"
+_WITHIN_BUDGET = " AND (budget IS NULL OR balance - {} >= -budget)"
+_AVAILABLE = " AND balance - held >= {}"
 # The first balance update of a transfer also checks that its key is still unused, so a
 # new transfer asks no separate question first (a replay changes nothing and is answered
 # from the transfer already posted).
-_KEY_UNUSED = "NOT EXISTS (SELECT 1 FROM ledger_transfer t WHERE t.idempotency_key = {})"
+_KEY_UNUSED = (" AND NOT EXISTS (SELECT 1 FROM ledger_transfer t"
+               " WHERE t.idempotency_key = {})")
 
 
 class _KeyUsed(Exception):
     """The transfer's key is already taken: nothing was changed."""
 
 
+_LIMITS = {"": "", "budget": _WITHIN_BUDGET, "available": _AVAILABLE}
+
+
+async def change_balance(account_id: int, delta: int, limit: str = "",
+                         key: str | None = None) -> bool:
+    """Add ``delta`` to the account's balance if, for a debit of ``-delta``, ``limit``
+    still holds ("budget": an issuance account's budget, "available": balance less held;
+    "": none) and, with ``key``, no transfer has that key yet; True when it did."""
+    sql = (_BALANCE + _LIMITS[limit] + (_KEY_UNUSED if key is not None else "")
+           + " RETURNING id")
+    args = [delta, account_id, *([-delta] if limit else []),
+            *([key] if key is not None else [])]
+    return bool(await Account.raw(sql, *args))
+
+
 async def _debit(account: dict[str, Any], amount: int, key: str | None) -> None:
     if rules.may_go_negative(account["kind"]):
-        query = Account.update({Account.balance: Account.balance - amount}).where(
-            Account.id == account["id"],
-            WhereRaw("(budget IS NULL OR balance - {} >= -budget)", amount),
-        )
+        limit = "budget"
         failure = DomainError(_("The community's points budget is used up: this award would "
                                 "exceed it. Ask an administrator to raise the budget."))
     else:
-        query = Account.update({Account.balance: Account.balance - amount}).where(
-            Account.id == account["id"], WhereRaw("balance - held >= {}", amount)
-        )
+        limit = "available"
         failure = InsufficientPoints(_("Not enough points available for this."))
-    if key is not None:
-        query = query.where(WhereRaw(_KEY_UNUSED, key))
-    if not await query.returning(Account.id):
+    if not await change_balance(account["id"], -amount, limit, key):
         if key is not None and await _key_used(key):
             raise _KeyUsed()
         raise failure
 
 
 async def _credit(account: dict[str, Any], amount: int, key: str | None) -> None:
-    query = Account.update({Account.balance: Account.balance + amount}).where(
-        Account.id == account["id"]
-    )
-    if key is None:
-        await query
-    elif not await query.where(WhereRaw(_KEY_UNUSED, key)).returning(Account.id):
+    if not await change_balance(account["id"], amount, key=key):
         raise _KeyUsed()
 
 
@@ -276,13 +284,15 @@ async def award(community_id: int, user_id: int, amount: int, kind: str, referen
                           memo, key, known=[issuance, person])
 
 
+_AWARD_ACCOUNTS = ("SELECT * FROM ledger_account WHERE key = {} OR (owner = {} AND kind = {})"
+                   " ORDER BY id")
+
+
 async def _award_accounts(community_id: int, user_id: int
                           ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The community's issuance account and the person's, in one read once both exist."""
     issuance_key = rules.account_key(rules.ISSUANCE, community_id)
-    rows = await Account.select().where(
-        (Account.key == issuance_key)
-        | ((Account.owner == user_id) & (Account.kind == rules.PERSON)))
+    rows = await Account.raw(_AWARD_ACCOUNTS, issuance_key, user_id, rules.PERSON)
     issuance = next((r for r in rows if r["key"] == issuance_key), None)
     person = next((r for r in rows if r["kind"] == rules.PERSON), None)
     if issuance is None or person is None:  # first use: created here
