@@ -19,8 +19,12 @@ from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import rules
+from marketplace.ledger import posting, rules
 from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
+from marketplace.ledger.posting import (  # noqa: F401  (re-exported)
+    InsufficientPoints,
+    change_balance,
+)
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.principal import Principal
 
@@ -32,10 +36,6 @@ backdate: ContextVar[datetime | None] = ContextVar("ledger_backdate", default=No
 
 def now() -> datetime:
     return clock.now()
-
-
-class InsufficientPoints(DomainError):
-    """The debit would take an account below what it has available."""
 
 
 # --- accounts -------------------------------------------------------------------------
@@ -137,61 +137,6 @@ def _replayed(existing: dict[str, Any], digest: str) -> dict[str, Any]:
     return existing
 
 
-# Every transfer runs two of these: their SQL is written once (Piccolo took longer to
-# build each update than SQLite to run it). A debit keeps an issuance account within its
-# budget and any other account within what it has available (not held).
-_BALANCE = "UPDATE ledger_account SET balance = balance + {} WHERE id = {}"
-_WITHIN_BUDGET = " AND (budget IS NULL OR balance - {} >= -budget)"
-_AVAILABLE = " AND balance - held >= {}"
-# The first balance update of a transfer also checks that its key is still unused, so a
-# new transfer asks no separate question first (a replay changes nothing and is answered
-# from the transfer already posted).
-_KEY_UNUSED = (" AND NOT EXISTS (SELECT 1 FROM ledger_transfer t"
-               " WHERE t.idempotency_key = {})")
-
-
-class _KeyUsed(Exception):
-    """The transfer's key is already taken: nothing was changed."""
-
-
-_LIMITS = {"": "", "budget": _WITHIN_BUDGET, "available": _AVAILABLE}
-
-
-async def change_balance(account_id: int, delta: int, limit: str = "",
-                         key: str | None = None) -> bool:
-    """Add ``delta`` to the account's balance if, for a debit of ``-delta``, ``limit``
-    still holds ("budget": an issuance account's budget, "available": balance less held;
-    "": none) and, with ``key``, no transfer has that key yet; True when it did."""
-    sql = (_BALANCE + _LIMITS[limit] + (_KEY_UNUSED if key is not None else "")
-           + " RETURNING id")
-    args = [delta, account_id, *([-delta] if limit else []),
-            *([key] if key is not None else [])]
-    return bool(await Account.raw(sql, *args))
-
-
-async def _debit(account: dict[str, Any], amount: int, key: str | None) -> None:
-    if rules.may_go_negative(account["kind"]):
-        limit = "budget"
-        failure = DomainError(_("The community's points budget is used up: this award would "
-                                "exceed it. Ask an administrator to raise the budget."))
-    else:
-        limit = "available"
-        failure = InsufficientPoints(_("Not enough points available for this."))
-    if not await change_balance(account["id"], -amount, limit, key):
-        if key is not None and await _key_used(key):
-            raise _KeyUsed()
-        raise failure
-
-
-async def _credit(account: dict[str, Any], amount: int, key: str | None) -> None:
-    if not await change_balance(account["id"], amount, key=key):
-        raise _KeyUsed()
-
-
-async def _key_used(key: str) -> bool:
-    return await Transfer.exists().where(Transfer.idempotency_key == key)
-
-
 async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
     if (at := backdate.get()) is not None:
         values = {**values, "created_at": at}
@@ -204,12 +149,13 @@ async def _post(debit: dict[str, Any], credit: dict[str, Any], amount: int, kind
                 reverses: int | None) -> dict[str, Any]:
     # Fixed order (by id) so two transfers between the same accounts never deadlock; the
     # first update also finds a replayed key (and then nothing has changed).
-    steps = sorted([(debit["id"], _debit, debit), (credit["id"], _credit, credit)],
+    steps = sorted([(debit["id"], posting.debit, debit),
+                    (credit["id"], posting.credit, credit)],
                    key=lambda s: s[0])
     try:
         for n, (_id, step, account) in enumerate(steps):
             await step(account, amount, key if n == 0 else None)
-    except _KeyUsed:
+    except posting.KeyUsed:
         found = await transfer_by_key(key, digest)
         assert found is not None  # keys are never deleted
         return found
