@@ -51,14 +51,26 @@ def _staff_for(actor: Principal, person: dict[str, Any]) -> bool:
 
 async def may_act_for(actor: Principal, resident_id: int) -> bool:
     """The one rule: may ``actor`` take the resident's own steps for them?"""
+    if actor.agent_id is not None or resident_id == actor.user_id:
+        return may_act_for_person(actor, {"id": resident_id}, linked=False)
+    person = await _person(resident_id)
+    if person is None:
+        return False
+    linked = (person["is_active"] and not _staff_for(actor, person)
+              and await _linked(resident_id, actor.user_id))
+    return may_act_for_person(actor, person, linked=bool(linked))
+
+
+def may_act_for_person(actor: Principal, person: dict[str, Any], linked: bool) -> bool:
+    """``may_act_for`` on facts already read (the wish service reads them with the wish):
+    the resident's row (``_person``'s columns) and whether they named ``actor`` a proxy."""
     if actor.agent_id is not None:
         return False  # acting for someone does not pass on: no proxy of a proxy
-    if resident_id == actor.user_id:
+    if int(person["id"]) == actor.user_id:
         return True
-    person = await _person(resident_id)
-    if person is None or not person["is_active"]:
+    if not person["is_active"]:
         return False
-    return _staff_for(actor, person) or await _linked(resident_id, actor.user_id)
+    return _staff_for(actor, person) or linked
 
 
 async def act_for(actor: Principal, resident_id: int) -> Principal:

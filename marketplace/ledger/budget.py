@@ -1,7 +1,7 @@
 """A community's issuance budget: the most points that may be in circulation there.
 
 Staff of the community see it and what is used; administrators set and raise it (the
-``Account.budget`` of the issuance account, checked by every award in ``service._debit``).
+``Account.budget`` of the issuance account, checked by every award in ``posting.debit``).
 """
 
 from __future__ import annotations

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
 from marketplace import clock, db, redact
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
-from marketplace.ledger import rules
+from marketplace.ledger import posting, rules
 from marketplace.ledger.checking import check, counts  # noqa: F401  (re-exported)
+from marketplace.ledger.posting import (  # noqa: F401  (re-exported)
+    InsufficientPoints,
+    change_balance,
+)
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.principal import Principal
 
@@ -34,10 +36,6 @@ backdate: ContextVar[datetime | None] = ContextVar("ledger_backdate", default=No
 
 def now() -> datetime:
     return clock.now()
-
-
-class InsufficientPoints(DomainError):
-    """The debit would take an account below what it has available."""
 
 
 # --- accounts -------------------------------------------------------------------------
@@ -139,29 +137,6 @@ def _replayed(existing: dict[str, Any], digest: str) -> dict[str, Any]:
     return existing
 
 
-async def _debit(account: dict[str, Any], amount: int) -> None:
-    if rules.may_go_negative(account["kind"]):
-        query = Account.update({Account.balance: Account.balance - amount}).where(
-            Account.id == account["id"],
-            WhereRaw("(budget IS NULL OR balance - {} >= -budget)", amount),
-        )
-        failure = DomainError(_("The community's points budget is used up: this award would "
-                                "exceed it. Ask an administrator to raise the budget."))
-    else:
-        query = Account.update({Account.balance: Account.balance - amount}).where(
-            Account.id == account["id"], WhereRaw("balance - held >= {}", amount)
-        )
-        failure = InsufficientPoints(_("Not enough points available for this."))
-    if not await query.returning(Account.id):
-        raise failure
-
-
-async def _credit(account: dict[str, Any], amount: int) -> None:
-    await Account.update({Account.balance: Account.balance + amount}).where(
-        Account.id == account["id"]
-    )
-
-
 async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
     if (at := backdate.get()) is not None:
         values = {**values, "created_at": at}
@@ -172,13 +147,18 @@ async def _insert_transfer(values: dict[str, Any]) -> dict[str, Any]:
 async def _post(debit: dict[str, Any], credit: dict[str, Any], amount: int, kind: str,
                 reference: str, actor_id: int | None, memo: str, key: str, digest: str,
                 reverses: int | None) -> dict[str, Any]:
-    existing = await Transfer.select().where(Transfer.idempotency_key == key).first()
-    if existing is not None:
-        return _replayed(existing, digest)
-    # Fixed order (by id) so two transfers between the same accounts never deadlock.
-    steps = [(debit["id"], _debit, debit), (credit["id"], _credit, credit)]
-    for _id, step, account in sorted(steps, key=lambda s: s[0]):
-        await step(account, amount)
+    # Fixed order (by id) so two transfers between the same accounts never deadlock; the
+    # first update also finds a replayed key (and then nothing has changed).
+    steps = sorted([(debit["id"], posting.debit, debit),
+                    (credit["id"], posting.credit, credit)],
+                   key=lambda s: s[0])
+    try:
+        for n, (_id, step, account) in enumerate(steps):
+            await step(account, amount, key if n == 0 else None)
+    except posting.KeyUsed:
+        found = await transfer_by_key(key, digest)
+        assert found is not None  # keys are never deleted
+        return found
     return await _insert_transfer({
         "debit": debit["id"], "credit": credit["id"], "amount": amount, "kind": kind,
         "reference": reference[:64], "actor": actor_id, "memo": memo[:300],
@@ -194,8 +174,10 @@ async def transfer_by_key(key: str, digest: str) -> dict[str, Any] | None:
 
 async def transfer(debit_id: int, credit_id: int, amount: int, kind: str, reference: str,
                    actor_id: int | None, memo: str, key: str, *,
-                   reverses: int | None = None) -> dict[str, Any]:
+                   reverses: int | None = None,
+                   known: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Move ``amount`` points; the same ``key`` again returns the first transfer.
+    ``known``: both accounts' rows when the caller has just read them.
 
     Called inside another transaction it joins it (on PostgreSQL a duplicate key then
     aborts the caller's transaction too; callers there use fresh keys).
@@ -210,7 +192,9 @@ async def transfer(debit_id: int, credit_id: int, amount: int, kind: str, refere
     digest = content_hash(debit_id, credit_id, amount, kind, reference, reverses)
     try:
         async with db.transaction():
-            accounts = await Account.select().where(Account.id.is_in([debit_id, credit_id]))
+            # Kind and community of an account never change: rows read earlier will do.
+            accounts = known or await Account.select().where(
+                Account.id.is_in([debit_id, credit_id]))
             by_id = {a["id"]: a for a in accounts}
             if debit_id not in by_id or credit_id not in by_id:
                 raise NotFound(_("No such points account."))
@@ -241,10 +225,25 @@ async def award(community_id: int, user_id: int, amount: int, kind: str, referen
                 actor_id: int | None, memo: str, key: str) -> dict[str, Any]:
     """Points from the community's issuance to a person (wish confirmed, activity, …)."""
     async with db.transaction():
-        issuance = await issuance_account(community_id)
-        person = await person_account(user_id)
+        issuance, person = await _award_accounts(community_id, user_id)
     return await transfer(issuance["id"], person["id"], amount, kind, reference, actor_id,
-                          memo, key)
+                          memo, key, known=[issuance, person])
+
+
+_AWARD_ACCOUNTS = ("SELECT * FROM ledger_account WHERE key = {} OR (owner = {} AND kind = {})"
+                   " ORDER BY id")
+
+
+async def _award_accounts(community_id: int, user_id: int
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The community's issuance account and the person's, in one read once both exist."""
+    issuance_key = rules.account_key(rules.ISSUANCE, community_id)
+    rows = await Account.raw(_AWARD_ACCOUNTS, issuance_key, user_id, rules.PERSON)
+    issuance = next((r for r in rows if r["key"] == issuance_key), None)
+    person = next((r for r in rows if r["kind"] == rules.PERSON), None)
+    if issuance is None or person is None:  # first use: created here
+        return await issuance_account(community_id), await person_account(user_id)
+    return issuance, person
 
 
 async def donate(from_user: int, to_user: int, amount: int, actor_id: int | None, memo: str,

@@ -29,30 +29,41 @@ async def claim(actor: Principal, wish_id: int) -> None:
         raise Forbidden(_("Only verified helpers can claim wishes."))
     # In a claim storm nearly every claim arrives after the wish is taken: refuse those
     # from one read, before the write transaction (SQLite's write lock, a PostgreSQL
-    # connection held). ``move`` reads and checks again inside it, and its conditional
-    # update decides the race: this read only answers losers sooner.
-    wish, roles = await core.visible(actor, wish_id)
+    # connection held). That read is also the one ``move`` decides on: its conditional
+    # update (still open, same street status) decides the race, and nothing else the
+    # claim's rules look at (who the helper is to the wish's owner, whether they hold a
+    # claim on it) can differ while the wish is still open.
+    seen = await core.view(actor, wish_id)
+    wish = seen.wish
     joining = wish["status"] == State.CLAIMED and wish["team_size"] > 1
     if not joining:
-        core.next_state(wish, Action.CLAIM, roles)
-    # Read before the write lock too: a community's deadline rule is not part of the race.
-    community = await core.community_of(wish)
+        core.next_state(wish, Action.CLAIM, seen.roles)
     async with db.transaction():
         if joining:
             await _join(actor, wish_id)
             return
-        deadline = clock.now() + timedelta(days=community["claim_deadline_days"])
+        deadline = clock.now() + timedelta(days=seen.facts.claim_deadline_days)
         try:
             wish = await core.move(wish_id, Action.CLAIM, actor, "",
-                                   {Wish.claim_deadline: deadline})
+                                   {Wish.claim_deadline: deadline}, seen)
         except Conflict:
             # Lost the race for the first place of a team: take a later one if any is left.
             if wish["team_size"] > 1:
                 await _join(actor, wish_id)
                 return
             raise
-        await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
+        await add_claim(wish_id, actor.user_id)
         await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
+
+
+_ADD_CLAIM_SQL = """INSERT INTO wish_claim (wish, helper, joined_at, active, assigned_by)
+VALUES ({}, {}, {}, {}, {})"""
+
+
+async def add_claim(wish_id: int, helper_id: int, assigned_by: int | None = None) -> None:
+    """The helper's active claim on the wish (its SQL written once: every claim writes
+    one)."""
+    await WishClaim.raw(_ADD_CLAIM_SQL, wish_id, helper_id, clock.now(), True, assigned_by)
 
 
 async def _join(actor: Principal, wish_id: int) -> None:
@@ -61,7 +72,7 @@ async def _join(actor: Principal, wish_id: int) -> None:
     if len(await core.claims(wish_id)) >= wish["team_size"]:
         # Raising rolls back the JOIN event written just above.
         raise Conflict(_("Sorry, the team for this wish is already complete."))
-    await WishClaim.insert(WishClaim(wish=wish_id, helper=actor.user_id))
+    await add_claim(wish_id, actor.user_id)
     await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
 
 
@@ -105,8 +116,7 @@ async def assign(actor: Principal, wish_id: int, helper_id: int) -> None:
         if core.at_street(wish):
             changes[Wish.street_status] = core.STREET_ASSIGNED
         wish = await core.move(wish_id, Action.ASSIGN, actor, "", changes)
-        await WishClaim.insert(WishClaim(wish=wish_id, helper=helper_id,
-                                         assigned_by=actor.user_id))
+        await add_claim(wish_id, helper_id, assigned_by=actor.user_id)
         await notify.tell([helper_id], "wish_assigned", wish)
         if by_street:
             await notify.tell_staff(wish, "wish_street_assigned", street=actor.display_name)

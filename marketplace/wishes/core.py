@@ -8,6 +8,8 @@ open the transaction, so the notifications they send commit or roll back with th
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from marketplace import clock, db
@@ -20,6 +22,8 @@ from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
+from marketplace.wishes import queries
+from marketplace.wishes.queries import WishFacts
 from marketplace.wishes.rules import NOTE_MAX, Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 
@@ -73,17 +77,23 @@ async def end_claims(wish_id: int, helper_id: int | None = None) -> None:
 async def roles_for(actor: Principal | None, wish: dict[str, Any]) -> frozenset[Role]:
     if actor is None:
         return frozenset({Role.SYSTEM})
-    roles: set[Role] = set()
     # The resident, or someone who may act for them (proxies.may_act_for: the one rule).
-    if wish["owner"] == actor.user_id or await proxies.may_act_for(actor, wish["owner"]):
-        roles.add(Role.OWNER)
+    owner = wish["owner"] == actor.user_id or await proxies.may_act_for(actor, wish["owner"])
+    return await _roles(actor, wish, await claims(wish["id"]), owner)
+
+
+async def _roles(actor: Principal, wish: dict[str, Any], active: list[dict[str, Any]],
+                 owner: bool) -> frozenset[Role]:
+    """Who ``actor`` is to the wish, given its active claims and whether they are (or act
+    for) its owner."""
+    roles: set[Role] = {Role.OWNER} if owner else set()
     if actor.can_staff(wish["community"]):
         roles.add(Role.STAFF)
     # Street staff are someone to a wish their street was asked to back up (街道兜底).
     if (actor.street_ids and wish.get("street_status")
             and await areas.street_of(wish["community"]) in actor.street_ids):
         roles.add(Role.STREET)
-    mine = [c for c in await claims(wish["id"]) if c["helper"] == actor.user_id]
+    mine = [c for c in active if c["helper"] == actor.user_id]
     if mine:
         roles.add(Role.CLAIMER)
         if mine[0]["assigned_by"] is not None:
@@ -102,13 +112,40 @@ def can_see(actor: Principal, wish: dict[str, Any], roles: frozenset[Role]) -> b
         State.PENDING, State.REJECTED)
 
 
-async def visible(actor: Principal, wish_id: int) -> tuple[dict[str, Any], frozenset[Role]]:
-    """The wish and the actor's roles, or NotFound: a wish one may not see does not exist."""
-    wish = await load(wish_id)
-    roles = await roles_for(actor, wish)
+@dataclass(frozen=True)
+class View:
+    """A wish as one person sees it, read in one statement (``queries.wish_facts``): what
+    a step decides on and what it then tells whom."""
+
+    wish: dict[str, Any]
+    roles: frozenset[Role]
+    facts: WishFacts
+
+    @property
+    def claimers(self) -> list[int]:
+        """The active claimers, first joiner first (``active_claimers``)."""
+        return [int(c["helper"]) for c in self.facts.claims]
+
+
+async def view(actor: Principal, wish_id: int) -> View:
+    """The wish, the actor's roles and the facts behind them, or NotFound: a wish one may
+    not see does not exist."""
+    facts = await queries.wish_facts(wish_id, actor.user_id)
+    if facts is None:
+        raise NotFound(_("That wish does not exist or has been removed."))
+    wish = facts.wish
+    owner = wish["owner"] == actor.user_id or proxies.may_act_for_person(
+        actor, facts.owner, facts.reader_is_proxy)
+    roles = await _roles(actor, wish, facts.claims, owner)
     if not can_see(actor, wish, roles):
         raise NotFound(_("That wish does not exist or has been removed."))
-    return wish, roles
+    return View(wish, roles, facts)
+
+
+async def visible(actor: Principal, wish_id: int) -> tuple[dict[str, Any], frozenset[Role]]:
+    """The wish and the actor's roles, or NotFound: a wish one may not see does not exist."""
+    seen = await view(actor, wish_id)
+    return seen.wish, seen.roles
 
 
 async def history(wish_id: int) -> list[dict[str, Any]]:
@@ -118,13 +155,35 @@ async def history(wish_id: int) -> list[dict[str, Any]]:
     ).where(WishEvent.wish == wish_id).order_by(WishEvent.at).order_by(WishEvent.id)
 
 
+# Every step of every wish writes these two: their SQL is written once (Piccolo took
+# longer to build each than SQLite to run it).
+_EVENT_SQL = """INSERT INTO wish_event
+(wish, community, actor, "at", action, from_state, to_state, note, on_behalf_of)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})"""
+_UPDATE_SQL = ("UPDATE wish SET {sets} WHERE id = {{}} AND status = {{}} "
+               "AND street_status = {{}} RETURNING id")
+
+
+@functools.cache
+def _update_sql(columns: tuple[str, ...]) -> str:
+    return _UPDATE_SQL.format(sets=", ".join(f'"{c}" = {{}}' for c in columns))
+
+
+async def update_if_unchanged(wish_id: int, status: str, street_status: str,
+                              values: dict[Any, Any]) -> bool:
+    """Set ``values`` (column → value) on the wish only if its status and street status
+    are still those read; True when it did. Of simultaneous steps exactly one wins."""
+    columns = tuple(column._meta.db_column_name for column in values)
+    rows = await Wish.raw(_update_sql(columns), *values.values(), wish_id, status,
+                          street_status)
+    return bool(rows)
+
+
 async def event(wish: dict[str, Any], actor_id: int | None, action: str, from_state: str,
                 to_state: str, note: str = "", on_behalf_of: int | None = None) -> None:
     """The one place a wish's history is written (``wish``: its id and community)."""
-    await WishEvent.insert(WishEvent(wish=wish["id"], community=wish["community"],
-                                     actor=actor_id, action=action, from_state=from_state,
-                                     to_state=to_state, note=note[:NOTE_MAX],
-                                     on_behalf_of=on_behalf_of))
+    await WishEvent.raw(_EVENT_SQL, wish["id"], wish["community"], actor_id, clock.now(),
+                        action, from_state, to_state, note[:NOTE_MAX], on_behalf_of)
 
 
 def at_street(wish: dict[str, Any]) -> bool:
@@ -149,11 +208,15 @@ def refusal(exc: IllegalTransition) -> Exception:
 
 
 async def move(wish_id: int, action: Action, actor: Principal | None, note: str = "",
-               changes: dict[Any, Any] | None = None) -> dict[str, Any]:
+               changes: dict[Any, Any] | None = None, seen: View | None = None
+               ) -> dict[str, Any]:
     """Check the rules, change the row if still in the state read, record the event.
 
-    Returns the wish as it was read, with the new status."""
-    if actor is None:
+    ``seen``: the actor's ``view`` of the wish when the caller has just read it (else it
+    is read here). Returns the wish as it was read, with the new status."""
+    if seen is not None:
+        wish, roles = seen.wish, seen.roles
+    elif actor is None:
         wish = await load(wish_id)
         roles = await roles_for(None, wish)
     else:
@@ -168,10 +231,8 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         values[Wish.street_status] = STREET_CLOSED  # claimed or ended: off the street's queue
     # The street's part of the state too: an escalation and a sending back leave the
     # status open, and two at once must not both pass.
-    moved = await Wish.update(values).where(
-        (Wish.id == wish_id) & (Wish.status == wish["status"])
-        & (Wish.street_status == wish.get("street_status", ""))
-    ).returning(Wish.id)
+    moved = await update_if_unchanged(wish_id, wish["status"], wish.get("street_status", ""),
+                                      values)
     if not moved:
         # Another request changed the wish between our read and our write: it won.
         raise refusal(IllegalTransition("state", State(wish["status"]), action))

@@ -9,6 +9,7 @@ from typing import Any
 from marketplace.accounts import proxies
 from marketplace.accounts.tables import AreaStaffMembership, StaffMembership, User
 from marketplace.notifications import service as notifications
+from marketplace.wishes.queries import WishFacts
 
 
 async def staff_of(community_id: int) -> list[int]:
@@ -39,12 +40,17 @@ async def tell_staff(wish: dict[str, Any], kind: str, **params: Any) -> None:
     await tell(await staff_of(wish["community"]), kind, wish, **params)
 
 
-async def tell_agents(wish: dict[str, Any], kind: str, **params: Any) -> None:
+async def tell_agents(wish: dict[str, Any], kind: str, facts: WishFacts | None = None,
+                      **params: Any) -> None:
     """Those who act for the wish's owner — the proxies, and for an account managed by
-    staff its community's staff — when the next step is the owner's."""
-    owner = await User.select(User.display_name, User.managed_by_staff).where(
-        User.id == wish["owner"]).first()
-    agents = await proxies.agents_of(wish["owner"])
+    staff its community's staff — when the next step is the owner's. ``facts``: the owner
+    and their proxies when read with the wish in this transaction already."""
+    if facts is not None:
+        owner, agents = facts.owner, list(facts.proxies)
+    else:
+        owner = await User.select(User.display_name, User.managed_by_staff).where(
+            User.id == wish["owner"]).first()
+        agents = await proxies.agents_of(wish["owner"])
     if owner["managed_by_staff"]:
         agents += await staff_of(wish["community"])
     await tell(agents, kind, wish, resident=owner["display_name"], **params)

@@ -176,11 +176,13 @@ async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
         raise DomainError(_("Please say briefly what was done."), "note")
     check_minutes(minutes)
     async with db.transaction():
+        seen = await core.view(actor, wish_id)
         wish = await core.move(wish_id, Action.FULFIL, actor, note, {
             Wish.fulfil_note: note, Wish.hours: minutes, Wish.fulfil_photo: photo,
-            Wish.claim_deadline: None})
+            Wish.claim_deadline: None}, seen)
         await notify.tell([wish["owner"]], "wish_fulfilled", wish, helper=actor.display_name)
-        await notify.tell_agents(wish, "wish_fulfilled_for", helper=actor.display_name)
+        await notify.tell_agents(wish, "wish_fulfilled_for", seen.facts,
+                                 helper=actor.display_name)
 
 
 def split_points(points: int, helpers: int) -> list[int]:
@@ -189,9 +191,12 @@ def split_points(points: int, helpers: int) -> list[int]:
     return [share + remainder] + [share] * (helpers - 1)
 
 
-async def _pay(wish: dict[str, Any], actor_id: int | None) -> None:
-    """Each helper's share through the ledger, and each is told what they earned."""
-    helpers = await core.active_claimers(wish["id"])
+async def _pay(wish: dict[str, Any], actor_id: int | None,
+               helpers: list[int] | None = None) -> None:
+    """Each helper's share through the ledger, and each is told what they earned.
+    ``helpers``: the active claimers when read in this transaction already."""
+    if helpers is None:
+        helpers = await core.active_claimers(wish["id"])
     for helper_id, amount in zip(helpers, split_points(wish["points"], len(helpers)),
                                  strict=True):
         if amount > 0:
@@ -209,9 +214,10 @@ async def confirm(actor: Principal | None, wish_id: int, rating: int | None = No
     async with db.transaction():
         action = Action.AUTO_CONFIRM if auto else Action.CONFIRM
         note = _("Confirmed automatically: no answer in time.") if auto else comment
+        seen = await core.view(actor, wish_id) if actor is not None else None
         wish = await core.move(wish_id, action, actor, note, {
-            Wish.rating: rating, Wish.rating_comment: comment})
-        await _pay(wish, actor.user_id if actor else None)
+            Wish.rating: rating, Wish.rating_comment: comment}, seen)
+        await _pay(wish, actor.user_id if actor else None, seen.claimers if seen else None)
         if auto:
             days = (await core.community_of(wish))["auto_confirm_days"]
             await notify.tell([wish["owner"]], "wish_auto_confirmed", wish, days=days)
