@@ -7,7 +7,6 @@ holds, escalations and disputes are the state right now.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,8 +17,8 @@ from marketplace import clock
 from marketplace.accounts.tables import User
 from marketplace.ledger import rules
 from marketplace.ledger.tables import Account, Transfer
-from marketplace.reports import figures
-from marketplace.wishes.tables import Wish, WishClaim, WishEvent
+from marketplace.reports import figures, stages
+from marketplace.wishes.tables import Wish, WishClaim
 
 
 @dataclass(frozen=True)
@@ -51,22 +50,11 @@ async def by_category(scope: Scope) -> list[tuple[str, int]]:
     return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
 
-async def stage_times(scope: Scope) -> list[dict[str, float]]:
-    """Per wish posted in the period: seconds spent in each finished stage."""
-    # The period's wishes first (index on the wish's community and created_at), then their
-    # events through the index on the event's wish: joining the other way round made
-    # PostgreSQL hash the county's whole history.
-    wishes = Wish.select(Wish.id).where(_wishes_where(scope))
-    where = (WishEvent.community == scope.community_id) & WishEvent.wish.is_in(wishes)
-    rows = await WishEvent.select(
-        WishEvent.wish, WishEvent.at, WishEvent.action, WishEvent.from_state,
-        WishEvent.to_state,
-    ).where(where).order_by(WishEvent.wish).order_by(WishEvent.at).order_by(WishEvent.id)
-    per_wish: dict[int, list[figures.Event]] = defaultdict(list)
-    event = figures.Event
-    for r in rows:
-        per_wish[r["wish"]].append(event(r["at"], r["action"], r["from_state"], r["to_state"]))
-    return [figures.stage_seconds(events) for events in per_wish.values()]
+async def stage_samples(scope: Scope) -> dict[str, list[float]]:
+    """Per stage: the seconds each wish posted in the period spent in it, if finished."""
+    found = await stages.stage_samples([scope.community_id], scope.start, scope.end,
+                                       scope.grid_id)
+    return found[scope.community_id]
 
 
 async def open_issues(community_id: int, grid_id: int | None = None) -> dict[str, int]:

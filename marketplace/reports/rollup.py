@@ -4,7 +4,7 @@ once, per community and in total.
 Set-based: each family of figures is one query grouped by community and bounded by the
 period (never a loop of per-community dashboards). What a figure means is the
 dashboard's: wishes by status count wishes posted in the period; the closed-loop clock
-is ``figures.stage_seconds`` on each wish's history (claim and fulfil); points issued
+is the dashboard's (``stages``, claim and fulfil); points issued
 and redeemed are transfers made in the period, outstanding is the balance now; active
 helpers took a wish in the period.
 
@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from marketplace import db
 from marketplace.community.tables import Community
 from marketplace.ledger import rules as ledger_rules
-from marketplace.reports import figures
+from marketplace.reports import figures, stages
 
 CLOCK_STAGES = ("claim", "fulfil")
 NOT_APPROVED = ("pending", "rejected")
@@ -113,38 +112,6 @@ SELECT community, status, COUNT(*) AS n, COUNT(street_escalated_at) AS street
 FROM wish WHERE community IN ({ids}) AND created_at >= {{}} AND created_at < {{}}
 GROUP BY community, status"""
 
-# The claim and fulfil stages of each wish posted in the period, in seconds, as
-# ``figures.stage_seconds`` tells them from the wish's history: claim from the first
-# ``open`` to the first ``claimed``; fulfil from the last ``claimed`` before the first
-# ``fulfilled`` to it. Reduced per wish where the rows are: the district's six months are
-# thousands of wishes (tests compare the two on the same histories). A wish's events come
-# after it was posted, so they are bounded by the period's start too: the index on
-# (to_state, at) then skips the years before.
-CLOCK_SQL = """
-WITH e AS (
-  SELECT e.wish, w.community, e.at, e.to_state,
-         MIN(CASE WHEN e.to_state = 'fulfilled' THEN e.at END)
-           OVER (PARTITION BY e.wish) AS first_fulfilled
-  FROM wish_event e JOIN wish w ON w.id = e.wish
-  WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}
-    AND e.to_state IN ('open', 'claimed', 'fulfilled') AND e.at >= {{}}),
-f AS (
-  SELECT community,
-         MIN(CASE WHEN to_state = 'open' THEN at END) AS opened,
-         MIN(CASE WHEN to_state = 'claimed' THEN at END) AS claimed,
-         MAX(CASE WHEN to_state = 'claimed' AND at <= first_fulfilled THEN at END)
-           AS last_claimed,
-         MIN(first_fulfilled) AS fulfilled
-  FROM e GROUP BY wish, community)
-SELECT community, {claim} AS claim, {fulfil} AS fulfil
-FROM f WHERE claimed IS NOT NULL AND opened IS NOT NULL"""
-
-
-def clock_sql(ids: str) -> str:
-    return CLOCK_SQL.format(ids=ids, claim=db.seconds_sql("claimed", "opened"),
-                            fulfil=db.seconds_sql("fulfilled", "last_claimed"))
-
-
 # Issued: from the communities' issuance accounts (their ids found by key first: the
 # dashboard tells issuance by the account's id too, not by joining accounts).
 ISSUANCE_SQL = "SELECT id FROM ledger_account WHERE key IN ({keys})"
@@ -208,7 +175,7 @@ async def figures_by_community(communities: list[dict[str, Any]], w: Window
         f = out[int(r["community"])]
         f.status[r["status"]] = int(r["n"])
         f.street_escalated += int(r["street"])
-    await _clock(out, ids, w)
+    await _clock(out, w)
     keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
     issuance = _ids([int(r["id"]) for r in await _sql(ISSUANCE_SQL.format(keys=keys))])
     for r in await _sql(TRANSFERS_SQL.format(ids=ids, issuance=issuance), w.start, w.end):
@@ -227,10 +194,7 @@ async def figures_by_community(communities: list[dict[str, Any]], w: Window
     return list(out.values())
 
 
-async def _clock(out: dict[int, Figures], ids: str, w: Window) -> None:
-    for r in await _sql(clock_sql(ids), w.start, w.end, w.start):
-        samples = out[int(r["community"])].samples
-        # To the millisecond: SQLite's julianday arithmetic is off by microseconds.
-        samples["claim"].append(round(float(r["claim"]), 3))
-        if r["fulfil"] is not None:
-            samples["fulfil"].append(round(float(r["fulfil"]), 3))
+async def _clock(out: dict[int, Figures], w: Window) -> None:
+    """The claim and fulfil stages: the dashboard's clock (``stages``), one query."""
+    for community, samples in (await stages.stage_samples(out, w.start, w.end)).items():
+        out[community].samples = {s: samples[s] for s in CLOCK_STAGES}

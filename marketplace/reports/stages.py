@@ -1,0 +1,96 @@
+"""The closed loop's clock, reduced where the rows are: the one definition the dashboard,
+the public page and the street and district roll-ups share.
+
+Per wish posted in the period, the seconds it spent in each stage, as
+``figures.stage_seconds`` tells them from its history read in order (at, id):
+
+- review: the first ``post`` → the first later event leaving ``pending``;
+- claim: the first ``open`` → the first later ``claimed``;
+- fulfil: the first ``fulfilled`` after some ``claimed`` → that fulfilment, counted from
+  the last ``claimed`` before it (a claim given back and taken again restarts it);
+- confirm: the first ``confirmed`` after some ``fulfilled`` → counted from the last
+  ``fulfilled`` before it (a dispute in between counts: the resident waited).
+
+A stage the wish has not finished is absent. ``tests/reports/test_stage_clock.py`` holds
+the SQL to the Python reduction on varied histories, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from marketplace import db
+from marketplace.reports import figures
+from marketplace.wishes.tables import Wish
+
+# Each event sees, over the events before it (window ``before``), the first post and open
+# and the latest claimed and fulfilled: a stage ends at the first event of its kind that
+# has its start before it. Since ``at`` never decreases along (at, id), the first such
+# event's moment is the smallest, and so is its start (a running MIN is constant, a
+# running MAX only grows): plain MINs per wish pick both. The wish's events are read
+# through the index on the event's wish, after the period's wishes by (community,
+# created_at).
+STAGES_SQL = """
+WITH e AS (
+  SELECT w.community, e.wish, e.at, e.from_state, e.to_state,
+    MIN(CASE WHEN e.action = 'post' THEN e.at END) OVER before AS posted,
+    MIN(CASE WHEN e.to_state = 'open' THEN e.at END) OVER before AS opened,
+    MAX(CASE WHEN e.to_state = 'claimed' THEN e.at END) OVER before AS claimed,
+    MAX(CASE WHEN e.to_state = 'fulfilled' THEN e.at END) OVER before AS fulfilled
+  FROM wish w JOIN wish_event e ON e.wish = w.id AND e.community = w.community
+  WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{grid}
+  WINDOW before AS (PARTITION BY e.wish ORDER BY e.at, e.id
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+s AS (
+  SELECT community,
+    MIN(CASE WHEN from_state = 'pending' AND posted IS NOT NULL THEN at END) AS review_end,
+    MIN(CASE WHEN from_state = 'pending' THEN posted END) AS review_start,
+    MIN(CASE WHEN to_state = 'claimed' AND opened IS NOT NULL THEN at END) AS claim_end,
+    MIN(CASE WHEN to_state = 'claimed' THEN opened END) AS claim_start,
+    MIN(CASE WHEN to_state = 'fulfilled' AND claimed IS NOT NULL THEN at END) AS fulfil_end,
+    MIN(CASE WHEN to_state = 'fulfilled' THEN claimed END) AS fulfil_start,
+    MIN(CASE WHEN to_state = 'confirmed' AND fulfilled IS NOT NULL THEN at END)
+      AS confirm_end,
+    MIN(CASE WHEN to_state = 'confirmed' THEN fulfilled END) AS confirm_start
+  FROM e GROUP BY community, wish)
+SELECT community, {review} AS review, {claim} AS claim, {fulfil} AS fulfil,
+       {confirm} AS confirm
+FROM s WHERE COALESCE(review_end, claim_end, fulfil_end, confirm_end) IS NOT NULL"""
+
+
+def stages_sql(ids: str, grid: bool) -> str:
+    return STAGES_SQL.format(
+        ids=ids, grid=" AND w.grid = {}" if grid else "",
+        **{stage: db.seconds_sql(f"{stage}_end", f"{stage}_start")
+           for stage in figures.STAGES})
+
+
+def _ids(community_ids: Iterable[int]) -> str:
+    # Ints, written into the statement: one text per set of communities.
+    return ",".join(str(int(c)) for c in community_ids) or "0"
+
+
+async def stage_samples(community_ids: Iterable[int], start: datetime, end: datetime,
+                        grid_id: int | None = None) -> dict[int, dict[str, list[float]]]:
+    """Per community: each stage's durations (seconds, to the millisecond: SQLite's date
+    arithmetic goes no finer) over the wishes posted in [start, end), optionally of one
+    grid. Every community asked for is in the answer, with empty lists if need be."""
+    ids = [int(c) for c in community_ids]
+    out: dict[int, dict[str, list[float]]] = {c: {s: [] for s in figures.STAGES}
+                                              for c in ids}
+    args: list[Any] = [start, end] + ([grid_id] if grid_id else [])
+    for r in await Wish.raw(stages_sql(_ids(ids), bool(grid_id)), *args):
+        samples = out[int(r["community"])]
+        for stage in figures.STAGES:
+            if r[stage] is not None:
+                samples[stage].append(round(float(r[stage]), 3))
+    return out
+
+
+def summaries(samples: dict[str, list[float]]) -> list[figures.StageSummary]:
+    """Count, median and 90th percentile of each stage, in ``figures.STAGES`` order."""
+    return [figures.StageSummary(s, len(samples.get(s, [])), figures.median(samples.get(s, [])),
+                                 figures.percentile(samples.get(s, []), 90))
+            for s in figures.STAGES]
