@@ -39,7 +39,7 @@ WITH e AS (
     MIN(CASE WHEN e.to_state = 'open' THEN e.at END) OVER before AS opened,
     MAX(CASE WHEN e.to_state = 'claimed' THEN e.at END) OVER before AS claimed,
     MAX(CASE WHEN e.to_state = 'fulfilled' THEN e.at END) OVER before AS fulfilled
-  FROM wish w JOIN wish_event e ON e.wish = w.id AND e.community = w.community
+  FROM wish w JOIN wish_event e ON e.wish = w.id
   WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{grid}
   WINDOW before AS (PARTITION BY e.wish ORDER BY e.at, e.id
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
