@@ -63,8 +63,10 @@ FROM s WHERE COALESCE(review_end, claim_end, fulfil_end, confirm_end) IS NOT NUL
 def stages_sql(ids: str, grid: bool) -> str:
     return STAGES_SQL.format(
         ids=ids, grid=" AND w.grid = {}" if grid else "",
-        **{stage: db.seconds_sql(f"{stage}_end", f"{stage}_start")
-           for stage in figures.STAGES})
+        # A double, not PostgreSQL's numeric: a year's wishes are thousands of values,
+        # and a Decimal each costs more to read than the query to run.
+        **{stage: f"CAST({db.seconds_sql(f'{stage}_end', f'{stage}_start')} "
+                  "AS DOUBLE PRECISION)" for stage in figures.STAGES})
 
 
 def _ids(community_ids: Iterable[int]) -> str:
@@ -82,10 +84,11 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
                                               for c in ids}
     args: list[Any] = [start, end] + ([grid_id] if grid_id else [])
     for r in await Wish.raw(stages_sql(_ids(ids), bool(grid_id)), *args):
-        samples = out[int(r["community"])]
+        samples = out[r["community"]]
         for stage in figures.STAGES:
-            if r[stage] is not None:
-                samples[stage].append(round(float(r[stage]), 3))
+            seconds = r[stage]
+            if seconds is not None:
+                samples[stage].append(round(seconds, 3))
     return out
 
 
