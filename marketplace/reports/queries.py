@@ -57,18 +57,22 @@ async def stage_samples(scope: Scope) -> dict[str, list[float]]:
     return found[scope.community_id]
 
 
+# The three "right now" counts in one read of the community's open and disputed wishes
+# (the index on (community, status, id)).
+OPEN_ISSUES_SQL = """
+SELECT COUNT(CASE WHEN status = 'open' AND escalated_at IS NOT NULL THEN 1 END)
+         AS escalated,
+       COUNT(CASE WHEN status = 'disputed' THEN 1 END) AS disputed,
+       COUNT(CASE WHEN status = 'open' AND street_status = 'queued' THEN 1 END) AS at_street
+FROM wish WHERE community = {{}} AND status IN ('open', 'disputed'){grid}"""
+
+
 async def open_issues(community_id: int, grid_id: int | None = None) -> dict[str, int]:
     """Right now: escalated open wishes, disputes waiting for staff, and wishes waiting on
     the street's queue (街道兜底: they stay the community's, counted here as escalated)."""
-    base = Wish.community == community_id
-    if grid_id:
-        base &= Wish.grid == grid_id
-    escalated = await Wish.count().where(
-        base & (Wish.status == "open") & Wish.escalated_at.is_not_null())
-    disputed = await Wish.count().where(base & (Wish.status == "disputed"))
-    at_street = await Wish.count().where(
-        base & (Wish.status == "open") & (Wish.street_status == "queued"))
-    return {"escalated": escalated, "disputed": disputed, "at_street": at_street}
+    sql = OPEN_ISSUES_SQL.format(grid=" AND grid = {}" if grid_id else "")
+    rows = await Wish.raw(sql, community_id, *([grid_id] if grid_id else []))
+    return {k: int(rows[0][k] or 0) for k in ("escalated", "disputed", "at_street")}
 
 
 @dataclass(frozen=True)
@@ -84,20 +88,32 @@ class Points:
     budget_left: int | None
 
 
-def _period_transfers(scope: Scope) -> Any:
-    """The community's transfers in the period, read through the index on (community,
-    created_at); with a grid, those with a person of the grid on either side."""
-    where = ((Transfer.community == scope.community_id)
-             & (Transfer.created_at >= scope.start) & (Transfer.created_at < scope.end))
-    if scope.grid_id:
-        where &= ((Transfer.debit.owner.grid == scope.grid_id)
-                  | (Transfer.credit.owner.grid == scope.grid_id))
-    return where
+# The period's transfers of the community (index on (community, created_at)), summed by
+# what they did in one read: issued and returned are told by the issuance account's id,
+# not by joining every transfer to its two accounts for their kinds. With a grid, those
+# with a person of the grid on either side.
+PERIOD_POINTS_SQL = """
+SELECT SUM(CASE WHEN t.debit = {{}} THEN t.amount ELSE 0 END) AS issued,
+       SUM(CASE WHEN t.credit = {{}} THEN t.amount ELSE 0 END) AS returned,
+       SUM(CASE WHEN t.kind = 'redeem' THEN t.amount ELSE 0 END) AS redeemed,
+       SUM(CASE WHEN t.kind = 'settle' THEN t.amount ELSE 0 END) AS settled,
+       SUM(CASE WHEN t.kind = 'expire' THEN t.amount ELSE 0 END) AS expired
+FROM ledger_transfer t{grid_join}
+WHERE t.community = {{}} AND t.created_at >= {{}} AND t.created_at < {{}}{grid_where}"""
+GRID_JOIN = (" LEFT JOIN ledger_account da ON da.id = t.debit"
+             " LEFT JOIN app_user du ON du.id = da.owner"
+             " LEFT JOIN ledger_account ca ON ca.id = t.credit"
+             " LEFT JOIN app_user cu ON cu.id = ca.owner")
 
 
-async def _sum(where: Any) -> int:
-    row = await Transfer.select(Sum(Transfer.amount, alias="total")).where(where).first()
-    return int((row or {}).get("total") or 0)
+async def _period_points(scope: Scope, issuance_id: int) -> dict[str, int]:
+    grid = bool(scope.grid_id)
+    sql = PERIOD_POINTS_SQL.format(grid_join=GRID_JOIN if grid else "",
+                                   grid_where=" AND (du.grid = {} OR cu.grid = {})"
+                                   if grid else "")
+    args: list[Any] = [issuance_id, issuance_id, scope.community_id, scope.start, scope.end]
+    rows = await Transfer.raw(sql, *(args + ([scope.grid_id] * 2 if grid else [])))
+    return {k: int(v or 0) for k, v in rows[0].items()}
 
 
 async def _issuance(community_id: int) -> dict[str, Any] | None:
@@ -106,14 +122,8 @@ async def _issuance(community_id: int) -> dict[str, Any] | None:
 
 
 async def points(scope: Scope) -> Points:
-    # Issued and returned are told by the issuance account's id, not by joining every
-    # transfer to its two accounts for their kinds (a hash of the county's accounts).
     issuance = await _issuance(scope.community_id)
-    issuance_id = issuance["id"] if issuance else -1
-    where = _period_transfers(scope)
-    rows = await Transfer.select(Transfer.kind, Sum(Transfer.amount, alias="total")).where(
-        where & Transfer.kind.is_in(["redeem", "settle", "expire"])).group_by(Transfer.kind)
-    by_kind = {r["kind"]: int(r["total"] or 0) for r in rows}
+    period = await _period_points(scope, issuance["id"] if issuance else -1)
     people = (Account.community == scope.community_id) & (Account.kind == rules.PERSON)
     if scope.grid_id:
         people &= Account.owner.grid == scope.grid_id
@@ -122,11 +132,7 @@ async def points(scope: Scope) -> Points:
     budget = issuance["budget"] if issuance else None
     circulating = -int(issuance["balance"]) if issuance else 0
     return Points(
-        issued=await _sum(where & (Transfer.debit == issuance_id)),
-        returned=await _sum(where & (Transfer.credit == issuance_id)),
-        redeemed=by_kind.get("redeem", 0),
-        settled=by_kind.get("settle", 0),
-        expired=by_kind.get("expire", 0),
+        **period,
         held=int((snapshot or {}).get("held") or 0),
         outstanding=int((snapshot or {}).get("balance") or 0),
         budget=budget,
