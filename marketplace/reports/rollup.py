@@ -196,5 +196,6 @@ async def figures_by_community(communities: list[dict[str, Any]], w: Window
 
 async def _clock(out: dict[int, Figures], w: Window) -> None:
     """The claim and fulfil stages: the dashboard's clock (``stages``), one query."""
-    for community, samples in (await stages.stage_samples(out, w.start, w.end)).items():
+    found = await stages.stage_samples(out, w.start, w.end, only=CLOCK_STAGES)
+    for community, samples in found.items():
         out[community].samples = {s: samples[s] for s in CLOCK_STAGES}
