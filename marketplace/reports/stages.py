@@ -85,11 +85,15 @@ def stages_sql(ids: str, grid: bool, only: Iterable[str] = figures.STAGES) -> st
     return STAGES_SQL.format(
         ids=ids, grid=" AND w.grid = {}" if grid else "",
         events=_events(asked),
-        # A double, not PostgreSQL's numeric: a year's wishes are thousands of values,
-        # and a Decimal each costs more to read than the query to run.
-        **{stage: f"CAST({db.seconds_sql(f'{stage}_end', f'{stage}_start')} "
-                  "AS DOUBLE PRECISION)" if stage in asked else "NULL"
-           for stage in figures.STAGES})
+        **{stage: _seconds(stage) if stage in asked else "NULL" for stage in figures.STAGES})
+
+
+def _seconds(stage: str) -> str:
+    """To the millisecond (SQLite's date arithmetic is off by microseconds), rounded by
+    the database, as a double: a year's wishes are thousands of values, and a Decimal or a
+    Python ``round`` each cost more than the query to run."""
+    seconds = db.seconds_sql(f"{stage}_end", f"{stage}_start")
+    return f"CAST(ROUND(CAST({seconds} AS NUMERIC), 3) AS DOUBLE PRECISION)"
 
 
 def _ids(community_ids: Iterable[int]) -> str:
@@ -101,7 +105,7 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
                         grid_id: int | None = None, only: Iterable[str] = figures.STAGES,
                         ) -> dict[int, dict[str, list[float]]]:
     """Per community: the durations of each stage (``only`` those; the others stay
-    empty), in seconds to the millisecond (SQLite's date arithmetic goes no finer), over
+    empty), in seconds to the millisecond, over
     the wishes posted in [start, end), optionally of one grid. Every community asked for
     is in the answer, with empty lists if need be."""
     ids = [int(c) for c in community_ids]
@@ -111,9 +115,8 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
     for r in await Wish.raw(stages_sql(_ids(ids), bool(grid_id), only), *args):
         samples = out[r["community"]]
         for stage in figures.STAGES:
-            seconds = r[stage]
-            if seconds is not None:
-                samples[stage].append(round(seconds, 3))
+            if r[stage] is not None:
+                samples[stage].append(r[stage])
     return out
 
 
