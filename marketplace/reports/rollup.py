@@ -67,9 +67,7 @@ class Figures:
         return self.fulfilled / self.approved if self.approved else None
 
     def stages(self) -> dict[str, figures.StageSummary]:
-        return {s: figures.StageSummary(s, len(v), figures.median(v),
-                                        figures.percentile(v, 90))
-                for s, v in self.samples.items()}
+        return {s.stage: s for s in stages.summaries(self.samples) if s.stage in self.samples}
 
     def target_share(self) -> float | None:
         return self.meeting_target / self.reported if self.reported else None
