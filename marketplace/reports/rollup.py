@@ -95,12 +95,6 @@ def combine(name: str, parts: Iterable[Figures], street_id: int | None = None) -
     return out
 
 
-def _ids(community_ids: list[int]) -> str:
-    # Ints read from the database, written into the statement: one text per set of
-    # communities, the same on SQLite and PostgreSQL.
-    return ",".join(str(int(c)) for c in community_ids) or "0"
-
-
 async def _sql(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await Community.raw(sql, *args)
 
@@ -168,14 +162,14 @@ async def figures_by_community(communities: list[dict[str, Any]], w: Window
     out = {int(c["id"]): Figures(c["name"], int(c["id"])) for c in communities}
     if not out:
         return []
-    ids = _ids(list(out))
+    ids = stages.id_list(list(out))
     for r in await _sql(STATUS_SQL.format(ids=ids), w.start, w.end):
         f = out[int(r["community"])]
         f.status[r["status"]] = int(r["n"])
         f.street_escalated += int(r["street"])
     await _clock(out, w)
     keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
-    issuance = _ids([int(r["id"]) for r in await _sql(ISSUANCE_SQL.format(keys=keys))])
+    issuance = stages.id_list([int(r["id"]) for r in await _sql(ISSUANCE_SQL.format(keys=keys))])
     for r in await _sql(TRANSFERS_SQL.format(ids=ids, issuance=issuance), w.start, w.end):
         out[int(r["community"])].issued = int(r["issued"] or 0)
         out[int(r["community"])].redeemed = int(r["redeemed"] or 0)

@@ -32,7 +32,9 @@ from marketplace.wishes.tables import Wish
 # running MAX only grows): plain MINs per wish pick both.
 #
 # A wish's events are written after it (its ``post`` in the transaction that creates
-# it), so they are bounded by the period's start too: for many wishes (the roll-ups) the
+# it; the demo and the bench seeds date them from its creation on), so they are bounded
+# by the period's start too (an event older than its wish would be left out, where the
+# Python reduction would see it; none is ever written): for many wishes (the roll-ups) the
 # index on (to_state, at) then skips the years before; for one community's, PostgreSQL
 # probes the index on the event's wish (its whole history in the index) wish by wish.
 STAGES_SQL = """
@@ -96,8 +98,9 @@ def _seconds(stage: str) -> str:
     return f"CAST(ROUND(CAST({seconds} AS NUMERIC), 3) AS DOUBLE PRECISION)"
 
 
-def _ids(community_ids: Iterable[int]) -> str:
-    # Ints, written into the statement: one text per set of communities.
+def id_list(community_ids: Iterable[int]) -> str:
+    """Ints read from the database, written into a statement: one text per set of
+    communities, the same on SQLite and PostgreSQL."""
     return ",".join(str(int(c)) for c in community_ids) or "0"
 
 
@@ -105,14 +108,13 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
                         grid_id: int | None = None, only: Iterable[str] = figures.STAGES,
                         ) -> dict[int, dict[str, list[float]]]:
     """Per community: the durations of each stage (``only`` those; the others stay
-    empty), in seconds to the millisecond, over
-    the wishes posted in [start, end), optionally of one grid. Every community asked for
-    is in the answer, with empty lists if need be."""
+    empty), in seconds to the millisecond, over the wishes posted in [start, end),
+    optionally of one grid. Every community asked for is in the answer."""
     ids = [int(c) for c in community_ids]
     out: dict[int, dict[str, list[float]]] = {c: {s: [] for s in figures.STAGES}
                                               for c in ids}
     args: list[Any] = [start, end, *([grid_id] if grid_id else []), start]
-    for r in await Wish.raw(stages_sql(_ids(ids), bool(grid_id), only), *args):
+    for r in await Wish.raw(stages_sql(id_list(ids), bool(grid_id), only), *args):
         samples = out[r["community"]]
         for stage in figures.STAGES:
             if r[stage] is not None:
@@ -122,6 +124,9 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
 
 def summaries(samples: dict[str, list[float]]) -> list[figures.StageSummary]:
     """Count, median and 90th percentile of each stage, in ``figures.STAGES`` order."""
-    return [figures.StageSummary(s, len(samples.get(s, [])), figures.median(samples.get(s, [])),
-                                 figures.percentile(samples.get(s, []), 90))
-            for s in figures.STAGES]
+    out = []
+    for stage in figures.STAGES:
+        values = samples.get(stage, [])
+        out.append(figures.StageSummary(stage, len(values), figures.median(values),
+                                        figures.percentile(values, 90)))
+    return out
