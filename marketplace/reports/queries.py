@@ -175,7 +175,8 @@ TREND_SOURCES = {
                   "e.community = {} AND e.to_state = 'confirmed' AND e.at >= {}",
                   " JOIN wish w ON w.id = e.wish", " AND w.grid = {}"),
     "issued": ("t.created_at", "t.amount", "ledger_transfer t",
-               "t.community = {} AND t.created_at >= {} AND t.debit = {}",
+               "t.community = {} AND t.created_at >= {} AND t.debit = "
+               "(SELECT id FROM ledger_account WHERE key = {})",
                " JOIN ledger_account a ON a.id = t.credit JOIN app_user u ON u.id = a.owner",
                " AND u.grid = {}"),
 }
@@ -194,25 +195,27 @@ def bucket_sql(source: str, edge_sets: list[list[datetime]], grid: bool) -> str:
     names = ", ".join(f"b{i}" for i in range(len(cases)))
     selected = ", ".join(f"{c} AS b{i}" for i, c in enumerate(cases))
     # Only this module's constants and numbers go into the text; values are parameters.
-    return (f"SELECT {selected}, SUM({weight}) AS total FROM {tables} "  # noqa: S608
-            f"WHERE {where} GROUP BY {names}")
+    return (f"SELECT '{source}' AS source, {selected}, SUM({weight}) AS total "  # noqa: S608
+            f"FROM {tables} WHERE {where} GROUP BY {names}")
 
 
-async def bucket_totals(source: str, community_id: int, grid_id: int | None,
-                        since: datetime, edge_sets: list[list[datetime]],
-                        issuance_id: int | None = None) -> list[list[int]]:
-    """For each set of edges (n + 1 moments for n buckets), the totals of ``source`` per
-    bucket: what ``figures.bucket_counts`` gives on the rows, counted by the database."""
-    args: list[Any] = [e for edges in edge_sets for e in edges]
-    args += [community_id, since]
-    if source == "issued":
-        args.append(issuance_id if issuance_id is not None else -1)
-    if grid_id:
-        args.append(grid_id)
-    rows = await Wish.raw(bucket_sql(source, edge_sets, bool(grid_id)), *args)
-    out = [[0] * (len(edges) - 1) for edges in edge_sets]
-    for r in rows:
-        for i, totals in enumerate(out):
+async def bucket_totals(community_id: int, grid_id: int | None, since: datetime,
+                        edge_sets: list[list[datetime]]) -> dict[str, list[list[int]]]:
+    """Per source, for each set of edges (n + 1 moments for n buckets), the totals per
+    bucket: what ``figures.bucket_counts`` gives on the rows, counted by the database, the
+    three sources in one statement."""
+    sql, args = [], []
+    for source in TREND_SOURCES:
+        sql.append(bucket_sql(source, edge_sets, bool(grid_id)))
+        args += [e for edges in edge_sets for e in edges] + [community_id, since]
+        if source == "issued":
+            args.append(rules.account_key(rules.ISSUANCE, community_id))
+        if grid_id:
+            args.append(grid_id)
+    out = {source: [[0] * (len(edges) - 1) for edges in edge_sets]
+           for source in TREND_SOURCES}
+    for r in await Wish.raw(" UNION ALL ".join(sql), *args):
+        for i, totals in enumerate(out[r["source"]]):
             b = int(r[f"b{i}"])
             if 0 <= b < len(totals):
                 totals[b] += int(r["total"] or 0)
@@ -229,10 +232,7 @@ async def _trends(community_id: int, grid_id: int | None,
     """Wishes posted, wishes confirmed and points issued per bucket of each set."""
     edge_sets = [_edges(starts, monthly) for starts, monthly in sets]
     since = min(edges[0] for edges in edge_sets)
-    issuance = await _issuance(community_id)
-    found = {source: await bucket_totals(source, community_id, grid_id, since, edge_sets,
-                                         issuance["id"] if issuance else None)
-             for source in TREND_SOURCES}
+    found = await bucket_totals(community_id, grid_id, since, edge_sets)
     return [Trend(labels=[s.strftime("%Y-%m" if monthly else "%m-%d") for s in starts],
                   posted=found["posted"][i], confirmed=found["confirmed"][i],
                   issued=found["issued"][i]) for i, (starts, monthly) in enumerate(sets)]
