@@ -25,12 +25,17 @@ from marketplace import db
 from marketplace.reports import figures
 from marketplace.wishes.tables import Wish
 
-# Each event sees, over the events before it (window ``before``), the first post and open
-# and the latest claimed and fulfilled: a stage ends at the first event of its kind that
-# has its start before it. Since ``at`` never decreases along (at, id), the first such
-# event's moment is the smallest, and so is its start (a running MIN is constant, a
-# running MAX only grows): plain MINs per wish pick both.
-#
+# Each stage: the mark of its start (over the events before each event, window
+# ``before``: the first post or open, the latest claimed or fulfilled), and the event that
+# ends it (the first of its kind with its start before it). Since ``at`` never decreases
+# along (at, id), the first such event's moment is the smallest, and so is its start (a
+# running MIN is constant, a running MAX only grows): plain MINs per wish pick both.
+RULES = {
+    "review": ("MIN", "e.action = 'post'", "posted", "from_state = 'pending'"),
+    "claim": ("MIN", "e.to_state = 'open'", "opened", "to_state = 'claimed'"),
+    "fulfil": ("MAX", "e.to_state = 'claimed'", "claimed", "to_state = 'fulfilled'"),
+    "confirm": ("MAX", "e.to_state = 'fulfilled'", "fulfilled", "to_state = 'confirmed'"),
+}
 # A wish's events are written after it (its ``post`` in the transaction that creates
 # it; the demo and the bench seeds date them from its creation on), so they are bounded
 # by the period's start too (an event older than its wish would be left out, where the
@@ -39,36 +44,18 @@ from marketplace.wishes.tables import Wish
 # probes the index on the event's wish (its whole history in the index) wish by wish.
 STAGES_SQL = """
 WITH e AS (
-  SELECT w.community, e.wish, e.at, e.from_state, e.to_state,
-    MIN(CASE WHEN e.action = 'post' THEN e.at END) OVER before AS posted,
-    MIN(CASE WHEN e.to_state = 'open' THEN e.at END) OVER before AS opened,
-    MAX(CASE WHEN e.to_state = 'claimed' THEN e.at END) OVER before AS claimed,
-    MAX(CASE WHEN e.to_state = 'fulfilled' THEN e.at END) OVER before AS fulfilled
+  SELECT w.community, e.wish, e.at, e.from_state, e.to_state, {marks}
   FROM wish w JOIN wish_event e ON e.wish = w.id
   WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{grid}
     AND e.at >= {{}} AND ({events})
   WINDOW before AS (PARTITION BY e.wish ORDER BY e.at, e.id
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
-s AS (
-  SELECT community,
-    MIN(CASE WHEN from_state = 'pending' AND posted IS NOT NULL THEN at END) AS review_end,
-    MIN(CASE WHEN from_state = 'pending' THEN posted END) AS review_start,
-    MIN(CASE WHEN to_state = 'claimed' AND opened IS NOT NULL THEN at END) AS claim_end,
-    MIN(CASE WHEN to_state = 'claimed' THEN opened END) AS claim_start,
-    MIN(CASE WHEN to_state = 'fulfilled' AND claimed IS NOT NULL THEN at END) AS fulfil_end,
-    MIN(CASE WHEN to_state = 'fulfilled' THEN claimed END) AS fulfil_start,
-    MIN(CASE WHEN to_state = 'confirmed' AND fulfilled IS NOT NULL THEN at END)
-      AS confirm_end,
-    MIN(CASE WHEN to_state = 'confirmed' THEN fulfilled END) AS confirm_start
-  FROM e GROUP BY community, wish)
-SELECT community, {review} AS review, {claim} AS claim, {fulfil} AS fulfil,
-       {confirm} AS confirm
-FROM s WHERE COALESCE(review_end, claim_end, fulfil_end, confirm_end) IS NOT NULL"""
-
+s AS (SELECT community, {ends} FROM e GROUP BY community, wish)
+SELECT community, {seconds} FROM s WHERE COALESCE({finished}, NULL) IS NOT NULL"""
 
 # The events each stage is told by. Reading only those of the stages asked for changes
-# none of them (each running MIN or MAX looks at its own kind of event only) and spares
-# the roll-ups, which show two stages, half the rows.
+# none of them (each mark and end looks at its own kind of event only) and spares the
+# roll-ups, which show two stages, half the rows.
 REVIEW_EVENTS = "e.action = 'post' OR e.from_state = 'pending'"
 STATES = {"claim": ("open", "claimed"), "fulfil": ("claimed", "fulfilled"),
           "confirm": ("fulfilled", "confirmed")}
@@ -79,15 +66,25 @@ def _events(asked: list[str]) -> str:
     told = [REVIEW_EVENTS] if "review" in asked else []
     if states:
         told.append(f"e.to_state IN ({', '.join(repr(state) for state in states)})")
-    return " OR ".join(told) or "1 = 0"
+    return " OR ".join(told)
 
 
 def stages_sql(ids: str, grid: bool, only: Iterable[str] = figures.STAGES) -> str:
     asked = [s for s in figures.STAGES if s in set(only)]
+    if not asked:
+        raise ValueError("no stage asked for")
+    marks, ends = [], []
+    for stage in asked:
+        running, kind, mark, end = RULES[stage]
+        marks.append(f"{running}(CASE WHEN {kind} THEN e.at END) OVER before AS {mark}")
+        ends.append(f"MIN(CASE WHEN {end} AND {mark} IS NOT NULL THEN at END) AS {stage}_end, "
+                    f"MIN(CASE WHEN {end} THEN {mark} END) AS {stage}_start")
     return STAGES_SQL.format(
-        ids=ids, grid=" AND w.grid = {}" if grid else "",
-        events=_events(asked),
-        **{stage: _seconds(stage) if stage in asked else "NULL" for stage in figures.STAGES})
+        ids=ids, grid=" AND w.grid = {}" if grid else "", events=_events(asked),
+        marks=", ".join(marks), ends=", ".join(ends),
+        seconds=", ".join(f"{_seconds(s)} AS {s}" if s in asked else f"NULL AS {s}"
+                          for s in figures.STAGES),
+        finished=", ".join(f"{s}_end" for s in asked))
 
 
 def _seconds(stage: str) -> str:
@@ -110,9 +107,11 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
     """Per community: the durations of each stage (``only`` those; the others stay
     empty), in seconds to the millisecond, over the wishes posted in [start, end),
     optionally of one grid. Every community asked for is in the answer."""
-    ids = [int(c) for c in community_ids]
+    ids, only = [int(c) for c in community_ids], tuple(only)
     out: dict[int, dict[str, list[float]]] = {c: {s: [] for s in figures.STAGES}
                                               for c in ids}
+    if not any(s in figures.STAGES for s in only):
+        return out
     args: list[Any] = [start, end, *([grid_id] if grid_id else []), start]
     for r in await Wish.raw(stages_sql(id_list(ids), bool(grid_id), only), *args):
         samples = out[r["community"]]
