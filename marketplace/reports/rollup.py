@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from marketplace import db
 from marketplace.community.tables import Community
 from marketplace.ledger import rules as ledger_rules
 from marketplace.reports import figures, stages
@@ -104,12 +105,12 @@ SELECT community, status, COUNT(*) AS n, COUNT(street_escalated_at) AS street
 FROM wish WHERE community IN ({ids}) AND created_at >= {{}} AND created_at < {{}}
 GROUP BY community, status"""
 
-# Issued: from the communities' issuance accounts (their ids found by key first: the
-# dashboard tells issuance by the account's id too, not by joining accounts).
-ISSUANCE_SQL = "SELECT id FROM ledger_account WHERE key IN ({keys})"
+# Issued: from the communities' issuance accounts, found by key (the dashboard tells
+# issuance by the account's id too, not by joining every transfer to its accounts).
 TRANSFERS_SQL = """
 SELECT community,
-       SUM(CASE WHEN debit IN ({issuance}) THEN amount ELSE 0 END) AS issued,
+       SUM(CASE WHEN debit IN (SELECT id FROM ledger_account WHERE key IN ({keys}))
+           THEN amount ELSE 0 END) AS issued,
        SUM(CASE WHEN kind = 'redeem' THEN amount ELSE 0 END) AS redeemed
 FROM ledger_transfer
 WHERE community IN ({ids}) AND created_at >= {{}} AND created_at < {{}}
@@ -158,36 +159,41 @@ class Window:
 
 async def figures_by_community(communities: list[dict[str, Any]], w: Window
                                ) -> list[Figures]:
-    """Each community's figures (``communities``: rows with id and name), in that order."""
+    """Each community's figures (``communities``: rows with id and name), in that order;
+    the families read together (``db.together``), each its own statement."""
     out = {int(c["id"]): Figures(c["name"], int(c["id"])) for c in communities}
     if not out:
         return []
     ids = stages.id_list(list(out))
-    for r in await _sql(STATUS_SQL.format(ids=ids), w.start, w.end):
+    keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
+    target = (_sql(TARGET_SQL.format(ids=ids), w.year_start, w.year_end, True,
+                   w.target_minutes, True) if w.target_minutes > 0 else _nothing())
+    status, clock, transfers, balances, helpers, reported, meeting = await db.together(
+        _sql(STATUS_SQL.format(ids=ids), w.start, w.end),
+        stages.stage_samples(out, w.start, w.end, only=CLOCK_STAGES),
+        _sql(TRANSFERS_SQL.format(ids=ids, keys=keys), w.start, w.end),
+        _sql(BALANCES_SQL.format(ids=ids, person=ledger_rules.PERSON)),
+        _sql(HELPERS_SQL.format(ids=ids), w.start, w.end),
+        _sql(REPORTED_SQL.format(ids=ids), True), target)
+    for r in status:
         f = out[int(r["community"])]
         f.status[r["status"]] = int(r["n"])
         f.street_escalated += int(r["street"])
-    await _clock(out, w)
-    keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
-    issuance = stages.id_list([int(r["id"]) for r in await _sql(ISSUANCE_SQL.format(keys=keys))])
-    for r in await _sql(TRANSFERS_SQL.format(ids=ids, issuance=issuance), w.start, w.end):
+    for community, samples in clock.items():
+        out[community].samples = {s: samples[s] for s in CLOCK_STAGES}
+    for r in transfers:
         out[int(r["community"])].issued = int(r["issued"] or 0)
         out[int(r["community"])].redeemed = int(r["redeemed"] or 0)
-    for r in await _sql(BALANCES_SQL.format(ids=ids, person=ledger_rules.PERSON)):
+    for r in balances:
         out[int(r["community"])].outstanding = int(r["outstanding"] or 0)
-    for r in await _sql(HELPERS_SQL.format(ids=ids), w.start, w.end):
+    for r in helpers:
         out[int(r["community"])].helpers = int(r["n"])
-    for r in await _sql(REPORTED_SQL.format(ids=ids), True):
+    for r in reported:
         out[int(r["community"])].reported = int(r["n"])
-    if w.target_minutes > 0:
-        for r in await _sql(TARGET_SQL.format(ids=ids), w.year_start, w.year_end, True,
-                            w.target_minutes, True):
-            out[int(r["community"])].meeting_target = int(r["n"])
+    for r in meeting:
+        out[int(r["community"])].meeting_target = int(r["n"])
     return list(out.values())
 
 
-async def _clock(out: dict[int, Figures], w: Window) -> None:
-    """The claim and fulfil stages: the dashboard's clock (``stages``), one query."""
-    found = await stages.stage_samples(out, w.start, w.end, only=CLOCK_STAGES)
-    for community, samples in found.items():
-        out[community].samples = {s: samples[s] for s in CLOCK_STAGES}
+async def _nothing() -> list[dict[str, Any]]:
+    return []
