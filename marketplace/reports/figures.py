@@ -50,6 +50,9 @@ def stage_seconds(events: Iterable[Event]) -> dict[str, float]:
     fulfil: the claim that led to fulfilment → fulfilment; confirm: fulfilment → confirmed
     (a dispute in between counts, the resident waited all that time). A stage the wish has
     not finished yet is absent.
+
+    The definition: pages read the same figures from ``reports.stages`` (reduced by the
+    database), which tests/reports/test_stage_clock.py holds to this on varied histories.
     """
     out: dict[str, float] = {}
     posted = opened = claimed = fulfilled = None

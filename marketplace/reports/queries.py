@@ -7,7 +7,6 @@ holds, escalations and disputes are the state right now.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,8 +17,8 @@ from marketplace import clock
 from marketplace.accounts.tables import User
 from marketplace.ledger import rules
 from marketplace.ledger.tables import Account, Transfer
-from marketplace.reports import figures
-from marketplace.wishes.tables import Wish, WishClaim, WishEvent
+from marketplace.reports import figures, stages
+from marketplace.wishes.tables import Wish, WishClaim
 
 
 @dataclass(frozen=True)
@@ -51,36 +50,29 @@ async def by_category(scope: Scope) -> list[tuple[str, int]]:
     return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
 
-async def stage_times(scope: Scope) -> list[dict[str, float]]:
-    """Per wish posted in the period: seconds spent in each finished stage."""
-    # The period's wishes first (index on the wish's community and created_at), then their
-    # events through the index on the event's wish: joining the other way round made
-    # PostgreSQL hash the county's whole history.
-    wishes = Wish.select(Wish.id).where(_wishes_where(scope))
-    where = (WishEvent.community == scope.community_id) & WishEvent.wish.is_in(wishes)
-    rows = await WishEvent.select(
-        WishEvent.wish, WishEvent.at, WishEvent.action, WishEvent.from_state,
-        WishEvent.to_state,
-    ).where(where).order_by(WishEvent.wish).order_by(WishEvent.at).order_by(WishEvent.id)
-    per_wish: dict[int, list[figures.Event]] = defaultdict(list)
-    event = figures.Event
-    for r in rows:
-        per_wish[r["wish"]].append(event(r["at"], r["action"], r["from_state"], r["to_state"]))
-    return [figures.stage_seconds(events) for events in per_wish.values()]
+async def stage_samples(scope: Scope) -> dict[str, list[float]]:
+    """Per stage: the seconds each wish posted in the period spent in it, if finished."""
+    found = await stages.stage_samples([scope.community_id], scope.start, scope.end,
+                                       scope.grid_id)
+    return found[scope.community_id]
+
+
+# The three "right now" counts in one read of the community's open and disputed wishes
+# (the index on (community, status, id)).
+OPEN_ISSUES_SQL = """
+SELECT COUNT(CASE WHEN status = 'open' AND escalated_at IS NOT NULL THEN 1 END)
+         AS escalated,
+       COUNT(CASE WHEN status = 'disputed' THEN 1 END) AS disputed,
+       COUNT(CASE WHEN status = 'open' AND street_status = 'queued' THEN 1 END) AS at_street
+FROM wish WHERE community = {{}} AND status IN ('open', 'disputed'){grid}"""
 
 
 async def open_issues(community_id: int, grid_id: int | None = None) -> dict[str, int]:
     """Right now: escalated open wishes, disputes waiting for staff, and wishes waiting on
     the street's queue (街道兜底: they stay the community's, counted here as escalated)."""
-    base = Wish.community == community_id
-    if grid_id:
-        base &= Wish.grid == grid_id
-    escalated = await Wish.count().where(
-        base & (Wish.status == "open") & Wish.escalated_at.is_not_null())
-    disputed = await Wish.count().where(base & (Wish.status == "disputed"))
-    at_street = await Wish.count().where(
-        base & (Wish.status == "open") & (Wish.street_status == "queued"))
-    return {"escalated": escalated, "disputed": disputed, "at_street": at_street}
+    sql = OPEN_ISSUES_SQL.format(grid=" AND grid = {}" if grid_id else "")
+    rows = await Wish.raw(sql, community_id, *([grid_id] if grid_id else []))
+    return {k: int(rows[0][k] or 0) for k in ("escalated", "disputed", "at_street")}
 
 
 @dataclass(frozen=True)
@@ -96,20 +88,32 @@ class Points:
     budget_left: int | None
 
 
-def _period_transfers(scope: Scope) -> Any:
-    """The community's transfers in the period, read through the index on (community,
-    created_at); with a grid, those with a person of the grid on either side."""
-    where = ((Transfer.community == scope.community_id)
-             & (Transfer.created_at >= scope.start) & (Transfer.created_at < scope.end))
-    if scope.grid_id:
-        where &= ((Transfer.debit.owner.grid == scope.grid_id)
-                  | (Transfer.credit.owner.grid == scope.grid_id))
-    return where
+# The period's transfers of the community (index on (community, created_at)), summed by
+# what they did in one read: issued and returned are told by the issuance account's id,
+# not by joining every transfer to its two accounts for their kinds. With a grid, those
+# with a person of the grid on either side.
+PERIOD_POINTS_SQL = """
+SELECT SUM(CASE WHEN t.debit = {{}} THEN t.amount ELSE 0 END) AS issued,
+       SUM(CASE WHEN t.credit = {{}} THEN t.amount ELSE 0 END) AS returned,
+       SUM(CASE WHEN t.kind = 'redeem' THEN t.amount ELSE 0 END) AS redeemed,
+       SUM(CASE WHEN t.kind = 'settle' THEN t.amount ELSE 0 END) AS settled,
+       SUM(CASE WHEN t.kind = 'expire' THEN t.amount ELSE 0 END) AS expired
+FROM ledger_transfer t{grid_join}
+WHERE t.community = {{}} AND t.created_at >= {{}} AND t.created_at < {{}}{grid_where}"""
+GRID_JOIN = (" LEFT JOIN ledger_account da ON da.id = t.debit"
+             " LEFT JOIN app_user du ON du.id = da.owner"
+             " LEFT JOIN ledger_account ca ON ca.id = t.credit"
+             " LEFT JOIN app_user cu ON cu.id = ca.owner")
 
 
-async def _sum(where: Any) -> int:
-    row = await Transfer.select(Sum(Transfer.amount, alias="total")).where(where).first()
-    return int((row or {}).get("total") or 0)
+async def _period_points(scope: Scope, issuance_id: int) -> dict[str, int]:
+    grid = bool(scope.grid_id)
+    sql = PERIOD_POINTS_SQL.format(grid_join=GRID_JOIN if grid else "",
+                                   grid_where=" AND (du.grid = {} OR cu.grid = {})"
+                                   if grid else "")
+    args: list[Any] = [issuance_id, issuance_id, scope.community_id, scope.start, scope.end]
+    rows = await Transfer.raw(sql, *(args + ([scope.grid_id] * 2 if grid else [])))
+    return {k: int(v or 0) for k, v in rows[0].items()}
 
 
 async def _issuance(community_id: int) -> dict[str, Any] | None:
@@ -118,14 +122,8 @@ async def _issuance(community_id: int) -> dict[str, Any] | None:
 
 
 async def points(scope: Scope) -> Points:
-    # Issued and returned are told by the issuance account's id, not by joining every
-    # transfer to its two accounts for their kinds (a hash of the county's accounts).
     issuance = await _issuance(scope.community_id)
-    issuance_id = issuance["id"] if issuance else -1
-    where = _period_transfers(scope)
-    rows = await Transfer.select(Transfer.kind, Sum(Transfer.amount, alias="total")).where(
-        where & Transfer.kind.is_in(["redeem", "settle", "expire"])).group_by(Transfer.kind)
-    by_kind = {r["kind"]: int(r["total"] or 0) for r in rows}
+    period = await _period_points(scope, issuance["id"] if issuance else -1)
     people = (Account.community == scope.community_id) & (Account.kind == rules.PERSON)
     if scope.grid_id:
         people &= Account.owner.grid == scope.grid_id
@@ -134,11 +132,7 @@ async def points(scope: Scope) -> Points:
     budget = issuance["budget"] if issuance else None
     circulating = -int(issuance["balance"]) if issuance else 0
     return Points(
-        issued=await _sum(where & (Transfer.debit == issuance_id)),
-        returned=await _sum(where & (Transfer.credit == issuance_id)),
-        redeemed=by_kind.get("redeem", 0),
-        settled=by_kind.get("settle", 0),
-        expired=by_kind.get("expire", 0),
+        **period,
         held=int((snapshot or {}).get("held") or 0),
         outstanding=int((snapshot or {}).get("balance") or 0),
         budget=budget,
@@ -181,7 +175,8 @@ TREND_SOURCES = {
                   "e.community = {} AND e.to_state = 'confirmed' AND e.at >= {}",
                   " JOIN wish w ON w.id = e.wish", " AND w.grid = {}"),
     "issued": ("t.created_at", "t.amount", "ledger_transfer t",
-               "t.community = {} AND t.created_at >= {} AND t.debit = {}",
+               "t.community = {} AND t.created_at >= {} AND t.debit = "
+               "(SELECT id FROM ledger_account WHERE key = {})",
                " JOIN ledger_account a ON a.id = t.credit JOIN app_user u ON u.id = a.owner",
                " AND u.grid = {}"),
 }
@@ -200,25 +195,27 @@ def bucket_sql(source: str, edge_sets: list[list[datetime]], grid: bool) -> str:
     names = ", ".join(f"b{i}" for i in range(len(cases)))
     selected = ", ".join(f"{c} AS b{i}" for i, c in enumerate(cases))
     # Only this module's constants and numbers go into the text; values are parameters.
-    return (f"SELECT {selected}, SUM({weight}) AS total FROM {tables} "  # noqa: S608
-            f"WHERE {where} GROUP BY {names}")
+    return (f"SELECT '{source}' AS source, {selected}, SUM({weight}) AS total "  # noqa: S608
+            f"FROM {tables} WHERE {where} GROUP BY {names}")
 
 
-async def bucket_totals(source: str, community_id: int, grid_id: int | None,
-                        since: datetime, edge_sets: list[list[datetime]],
-                        issuance_id: int | None = None) -> list[list[int]]:
-    """For each set of edges (n + 1 moments for n buckets), the totals of ``source`` per
-    bucket: what ``figures.bucket_counts`` gives on the rows, counted by the database."""
-    args: list[Any] = [e for edges in edge_sets for e in edges]
-    args += [community_id, since]
-    if source == "issued":
-        args.append(issuance_id if issuance_id is not None else -1)
-    if grid_id:
-        args.append(grid_id)
-    rows = await Wish.raw(bucket_sql(source, edge_sets, bool(grid_id)), *args)
-    out = [[0] * (len(edges) - 1) for edges in edge_sets]
-    for r in rows:
-        for i, totals in enumerate(out):
+async def bucket_totals(community_id: int, grid_id: int | None, since: datetime,
+                        edge_sets: list[list[datetime]]) -> dict[str, list[list[int]]]:
+    """Per source, for each set of edges (n + 1 moments for n buckets), the totals per
+    bucket: what ``figures.bucket_counts`` gives on the rows, counted by the database, the
+    three sources in one statement."""
+    sql, args = [], []
+    for source in TREND_SOURCES:
+        sql.append(bucket_sql(source, edge_sets, bool(grid_id)))
+        args += [e for edges in edge_sets for e in edges] + [community_id, since]
+        if source == "issued":
+            args.append(rules.account_key(rules.ISSUANCE, community_id))
+        if grid_id:
+            args.append(grid_id)
+    out = {source: [[0] * (len(edges) - 1) for edges in edge_sets]
+           for source in TREND_SOURCES}
+    for r in await Wish.raw(" UNION ALL ".join(sql), *args):
+        for i, totals in enumerate(out[r["source"]]):
             b = int(r[f"b{i}"])
             if 0 <= b < len(totals):
                 totals[b] += int(r["total"] or 0)
@@ -235,10 +232,7 @@ async def _trends(community_id: int, grid_id: int | None,
     """Wishes posted, wishes confirmed and points issued per bucket of each set."""
     edge_sets = [_edges(starts, monthly) for starts, monthly in sets]
     since = min(edges[0] for edges in edge_sets)
-    issuance = await _issuance(community_id)
-    found = {source: await bucket_totals(source, community_id, grid_id, since, edge_sets,
-                                         issuance["id"] if issuance else None)
-             for source in TREND_SOURCES}
+    found = await bucket_totals(community_id, grid_id, since, edge_sets)
     return [Trend(labels=[s.strftime("%Y-%m" if monthly else "%m-%d") for s in starts],
                   posted=found["posted"][i], confirmed=found["confirmed"][i],
                   issued=found["issued"][i]) for i, (starts, monthly) in enumerate(sets)]

@@ -4,7 +4,7 @@ once, per community and in total.
 Set-based: each family of figures is one query grouped by community and bounded by the
 period (never a loop of per-community dashboards). What a figure means is the
 dashboard's: wishes by status count wishes posted in the period; the closed-loop clock
-is ``figures.stage_seconds`` on each wish's history (claim and fulfil); points issued
+is the dashboard's (``stages``, claim and fulfil); points issued
 and redeemed are transfers made in the period, outstanding is the balance now; active
 helpers took a wish in the period.
 
@@ -26,7 +26,7 @@ from typing import Any
 from marketplace import db
 from marketplace.community.tables import Community
 from marketplace.ledger import rules as ledger_rules
-from marketplace.reports import figures
+from marketplace.reports import figures, stages
 
 CLOCK_STAGES = ("claim", "fulfil")
 NOT_APPROVED = ("pending", "rejected")
@@ -68,9 +68,7 @@ class Figures:
         return self.fulfilled / self.approved if self.approved else None
 
     def stages(self) -> dict[str, figures.StageSummary]:
-        return {s: figures.StageSummary(s, len(v), figures.median(v),
-                                        figures.percentile(v, 90))
-                for s, v in self.samples.items()}
+        return {s.stage: s for s in stages.summaries(self.samples) if s.stage in self.samples}
 
     def target_share(self) -> float | None:
         return self.meeting_target / self.reported if self.reported else None
@@ -98,12 +96,6 @@ def combine(name: str, parts: Iterable[Figures], street_id: int | None = None) -
     return out
 
 
-def _ids(community_ids: list[int]) -> str:
-    # Ints read from the database, written into the statement: one text per set of
-    # communities, the same on SQLite and PostgreSQL.
-    return ",".join(str(int(c)) for c in community_ids) or "0"
-
-
 async def _sql(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await Community.raw(sql, *args)
 
@@ -113,44 +105,12 @@ SELECT community, status, COUNT(*) AS n, COUNT(street_escalated_at) AS street
 FROM wish WHERE community IN ({ids}) AND created_at >= {{}} AND created_at < {{}}
 GROUP BY community, status"""
 
-# The claim and fulfil stages of each wish posted in the period, in seconds, as
-# ``figures.stage_seconds`` tells them from the wish's history: claim from the first
-# ``open`` to the first ``claimed``; fulfil from the last ``claimed`` before the first
-# ``fulfilled`` to it. Reduced per wish where the rows are: the district's six months are
-# thousands of wishes (tests compare the two on the same histories). A wish's events come
-# after it was posted, so they are bounded by the period's start too: the index on
-# (to_state, at) then skips the years before.
-CLOCK_SQL = """
-WITH e AS (
-  SELECT e.wish, w.community, e.at, e.to_state,
-         MIN(CASE WHEN e.to_state = 'fulfilled' THEN e.at END)
-           OVER (PARTITION BY e.wish) AS first_fulfilled
-  FROM wish_event e JOIN wish w ON w.id = e.wish
-  WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}
-    AND e.to_state IN ('open', 'claimed', 'fulfilled') AND e.at >= {{}}),
-f AS (
-  SELECT community,
-         MIN(CASE WHEN to_state = 'open' THEN at END) AS opened,
-         MIN(CASE WHEN to_state = 'claimed' THEN at END) AS claimed,
-         MAX(CASE WHEN to_state = 'claimed' AND at <= first_fulfilled THEN at END)
-           AS last_claimed,
-         MIN(first_fulfilled) AS fulfilled
-  FROM e GROUP BY wish, community)
-SELECT community, {claim} AS claim, {fulfil} AS fulfil
-FROM f WHERE claimed IS NOT NULL AND opened IS NOT NULL"""
-
-
-def clock_sql(ids: str) -> str:
-    return CLOCK_SQL.format(ids=ids, claim=db.seconds_sql("claimed", "opened"),
-                            fulfil=db.seconds_sql("fulfilled", "last_claimed"))
-
-
-# Issued: from the communities' issuance accounts (their ids found by key first: the
-# dashboard tells issuance by the account's id too, not by joining accounts).
-ISSUANCE_SQL = "SELECT id FROM ledger_account WHERE key IN ({keys})"
+# Issued: from the communities' issuance accounts, found by key (the dashboard tells
+# issuance by the account's id too, not by joining every transfer to its accounts).
 TRANSFERS_SQL = """
 SELECT community,
-       SUM(CASE WHEN debit IN ({issuance}) THEN amount ELSE 0 END) AS issued,
+       SUM(CASE WHEN debit IN (SELECT id FROM ledger_account WHERE key IN ({keys}))
+           THEN amount ELSE 0 END) AS issued,
        SUM(CASE WHEN kind = 'redeem' THEN amount ELSE 0 END) AS redeemed
 FROM ledger_transfer
 WHERE community IN ({ids}) AND created_at >= {{}} AND created_at < {{}}
@@ -199,38 +159,41 @@ class Window:
 
 async def figures_by_community(communities: list[dict[str, Any]], w: Window
                                ) -> list[Figures]:
-    """Each community's figures (``communities``: rows with id and name), in that order."""
+    """Each community's figures (``communities``: rows with id and name), in that order;
+    the families read together (``db.together``), each its own statement."""
     out = {int(c["id"]): Figures(c["name"], int(c["id"])) for c in communities}
     if not out:
         return []
-    ids = _ids(list(out))
-    for r in await _sql(STATUS_SQL.format(ids=ids), w.start, w.end):
+    ids = stages.id_list(list(out))
+    keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
+    target = (_sql(TARGET_SQL.format(ids=ids), w.year_start, w.year_end, True,
+                   w.target_minutes, True) if w.target_minutes > 0 else _nothing())
+    status, clock, transfers, balances, helpers, reported, meeting = await db.together(
+        _sql(STATUS_SQL.format(ids=ids), w.start, w.end),
+        stages.stage_samples(out, w.start, w.end, only=CLOCK_STAGES),
+        _sql(TRANSFERS_SQL.format(ids=ids, keys=keys), w.start, w.end),
+        _sql(BALANCES_SQL.format(ids=ids, person=ledger_rules.PERSON)),
+        _sql(HELPERS_SQL.format(ids=ids), w.start, w.end),
+        _sql(REPORTED_SQL.format(ids=ids), True), target)
+    for r in status:
         f = out[int(r["community"])]
         f.status[r["status"]] = int(r["n"])
         f.street_escalated += int(r["street"])
-    await _clock(out, ids, w)
-    keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
-    issuance = _ids([int(r["id"]) for r in await _sql(ISSUANCE_SQL.format(keys=keys))])
-    for r in await _sql(TRANSFERS_SQL.format(ids=ids, issuance=issuance), w.start, w.end):
+    for community, samples in clock.items():
+        out[community].samples = {s: samples[s] for s in CLOCK_STAGES}
+    for r in transfers:
         out[int(r["community"])].issued = int(r["issued"] or 0)
         out[int(r["community"])].redeemed = int(r["redeemed"] or 0)
-    for r in await _sql(BALANCES_SQL.format(ids=ids, person=ledger_rules.PERSON)):
+    for r in balances:
         out[int(r["community"])].outstanding = int(r["outstanding"] or 0)
-    for r in await _sql(HELPERS_SQL.format(ids=ids), w.start, w.end):
+    for r in helpers:
         out[int(r["community"])].helpers = int(r["n"])
-    for r in await _sql(REPORTED_SQL.format(ids=ids), True):
+    for r in reported:
         out[int(r["community"])].reported = int(r["n"])
-    if w.target_minutes > 0:
-        for r in await _sql(TARGET_SQL.format(ids=ids), w.year_start, w.year_end, True,
-                            w.target_minutes, True):
-            out[int(r["community"])].meeting_target = int(r["n"])
+    for r in meeting:
+        out[int(r["community"])].meeting_target = int(r["n"])
     return list(out.values())
 
 
-async def _clock(out: dict[int, Figures], ids: str, w: Window) -> None:
-    for r in await _sql(clock_sql(ids), w.start, w.end, w.start):
-        samples = out[int(r["community"])].samples
-        # To the millisecond: SQLite's julianday arithmetic is off by microseconds.
-        samples["claim"].append(round(float(r["claim"]), 3))
-        if r["fulfil"] is not None:
-            samples["fulfil"].append(round(float(r["fulfil"]), 3))
+async def _nothing() -> list[dict[str, Any]]:
+    return []

@@ -26,6 +26,7 @@ from marketplace.reports import (
     queries,
     records,
     register,
+    stages,
 )
 from marketplace.reports.cache import ShortCache
 from marketplace.reports.certificates import Certificate
@@ -90,11 +91,11 @@ async def grids(community_id: int) -> list[dict[str, Any]]:
 
 async def key_figures(scope: queries.Scope) -> dict[str, Any]:
     """The figures the public page and the dashboard share (no personal data)."""
-    status, stages, points, people, issues = await db.together(
-        queries.by_status(scope), queries.stage_times(scope), queries.points(scope),
+    status, samples, points, people, issues = await db.together(
+        queries.by_status(scope), queries.stage_samples(scope), queries.points(scope),
         queries.active_people(scope), queries.open_issues(scope.community_id, scope.grid_id))
     return {"status": status, "posted": sum(status.values()),
-            "stages": figures.summarise_stages(stages), "points": points, "people": people,
+            "stages": stages.summaries(samples), "points": points, "people": people,
             "issues": issues}
 
 

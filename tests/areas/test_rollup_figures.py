@@ -16,7 +16,7 @@ from marketplace.errors import Forbidden
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.reports import areas as area_reports
-from marketplace.reports import figures, queries, rollup
+from marketplace.reports import queries, rollup, stages
 from marketplace.reports.service import Period
 from marketplace.rewards import merchants, offers
 from marketplace.rewards import service as rewards
@@ -162,8 +162,9 @@ async def test_csv_of_the_rollup(client) -> None:
 
 
 async def test_the_clock_is_the_dashboards() -> None:
-    """The roll-up's per-wish reduction in SQL gives the dashboard's stage times
-    (``figures.stage_seconds`` on each history), a wish claimed twice included."""
+    """The roll-up's clock is the dashboard's (``reports.stages``, held to
+    ``figures.stage_seconds`` by tests/reports/test_stage_clock.py), a wish claimed twice
+    included."""
     a = await build_area()
     staff = a.staff_one
     helper, other = await a.one.person(helper=True), await a.one.person(helper=True)
@@ -176,7 +177,7 @@ async def test_the_clock_is_the_dashboards() -> None:
     await service.fulfil(other, twice.wish_id, "Done", 30)
     period = last_month()
     scope = queries.Scope(a.one.community_id, period.start, period.end)
-    expected = figures.summarise_stages(await queries.stage_times(scope))
+    expected = stages.summaries(await queries.stage_samples(scope))
     r = await area_reports.street_rollup(a.street_staff, a.street_a, period)
     one = next(f for f in r.rows if f.community_id == a.one.community_id)
     for summary in expected:
