@@ -14,7 +14,8 @@ import pytest
 
 from marketplace import db
 from marketplace.community.tables import Community, Grid
-from tests.conftest import World, post, unique
+from marketplace.wishes import service
+from tests.conftest import World, login, post, unique
 
 pytestmark = pytest.mark.skipif(db.is_sqlite(), reason="PostgreSQL's pool")
 
@@ -156,6 +157,29 @@ async def test_a_cancelled_statement_does_not_poison_the_request() -> None:
     assert in_use() == base
 
 
+async def test_a_streamed_response_holds_no_connection_while_it_is_sent() -> None:
+    base, while_sending, seen = in_use(), [], []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(3):  # a page of rows read, then sent to a slow client
+            seen.append(await backend())
+            await send({"type": "http.response.body", "body": b"rows", "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def slow_send(message: dict[str, Any]) -> None:
+        await asyncio.sleep(0.01)
+        while_sending.append(in_use())
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    await db.request_connection(app)({"type": "http", "path": "/"}, receive, slow_send)
+    assert len(seen) == 3 and while_sending == [base] * 5
+    await settled()
+    assert in_use() == base
+
+
 async def test_reads_together_inside_a_request(world: World) -> None:
     results = []
 
@@ -192,23 +216,19 @@ async def test_a_task_that_outlives_its_request_uses_the_pool() -> None:
 
 async def test_a_hundred_requests_leave_no_connection_behind(
         client: httpx.AsyncClient, world: World) -> None:
-    from marketplace.wishes import service
-
     staff, owner = await world.person(staff=True), await world.person()
     category = await service.add_category(staff, world.community_id, "Errands", 10)
     wish_id = await service.post_wish(owner, service.NewWish(category, "Carry the rice"))
     await service.review(staff, wish_id, approve=True)
     await service.claim(await world.person(helper=True), wish_id)
-    helper = await world.person(helper=True)
-    from tests.conftest import login
-
-    await login(client, helper)
+    await login(client, await world.person(helper=True))
     base = in_use()
-    for n in range(25):
+    for n in range(20):  # 100 requests
         assert (await client.get("/wishes")).status_code == 200
         lost = await post(client, f"/wishes/{wish_id}/claim")
         assert lost.status_code == 303 and lost.headers["location"].startswith("/wishes")
         assert (await client.get(f"/wishes/{2**31 - 1 - n}")).status_code == 404
         assert (await client.get("/points")).status_code == 200
+        assert (await client.get("/points/statement.csv")).status_code == 200
     await settled()
     assert in_use() == base
