@@ -167,6 +167,8 @@ def create_app(**overrides: Any) -> Litestar:
             ),
         ],
         middleware=[
+            # First: who-is-asking's statement and the handler's share one connection.
+            db.request_connection,
             auth_middleware,
             idempotency_middleware,
             DefineMiddleware(StrictCSRFMiddleware, config=CSRFConfig(
