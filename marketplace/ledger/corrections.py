@@ -181,6 +181,8 @@ async def reverse(actor: Principal, transfer_id: int, memo: str) -> dict[str, An
         Account.id.is_in([original["debit"], original["credit"]]))
     for owner in owners:
         _not_own(actor, owner["owner"])
+        if owner["owner"] is not None:
+            await require_open_account(int(owner["owner"]))
     memo = memo.strip()
     if not memo:
         raise DomainError(_("Please give the reason for the reversal."), "reason")

@@ -8,6 +8,7 @@ from marketplace.accounts import managed
 from marketplace.errors import DomainError
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
+from marketplace.ledger.tables import Transfer
 from marketplace.mydata import closure
 from tests.conftest import PASSWORD, World, login, post, text_of, unique
 from tests.mydata.helpers import person
@@ -94,7 +95,9 @@ async def test_a_closed_account_takes_no_adjustment_not_even_by_url(
     account nobody can use. The member page no longer offers it; the URL is refused."""
     staff = await world.person(staff=True)
     p = await person(world)
-    await closure.close_own(p.principal, PASSWORD, None)
+    await ledger.award(world.community_id, p.principal.user_id, 30, "award", "test", None,
+                       "", unique("k"))
+    await closure.close_own(p.principal, PASSWORD, None)  # the 30 go back to the community
     client.headers["accept-language"] = "en"
     await login(client, staff)
     uid = p.principal.user_id
@@ -111,3 +114,8 @@ async def test_a_closed_account_takes_no_adjustment_not_even_by_url(
     assert (await ledger.balance(uid)).balance == 0
     with pytest.raises(DomainError):  # a large one is not filed for approval either
         await corrections.adjust(staff, uid, 100000, "Bonus", unique("k"))
+    settled = await Transfer.select(Transfer.id).where(
+        (Transfer.reference == f"user:{uid}") & (Transfer.kind == "adjust")).first()
+    with pytest.raises(DomainError, match="closed"):  # nor by undoing the settlement
+        await corrections.reverse(staff, int(settled["id"]), "Mistake")
+    assert (await ledger.balance(uid)).balance == 0
