@@ -1,7 +1,8 @@
 """Test set-up: a fresh database per run, chosen before the package is imported.
 
 SQLite by default (a temporary file); PostgreSQL when DATABASE_URL is set (the Makefile's
-second run hands a freshly created database).
+second run hands a freshly created database; a database used by an earlier run is emptied
+first, see ``_fresh_postgres``).
 """
 
 from __future__ import annotations
@@ -44,10 +45,35 @@ def pytest_report_header() -> str:
     return f"database: {'sqlite' if db.is_sqlite() else 'postgresql'}"
 
 
+# Made by the first test run on a PostgreSQL database: a later run may empty it.
+RUN_MARKER = "test_run_marker"
+
+
+async def _fresh_postgres() -> None:
+    """The same database given again (``PG_TEST_DB`` kept between runs) still starts
+    empty: the last run's logins, request keys and demo data would clash with this run's.
+    Only a database a test run made is emptied; one holding people but no marker may be
+    somebody's data, and the run stops instead."""
+    marked = (await User.raw(f"SELECT to_regclass('{RUN_MARKER}') IS NOT NULL AS m"))[0]["m"]
+    used = (await User.raw("SELECT EXISTS (SELECT 1 FROM app_user) AS used"))[0]["used"]
+    if used and not marked:
+        pytest.exit("DATABASE_URL holds people no test run made: the tests need a database "
+                    "of their own (scripts/postgres.sh makes one).", returncode=2)
+    await User.raw(f"CREATE TABLE IF NOT EXISTS {RUN_MARKER} (made_at timestamptz)")
+    if used:
+        tables = [row["tablename"] for row in await User.raw(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            f"AND tablename NOT IN ('migration', '{RUN_MARKER}')")]
+        await User.raw("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                       + " RESTART IDENTITY CASCADE")
+
+
 @pytest.fixture(scope="session", autouse=True)
 async def database() -> AsyncIterator[None]:
     async with db.lifespan_pool():
         assert await migrate()
+        if not db.is_sqlite():
+            await _fresh_postgres()
         yield
 
 

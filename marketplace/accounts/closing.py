@@ -9,6 +9,7 @@ ledger and the audit log point to it, and the reports count them.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from marketplace import clock
@@ -50,6 +51,17 @@ async def person(user_id: int) -> dict[str, Any]:
         HelperProfile.work_unit, HelperProfile.party_branch).where(
             HelperProfile.user == user_id).first()
     return row
+
+
+async def closed_among(user_ids: Collection[int]) -> set[int]:
+    """Those of ``user_ids`` whose account is closed. A closed account takes no more points
+    or messages: what it had was settled when it closed, and nobody can use it any more
+    (a wish it fulfilled, confirmed later, pays the other helpers only)."""
+    if not user_ids:
+        return set()
+    rows = await User.select(User.id).where(
+        User.id.is_in(list(user_ids)) & (User.is_active == False))  # noqa: E712
+    return {int(row["id"]) for row in rows}
 
 
 async def end_access(user_id: int, actor_id: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import paging
+from marketplace import paging, textsearch
 from marketplace.accounts.sessions import normalise_login
 from marketplace.accounts.tables import HelperProfile, StaffMembership, User
 from marketplace.errors import DomainError, Forbidden, NotFound
@@ -58,15 +58,10 @@ def _check(actor: Principal, community_id: int | None, among: tuple[int, ...] | 
         require_staff(actor, community_id)
 
 
-def _like(text: str) -> str:
-    # The search's own wildcards are dropped: "%" typed by a person matches nothing special.
-    return "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
-
-
 def _text_condition(text: str) -> Any:
     """Name or login containing the text; digits also match the end of the phone number
     (staff ask "the last four digits?" on the phone)."""
-    like = _like(text)
+    like = textsearch.contains(text)
     condition = User.display_name.ilike(like) | User.login.ilike(like)
     digits = text.replace(" ", "").replace("-", "")
     if digits.isdigit():

@@ -153,6 +153,7 @@ async def profile(actor: Principal, user_id: int) -> dict[str, Any]:
         User.address,
         User.language,
         User.created_at,
+        User.is_active,
         User.community.id,
         User.community.name,
         User.grid.id,

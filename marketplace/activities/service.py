@@ -155,8 +155,10 @@ async def record_attendance(actor: Principal, activity_id: int, user_ids: list[i
     activity = await staffed(actor, activity_id)
     if local_day(moment or now()) < local_day(activity["starts_at"]):
         raise DomainError(_("Attendance can be recorded from the day of the activity."))
+    # A closed account (注销) is no member any more: its points were settled at closing.
     members = await User.select(User.id).where(
-        User.id.is_in(user_ids or [0]) & (User.community == activity["community"]))
+        User.id.is_in(user_ids or [0]) & (User.community == activity["community"])
+        & (User.is_active == True))  # noqa: E712
     if len(members) != len(set(user_ids)):
         raise Forbidden(_("Only members of the activity's community can be ticked."))
     paid = already = 0

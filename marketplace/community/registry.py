@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace import textsearch
 from marketplace.community.tables import Community, WorkUnit
 from marketplace.errors import DomainError
 from marketplace.i18n import _
@@ -37,10 +38,6 @@ def in_district(district_id: int | None) -> Any:
             else WorkUnit.district == district_id)
 
 
-def like_pattern(text: str) -> str:
-    return "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
-
-
 async def search(district_id: int | None, text: str, *, include: int | None = None
                  ) -> list[dict[str, Any]]:
     """Active units of the registry whose name contains ``text`` (all when empty), by
@@ -53,7 +50,7 @@ async def search(district_id: int | None, text: str, *, include: int | None = No
         in_district(district_id) & shown)
     text = text.strip()[:NAME_MAX]
     if text:
-        query = query.where(WorkUnit.name.ilike(like_pattern(text)))
+        query = query.where(WorkUnit.name.ilike(textsearch.contains(text)))
     return await query.order_by(WorkUnit.name)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from marketplace import db
+from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -33,6 +34,14 @@ def _not_own(actor: Principal, user_id: int | None) -> None:
         raise Forbidden(_("Staff cannot change their own points: ask another staff member."))
 
 
+async def require_open_account(user_id: int) -> None:
+    """A closed account (注销) keeps its statement but takes no more points: what it had
+    was given away or returned when it closed, and nobody could spend points added now."""
+    row = await User.select(User.is_active).where(User.id == user_id).first()
+    if row is not None and not row["is_active"]:
+        raise DomainError(_("This account is closed: its points can no longer be changed."))
+
+
 async def approval_threshold(community_id: int) -> int:
     row = await Community.select(Community.adjust_approval_over).where(
         Community.id == community_id).first()
@@ -49,6 +58,7 @@ async def adjust(actor: Principal, user_id: int, delta: int, reason: str,
     community_id = await community_of_user(user_id)
     require_staff(actor, community_id)
     _not_own(actor, user_id)
+    await require_open_account(user_id)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Please give the reason for the adjustment."), "reason")
@@ -171,6 +181,8 @@ async def reverse(actor: Principal, transfer_id: int, memo: str) -> dict[str, An
         Account.id.is_in([original["debit"], original["credit"]]))
     for owner in owners:
         _not_own(actor, owner["owner"])
+        if owner["owner"] is not None:
+            await require_open_account(int(owner["owner"]))
     memo = memo.strip()
     if not memo:
         raise DomainError(_("Please give the reason for the reversal."), "reason")

@@ -34,9 +34,11 @@ from marketplace.reports import erasure as report_erasure
 from marketplace.rewards import merchants
 from marketplace.rewards import service as rewards
 from marketplace.rewards.tables import RedeemCode
+from marketplace.wishes import core as wish_core
 from marketplace.wishes import queries as wish_queries
 from marketplace.wishes import service as wishes
 from marketplace.wishes import uploads
+from marketplace.wishes.rules import State
 from marketplace.wishes.tables import Wish
 
 OPEN_STATES = ("pending", "open", "claimed")
@@ -51,6 +53,8 @@ class Preview:
     community_id: int
     managed: bool
     claims: int  # claims that will be given back
+    unconfirmed: int  # wishes the person fulfilled, still to be confirmed: not paid to them
+    unconfirmed_points: int  # the person's share of those wishes' points
     wishes: int  # own wishes that will be withdrawn
     codes: int  # exchange codes that will be cancelled
     points: int  # points left once the codes' points are released
@@ -59,7 +63,9 @@ class Preview:
 
 async def _preview(user_id: int) -> Preview:
     person = await closing.person(user_id)
-    claimed = [w for w in await wish_queries.claimed_by(user_id) if w["status"] == "claimed"]
+    claims = await wish_queries.claimed_by(user_id)
+    claimed = [w for w in claims if w["status"] == "claimed"]
+    unconfirmed, unconfirmed_points = await _unconfirmed(user_id, claims)
     waiting = await Wish.count().where((Wish.owner == user_id) & Wish.status.is_in(OPEN_STATES))
     codes = await RedeemCode.count().where(
         (RedeemCode.resident == user_id) & (RedeemCode.status == "active"))
@@ -67,9 +73,23 @@ async def _preview(user_id: int) -> Preview:
     community_id = int(person["community"])
     return Preview(
         user_id=user_id, display_name=person["display_name"], community_id=community_id,
-        managed=bool(person["managed_by_staff"]), claims=len(claimed), wishes=waiting,
+        managed=bool(person["managed_by_staff"]), claims=len(claimed),
+        unconfirmed=unconfirmed, unconfirmed_points=unconfirmed_points, wishes=waiting,
         codes=codes, points=balance.balance,
         in_need=[r for r in await care.in_need(community_id) if r["user"] != user_id])
+
+
+async def _unconfirmed(user_id: int, claims: list[dict[str, Any]]) -> tuple[int, int]:
+    """Wishes the person fulfilled that wait for their owner's confirmation (or staff's
+    decision on a dispute), and the person's share of their points. The claims stay, so
+    the owner can still confirm and the team is paid; a closed account's share is not
+    (``closing.closed_among`` in the paying): the person is told before closing."""
+    done = [w for w in claims if w["status"] in (State.FULFILLED, State.DISPUTED)]
+    points = 0
+    for wish in done:
+        team = await wish_core.active_claimers(int(wish["id"]))
+        points += wishes.split_points(int(wish["points"]), len(team))[team.index(user_id)]
+    return len(done), points
 
 
 async def own_preview(actor: Principal) -> Preview:

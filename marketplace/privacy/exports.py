@@ -164,7 +164,7 @@ async def expire(moment: datetime) -> int:
             (ExportJob.id == job["id"]) & (ExportJob.status == "ready")
         ).returning(ExportJob.file_name)
         if gone and gone[0]["file_name"]:
-            (folder() / gone[0]["file_name"]).unlink(missing_ok=True)
+            remove_files([gone[0]["file_name"]])
             removed += 1
     return removed
 

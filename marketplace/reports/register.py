@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from marketplace import clock, db, paging
+from marketplace import clock, db, paging, textsearch
 from marketplace.audit import service as audit
 from marketplace.community.tables import Community
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -219,11 +219,6 @@ def _shaped(row: dict[str, Any]) -> dict[str, Any]:
             "token": certificates.registered_token(int(row["id"]))}
 
 
-def _like(text: str) -> str:
-    # The search's own wildcards are dropped: a typed "%" matches nothing special.
-    return "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
-
-
 async def listing(actor: Principal, community_id: int, query: str,
                   before: int | None) -> paging.Page:
     """The community's certificates, newest first; ``query`` finds a name or number."""
@@ -231,7 +226,7 @@ async def listing(actor: Principal, community_id: int, query: str,
     select = IssuedCertificate.select(*_COLUMNS).where(
         IssuedCertificate.community == community_id)
     if query.strip():
-        like = _like(query.strip())
+        like = textsearch.contains(query.strip())
         # SQLite's LIKE is already case-insensitive for ASCII and has no ILIKE.
         op = "like" if db.is_sqlite() else "ilike"
         select = select.where(getattr(IssuedCertificate.person_name, op)(like)

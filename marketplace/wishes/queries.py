@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import db, paging, quickread
+from marketplace import db, paging, quickread, textsearch
 from marketplace.db import MAX_ID
 from marketplace.wishes.rules import SEARCH_MAX, State
 from marketplace.wishes.tables import Wish, WishClaim
@@ -80,7 +80,7 @@ async def _search_open_wishes(f: ListFilter, text: str) -> paging.Page:
         query = query.where(Wish.grid == f.grid_id)
     if f.category_id:
         query = query.where(Wish.category == f.category_id)
-    like = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    like = textsearch.contains(text)
     query = query.where(Wish.title.ilike(like) | Wish.description.ilike(like))
     return await paging.newest_first(query, Wish.id, paging.cursor(f.before), PAGE_SIZE)
 

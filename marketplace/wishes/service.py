@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from marketplace import clock, db, redact
-from marketplace.accounts import proxies
+from marketplace.accounts import closing, proxies
 from marketplace.accounts.tables import User
 from marketplace.audit import service as audit
 from marketplace.errors import DomainError, Forbidden, NotFound
@@ -197,8 +197,11 @@ async def _pay(wish: dict[str, Any], actor_id: int | None,
     ``helpers``: the active claimers when read in this transaction already."""
     if helpers is None:
         helpers = await core.active_claimers(wish["id"])
+    closed = await closing.closed_among(helpers)  # told when closing: their share is not paid
     for helper_id, amount in zip(helpers, split_points(wish["points"], len(helpers)),
                                  strict=True):
+        if helper_id in closed:
+            continue
         if amount > 0:
             await ledger.award(wish["community"], helper_id, amount, "award",
                                f"wish:{wish['id']}", actor_id, wish["title"][:200],

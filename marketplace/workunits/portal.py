@@ -21,6 +21,7 @@ from marketplace.errors import NotFound
 from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.reports import figures, records
+from marketplace.reports import service as reports_service
 from marketplace.reports.cache import ShortCache
 from marketplace.reports.figures import HelperTally
 
@@ -29,29 +30,20 @@ PERIODS = {"year": N_("This year"), "last-year": N_("Last year"),
 
 
 @dataclass(frozen=True)
-class Period:
-    key: str
-    first: date
-    last: date
-
-    @property
-    def start(self) -> datetime:
-        return clock.day_start(self.first)
-
-    @property
-    def end(self) -> datetime:
-        return clock.day_end(self.last)
+class Period(reports_service.Period):
+    """The reports' period, with the portal's name for it (a key of ``PERIODS``)."""
+    key: str = "year"
 
 
 def period(key: str | None, today: date | None = None) -> Period:
     """This year (the default, and any key not known), last year, or this quarter."""
     day = today or clock.today()
     if key == "last-year":
-        return Period(key, date(day.year - 1, 1, 1), date(day.year - 1, 12, 31))
+        return Period(date(day.year - 1, 1, 1), date(day.year - 1, 12, 31), key=key)
     if key == "quarter":
         first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-        return Period(key, first, figures.add_months(first, 3) - timedelta(days=1))
-    return Period("year", date(day.year, 1, 1), date(day.year, 12, 31))
+        return Period(first, figures.add_months(first, 3) - timedelta(days=1), key=key)
+    return Period(date(day.year, 1, 1), date(day.year, 12, 31), key="year")
 
 
 async def my_units(actor: Principal) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from piccolo.query.methods.select import Count
 
-from marketplace import db
+from marketplace import db, textsearch
 from marketplace.accounts import members
 from marketplace.accounts.sessions import normalise_login
 from marketplace.accounts.tables import HelperProfile, User, WorkUnitContact
@@ -70,7 +70,7 @@ async def units(actor: Principal, f: UnitFilter) -> list[dict[str, Any]]:
     elif not actor.is_admin:
         query = query.where(WorkUnit.district.is_in(sorted(actor.district_ids)))
     if f.text.strip():
-        query = query.where(WorkUnit.name.ilike(registry.like_pattern(f.text.strip()[:100])))
+        query = query.where(WorkUnit.name.ilike(textsearch.contains(f.text.strip()[:100])))
     if f.status in STATUSES:
         query = query.where(WorkUnit.status == f.status)
     rows = await query.order_by(WorkUnit.status, ascending=False).order_by(WorkUnit.name)

@@ -15,9 +15,10 @@ from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Transfer
+from marketplace.mydata import closure
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from tests.conftest import World, login, post, text_of, unique
+from tests.conftest import PASSWORD, World, login, post, text_of, unique
 
 EN = {"accept-language": "en"}
 
@@ -119,6 +120,16 @@ async def test_staff_tick_attendance_pays_once(world: World) -> None:
     future = await _activity(world, starts_at=today_at() + timedelta(days=3))
     with pytest.raises(DomainError, match="from the day"):
         await service.record_attendance(staff, future["id"], [a.user_id])
+
+
+async def test_a_closed_account_cannot_be_ticked(world: World) -> None:
+    """Its points were settled when it closed (注销): none may reach it afterwards."""
+    activity = await _activity(world, points=4)
+    staff, gone = await world.person(staff=True), await world.person()
+    await closure.close_own(gone, PASSWORD, None)
+    with pytest.raises(Forbidden):
+        await service.record_attendance(staff, activity["id"], [gone.user_id])
+    assert (await ledger.balance(gone.user_id)).balance == 0
 
 
 async def _other_world_person(staff: bool = False) -> Principal:

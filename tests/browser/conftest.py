@@ -16,15 +16,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.async_api import (
@@ -37,11 +30,11 @@ from playwright.async_api import (
 )
 
 from marketplace.community.tables import Building, Community, Grid
-from marketplace.settings import ROOT
 from marketplace.web.auth import SESSION_COOKIE
 from tests.browser.pages import LANGUAGES
 from tests.cast import Cast, build_cast
 from tests.conftest import unique
+from tests.live import Server
 
 CHROMIUM_ARGS = [
     "--disable-background-networking",
@@ -51,51 +44,20 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
 ]
 MOBILE: ViewportSize = {"width": 360, "height": 800}
-SERVER_START_TIMEOUT_S = 30.0
 DEFAULT_TIMEOUT_MS = 10_000
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="session")
 def live_server(database: None) -> Iterator[str]:
     """The app in a separate uvicorn process on a free port, sharing the test database."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = Path(os.environ["VAR_DIR"]) / f"live-server-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "marketplace.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
-        )
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(base_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = log_path.read_text(errors="replace")[-4000:]
-                pytest.fail(f"live server did not start (exit code {process.poll()}):\n{output}")
-            time.sleep(0.1)
-        yield base_url
+        server = Server().start()
+    except RuntimeError as exc:
+        pytest.fail(f"live server did not start: {exc}")
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        server.stop()
 
 
 @pytest.fixture(scope="session")

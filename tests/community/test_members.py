@@ -36,6 +36,19 @@ async def test_staff_find_members_by_name_login_and_phone_ending(client, world: 
     assert r.text.lstrip().startswith('<div id="members">') and uncle.display_name in r.text
 
 
+async def test_typed_wildcards_match_nothing_special(client, world: World) -> None:
+    """"%" or "_" typed in the search box is not a wildcard: "A_ntie" would otherwise find
+    "Auntie", "Auntie%Zhao" anyone named Auntie ... Zhao."""
+    staff = await world.person(staff=True)
+    auntie = await _named(world, unique("Auntie Zhao "))
+    await login(client, staff)
+    for typed in ("A_ntie Zhao", "Auntie%Zhao"):
+        r = await client.get("/staff/members", params={"q": typed}, headers=EN)
+        assert r.status_code == 200 and auntie.display_name not in r.text, typed
+    r = await client.get("/staff/members", params={"q": "Auntie_ Zhao"}, headers=EN)
+    assert auntie.display_name in r.text
+
+
 async def test_filters_role_helper_status_and_in_need(client, world: World) -> None:
     staff = await world.person(staff=True)
     helper = await world.person(helper=True, name=unique("Helper "))

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from marketplace.accounts import managed
-from tests.conftest import World, login, post, text_of, unique
+from marketplace.errors import DomainError
+from marketplace.ledger import corrections
+from marketplace.ledger import service as ledger
+from marketplace.ledger.tables import Transfer
+from marketplace.mydata import closure
+from tests.conftest import PASSWORD, World, login, post, text_of, unique
 from tests.mydata.helpers import person
 from tests.rewards.helpers import other_world
 
@@ -80,3 +87,35 @@ async def test_a_strange_choice_for_the_points_is_refused_at_the_field(
         assert response.status_code == 422, value
         assert 'class="field-error"' in response.text or "flash-error" in response.text
     assert (await client.get("/me")).status_code == 200  # still open
+
+
+async def test_a_closed_account_takes_no_adjustment_not_even_by_url(
+        client, world: World) -> None:
+    """Its points were given away or returned at closing; points added now would sit on an
+    account nobody can use. The member page no longer offers it; the URL is refused."""
+    staff = await world.person(staff=True)
+    p = await person(world)
+    await ledger.award(world.community_id, p.principal.user_id, 30, "award", "test", None,
+                       "", unique("k"))
+    await closure.close_own(p.principal, PASSWORD, None)  # the 30 go back to the community
+    client.headers["accept-language"] = "en"
+    await login(client, staff)
+    uid = p.principal.user_id
+    member = text_of((await client.get(f"/staff/members/{uid}")).text)
+    assert "Account closed" in member and "Adjust points" not in member
+    points = await client.get(f"/staff/points/{uid}")
+    assert points.status_code == 200 and f"/staff/points/{uid}/adjust" not in points.text
+    assert "This account is closed" in text_of(points.text)
+    refused = await post(client, f"/staff/points/{uid}/adjust",
+                         {"amount": "50", "reason": "Bonus", "key": unique("k")})
+    assert refused.status_code != 303
+    assert "This account is closed: its points can no longer be changed." in text_of(
+        refused.text)
+    assert (await ledger.balance(uid)).balance == 0
+    with pytest.raises(DomainError):  # a large one is not filed for approval either
+        await corrections.adjust(staff, uid, 100000, "Bonus", unique("k"))
+    settled = await Transfer.select(Transfer.id).where(
+        (Transfer.reference == f"user:{uid}") & (Transfer.kind == "adjust")).first()
+    with pytest.raises(DomainError, match="closed"):  # nor by undoing the settlement
+        await corrections.reverse(staff, int(settled["id"]), "Mistake")
+    assert (await ledger.balance(uid)).balance == 0
