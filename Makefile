@@ -35,7 +35,8 @@ test: venv lint browser-deps axe
 
 test-sqlite: venv
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "(tests of PostgreSQL's own pool and locks run in the PostgreSQL run)"
+	$(BIN)/pytest -m "not postgres_only" $(PYTEST_ARGS)
 
 test-postgres: venv
 	@url=$$(bash scripts/postgres.sh) ; \
@@ -45,7 +46,8 @@ test-postgres: venv
 	else \
 	  echo "== test suite on PostgreSQL ==" ; \
 	  echo "(layout tests — screenshots, accessibility — ran on SQLite: they do not depend on the database)" ; \
-	  DATABASE_URL=$$url $(BIN)/pytest -m "not layout" $(PYTEST_ARGS) ; \
+	  echo "(tests of the SQLite engine's own pool and connections ran on SQLite)" ; \
+	  DATABASE_URL=$$url $(BIN)/pytest -m "not layout and not sqlite_only" $(PYTEST_ARGS) ; \
 	fi
 
 # Chromium from Debian for the browser tests; in CI it must be there.

@@ -52,6 +52,7 @@ async def test_nested_transaction_joins_the_outer_one(world: World) -> None:
     assert not await Grid.exists().where(Grid.name == name)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(not db.is_sqlite(), reason="the SQLite engine's own pool")
 async def test_failed_begin_discards_its_connection_and_lock() -> None:
     engine = db.DB
@@ -78,6 +79,7 @@ async def test_failed_begin_discards_its_connection_and_lock() -> None:
     assert await Community.count() >= 0
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(not db.is_sqlite(), reason="PostgreSQL uses asyncpg's own pool")
 async def test_reads_reuse_kept_connections(monkeypatch: pytest.MonkeyPatch) -> None:
     await Community.count()  # warm the pool

@@ -92,6 +92,7 @@ async def test_inside_a_transaction_the_transactions_rows_are_seen(world: World)
     assert names == ["Grid A", "Grid new"]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(not db.is_sqlite(), reason="SQLite's own connection")
 async def test_a_busy_database_file_falls_back_to_the_engine(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,6 +126,7 @@ async def test_an_idle_session_ends_and_is_deleted(client: httpx.AsyncClient,
     assert not await Session.select().where(Session.user == person.user_id)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(not db.is_sqlite() or not hasattr(os, "fork"), reason="SQLite, fork")
 async def test_a_forked_process_opens_its_own_connection(world: World) -> None:
     await community.grids(world.community_id)  # this process's connection is open

@@ -17,7 +17,9 @@ from marketplace.community.tables import Community, Grid
 from marketplace.wishes import service
 from tests.conftest import World, login, post, unique
 
-pytestmark = pytest.mark.skipif(db.is_sqlite(), reason="PostgreSQL's pool")
+# `make test` does not collect these on SQLite; the skip is for a bare `pytest` run.
+pytestmark = [pytest.mark.postgres_only,
+              pytest.mark.skipif(db.is_sqlite(), reason="PostgreSQL's pool")]
 
 
 def in_use() -> int:

@@ -72,6 +72,7 @@ async def test_first_in_line_answers_at_once_and_frees_at_the_end() -> None:
         assert await db.first_in_line(topic, row)  # the holder's commit let it go
 
 
+@pytest.mark.postgres_only
 @pytest.mark.skipif(db.is_sqlite(), reason="SQLite runs one write transaction at a time")
 async def test_a_claim_during_another_claims_transaction_is_refused_without_waiting(
         world: World) -> None:
