@@ -1,0 +1,87 @@
+"""``{% cached key, ... %}…{% endcached %}``: a piece of a template rendered once per process
+for each distinct key, then copied.
+
+The key is everything the piece's markup depends on, written out where it is used (a wish
+card: the row's every value, its age as shown, the flags of the call); the tag adds the
+template, the place in it and the language in force. A change to any of them is another
+key, so a copy is never out of date and never another person's view: there is nothing to
+expire or invalidate. Nothing that differs per response may be inside, with one exception:
+``csrf_field``, the page's CSRF input (masked anew in every response, security.mask_token).
+Inside the tag that name is a marker; the copy is kept with the marker, and each response
+gets the copy with its own CSRF input in the marker's places.
+
+Each process keeps its own copies (``MAX_ENTRIES``, least recently used dropped first);
+no other process needs them. With ``TEMPLATE_RELOAD=1`` (templates edited while the
+server runs) nothing is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
+from markupsafe import Markup, escape
+
+from marketplace import i18n
+
+MAX_ENTRIES = 20_000  # a wish card is ~700 bytes: ~15 MB at most
+HOLE = "csrf_field"
+# Where the CSRF input goes in a kept copy: unguessable, so no text a person wrote (escaped
+# into the copy) can be taken for it.
+MARKER = Markup(f"\x00csrf-{secrets.token_hex(16)}\x00")
+
+
+class FragmentCache(Extension):
+    tags = {"cached"}
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        self.copies: OrderedDict[Hashable, tuple[str, ...]] = OrderedDict()
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = parser.parse_tuple()
+        body = parser.parse_statements(("name:endcached",), drop_needle=True)
+        where = nodes.Const((parser.name, lineno))
+        csrf = nodes.Name(HOLE, "load")
+        # The body is a macro whose one parameter is `csrf_field`: the marker goes in.
+        return nodes.CallBlock(self.call_method("_fragment", [where, key, csrf]),
+                               [nodes.Name(HOLE, "param")], [], body).set_lineno(lineno)
+
+    def _fragment(self, where: tuple[str | None, int], key: Hashable, csrf: Any,
+                  caller: Callable[[str], str]) -> str:
+        if self.environment.auto_reload:
+            return caller(csrf)
+        full = (where, i18n.current_language.get(), _frozen(key))
+        parts = self.copies.get(full)
+        if parts is None:
+            parts = tuple(str(caller(MARKER)).split(MARKER))
+            self.copies[full] = parts
+            if len(self.copies) > MAX_ENTRIES:
+                self.copies.popitem(last=False)
+        else:
+            with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
+                self.copies.move_to_end(full)
+        # The parts are markup already: joined as text (Markup.join would escape each).
+        return Markup(str(escape(csrf)).join(parts))  # noqa: S704
+
+
+def _frozen(key: Any) -> Hashable:
+    """A list in a key (``rows|map('age')|list``) as a tuple, which a dict can hold."""
+    if isinstance(key, tuple):
+        return tuple(tuple(part) if isinstance(part, list) else part for part in key)
+    return tuple(key) if isinstance(key, list) else key
+
+
+def row_key(rows: Any) -> tuple[Any, ...]:
+    """Rows (dicts), or one row, as part of a ``cached`` key: every column and value, so a
+    change to any of them (a new title, a renamed grid) is another key."""
+    if isinstance(rows, Mapping):
+        return tuple(rows.items())
+    return tuple(tuple(row.items()) for row in rows)
