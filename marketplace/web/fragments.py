@@ -10,8 +10,8 @@ expire or invalidate. Nothing that differs per response may be inside, with one 
 Inside the tag that name is a marker; the copy is kept with the marker, and each response
 gets the copy with its own CSRF input in the marker's places.
 
-Each process keeps its own copies (``MAX_ENTRIES``, least recently used dropped first);
-no other process needs them. With ``TEMPLATE_RELOAD=1`` (templates edited while the
+Each process keeps its own copies (up to ``MAX_CHARACTERS`` in all, least recently used
+dropped first); no other process needs them. With ``TEMPLATE_RELOAD=1`` (templates edited while the
 server runs) nothing is kept.
 """
 
@@ -30,7 +30,8 @@ from markupsafe import Markup, escape
 
 from marketplace import i18n
 
-MAX_ENTRIES = 20_000  # a wish card is ~700 bytes: ~15 MB at most
+# A page of twenty wish cards is ~14,000 characters, a footer ~600: a few thousand copies.
+MAX_CHARACTERS = 16_000_000
 HOLE = "csrf_field"
 # Where the CSRF input goes in a kept copy: unguessable, so no text a person wrote (escaped
 # into the copy) can be taken for it.
@@ -43,6 +44,7 @@ class FragmentCache(Extension):
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
         self.copies: OrderedDict[Hashable, tuple[str, ...]] = OrderedDict()
+        self.characters = 0
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
@@ -62,18 +64,25 @@ class FragmentCache(Extension):
         parts = self.copies.get(full)
         if parts is None:
             parts = tuple(str(caller(MARKER)).split(MARKER))
-            self.copies[full] = parts
-            if len(self.copies) > MAX_ENTRIES:
-                self.copies.popitem(last=False)
+            self._keep(full, parts)
         else:
             with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
                 self.copies.move_to_end(full)
         # The parts are markup already: joined as text (Markup.join would escape each).
         return Markup(str(escape(csrf)).join(parts))  # noqa: S704
 
+    def _keep(self, key: Hashable, parts: tuple[str, ...]) -> None:
+        if key in self.copies:  # made twice at once (another thread)
+            return
+        self.copies[key] = parts
+        self.characters += sum(map(len, parts))
+        while self.characters > MAX_CHARACTERS and self.copies:
+            _, dropped = self.copies.popitem(last=False)
+            self.characters -= sum(map(len, dropped))
+
 
 def _frozen(key: Any) -> Hashable:
-    """A list in a key (``rows|map('age')|list``) as a tuple, which a dict can hold."""
+    """A list in a key (``rows|ages``) as a tuple, which a dict can hold."""
     if isinstance(key, tuple):
         return tuple(tuple(part) if isinstance(part, list) else part for part in key)
     return tuple(key) if isinstance(key, list) else key

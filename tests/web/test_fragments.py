@@ -128,3 +128,13 @@ def test_a_row_key_holds_every_value_of_every_row() -> None:
     rows = [{"id": 1, "title": "a"}, {"id": 2, "title": "b"}]
     assert fragments.row_key(rows) != fragments.row_key([rows[0], {"id": 2, "title": "c"}])
     assert fragments.row_key(rows[0]) == (("id", 1), ("title", "a"))
+
+
+def test_the_copies_stay_within_their_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(fragments, "MAX_CHARACTERS", 50)
+    env = _env()
+    page = env.from_string("{% cached n %}{{ 'x' * 20 }}{{ n }}{% endcached %}")
+    for n in range(10):
+        assert page.render(n=n) == "x" * 20 + str(n)
+    kept = next(e for e in env.extensions.values() if isinstance(e, fragments.FragmentCache))
+    assert len(kept.copies) == 2 and kept.characters == 42  # the two latest
