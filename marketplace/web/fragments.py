@@ -61,7 +61,10 @@ class FragmentCache(Extension):
         if self.environment.auto_reload:
             return caller(csrf)
         full = (where, i18n.current_language.get(), _frozen(key))
-        parts = self.copies.get(full)
+        try:
+            parts = self.copies.get(full)
+        except TypeError:  # a value no dict can hold (a list inside a row): made each time
+            return caller(csrf)
         if parts is None:
             parts = tuple(str(caller(MARKER)).split(MARKER))
             self._keep(full, parts)

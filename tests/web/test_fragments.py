@@ -138,3 +138,10 @@ def test_the_copies_stay_within_their_budget(monkeypatch) -> None:  # type: igno
         assert page.render(n=n) == "x" * 20 + str(n)
     kept = next(e for e in env.extensions.values() if isinstance(e, fragments.FragmentCache))
     assert len(kept.copies) == 2 and kept.characters == 42  # the two latest
+
+
+def test_a_key_no_dict_can_hold_means_the_piece_is_made_each_time() -> None:
+    page = _env().from_string("{% cached rows|row_key %}{{ rows[0]['tags']|join(',') }}"
+                              "{% endcached %}")
+    assert page.render(rows=[{"tags": ["a", "b"]}]) == "a,b"
+    assert page.render(rows=[{"tags": ["c"]}]) == "c"
