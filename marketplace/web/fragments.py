@@ -10,8 +10,9 @@ expire or invalidate. Nothing that differs per response may be inside, with one 
 Inside the tag that name is a marker; the copy is kept with the marker, and each response
 gets the copy with its own CSRF input in the marker's places.
 
-Each process keeps its own copies (up to ``MAX_CHARACTERS`` in all, least recently used
-dropped first); no other process needs them. With ``TEMPLATE_RELOAD=1`` (templates edited while the
+Each process keeps its own copies (up to ``MAX_CHARACTERS`` in all, the oldest dropped
+first: keeping them in order of use would hash a page's key twice); no other process
+needs them. With ``TEMPLATE_RELOAD=1`` (templates edited while the
 server runs) nothing is kept.
 """
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -43,7 +43,7 @@ class FragmentCache(Extension):
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
-        self.copies: OrderedDict[Hashable, tuple[str, ...]] = OrderedDict()
+        self.copies: dict[Hashable, tuple[str, ...]] = {}
         self.characters = 0
 
     def parse(self, parser: Parser) -> nodes.Node:
@@ -68,9 +68,6 @@ class FragmentCache(Extension):
         if parts is None:
             parts = tuple(str(caller(MARKER)).split(MARKER))
             self._keep(full, parts)
-        else:
-            with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
-                self.copies.move_to_end(full)
         # The parts are markup already: joined as text (Markup.join would escape each).
         return Markup(str(escape(csrf)).join(parts))  # noqa: S704
 
@@ -80,8 +77,9 @@ class FragmentCache(Extension):
         self.copies[key] = parts
         self.characters += sum(map(len, parts))
         while self.characters > MAX_CHARACTERS and self.copies:
-            _, dropped = self.copies.popitem(last=False)
-            self.characters -= sum(map(len, dropped))
+            with contextlib.suppress(KeyError, RuntimeError):  # another thread got there
+                dropped = self.copies.pop(next(iter(self.copies)))
+                self.characters -= sum(map(len, dropped))
 
 
 def _frozen(key: Any) -> Hashable:
