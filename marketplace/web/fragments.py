@@ -91,7 +91,11 @@ def _frozen(key: Any) -> Hashable:
 
 def row_key(rows: Any) -> tuple[Any, ...]:
     """Rows (dicts), or one row, as part of a ``cached`` key: every column and value, so a
-    change to any of them (a new title, a renamed grid) is another key."""
+    change to any of them (a new title, a renamed grid) is another key. The column names
+    once, as rows of one query share them (half the work of a name with every value); a
+    row whose columns differ keeps its own names."""
     if isinstance(rows, Mapping):
-        return tuple(rows.items())
-    return tuple(tuple(row.items()) for row in rows)
+        rows = [rows]
+    columns = tuple(rows[0]) if rows else ()
+    return columns, tuple(tuple(row.values()) if tuple(row) == columns
+                          else tuple(row.items()) for row in rows)

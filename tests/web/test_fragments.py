@@ -127,7 +127,10 @@ def test_nothing_is_kept_while_templates_are_reloaded() -> None:
 def test_a_row_key_holds_every_value_of_every_row() -> None:
     rows = [{"id": 1, "title": "a"}, {"id": 2, "title": "b"}]
     assert fragments.row_key(rows) != fragments.row_key([rows[0], {"id": 2, "title": "c"}])
-    assert fragments.row_key(rows[0]) == (("id", 1), ("title", "a"))
+    assert fragments.row_key(rows[0]) == (("id", "title"), ((1, "a"),))
+    # Same values under other names, or in another order: another key.
+    assert fragments.row_key(rows) != fragments.row_key([rows[0], {"title": 2, "id": "b"}])
+    assert fragments.row_key(rows) != fragments.row_key([{"title": 1, "id": "a"}, rows[1]])
 
 
 def test_the_copies_stay_within_their_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
