@@ -19,6 +19,7 @@ server runs) nothing is kept.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import secrets
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
@@ -45,18 +46,21 @@ class FragmentCache(Extension):
         super().__init__(environment)
         self.copies: dict[Hashable, tuple[str, ...]] = {}
         self.characters = 0
+        self._nameless = itertools.count()
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
         key = parser.parse_tuple()
         body = parser.parse_statements(("name:endcached",), drop_needle=True)
-        where = nodes.Const((parser.name, lineno))
+        # A template made from a string has no name: each gets a number of its own.
+        name = parser.name or f"<string {next(self._nameless)}>"
+        where = nodes.Const((name, lineno))
         csrf = nodes.Name(HOLE, "load")
         # The body is a macro whose one parameter is `csrf_field`: the marker goes in.
         return nodes.CallBlock(self.call_method("_fragment", [where, key, csrf]),
                                [nodes.Name(HOLE, "param")], [], body).set_lineno(lineno)
 
-    def _fragment(self, where: tuple[str | None, int], key: Hashable, csrf: Any,
+    def _fragment(self, where: tuple[str, int], key: Hashable, csrf: Any,
                   caller: Callable[[str], str]) -> str:
         if self.environment.auto_reload:
             return caller(csrf)

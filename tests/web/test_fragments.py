@@ -148,3 +148,10 @@ def test_a_key_no_dict_can_hold_means_the_piece_is_made_each_time() -> None:
                               "{% endcached %}")
     assert page.render(rows=[{"tags": ["a", "b"]}]) == "a,b"
     assert page.render(rows=[{"tags": ["c"]}]) == "c"
+
+
+def test_two_templates_made_from_strings_keep_their_own_copies() -> None:
+    env = _env()
+    first = env.from_string("{% cached 1 %}first{% endcached %}")
+    second = env.from_string("{% cached 1 %}second{% endcached %}")
+    assert (first.render(), second.render()) == ("first", "second")
