@@ -38,7 +38,9 @@ PYTHON_KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 JINJA_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 # Mirror marketplace.web.templating: i18n extension, newstyle gettext, no trimming.
 # "silent": false so a template that does not parse stops the run instead of vanishing.
-JINJA_OPTIONS = {"newstyle_gettext": "true", "silent": "false"}
+# The templates' own tags too ({% cached %}), so that their messages are found.
+JINJA_OPTIONS = {"newstyle_gettext": "true", "silent": "false",
+                 "extensions": "marketplace.web.fragments.FragmentCache"}
 
 SOURCE_LANGUAGE = "en"
 HEADER = """\

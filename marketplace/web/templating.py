@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -14,22 +15,30 @@ from markupsafe import Markup, escape
 
 from marketplace import clock, i18n, settings
 from marketplace.ledger import rules
+from marketplace.web import fragments
 from marketplace.wishes import labels as wish_labels
 from marketplace.wishes import rules as wish_rules
 
 
-def age(value: datetime | None) -> str:
+def age(value: datetime | None, now: datetime | None = None) -> str:
     """'3 days ago' in the reader's language."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    seconds = int((datetime.now(UTC) - value).total_seconds())
+    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
     if seconds < 3600:
         return i18n.gettext("%(n)s min ago", n=max(1, seconds // 60))
     if seconds < 86400:
         return i18n.gettext("%(n)s h ago", n=seconds // 3600)
     return i18n.gettext("%(n)s d ago", n=seconds // 86400)
+
+
+def ages(rows: Iterable[Mapping[str, Any]], column: str = "created_at") -> list[str]:
+    """``age`` of each row's ``column``, as of one moment: the wish cards' key needs all
+    twenty before it can tell whether the page is already made."""
+    now = datetime.now(UTC)
+    return [age(row[column], now) for row in rows]
 
 
 def duration(seconds: int | None) -> str:
@@ -99,9 +108,18 @@ def options(rows: Iterable[Any], value: str = "id", text: str = "name") -> list[
 def translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     """``_()`` in templates: what Jinja's newstyle gettext does (the translation is trusted
     markup, as the catalogue is ours; the variables are escaped into it), in one call
-    instead of three: the wish list calls it 40 times a page."""
+    instead of three: the wish list calls it 40 times a page. A message without variables
+    is the same markup on every page: made once per language."""
+    if not variables and eval_ctx.autoescape:
+        return _plain_markup(i18n.current_language.get(), message)
     text = i18n.gettext(message)
     return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_markup(language: str, message: str) -> Markup:
+    # As translate() would make it: "%%" in a catalogue entry still becomes "%".
+    return Markup(i18n.catalogue(language).get(message, message)) % {}  # noqa: S704
 
 
 def _static_urls(url_for: Callable[..., str]) -> Callable[..., str]:
@@ -125,6 +143,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     assert env.autoescape, "templates must autoescape user text"
     env.add_extension("jinja2.ext.i18n")
+    env.add_extension(fragments.FragmentCache)
     # Templates ship with the code: checking every file's mtime on each include (20 cards
     # a page) cost more than the database. A deploy restarts the processes anyway.
     env.auto_reload = settings.get().template_reload
@@ -137,9 +156,11 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["day"] = day
     env.filters["unbroken"] = unbroken
     env.filters["age"] = age
+    env.filters["ages"] = ages
     env.filters["duration"] = duration
     env.filters["attrs"] = attrs
     env.filters["options"] = options
+    env.filters["row_key"] = fragments.row_key
     env.globals["now"] = lambda: datetime.now(UTC)
     env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
     env.globals["wish_status_name"] = wish_labels.status_name
