@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from marketplace.community.tables import Community
+from marketplace.wishes import stageclock
 
 COMMUNITIES, GRIDS, BUILDINGS_PER_GRID = 13, 84, 8
 YEARS_DAYS = 3 * 365
@@ -407,6 +408,8 @@ async def seed_county(scale: float = 1.0) -> County:
     await seeder.people()
     await seeder.accounts()
     await seeder.wishes()
+    # What confirming each wish through the service would have kept on it.
+    await stageclock.keep()
     await seeder.activities()
     await seeder.opening()
     await seeder.redemptions()
