@@ -161,7 +161,7 @@ async def dashboard_figures(community_id: int, grid_id: int | None,
     categories = data["categories"]
     return {
         **data, "community": row, "grids": grid_list,
-        "grid_id": grid_id, "period": period, "categories": categories,
+        "grid_id": grid_id, "period": period,
         "category_chart": charts.bar_chart(
             _("Wishes by category"),
             _("Bar chart of the number of wishes posted in each category in the period."),

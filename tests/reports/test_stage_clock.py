@@ -182,6 +182,8 @@ async def check_against_oracle(world: World, grid_b: int, other: int) -> None:
             some = (await stages.stage_samples([community], START, END, grid, only))[community]
             assert {s: sorted(v) for s, v in some.items()} == {
                 s: sorted(v) if s in only else [] for s, v in expected.items()}, only
+    # The kept columns are the stages, in the order the pages show them.
+    assert tuple(stageclock.RULES) == tuple(stageclock.COLUMNS) == figures.STAGES
     # Every stage and rule was met: the histories are varied enough to tell.
     everything = await oracle(world.community_id, None)
     assert all(len(everything[s]) >= 5 for s in figures.STAGES), everything
