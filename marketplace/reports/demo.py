@@ -19,6 +19,7 @@ from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
 from marketplace.reports import cards, figures, register, reportback
 from marketplace.wishes import service as wishes
+from marketplace.wishes import stageclock
 from marketplace.wishes.tables import Category, Wish, WishClaim, WishEvent
 
 MONTHS = 6
@@ -65,6 +66,7 @@ async def _backdate(wish_id: int, times: list[datetime]) -> None:
         if event["action"] in ("claim", "assign"):
             await WishClaim.update({WishClaim.joined_at: moment}).where(
                 WishClaim.wish == wish_id)
+    await stageclock.keep(wish_id)  # a confirmed wish's durations follow its new dates
 
 
 async def _one(rng: random.Random, posted: datetime, staff: Principal, owner: Principal,

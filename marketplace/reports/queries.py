@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count, Sum
-
 from marketplace import clock
 from marketplace.accounts.tables import User
 from marketplace.ledger import rules
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.reports import figures, stages
-from marketplace.wishes.tables import Wish, WishClaim
+from marketplace.wishes.tables import Wish
 
 
 @dataclass(frozen=True)
@@ -37,17 +35,35 @@ def _wishes_where(scope: Scope) -> Any:
     return where
 
 
-async def by_status(scope: Scope) -> dict[str, int]:
-    rows = await Wish.select(Wish.status, Count()).where(_wishes_where(scope)).group_by(
-        Wish.status)
-    return {r["status"]: int(r["count"]) for r in rows}
+# The period's wishes counted by status and category in one read (the index on
+# (community, created_at)): the status and category figures are its rows summed.
+WISH_COUNTS_SQL = """
+SELECT w.status, c.name AS category, COUNT(*) AS n
+FROM wish w LEFT JOIN wish_category c ON c.id = w.category
+WHERE w.community = {{}} AND w.created_at >= {{}} AND w.created_at < {{}}{grid}
+GROUP BY w.status, c.name"""
 
 
-async def by_category(scope: Scope) -> list[tuple[str, int]]:
-    rows = await Wish.select(Wish.category.name, Count()).where(_wishes_where(scope)).group_by(
-        Wish.category.name)
-    pairs = [(r["category.name"], int(r["count"])) for r in rows]
-    return sorted(pairs, key=lambda p: (-p[1], p[0]))
+@dataclass(frozen=True)
+class WishCounts:
+    status: dict[str, int]
+    categories: list[tuple[str, int]]  # most wishes first, then by name
+
+
+async def wish_counts(scope: Scope) -> WishCounts:
+    sql = WISH_COUNTS_SQL.format(grid=" AND w.grid = {}" if scope.grid_id else "")
+    rows = await Wish.raw(sql, *_scope_args(scope))
+    status: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    for r in rows:
+        status[r["status"]] = status.get(r["status"], 0) + int(r["n"])
+        categories[r["category"]] = categories.get(r["category"], 0) + int(r["n"])
+    return WishCounts(status, sorted(categories.items(), key=lambda p: (-p[1], p[0])))
+
+
+def _scope_args(scope: Scope) -> list[Any]:
+    return [scope.community_id, scope.start, scope.end, *([scope.grid_id] if scope.grid_id
+                                                          else [])]
 
 
 async def stage_samples(scope: Scope) -> dict[str, list[float]]:
@@ -89,31 +105,40 @@ class Points:
 
 
 # The period's transfers of the community (index on (community, created_at)), summed by
-# what they did in one read: issued and returned are told by the issuance account's id,
-# not by joining every transfer to its two accounts for their kinds. With a grid, those
-# with a person of the grid on either side.
-PERIOD_POINTS_SQL = """
-SELECT SUM(CASE WHEN t.debit = {{}} THEN t.amount ELSE 0 END) AS issued,
-       SUM(CASE WHEN t.credit = {{}} THEN t.amount ELSE 0 END) AS returned,
-       SUM(CASE WHEN t.kind = 'redeem' THEN t.amount ELSE 0 END) AS redeemed,
-       SUM(CASE WHEN t.kind = 'settle' THEN t.amount ELSE 0 END) AS settled,
-       SUM(CASE WHEN t.kind = 'expire' THEN t.amount ELSE 0 END) AS expired
-FROM ledger_transfer t{grid_join}
-WHERE t.community = {{}} AND t.created_at >= {{}} AND t.created_at < {{}}{grid_where}"""
+# what they did in one read: issued and returned are told by the issuance account's id
+# (found by its key), not by joining every transfer to its two accounts for their kinds.
+# With a grid, those with a person of the grid on either side. Beside them, in the same
+# statement, the issuance account's balance and budget and the people's balances now.
+POINTS_SQL = """
+WITH i AS (SELECT id, balance, budget FROM ledger_account WHERE key = {{}}),
+p AS (
+  SELECT SUM(CASE WHEN t.debit = (SELECT id FROM i) THEN t.amount ELSE 0 END) AS issued,
+         SUM(CASE WHEN t.credit = (SELECT id FROM i) THEN t.amount ELSE 0 END) AS returned,
+         SUM(CASE WHEN t.kind = 'redeem' THEN t.amount ELSE 0 END) AS redeemed,
+         SUM(CASE WHEN t.kind = 'settle' THEN t.amount ELSE 0 END) AS settled,
+         SUM(CASE WHEN t.kind = 'expire' THEN t.amount ELSE 0 END) AS expired
+  FROM ledger_transfer t{grid_join}
+  WHERE t.community = {{}} AND t.created_at >= {{}} AND t.created_at < {{}}{grid_where}),
+s AS (
+  SELECT SUM(a.balance) AS outstanding, SUM(a.held) AS held
+  FROM ledger_account a{owner_join}
+  WHERE a.community = {{}} AND a.kind = {{}}{owner_where})
+SELECT p.issued, p.returned, p.redeemed, p.settled, p.expired, s.outstanding, s.held,
+       (SELECT balance FROM i) AS issuance_balance, (SELECT budget FROM i) AS budget
+FROM p, s"""
 GRID_JOIN = (" LEFT JOIN ledger_account da ON da.id = t.debit"
              " LEFT JOIN app_user du ON du.id = da.owner"
              " LEFT JOIN ledger_account ca ON ca.id = t.credit"
              " LEFT JOIN app_user cu ON cu.id = ca.owner")
+PERIOD_SUMS = ("issued", "returned", "redeemed", "settled", "expired")
 
 
-async def _period_points(scope: Scope, issuance_id: int) -> dict[str, int]:
-    grid = bool(scope.grid_id)
-    sql = PERIOD_POINTS_SQL.format(grid_join=GRID_JOIN if grid else "",
-                                   grid_where=" AND (du.grid = {} OR cu.grid = {})"
-                                   if grid else "")
-    args: list[Any] = [issuance_id, issuance_id, scope.community_id, scope.start, scope.end]
-    rows = await Transfer.raw(sql, *(args + ([scope.grid_id] * 2 if grid else [])))
-    return {k: int(v or 0) for k, v in rows[0].items()}
+def points_sql(grid: bool) -> str:
+    return POINTS_SQL.format(
+        grid_join=GRID_JOIN if grid else "",
+        grid_where=" AND (du.grid = {} OR cu.grid = {})" if grid else "",
+        owner_join=" JOIN app_user u ON u.id = a.owner" if grid else "",
+        owner_where=" AND u.grid = {}" if grid else "")
 
 
 async def _issuance(community_id: int) -> dict[str, Any] | None:
@@ -122,38 +147,45 @@ async def _issuance(community_id: int) -> dict[str, Any] | None:
 
 
 async def points(scope: Scope) -> Points:
-    issuance = await _issuance(scope.community_id)
-    period = await _period_points(scope, issuance["id"] if issuance else -1)
-    people = (Account.community == scope.community_id) & (Account.kind == rules.PERSON)
-    if scope.grid_id:
-        people &= Account.owner.grid == scope.grid_id
-    snapshot = await Account.select(Sum(Account.balance, alias="balance"),
-                                    Sum(Account.held, alias="held")).where(people).first()
-    budget = issuance["budget"] if issuance else None
-    circulating = -int(issuance["balance"]) if issuance else 0
+    """The period's point sums and the balances now, in one statement."""
+    grid = [scope.grid_id] if scope.grid_id else []
+    args: list[Any] = [rules.account_key(rules.ISSUANCE, scope.community_id),
+                       scope.community_id, scope.start, scope.end, *grid * 2,
+                       scope.community_id, rules.PERSON, *grid]
+    row = (await Transfer.raw(points_sql(bool(scope.grid_id)), *args))[0]
+    budget = None if row["budget"] is None else int(row["budget"])
+    circulating = -int(row["issuance_balance"] or 0)
     return Points(
-        **period,
-        held=int((snapshot or {}).get("held") or 0),
-        outstanding=int((snapshot or {}).get("balance") or 0),
+        **{k: int(row[k] or 0) for k in PERIOD_SUMS},
+        held=int(row["held"] or 0),
+        outstanding=int(row["outstanding"] or 0),
         budget=budget,
         budget_left=None if budget is None else budget - circulating,
     )
 
 
+# Helpers who took a wish of the community in the period, residents who posted one, and
+# the community's active members, in one statement.
+PEOPLE_SQL = """
+SELECT (SELECT COUNT(DISTINCT c.helper) FROM wish_claim c JOIN wish w ON w.id = c.wish
+        WHERE w.community = {{}} AND c.joined_at >= {{}} AND c.joined_at < {{}}{grid})
+         AS helpers,
+       (SELECT COUNT(DISTINCT w.owner) FROM wish w
+        WHERE w.community = {{}} AND w.created_at >= {{}} AND w.created_at < {{}}{grid})
+         AS residents,
+       (SELECT COUNT(*) FROM app_user u WHERE u.community = {{}} AND u.is_active = {{}}{members})
+         AS members"""
+
+
 async def active_people(scope: Scope) -> dict[str, int]:
-    """Helpers who took a wish, residents who posted one, in the period."""
-    claims = ((WishClaim.wish.community == scope.community_id)
-              & (WishClaim.joined_at >= scope.start) & (WishClaim.joined_at < scope.end))
-    if scope.grid_id:
-        claims &= WishClaim.wish.grid == scope.grid_id
-    helpers = await WishClaim.select(Count(distinct=[WishClaim.helper])).where(claims).first()
-    residents = await Wish.select(Count(distinct=[Wish.owner])).where(
-        _wishes_where(scope)).first()
-    members = User.community == scope.community_id
-    if scope.grid_id:
-        members &= User.grid == scope.grid_id
-    return {"helpers": int(helpers["count"]), "residents": int(residents["count"]),
-            "members": await User.count().where(members & (User.is_active == True))}  # noqa: E712
+    """Helpers who took a wish, residents who posted one, in the period; members now."""
+    grid = bool(scope.grid_id)
+    sql = PEOPLE_SQL.format(grid=" AND w.grid = {}" if grid else "",
+                            members=" AND u.grid = {}" if grid else "")
+    g = [scope.grid_id] if grid else []
+    row = (await User.raw(sql, *_scope_args(scope), *_scope_args(scope),
+                          scope.community_id, True, *g))[0]
+    return {k: int(row[k] or 0) for k in ("helpers", "residents", "members")}
 
 
 @dataclass(frozen=True)

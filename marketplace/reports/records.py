@@ -140,7 +140,9 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
 # confirmations to the claims, which Piccolo's joins (along the selected table's foreign
 # keys) cannot express; the same text runs on SQLite and PostgreSQL. A wish is confirmed
 # once (a terminal state), so it has one confirmation. The event's own community finds the
-# period's confirmations through its index (community, to_state, at).
+# period's confirmations through its index (community, to_state, at). Each helper's
+# profile is looked up by a sub-select per helper (a hundred or so): as a join or an
+# EXISTS, PostgreSQL overestimated the helpers and read every profile of the county.
 HONOUR_ROLL_SQL = """
 SELECT g.helper AS user_id, u.display_name AS name, g.wishes, g.minutes
 FROM (SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
@@ -151,8 +153,8 @@ FROM (SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
         AND w.status = 'confirmed' AND c.active = {}
       GROUP BY c.helper) g
 JOIN app_user u ON u.id = g.helper
-JOIN helper_profile h ON h."user" = g.helper
-WHERE h.status = 'verified' AND h.listed_on_honour_roll = {}
+WHERE (SELECT COUNT(*) FROM helper_profile h WHERE h."user" = g.helper
+         AND h.status = 'verified' AND h.listed_on_honour_roll = {}) > 0
 """
 
 

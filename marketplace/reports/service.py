@@ -90,11 +90,13 @@ async def grids(community_id: int) -> list[dict[str, Any]]:
 
 
 async def key_figures(scope: queries.Scope) -> dict[str, Any]:
-    """The figures the public page and the dashboard share (no personal data)."""
-    status, samples, points, people, issues = await db.together(
-        queries.by_status(scope), queries.stage_samples(scope), queries.points(scope),
+    """The figures the public page and the dashboard share (no personal data), and the
+    period's wishes by category (the dashboard's; read with those by status)."""
+    counts, samples, points, people, issues = await db.together(
+        queries.wish_counts(scope), queries.stage_samples(scope), queries.points(scope),
         queries.active_people(scope), queries.open_issues(scope.community_id, scope.grid_id))
-    return {"status": status, "posted": sum(status.values()),
+    return {"status": counts.status, "posted": sum(counts.status.values()),
+            "categories": counts.categories,
             "stages": stages.summaries(samples), "points": points, "people": people,
             "issues": issues}
 
@@ -153,13 +155,13 @@ async def dashboard_figures(community_id: int, grid_id: int | None,
     if grid_id and grid_id not in {g["id"] for g in grid_list}:
         grid_id = None
     scope = queries.Scope(community_id, period.start, period.end, grid_id)
-    data, categories, (monthly, weekly), row, roll = await db.together(
-        key_figures(scope), queries.by_category(scope),
-        queries.trends(community_id, grid_id, period.last), community(community_id),
-        records.honour_roll(community_id, period.start, period.end))
+    data, (monthly, weekly), row, roll = await db.together(
+        key_figures(scope), queries.trends(community_id, grid_id, period.last),
+        community(community_id), records.honour_roll(community_id, period.start, period.end))
+    categories = data["categories"]
     return {
         **data, "community": row, "grids": grid_list,
-        "grid_id": grid_id, "period": period, "categories": categories,
+        "grid_id": grid_id, "period": period,
         "category_chart": charts.bar_chart(
             _("Wishes by category"),
             _("Bar chart of the number of wishes posted in each category in the period."),

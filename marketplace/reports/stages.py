@@ -11,8 +11,11 @@ Per wish posted in the period, the seconds it spent in each stage, as
 - confirm: the first ``confirmed`` after some ``fulfilled`` → counted from the last
   ``fulfilled`` before it (a dispute in between counts: the resident waited).
 
-A stage the wish has not finished is absent. ``tests/reports/test_stage_clock.py`` holds
-the SQL to the Python reduction on varied histories, on SQLite and PostgreSQL.
+A stage the wish has not finished is absent. The reduction itself is
+``wishes/stageclock.py`` (the confirming step keeps a confirmed wish's durations on it
+with the same SQL); here it is read over a period: the kept wishes' rows, the others'
+events. ``tests/reports/test_stage_clock.py`` holds both to the Python reduction on
+varied histories, some wishes kept and some not, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -21,78 +24,36 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from marketplace import db
 from marketplace.reports import figures
+from marketplace.wishes import stageclock
 from marketplace.wishes.tables import Wish
 
-# Each stage: the mark of its start (over the events before each event, window
-# ``before``: the first post or open, the latest claimed or fulfilled), and the event that
-# ends it (the first of its kind with its start before it). Since ``at`` never decreases
-# along (at, id), the first such event's moment is the smallest, and so is its start (a
-# running MIN is constant, a running MAX only grows): plain MINs per wish pick both.
-RULES = {
-    "review": ("MIN", "e.action = 'post'", "posted", "from_state = 'pending'"),
-    "claim": ("MIN", "e.to_state = 'open'", "opened", "to_state = 'claimed'"),
-    "fulfil": ("MAX", "e.to_state = 'claimed'", "claimed", "to_state = 'fulfilled'"),
-    "confirm": ("MAX", "e.to_state = 'fulfilled'", "fulfilled", "to_state = 'confirmed'"),
-}
 # A wish's events are written after it (its ``post`` in the transaction that creates
 # it; the demo and the bench seeds date them from its creation on), so they are bounded
 # by the period's start too (an event older than its wish would be left out, where the
 # Python reduction would see it; none is ever written): for many wishes (the roll-ups) the
 # index on (to_state, at) then skips the years before; for one community's, PostgreSQL
 # probes the index on the event's wish (its whole history in the index) wish by wish.
-STAGES_SQL = """
-WITH e AS (
-  SELECT w.community, e.wish, e.at, e.from_state, e.to_state, {marks}
-  FROM wish w JOIN wish_event e ON e.wish = w.id
-  WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{grid}
-    AND e.at >= {{}} AND ({events})
-  WINDOW before AS (PARTITION BY e.wish ORDER BY e.at, e.id
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
-s AS (SELECT community, {ends} FROM e GROUP BY community, wish)
-SELECT community, {seconds} FROM s WHERE COALESCE({finished}, NULL) IS NOT NULL"""
-
-# The events each stage is told by. Reading only those of the stages asked for changes
-# none of them (each mark and end looks at its own kind of event only) and spares the
-# roll-ups, which show two stages, half the rows.
-REVIEW_EVENTS = "e.action = 'post' OR e.from_state = 'pending'"
-STATES = {"claim": ("open", "claimed"), "fulfil": ("claimed", "fulfilled"),
-          "confirm": ("fulfilled", "confirmed")}
-
-
-def _events(asked: list[str]) -> str:
-    states = sorted({state for s in asked for state in STATES.get(s, ())})
-    told = [REVIEW_EVENTS] if "review" in asked else []
-    if states:
-        told.append(f"e.to_state IN ({', '.join(repr(state) for state in states)})")
-    return " OR ".join(told)
+# Only the wishes not yet kept are reduced from their events; the confirmed ones give
+# the durations kept on them (``stageclock.keep``), one row each.
+LIVE_WHERE = ("w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{grid}"
+              " AND w.confirm_seconds IS NULL AND e.at >= {{}}")
+KEPT_SQL = """SELECT w.community, w.id AS wish, {columns} FROM wish w
+WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{grid}
+  AND w.confirm_seconds IS NOT NULL"""
 
 
 def stages_sql(ids: str, grid: bool, only: Iterable[str] = figures.STAGES) -> str:
-    asked = [s for s in figures.STAGES if s in set(only)]
-    if not asked:
-        raise ValueError("no stage asked for")
-    marks, ends = [], []
-    for stage in asked:
-        running, kind, mark, end = RULES[stage]
-        marks.append(f"{running}(CASE WHEN {kind} THEN e.at END) OVER before AS {mark}")
-        ends.append(f"MIN(CASE WHEN {end} AND {mark} IS NOT NULL THEN at END) AS {stage}_end, "
-                    f"MIN(CASE WHEN {end} THEN {mark} END) AS {stage}_start")
-    return STAGES_SQL.format(
-        ids=ids, grid=" AND w.grid = {}" if grid else "", events=_events(asked),
-        marks=", ".join(marks), ends=", ".join(ends),
-        seconds=", ".join(f"{_seconds(s)} AS {s}" if s in asked else f"NULL AS {s}"
-                          for s in figures.STAGES),
-        finished=", ".join(f"{s}_end" for s in asked))
-
-
-def _seconds(stage: str) -> str:
-    """To the millisecond (SQLite's date arithmetic is off by microseconds), rounded by
-    the database, as a double: a year's wishes are thousands of values, and a Decimal or a
-    Python ``round`` each cost more than the query to run."""
-    seconds = db.seconds_sql(f"{stage}_end", f"{stage}_start")
-    return f"CAST(ROUND(CAST({seconds} AS NUMERIC), 3) AS DOUBLE PRECISION)"
+    """The clock of the wishes of communities ``ids`` posted in a period (parameters:
+    start, end, [grid], start, start, end, [grid])."""
+    only = tuple(only)
+    grid_sql = " AND w.grid = {}" if grid else ""
+    live = stageclock.reduce_sql(LIVE_WHERE.format(ids=ids, grid=grid_sql), only)
+    kept = KEPT_SQL.format(ids=ids, grid=grid_sql, columns=", ".join(
+        f"w.{column} AS {stage}" if stage in only else f"NULL AS {stage}"
+        for stage, column in stageclock.COLUMNS.items()))
+    # Only this module's constants and the ids' digits go into the text.
+    return f"SELECT * FROM ({live}) live UNION ALL {kept}"  # noqa: S608
 
 
 def id_list(community_ids: Iterable[int]) -> str:
@@ -112,7 +73,8 @@ async def stage_samples(community_ids: Iterable[int], start: datetime, end: date
                                               for c in ids}
     if not any(s in figures.STAGES for s in only):
         return out
-    args: list[Any] = [start, end, *([grid_id] if grid_id else []), start]
+    grid = [grid_id] if grid_id else []
+    args: list[Any] = [start, end, *grid, start, start, end, *grid]
     for r in await Wish.raw(stages_sql(id_list(ids), bool(grid_id), only), *args):
         samples = out[r["community"]]
         for stage in figures.STAGES:

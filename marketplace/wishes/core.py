@@ -22,7 +22,7 @@ from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.wishes import queries
+from marketplace.wishes import queries, stageclock
 from marketplace.wishes.queries import WishFacts
 from marketplace.wishes.rules import NOTE_MAX, Action, IllegalTransition, Role, State, transition
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
@@ -238,6 +238,9 @@ async def move(wish_id: int, action: Action, actor: Principal | None, note: str 
         raise refusal(IllegalTransition("state", State(wish["status"]), action))
     await event(wish, actor.user_id if actor else None, action.value, wish["status"],
                 target.value, note, wish["owner"] if for_owner else None)
+    if target is State.CONFIRMED:
+        # Its history is final now: the reports read its durations from the row.
+        await stageclock.keep(wish_id)
     return {**wish, "status": target.value}
 
 

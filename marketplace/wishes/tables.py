@@ -3,6 +3,7 @@
 from piccolo.columns import (
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -58,6 +59,13 @@ class Wish(Table, tablename="wish"):
     dispute_reason = Varchar(length=300, default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())
+    # Seconds in each stage of the closed loop, kept when the wish is confirmed (its
+    # history is then final) so the reports' clock need not reduce its events again
+    # (``stageclock``); NULL until then, or for a stage it never went through.
+    review_seconds = DoublePrecision(null=True, default=None)
+    claim_seconds = DoublePrecision(null=True, default=None)
+    fulfil_seconds = DoublePrecision(null=True, default=None)
+    confirm_seconds = DoublePrecision(null=True, default=None)
 
 
 class WishClaim(Table, tablename="wish_claim"):

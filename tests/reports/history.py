@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from marketplace.principal import Principal
-from marketplace.wishes import service
+from marketplace.wishes import service, stageclock
 from marketplace.wishes.tables import Wish, WishClaim, WishEvent
 
 # The steps of the loop a wish can go through, in order.
@@ -44,6 +44,8 @@ async def make_wish(owner: Principal, staff: Principal, helper: Principal, categ
         if event["action"] == "claim":
             await WishClaim.update({WishClaim.joined_at: moment}).where(
                 WishClaim.wish == wish_id)
+    if len(gaps) == len(STEPS):
+        await stageclock.keep(wish_id)  # its history rewritten: its durations too
     return Made(wish_id, posted, dict(zip(STEPS, gaps, strict=False)))
 
 

@@ -1,11 +1,12 @@
-"""The dashboard's point sums and "right now" counts, each read in one statement, equal
-what the rows give when summed here: random transfers of every kind between people of
-two grids, the issuance account and the sinks, on and around the period's edges; wishes
-in every state in both grids."""
+"""The dashboard's point sums, wish and people counts and "right now" counts, each read in
+one statement, equal what the rows give when summed here: random transfers of every kind
+between people of two grids, the issuance account and the sinks, on and around the
+period's edges; wishes in every state and category in both grids, with claims."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from marketplace.accounts.tables import User
@@ -14,7 +15,7 @@ from marketplace.ledger import rules
 from marketplace.ledger import service as ledger
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.reports import queries
-from marketplace.wishes.tables import Category, Wish
+from marketplace.wishes.tables import Category, Wish, WishClaim
 from tests.conftest import World, unique
 
 START = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)
@@ -107,3 +108,45 @@ async def test_open_issue_counts_are_the_wishes_counted(world: World) -> None:
                              for w in wishes)}
         assert await queries.open_issues(world.community_id, grid) == expected
         assert all(expected.values()), expected
+
+
+async def test_wish_and_people_counts_are_the_rows_counted(world: World) -> None:
+    rng = random.Random(11)
+    grid_b, people = await two_grids(world)
+    await User.update({User.is_active: False}).where(User.id == people[0][0])
+    categories = [int((await Category.insert(Category(
+        community=world.community_id, name=name)).returning(Category.id))[0]["id"])
+        for name in ("Repairs", "Rides", "Shopping")]
+    for i in range(90):
+        owner, grid = rng.choice(people)
+        at = ([START, END, START - timedelta(microseconds=1)][i] if i < 3
+              else START + timedelta(days=rng.uniform(-4, 35)))
+        wish = int((await Wish.insert(Wish(
+            community=world.community_id, grid=grid, owner=owner, posted_by=owner,
+            category=rng.choice(categories), title="Door", created_at=at,
+            status=rng.choice(["pending", "open", "claimed", "confirmed", "rejected"])))
+            .returning(Wish.id))[0]["id"])
+        if rng.random() < 0.6:
+            helper, _ = rng.choice(people)
+            await WishClaim.insert(WishClaim(wish=wish, helper=helper, active=rng.random() < 0.8,
+                                             joined_at=at + timedelta(days=rng.uniform(0, 3))))
+    names = {c["id"]: c["name"] for c in await Category.select().where(
+        Category.community == world.community_id)}
+    for grid in (None, world.grid_id, grid_b):
+        scope = queries.Scope(world.community_id, START, END, grid)
+        wishes = [w for w in await Wish.select().where(Wish.community == world.community_id)
+                  if (grid is None or w["grid"] == grid) and START <= w["created_at"] < END]
+        counts = await queries.wish_counts(scope)
+        assert counts.status == dict(Counter(w["status"] for w in wishes)), grid
+        by_name = Counter(names[w["category"]] for w in wishes)
+        assert counts.categories == sorted(by_name.items(), key=lambda p: (-p[1], p[0]))
+        in_grid = {w["id"] for w in await Wish.select().where(
+            Wish.community == world.community_id) if grid is None or w["grid"] == grid}
+        claims = [c for c in await WishClaim.select() if c["wish"] in in_grid
+                  and START <= c["joined_at"] < END]
+        members = [u for u in await User.select().where(User.community == world.community_id)
+                   if u["is_active"] and (grid is None or u["grid"] == grid)]
+        assert await queries.active_people(scope) == {
+            "helpers": len({c["helper"] for c in claims}),
+            "residents": len({w["owner"] for w in wishes}), "members": len(members)}, grid
+        assert claims and wishes and len(counts.categories) == 3, grid

@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from marketplace.community.tables import Community, Grid
 from marketplace.reports import figures, stages
+from marketplace.wishes import service, stageclock
 from marketplace.wishes.tables import Category, Wish, WishEvent
 from tests.conftest import World, unique
+from tests.wishes.helpers import open_wish
 
 # (action, from_state, to_state): the wish's transitions, and some that no service makes
 # (an event before the post, a second post) so every rule of the reduction is exercised.
@@ -72,11 +74,14 @@ async def make_histories(world: World, rng: random.Random) -> tuple[int, int]:
             # The period's edges: its first moment counts, its end does not.
             posted = ([START, END, START - timedelta(milliseconds=1)][i] if i < 3
                       else START + timedelta(days=rng.uniform(-5, 36)))
+            events = history(rng, posted)
+            # Confirmed if the walk ended there (its durations may be kept); pending
+            # otherwise, out of the timers' way (these wishes have no claims).
+            status = "confirmed" if events[-1][3] == "confirmed" else "pending"
             wish = int((await Wish.insert(Wish(
                 community=community, grid=rng.choice(grids), owner=owner.user_id,
                 posted_by=owner.user_id, category=category, title="Door",
-                created_at=posted)).returning(Wish.id))[0]["id"])
-            events = history(rng, posted)
+                created_at=posted, status=status)).returning(Wish.id))[0]["id"])
             # Written out of order sometimes: the order is (at, id), not the ids'.
             if rng.random() < 0.3:
                 rng.shuffle(events)
@@ -109,9 +114,61 @@ async def oracle(community_id: int, grid_id: int | None) -> dict[str, list[float
     return out
 
 
+async def keep_some(rng: random.Random) -> int:
+    """Keep the durations of about half the confirmed wishes (the others are read from
+    their events, as before the migration's backfill or for a wish confirmed by a bulk
+    load); how many were kept."""
+    confirmed = await Wish.select(Wish.id).where(Wish.status == "confirmed")
+    for row in confirmed:
+        if rng.random() < 0.5:
+            await stageclock.keep(row["id"])
+    return await Wish.count().where(Wish.confirm_seconds.is_not_null())
+
+
 async def test_the_sql_clock_is_the_python_reduction(world: World) -> None:
     rng = random.Random(13)
     grid_b, other = await make_histories(world, rng)
+    await check_against_oracle(world, grid_b, other)
+    # Some confirmed wishes' durations kept on them, then every one's: the same figures.
+    assert await keep_some(rng) >= 5
+    await check_against_oracle(world, grid_b, other)
+    await stageclock.keep()
+    assert await Wish.count().where(Wish.confirm_seconds.is_not_null()) >= 10
+    await check_against_oracle(world, grid_b, other)
+
+
+async def test_kept_durations_are_the_python_reduction(world: World) -> None:
+    """Every confirmed wish's kept durations are ``figures.stage_seconds`` of its whole
+    history; a wish not confirmed keeps none."""
+    _, other = await make_histories(world, random.Random(29))
+    await stageclock.keep()
+    # These histories' moments are whole milliseconds (SQLite's finest).
+    wishes = await Wish.select(Wish.id, Wish.status, *stageclock_columns()).where(
+        Wish.community.is_in([world.community_id, other]))
+    events = await WishEvent.select(
+        WishEvent.wish, WishEvent.at, WishEvent.action, WishEvent.from_state,
+        WishEvent.to_state).order_by(WishEvent.at).order_by(WishEvent.id)
+    per_wish: dict[int, list[figures.Event]] = defaultdict(list)
+    for r in events:
+        per_wish[r["wish"]].append(
+            figures.Event(r["at"], r["action"], r["from_state"], r["to_state"]))
+    kept = 0
+    for w in wishes:
+        expected = {s: round(v, 3) for s, v in figures.stage_seconds(per_wish[w["id"]]).items()}
+        got = {s: w[c] for s, c in stageclock.COLUMNS.items() if w[c] is not None}
+        if w["status"] == "confirmed" and "confirm" in expected:
+            assert got == expected, w
+            kept += 1
+        else:
+            assert got == {}, w
+    assert kept >= 5
+
+
+def stageclock_columns() -> list:
+    return [getattr(Wish, c) for c in stageclock.COLUMNS.values()]
+
+
+async def check_against_oracle(world: World, grid_b: int, other: int) -> None:
     for community, grid in ((world.community_id, None), (world.community_id, grid_b),
                             (world.community_id, world.grid_id), (other, None)):
         expected = await oracle(community, grid)
@@ -125,6 +182,8 @@ async def test_the_sql_clock_is_the_python_reduction(world: World) -> None:
             some = (await stages.stage_samples([community], START, END, grid, only))[community]
             assert {s: sorted(v) for s, v in some.items()} == {
                 s: sorted(v) if s in only else [] for s, v in expected.items()}, only
+    # The kept columns are the stages, in the order the pages show them.
+    assert tuple(stageclock.RULES) == tuple(stageclock.COLUMNS) == figures.STAGES
     # Every stage and rule was met: the histories are varied enough to tell.
     everything = await oracle(world.community_id, None)
     assert all(len(everything[s]) >= 5 for s in figures.STAGES), everything
@@ -141,3 +200,27 @@ async def test_several_communities_at_once_are_each_their_own(world: World) -> N
     quiet = int(empty[0]["id"])
     assert (await stages.stage_samples([quiet], START, END))[quiet] == {
         s: [] for s in figures.STAGES}
+
+
+async def test_confirming_keeps_the_durations_the_clock_reads(world: World) -> None:
+    """A wish confirmed by its resident, another by staff settling a dispute: each keeps
+    its four durations in the confirming step, and the clock gives the same figures from
+    them as from the history."""
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    first, second = await open_wish(world, owner, staff), await open_wish(world, owner, staff)
+    for wish_id in (first, second):
+        await service.claim(helper, wish_id)
+        await service.fulfil(helper, wish_id, "Done", minutes=30)
+    await service.confirm(owner, first, 5)
+    await service.dispute(owner, second, "Not done")
+    await service.resolve(staff, second, True, "It was done")
+    day = datetime.now(UTC) - timedelta(days=1)
+    kept = await stages.stage_samples([world.community_id], day, day + timedelta(days=2))
+    rows = await Wish.select(*stageclock_columns()).where(Wish.id.is_in([first, second]))
+    assert all(None not in r.values() for r in rows), rows
+    await Wish.update({getattr(Wish, c): None for c in stageclock.COLUMNS.values()}).where(
+        Wish.id.is_in([first, second]))
+    live = await stages.stage_samples([world.community_id], day, day + timedelta(days=2))
+    assert kept == live
+    assert all(len(live[world.community_id][s]) == 2 for s in figures.STAGES)
