@@ -224,3 +224,22 @@ async def test_confirming_keeps_the_durations_the_clock_reads(world: World) -> N
     live = await stages.stage_samples([world.community_id], day, day + timedelta(days=2))
     assert kept == live
     assert all(len(live[world.community_id][s]) == 2 for s in figures.STAGES)
+
+
+async def test_the_backfill_migration_keeps_what_the_confirming_step_keeps(
+        world: World) -> None:
+    """The migration carries its own copy of the statement (a later change to the app's
+    code must not change an old migration): on varied histories it writes the same
+    durations as ``stageclock.keep``."""
+    from importlib import import_module
+
+    backfill = import_module("migrations.wishes.wishes_2026_11_30t21_50_01_000000")
+    _, other = await make_histories(world, random.Random(31))
+    mine = Wish.community.is_in([world.community_id, other])
+    await stageclock.keep()
+    kept = await Wish.select(Wish.id, *stageclock_columns()).where(mine).order_by(Wish.id)
+    await Wish.update({c: None for c in stageclock_columns()}, force=True).where(mine)
+    await backfill.keep_all()
+    again = await Wish.select(Wish.id, *stageclock_columns()).where(mine).order_by(Wish.id)
+    assert again == kept
+    assert sum(1 for w in kept if w["confirm_seconds"] is not None) >= 5
