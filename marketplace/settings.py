@@ -67,7 +67,7 @@ class Settings:
     export_inline_rows: int = 5000
     export_keep_days: int = 7
     contact_view_months: int = 13  # who saw a resident's contact: kept this long (≥ 6)
-    database_pool_size: int = 8  # PostgreSQL connections per process, at most
+    database_pool_size: int = 4  # PostgreSQL connections per process, at most
 
     @property
     def production(self) -> bool:
@@ -211,7 +211,7 @@ def load() -> Settings:
         export_keep_days=_int("EXPORT_KEEP_DAYS", 7),
         contact_view_months=_contact_view_months(),
         # PostgreSQL connections each process may hold (see README "Running it").
-        database_pool_size=max(2, _int("DATABASE_POOL_SIZE", 8)),
+        database_pool_size=max(2, _int("DATABASE_POOL_SIZE", 4)),
     )
 
 
