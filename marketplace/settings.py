@@ -210,7 +210,7 @@ def load() -> Settings:
         export_inline_rows=_int("EXPORT_INLINE_ROWS", 5000),
         export_keep_days=_int("EXPORT_KEEP_DAYS", 7),
         contact_view_months=_contact_view_months(),
-        # PostgreSQL connections each process may hold (see README "Running it").
+        # PostgreSQL connections each process opens at start (README "Configuration").
         database_pool_size=max(2, _int("DATABASE_POOL_SIZE", 4)),
     )
 
