@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import sqlite3
 import zlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -269,6 +269,21 @@ async def together(*reads: Awaitable[Any]) -> list[Any]:
     return list(await asyncio.gather(*reads))
 
 
+@contextlib.contextmanager
+def custom_plans() -> Iterator[None]:
+    """Reads of a period report (dashboard, roll-ups, portal, public page, service record):
+    on PostgreSQL each statement of the block, and of reads it starts with ``together``, is
+    planned for its own values (a period's bounds decide between an index and a scan),
+    where the rest of the app lets PostgreSQL keep a generic plan after five runs
+    (``postgres.fetch``). Statements inside a transaction are left as they are; SQLite
+    plans every statement anyway."""
+    token = postgres.CUSTOM_PLANS.set(True)
+    try:
+        yield
+    finally:
+        postgres.CUSTOM_PLANS.reset(token)
+
+
 async def lock_row(table: type[Table], row_id: int, strength: str = "UPDATE") -> None:
     """Inside a transaction: keep other writers off one row until the transaction ends.
 
@@ -316,7 +331,7 @@ def request_connection(app: Any) -> Any:
 @asynccontextmanager
 async def lifespan_pool() -> AsyncIterator[None]:
     if isinstance(DB, PostgresEngine):
-        await postgres.start_pool(DB)
+        await postgres.start_pool(DB, settings_module.get().database_pool_size)
         try:
             yield
         finally:

@@ -67,6 +67,7 @@ class Settings:
     export_inline_rows: int = 5000
     export_keep_days: int = 7
     contact_view_months: int = 13  # who saw a resident's contact: kept this long (≥ 6)
+    database_pool_size: int = 4  # PostgreSQL connections per process, at most
 
     @property
     def production(self) -> bool:
@@ -209,6 +210,8 @@ def load() -> Settings:
         export_inline_rows=_int("EXPORT_INLINE_ROWS", 5000),
         export_keep_days=_int("EXPORT_KEEP_DAYS", 7),
         contact_view_months=_contact_view_months(),
+        # PostgreSQL connections each process opens at start (README "Configuration").
+        database_pool_size=max(2, _int("DATABASE_POOL_SIZE", 4)),
     )
 
 

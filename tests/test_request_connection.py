@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from marketplace import db
+from marketplace import db, settings
 from marketplace.community.tables import Community, Grid
 from marketplace.wishes import service
 from tests.conftest import World, login, post, unique
@@ -234,3 +234,12 @@ async def test_a_hundred_requests_leave_no_connection_behind(
         assert (await client.get("/points/statement.csv")).status_code == 200
     await settled()
     assert in_use() == base
+
+
+async def test_the_pool_is_opened_in_full_and_never_grows() -> None:
+    """A burst queues for the pool's connections instead of opening more mid-burst."""
+    pool = db.DB.pool  # type: ignore[attr-defined]
+    size = settings.get().database_pool_size
+    assert pool.get_size() == size
+    await asyncio.gather(*(Community.raw("SELECT pg_sleep(0.02)") for _ in range(3 * size)))
+    assert pool.get_size() == size

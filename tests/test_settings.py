@@ -39,3 +39,12 @@ def test_bad_values_are_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "mysql://x")
     with pytest.raises(settings.SettingsError, match="DATABASE_URL"):
         settings.load()
+
+
+def test_database_pool_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    assert settings.load().database_pool_size == 4
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "12")
+    assert settings.load().database_pool_size == 12
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "1")  # a request and its transaction need two
+    assert settings.load().database_pool_size == 2

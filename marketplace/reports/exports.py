@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from marketplace import csvfile, paging
+from marketplace import csvfile, db, paging
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.i18n import N_, _
 from marketplace.ledger import rules
@@ -32,8 +32,12 @@ Row = dict[str, Any]
 
 def _stream(header: Sequence[str], fetch: paging.Fetch,
             shape: Callable[[Row], Sequence[Any]]) -> AsyncIterator[bytes]:
+    async def planned(last: int) -> list[Row]:
+        with db.custom_plans():  # each batch's period bounds planned for (not across a yield)
+            return await fetch(last)
+
     async def shaped() -> AsyncIterator[list[Sequence[Any]]]:
-        async for rows in paging.batches(fetch, BATCH):
+        async for rows in paging.batches(planned, BATCH):
             yield [shape(r) for r in rows]
 
     return csvfile.stream(header, shaped())

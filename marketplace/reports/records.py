@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from marketplace import db
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.reports import figures
@@ -109,9 +110,12 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
     several communities), then ``helper_ids`` bounds it."""
     if community_id is None and helper_ids is None:
         raise ValueError("tallies of every community need the helpers named")
-    confirmed = await _confirmations(community_id, start, end, helper_ids)
+    with db.custom_plans():
+        confirmed = await _confirmations(community_id, start, end, helper_ids)
+        claims = await _claims(community_id, start, end, helper_ids)
+        activities = await _activities(community_id, start, end, helper_ids)
     out: dict[int, HelperTally] = {}
-    for claim in await _claims(community_id, start, end, helper_ids):
+    for claim in claims:
         event = confirmed.get(claim["wish"])
         if event is None:
             continue
@@ -124,7 +128,7 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
             tally.ratings.append(int(event["wish.rating"]))
         if details is not None:
             details.setdefault(helper, Detail()).wishes.append({**event, "confirmed_by": who})
-    for row in await _activities(community_id, start, end, helper_ids):
+    for row in activities:
         helper = int(row["credit.owner"])
         tally = out.setdefault(helper, HelperTally(helper))
         tally.activities += 1

@@ -168,13 +168,14 @@ async def figures_by_community(communities: list[dict[str, Any]], w: Window
     keys = ",".join(f"'{ledger_rules.account_key(ledger_rules.ISSUANCE, c)}'" for c in out)
     target = (_sql(TARGET_SQL.format(ids=ids), w.year_start, w.year_end, True,
                    w.target_minutes, True) if w.target_minutes > 0 else _nothing())
-    status, clock, transfers, balances, helpers, reported, meeting = await db.together(
-        _sql(STATUS_SQL.format(ids=ids), w.start, w.end),
-        stages.stage_samples(out, w.start, w.end, only=CLOCK_STAGES),
-        _sql(TRANSFERS_SQL.format(ids=ids, keys=keys), w.start, w.end),
-        _sql(BALANCES_SQL.format(ids=ids, person=ledger_rules.PERSON)),
-        _sql(HELPERS_SQL.format(ids=ids), w.start, w.end),
-        _sql(REPORTED_SQL.format(ids=ids), True), target)
+    with db.custom_plans():
+        status, clock, transfers, balances, helpers, reported, meeting = await db.together(
+            _sql(STATUS_SQL.format(ids=ids), w.start, w.end),
+            stages.stage_samples(out, w.start, w.end, only=CLOCK_STAGES),
+            _sql(TRANSFERS_SQL.format(ids=ids, keys=keys), w.start, w.end),
+            _sql(BALANCES_SQL.format(ids=ids, person=ledger_rules.PERSON)),
+            _sql(HELPERS_SQL.format(ids=ids), w.start, w.end),
+            _sql(REPORTED_SQL.format(ids=ids), True), target)
     for r in status:
         f = out[int(r["community"])]
         f.status[r["status"]] = int(r["n"])

@@ -155,9 +155,10 @@ async def dashboard_figures(community_id: int, grid_id: int | None,
     if grid_id and grid_id not in {g["id"] for g in grid_list}:
         grid_id = None
     scope = queries.Scope(community_id, period.start, period.end, grid_id)
-    data, (monthly, weekly), row, roll = await db.together(
-        key_figures(scope), queries.trends(community_id, grid_id, period.last),
-        community(community_id), records.honour_roll(community_id, period.start, period.end))
+    with db.custom_plans():
+        data, (monthly, weekly), row, roll = await db.together(
+            key_figures(scope), queries.trends(community_id, grid_id, period.last),
+            community(community_id), records.honour_roll(community_id, period.start, period.end))
     categories = data["categories"]
     return {
         **data, "community": row, "grids": grid_list,
@@ -183,11 +184,12 @@ class PublicFigures:
 async def _public_figures(community_id: int, day: date) -> PublicFigures:
     year = Period(figures.add_months(figures.month_start(day), -11), day)
     month, this_year = month_period(day), year_period(day)
-    key, monthly, roll_month, roll_year = await db.together(
-        key_figures(queries.Scope(community_id, year.start, year.end)),
-        queries.trend(community_id, None, day, monthly=True),
-        records.honour_roll(community_id, month.start, month.end),
-        records.honour_roll(community_id, this_year.start, this_year.end))
+    with db.custom_plans():
+        key, monthly, roll_month, roll_year = await db.together(
+            key_figures(queries.Scope(community_id, year.start, year.end)),
+            queries.trend(community_id, None, day, monthly=True),
+            records.honour_roll(community_id, month.start, month.end),
+            records.honour_roll(community_id, this_year.start, this_year.end))
     return PublicFigures(key, monthly, roll_month, roll_year)
 
 
