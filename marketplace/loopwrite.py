@@ -65,7 +65,7 @@ class LoopConnection:
     async def execute_fetchall(self, sql: str, args: Any = ()) -> list[Any]:
         self.statements += 1
         if self.statements > INLINE_STATEMENTS:
-            return await asyncio.to_thread(self._run, sql, args)
+            return await _to_thread(self._run, sql, args)
         return self._run(sql, args)
 
     async def execute(self, sql: str, args: Any = ()) -> None:
@@ -80,6 +80,17 @@ class LoopConnection:
         self.raw.close()
 
 
+async def _to_thread(run: Callable[..., list[Any]], *args: Any) -> list[Any]:
+    statement = asyncio.ensure_future(asyncio.to_thread(run, *args))
+    try:
+        return await asyncio.shield(statement)
+    except asyncio.CancelledError:
+        # The rollback that follows must not run on the connection while the statement
+        # still does, on the worker thread.
+        await asyncio.wait([statement])
+        raise
+
+
 def _checkpoint(path: str) -> None:
     with contextlib.closing(sqlite3.connect(path, timeout=0)) as connection:
         connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -91,9 +102,10 @@ async def _checkpoint_quietly(path: str) -> None:
 
 
 def _checkpoint_soon(path: str) -> None:
-    if _checkpointing:  # one at a time
+    loop = asyncio.get_running_loop()
+    if any(task.get_loop() is loop for task in _checkpointing):  # one at a time
         return
-    task = asyncio.get_running_loop().create_task(_checkpoint_quietly(path))
+    task = loop.create_task(_checkpoint_quietly(path))
     _checkpointing.add(task)
     task.add_done_callback(_checkpointing.discard)
 

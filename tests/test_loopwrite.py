@@ -70,6 +70,30 @@ async def test_a_long_transaction_moves_off_the_loop_and_still_rolls_back(
     assert len(await _grids(prefix)) == count
 
 
+async def test_a_long_transaction_cancelled_in_its_thread_leaves_nothing(
+        world: World) -> None:
+    prefix = unique("cancelled ")
+    in_thread = asyncio.Event()
+
+    async def long() -> None:
+        async with db.transaction():
+            for n in range(loopwrite.INLINE_STATEMENTS + 500):
+                if n == loopwrite.INLINE_STATEMENTS + 5:
+                    in_thread.set()
+                await Grid.insert(Grid(community=world.community_id, name=f"{prefix}{n:03}"))
+
+    task = asyncio.create_task(long())
+    await in_thread.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await _grids(prefix) == []
+    async with db.transaction():
+        assert _path_taken() is loopwrite.LoopConnection
+        await Grid.insert(Grid(community=world.community_id, name=prefix + "after"))
+    assert await _grids(prefix) == [prefix + "after"]
+
+
 async def test_a_file_held_by_another_process_waits_off_the_loop(world: World) -> None:
     name = unique("waited ")
     other = sqlite3.connect(db.DB.connection_kwargs["database"], isolation_level=None)
