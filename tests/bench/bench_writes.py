@@ -63,6 +63,11 @@ def one_run(cwd: Path | None = None) -> dict[str, Any]:
     return g
 
 
+def _listed(runs: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{r['rate']:.0f}/s p99 {r['p99_ms']:.0f} ms CPU {r['cpu_ms']:.2f} ms"
+                     for r in runs)
+
+
 def main() -> list[Row]:
     """``BENCH_ROUNDS`` runs (the best counts: a shared machine's load only slows one);
     with ``BENCH_BASELINE`` (another checkout) each round runs that code's server too."""
@@ -75,12 +80,9 @@ def main() -> list[Row]:
     g = max(runs, key=lambda r: r["rate"])
     errors = sum(r["errors"] for r in runs)
     note = (f"{g['requests']} writes, SQLite, {SERVER_NOTE}; errors {errors}; server CPU "
-            f"per write {g['cpu_ms']:.2f} ms; best of {len(runs)}: "
-            + ", ".join(f"{r['rate']:.0f}/s p99 {r['p99_ms']:.0f} ms" for r in runs))
+            f"per write {g['cpu_ms']:.2f} ms; best of {len(runs)}: {_listed(runs)}")
     if before:
-        note += "; BENCH_BASELINE, same rounds: " + ", ".join(
-            f"{r['rate']:.0f}/s p99 {r['p99_ms']:.0f} ms CPU {r['cpu_ms']:.2f} ms"
-            for r in before)
+        note += f"; BENCH_BASELINE, same rounds: {_listed(before)}"
     if g["sample"]:
         note += f" (e.g. {g['sample']})"
     return [
