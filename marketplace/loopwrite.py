@@ -124,6 +124,9 @@ os.register_at_fork(after_in_child=_forget_after_fork)
 
 def _connection(kwargs: dict[str, Any], row_factory: RowFactory) -> LoopConnection:
     connection: LoopConnection | None = getattr(_here, "connection", None)
+    if connection is not None and connection.path != kwargs["database"]:
+        forget()  # another engine's file
+        connection = None
     if connection is None:
         raw = sqlite3.connect(**{**kwargs, "timeout": 0, "isolation_level": None,
                                  "check_same_thread": False})
@@ -144,8 +147,9 @@ def begin(kwargs: dict[str, Any], row_factory: RowFactory) -> LoopConnection | N
         if connection.in_transaction:  # left open by a failure: start clean
             connection.raw.execute("ROLLBACK")
         connection.raw.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error:
-        forget()
+    except sqlite3.Error as error:
+        if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+            forget()  # broken: a new one next time; a busy one is kept
         return None
     connection.statements = 0
     return connection

@@ -96,6 +96,8 @@ async def test_a_long_transaction_cancelled_in_its_thread_leaves_nothing(
 
 async def test_a_file_held_by_another_process_waits_off_the_loop(world: World) -> None:
     name = unique("waited ")
+    async with db.transaction():
+        kept = db.DB.current_transaction.get().connection  # type: ignore[union-attr]
     other = sqlite3.connect(db.DB.connection_kwargs["database"], isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process in the middle of its write
     paths: list[type] = []
@@ -118,8 +120,8 @@ async def test_a_file_held_by_another_process_waits_off_the_loop(world: World) -
     await task
     assert len(paths) == 1 and issubclass(paths[0], aiosqlite.Connection)  # the thread's
     assert await _grids(name) == [name]
-    async with db.transaction():  # the next write is back on the loop
-        assert _path_taken() is loopwrite.LoopConnection
+    async with db.transaction():  # the next write is back on the loop, same connection
+        assert db.DB.current_transaction.get().connection is kept  # type: ignore[union-attr]
 
 
 _OTHER_PROCESS = textwrap.dedent("""
