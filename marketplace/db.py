@@ -26,7 +26,7 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from marketplace import postgres
+from marketplace import loopwrite, postgres
 from marketplace import settings as settings_module
 
 try:  # PostgreSQL's unique violation; the driver is installed with the project
@@ -64,6 +64,17 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         if self.transaction_type is not TransactionType.deferred:
             await self.engine.write_lock.acquire()
             self._locked = True
+        # A write runs on the loop's thread when SQLite's lock is free (loopwrite.py).
+        here = loopwrite.begin(self.engine.connection_kwargs, _dict_factory) if (
+            self._locked and self.engine.writes_on_loop) else None
+        if here is not None:
+            self.connection = here
+        else:
+            await self._begin_in_thread()
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def _begin_in_thread(self) -> None:
         try:
             self.connection = await self.engine.get_connection()
         except BaseException:
@@ -75,8 +86,6 @@ class PooledSQLiteTransaction(SQLiteTransaction):
             await self.engine.discard(self.connection)
             self._release_lock()
             raise
-        self.context = self.engine.current_transaction.set(self)
-        return self
 
     def _release_lock(self) -> None:
         if getattr(self, "_locked", False):
@@ -120,6 +129,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._idle: list[aiosqlite.Connection] = []
         self._write_lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self.writes_on_loop = True
 
     @property
     def write_lock(self) -> asyncio.Lock:
@@ -139,12 +149,17 @@ class PooledSQLiteEngine(SQLiteEngine):
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:
+        if isinstance(connection, loopwrite.LoopConnection):
+            return  # kept for its thread
         if len(self._idle) < SQLITE_POOL_SIZE and connection.in_transaction is False:
             self._idle.append(connection)
         else:
             await connection.close()
 
     async def discard(self, connection: aiosqlite.Connection) -> None:
+        if isinstance(connection, loopwrite.LoopConnection):
+            loopwrite.forget()
+            return
         with contextlib.suppress(Exception):  # already broken; closing is best effort
             await connection.close()
 

@@ -71,28 +71,33 @@ def _forget_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
-def _connection() -> sqlite3.Connection:
-    connection: sqlite3.Connection | None = getattr(_here, "connection", None)
+def _connection(typed: bool = False) -> sqlite3.Connection:
+    name = "typed" if typed else "connection"
+    connection: sqlite3.Connection | None = getattr(_here, name, None)
     if connection is None:
-        # Stored values as they are (no converters: ``types`` does that), autocommit: a
-        # read leaves no transaction open to hold back the WAL checkpoint.
-        connection = sqlite3.connect(db.DB.connection_kwargs["database"],  # type: ignore[attr-defined]
-                                     timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        _here.connection = connection
+        # Stored values as they are (no converters: ``types`` does that) unless ``typed``
+        # (Piccolo's converters, by declared column type), autocommit: a read leaves no
+        # transaction open to hold back the WAL checkpoint.
+        kwargs = db.DB.connection_kwargs  # type: ignore[attr-defined]
+        connection = sqlite3.connect(kwargs["database"], timeout=BUSY_TIMEOUT_S,
+                                     isolation_level=None,
+                                     detect_types=kwargs["detect_types"] if typed else 0)
+        setattr(_here, name, connection)
     return connection
 
 
 def _forget_connection() -> None:
-    connection = getattr(_here, "connection", None)
-    _here.connection = None
-    if connection is not None:
-        connection.close()
+    for name in ("connection", "typed"):
+        connection = getattr(_here, name, None)
+        setattr(_here, name, None)
+        if connection is not None:
+            connection.close()
 
 
 def read_here(sql: str, args: tuple[Any, ...],
-              types: Mapping[str, Callable[[Any], Any]]) -> list[Row]:
+              types: Mapping[str, Callable[[Any], Any]], typed: bool = False) -> list[Row]:
     """SQLite: the statement on this thread's connection (raises ``sqlite3.Error``)."""
-    cursor = _connection().execute(_sqlite_sql(sql, len(args)), args)
+    cursor = _connection(typed).execute(_sqlite_sql(sql, len(args)), args)
     rows = cursor.fetchall()
     names = [column[0] for column in cursor.description]
     found = [dict(zip(names, row, strict=True)) for row in rows]
@@ -104,13 +109,16 @@ def read_here(sql: str, args: tuple[Any, ...],
 
 
 async def read(sql: str, *args: Any,
-               types: Mapping[str, Callable[[Any], Any]] | None = None) -> list[Row]:
+               types: Mapping[str, Callable[[Any], Any]] | None = None,
+               typed: bool = False) -> list[Row]:
     """The rows of ``sql`` (Piccolo's "{}" placeholders, as ``Table.raw``) as dicts.
     ``types``: the columns whose stored SQLite value is converted (``TIMESTAMPTZ``,
-    ``DATE``, ``BOOLEAN``); other columns are integers, reals or text as stored."""
+    ``DATE``, ``BOOLEAN``); other columns are integers, reals or text as stored.
+    ``typed``: every column converted as ``Table.raw`` converts it (for a read of a few
+    rows whose callers compare them with Piccolo's: costs a call per value)."""
     if db.is_sqlite() and not db.in_transaction():
         try:
-            return read_here(sql, args, types or {})
+            return read_here(sql, args, types or {}, typed)
         except sqlite3.OperationalError:
             _forget_connection()  # busy, or a broken connection: the ordinary path
     return [dict(row) for row in await db.DB.run_querystring(QueryString(sql, *args))]

@@ -24,9 +24,9 @@ def statements() -> Iterator[list[str]]:
 
     here = quickread.read_here
 
-    def counted_here(sql: str, *args: Any) -> list[dict[str, Any]]:
+    def counted_here(sql: str, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         seen.append(sql)
-        return here(sql, *args)
+        return here(sql, *args, **kwargs)
 
     # Hot-path reads on SQLite bypass the engine (marketplace/quickread.py): counted too.
     with mock.patch.object(engine_class, "run_querystring", counted), \

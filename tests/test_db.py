@@ -54,9 +54,11 @@ async def test_nested_transaction_joins_the_outer_one(world: World) -> None:
 
 @pytest.mark.sqlite_only
 @pytest.mark.skipif(not db.is_sqlite(), reason="the SQLite engine's own pool")
-async def test_failed_begin_discards_its_connection_and_lock() -> None:
+async def test_failed_begin_discards_its_connection_and_lock(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     engine = db.DB
     assert isinstance(engine, db.PooledSQLiteEngine)
+    monkeypatch.setattr(engine, "writes_on_loop", False)  # the aiosqlite path
     opened: list[object] = []
     original = engine.get_connection
 

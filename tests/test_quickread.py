@@ -96,7 +96,7 @@ async def test_inside_a_transaction_the_transactions_rows_are_seen(world: World)
 @pytest.mark.skipif(not db.is_sqlite(), reason="SQLite's own connection")
 async def test_a_busy_database_file_falls_back_to_the_engine(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    def locked() -> sqlite3.Connection:
+    def locked(typed: bool = False) -> sqlite3.Connection:
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(quickread, "_connection", locked)

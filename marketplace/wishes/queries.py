@@ -189,7 +189,8 @@ async def wish_facts(wish_id: int, reader_id: int) -> WishFacts | None:
     or None when there is no such wish. One statement where it took four."""
     if not 0 < wish_id <= MAX_ID:
         return None
-    rows = await Wish.raw(_wish_facts_sql(), reader_id, True, True, True, wish_id)
+    rows = await quickread.read(_wish_facts_sql(), reader_id, True, True, True, wish_id,
+                                typed=True)
     if not rows:
         return None
     first = rows[0]
