@@ -1,21 +1,12 @@
-"""The closed loop's clock, reduced where the rows are: the one definition the dashboard,
-the public page and the street and district roll-ups share.
+"""The closed loop's clock over a period: the one definition the dashboard, the public
+page and the street and district roll-ups share.
 
-Per wish posted in the period, the seconds it spent in each stage, as
-``figures.stage_seconds`` tells them from its history read in order (at, id):
-
-- review: the first ``post`` → the first later event leaving ``pending``;
-- claim: the first ``open`` → the first later ``claimed``;
-- fulfil: the first ``fulfilled`` after some ``claimed`` → that fulfilment, counted from
-  the last ``claimed`` before it (a claim given back and taken again restarts it);
-- confirm: the first ``confirmed`` after some ``fulfilled`` → counted from the last
-  ``fulfilled`` before it (a dispute in between counts: the resident waited).
-
-A stage the wish has not finished is absent. The reduction itself is
-``wishes/stageclock.py`` (the confirming step keeps a confirmed wish's durations on it
-with the same SQL); here it is read over a period: the kept wishes' rows, the others'
-events. ``tests/reports/test_stage_clock.py`` holds both to the Python reduction on
-varied histories, some wishes kept and some not, on SQLite and PostgreSQL.
+Per wish posted in the period, the seconds it spent in each stage. What a stage is, and
+the SQL that reduces a wish's history to it, is ``wishes/stageclock.py`` (the confirming
+step keeps a confirmed wish's durations on it with the same SQL); here it is read over a
+period: the kept wishes' rows, the others' events. ``tests/reports/test_stage_clock.py``
+holds both to the Python reduction (``figures.stage_seconds``) on varied histories, some
+wishes kept and some not, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
