@@ -19,7 +19,7 @@ from marketplace.privacy.views import me as privacy_me
 from marketplace.web import auth
 from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id, query_text
-from marketplace.web.render import next_path, page, redirect, refused, safe_path
+from marketplace.web.render import current_page, next_path, page, redirect, refused, safe_path
 from marketplace.web.request import AppRequest
 
 
@@ -145,7 +145,7 @@ class AccountController(Controller):
         lang = form.str("lang")
         if request.user is not None:
             await service.set_language(request.user, lang)
-        response = redirect(request, next_path(form))
+        response = redirect(request, current_page(request) or next_path(form))
         if lang in ("zh", "en"):
             response.set_cookie(auth.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
                                 httponly=True, secure=settings.get().cookie_secure)

@@ -6,7 +6,7 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Response
 from litestar.plugins.htmx import ClientRedirect
@@ -42,6 +42,7 @@ def layout_context(request: AppRequest) -> dict[str, Any]:
         "languages": i18n.LANGUAGE_NAMES,
         "flashes": flash.take(request),
         "path": request.url.path,
+        "here": here(request),
         "unread": request.scope.get("state", {}).get("unread", 0),
         "elder": bool(request.scope.get("state", {}).get("elder", False)),
     }
@@ -90,6 +91,24 @@ def safe_path(raw: str | None, fallback: str = "/") -> str:
             or "\\" in cleaned):
         return fallback
     return quote(cleaned, safe="/#%[]=:;$&()+,!?*@'~")
+
+
+def here(request: AppRequest) -> str:
+    """This page's path and query: where a switch on the page (the language) brings the
+    reader back to, the list they were on filtered as it was."""
+    query = request.scope.get("query_string", b"")
+    return request.url.path + ("?" + query.decode("latin-1") if query else "")
+
+
+def current_page(request: AppRequest) -> str | None:
+    """For htmx requests, the address bar's path and query (``HX-Current-URL``): a
+    filter answered by htmx changes it after the page was drawn, so a ``next`` field
+    written into the page would be out of date. Only ever a path on this site."""
+    raw = request.headers.get("hx-current-url")
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    return safe_path(parts.path + ("?" + parts.query if parts.query else ""), "") or None
 
 
 def next_path(form: Form, fallback: str = "/") -> str:

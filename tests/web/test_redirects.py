@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.web.render import safe_path
-from tests.conftest import PASSWORD, World, csrf, post
+from tests.conftest import PASSWORD, World, csrf, login, post
 
 HOSTILE = [
     "/\t/evil.example/x",
@@ -98,3 +98,22 @@ async def test_language_switch_never_sends_people_elsewhere(client) -> None:
         assert r.status_code == 303 and r.headers["location"] == "/"
     r = await post(client, "/language", {"lang": "en", "next": "/wishes"})
     assert r.headers["location"] == "/wishes"
+
+
+async def test_language_switch_returns_to_the_list_as_it_was_filtered(
+        client, world: World) -> None:
+    """The footer's ``next`` is the page's path and query; htmx sends the address bar as it
+    is now (a filter answered by htmx changed it), which wins, but only as a path here."""
+    await login(client, await world.person(helper=True))
+    page = await client.get("/wishes/", params={"q": "tap", "category": "2"})
+    assert 'name="next" value="/wishes?q=tap&amp;category=2"' in page.text
+    r = await post(client, "/language", {"lang": "en", "next": "/wishes/?q=tap&category=2"})
+    assert r.status_code == 303 and r.headers["location"] == "/wishes/?q=tap&category=2"
+    r = await post(client, "/language", {"lang": "zh", "next": "/wishes/"},
+                   headers={"hx-request": "true",
+                            "hx-current-url": "http://testserver/wishes/?grid=3"})
+    assert r.headers["hx-redirect"] == "/wishes/?grid=3"
+    for hostile in ["https://evil.example//evil.example/x", "http://testserver/\t/evil"]:
+        r = await post(client, "/language", {"lang": "en", "next": "/points"},
+                       headers={"hx-request": "true", "hx-current-url": hostile})
+        assert r.headers["hx-redirect"] == "/points"
