@@ -27,14 +27,6 @@ class Scope:
     grid_id: int | None = None
 
 
-def _wishes_where(scope: Scope) -> Any:
-    where = ((Wish.community == scope.community_id) & (Wish.created_at >= scope.start)
-             & (Wish.created_at < scope.end))
-    if scope.grid_id:
-        where &= Wish.grid == scope.grid_id
-    return where
-
-
 # The period's wishes counted by status and category in one read (the index on
 # (community, created_at)): the status and category figures are its rows summed.
 WISH_COUNTS_SQL = """
