@@ -144,8 +144,8 @@ class PooledSQLiteEngine(SQLiteEngine):
             return self._idle.pop()
         connection = await aiosqlite.connect(**self.connection_kwargs)
         connection.row_factory = _dict_factory  # type: ignore[assignment]
-        await connection.execute("PRAGMA foreign_keys = 1")
-        await connection.execute("PRAGMA synchronous = NORMAL")
+        for pragma in loopwrite.CONNECTION_PRAGMAS:
+            await connection.execute(pragma)
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:

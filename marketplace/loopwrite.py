@@ -43,6 +43,10 @@ _checkpointing: set[asyncio.Task[None]] = set()
 # a longer transaction hands the rest to a worker thread.
 INLINE_STATEMENTS = 64
 
+# Every write connection, here and in the pool (db.py): foreign keys enforced, and the
+# durability the README promises (WAL with synchronous=NORMAL).
+CONNECTION_PRAGMAS = ("PRAGMA foreign_keys = 1", "PRAGMA synchronous = NORMAL")
+
 RowFactory = Callable[[sqlite3.Cursor, tuple[Any, ...]], Any]
 
 
@@ -131,8 +135,8 @@ def _connection(kwargs: dict[str, Any], row_factory: RowFactory) -> LoopConnecti
         raw = sqlite3.connect(**{**kwargs, "timeout": 0, "isolation_level": None,
                                  "check_same_thread": False})
         raw.row_factory = row_factory
-        raw.execute("PRAGMA foreign_keys = 1")
-        raw.execute("PRAGMA synchronous = NORMAL")
+        for pragma in CONNECTION_PRAGMAS:
+            raw.execute(pragma)
         raw.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints off the loop: below
         connection = LoopConnection(raw, kwargs["database"])
         _here.connection = connection
