@@ -140,8 +140,9 @@ async def post_wish(actor: Principal, wish: NewWish, owner_id: int | None = None
 
 
 async def review(actor: Principal, wish_id: int, approve: bool, points: int | None = None,
-                 reason: str = "", team_size: int | None = None) -> None:
-    """Staff approve (points and team size within the community's limits) or reject."""
+                 reason: str = "", team_size: int | None = None) -> dict[str, Any]:
+    """Staff approve (points and team size within the community's limits) or reject;
+    returns the wish as it is now."""
     wish, _roles = await core.visible(actor, wish_id)
     if not actor.can_staff(wish["community"]):
         raise Forbidden(_("Only staff of this community review its wishes."))
@@ -157,7 +158,7 @@ async def review(actor: Principal, wish_id: int, approve: bool, points: int | No
             wish = await core.move(wish_id, Action.APPROVE, actor, "",
                                    {Wish.points: value, Wish.team_size: size})
             await notify.tell([wish["owner"]], "wish_approved", wish)
-        return
+        return wish
     reason = reason.strip()[:REASON_MAX]
     if not reason:
         raise DomainError(_("Please tell the resident why the wish is not accepted."), "reason")
@@ -167,6 +168,7 @@ async def review(actor: Principal, wish_id: int, approve: bool, points: int | No
         await notify.tell([wish["owner"]], "wish_rejected", wish, reason=reason)
         await audit.record(actor.user_id, wish["community"], "wish_rejected", "wish", wish_id,
                            reason)
+    return wish
 
 
 async def fulfil(actor: Principal, wish_id: int, note: str, minutes: int,
@@ -310,6 +312,13 @@ async def staff_queues(actor: Principal, community_id: int | None = None,
         escalated=await queries.escalated(cid),
         categories=await categories(cid, active_only=False),
     )
+
+
+async def pending_count(actor: Principal, community_id: int) -> int:
+    """How many wishes wait for review: the queue's heading, kept right after a decision."""
+    if not actor.can_staff(community_id):
+        raise Forbidden(_("This page is for staff of that community."))
+    return await queries.queue_length(community_id, State.PENDING)
 
 
 # --- closing an account (mydata.closure) ----------------------------------------------

@@ -44,18 +44,47 @@ async def test_rejecting_without_a_reason_says_so_at_the_field(client, world: Wo
     assert await status(wish_id) == "pending"
 
 
-async def test_htmx_swaps_only_the_wishs_review_box(client, world: World) -> None:
+async def test_htmx_swaps_only_the_review_box_while_a_try_is_refused(
+        client, world: World) -> None:
     staff, wish_id = await _pending(world)
     await login(client, staff)
     r = await post(client, f"/staff/wishes/{wish_id}/review", {"decision": "reject"},
                    headers=HTMX)
     assert r.status_code == 200 and "<h1" not in r.text
+    assert r.headers["hx-retarget"] == f"#review-{wish_id}"
     assert f'id="review-{wish_id}"' in r.text and "Please tell the resident why" in r.text
+    assert f'id="pending-{wish_id}"' not in r.text  # the card stays as it was
+    assert await status(wish_id) == "pending"
+
+
+async def test_a_decided_wish_leaves_the_queue_and_the_count_follows(
+        client, world: World) -> None:
+    staff, wish_id = await _pending(world, "Mend the fence")
+    category = (await service.categories(world.community_id))[0]["id"]
+    other = await service.post_wish(await world.person(),
+                                    service.NewWish(category, "Carry the shopping"))
+    await login(client, staff)
+    queue = await client.get("/staff/wishes", headers=EN)
+    assert '<span id="pending-total">(2)</span>' in queue.text
+    # The forms aim at the whole item: the card with its "waiting for review" tag goes too.
+    assert f'hx-target="#pending-{wish_id}"' in queue.text
+    assert re.search(rf'id="pending-{wish_id}">.*?Mend the fence.*?id="review-{wish_id}"',
+                     queue.text, re.S)
     r = await post(client, f"/staff/wishes/{wish_id}/review",
                    {"decision": "reject", "reason": "Please ask the property office."},
                    headers=HTMX)
-    assert r.status_code == 200 and "the resident will see your reason" in r.text
+    assert r.status_code == 200 and "hx-retarget" not in r.headers
+    item = r.text.split('<span id="pending-total"')[0]
+    assert f'id="pending-{wish_id}"' in item and "Mend the fence" in item
+    assert "the resident will see your reason" in item
+    assert f'id="review-{wish_id}"' not in item and "Approve (" not in item
+    assert re.search(r'<span id="pending-total" hx-swap-oob="true">\(1\)</span>', r.text)
     assert await status(wish_id) == "rejected"
+    r = await post(client, f"/staff/wishes/{other}/review", {"decision": "approve"},
+                   headers=HTMX)
+    assert "Carry the shopping" in r.text and "helpers can now see and claim" in r.text
+    assert re.search(r'<span id="pending-total" hx-swap-oob="true">\(0\)</span>', r.text)
+    assert await status(other) == "open"
 
 
 async def test_another_communitys_staff_cannot_review(client, world: World) -> None:

@@ -33,24 +33,30 @@ class StaffWishController(Controller):
     @post("/{wish_id:int}/review", name="review_from_queue")
     async def review(self, request: AppRequest, wish_id: PathId) -> Any:
         """Approve with the wish's default points, or reject with a reason, right in the
-        queue (issue 15: two taps, not four). htmx swaps the one wish's review box; without
-        JavaScript the queue comes back, with the error at the field when refused."""
+        queue (issue 15: two taps, not four). With htmx the decided wish leaves the queue
+        (its card and box give way to what was done) and the heading's count follows; a
+        refused try swaps only its review box. Without JavaScript the queue comes back,
+        with the error at the field when refused."""
         form = await Form.read(request)
         approve = form.str("decision") == "approve"
         reason = "" if approve else form.str("reason", multiline=True)
         try:
-            await service.review(request.principal, wish_id, approve, reason=reason)
+            wish = await service.review(request.principal, wish_id, approve, reason=reason)
         except DomainError as exc:
             review = {"wish_id": wish_id, "error": exc.message, "reason": reason,
                       "field": exc.field}
             wish, _roles = await service.visible(request.principal, wish_id)
             if is_htmx(request):
-                return page(request, "wishes/_review.html", w=wish, review=review)
+                box = page(request, "wishes/_review.html", w=wish, review=review)
+                box.headers["HX-Retarget"] = f"#review-{wish_id}"
+                return box
             return await _queues(request, wish["community"], review, refused(request, exc))
         done = _("Approved: helpers can now see and claim this wish.") if approve else _(
             "Rejected; the resident will see your reason.")
         if is_htmx(request):
-            return page(request, "wishes/_review.html", w={"id": wish_id}, done=done)
+            waiting = await service.pending_count(request.principal, wish["community"])
+            return page(request, "wishes/_queue_item.html", w=wish, done=done,
+                        pending_total=waiting, count_changed=True)
         return redirect(request, "/staff/wishes#pending", done)
 
     @post("/categories", name="add_category")
