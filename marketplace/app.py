@@ -45,6 +45,7 @@ from marketplace.mydata.views.close import CloseAccountController, StaffCloseAcc
 from marketplace.mydata.views.export import MyDataController
 from marketplace.notifications.views import NotificationController
 from marketplace.privacy.views.access import ContactViewController, StaffContactViewController
+from marketplace.privacy.views.calendar import CalendarController
 from marketplace.privacy.views.notice import NoticeController, OperatorController
 from marketplace.privacy.views.requests import (
     PrivacyRequestController,
@@ -153,6 +154,7 @@ CONTROLLERS: list[type[Controller]] = [
     StreetReportsController,
     DistrictReportsController,
     StreetQueueController,
+    CalendarController,
 ]
 
 

@@ -18,10 +18,9 @@ from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import N_, _
 from marketplace.notifications import service as notifications
 from marketplace.principal import Principal
-from marketplace.privacy import workdays
+from marketplace.privacy import calendar
 from marketplace.privacy.tables import PrivacyRequest
 
-DUE_WORKING_DAYS = 15
 TEXT_MAX = 2000
 PREFERENCE_MAX = 200
 ANSWER_MIN, ANSWER_MAX = 10, 4000
@@ -40,8 +39,8 @@ KINDS = {
 Row = dict[str, Any]
 
 
-def due_on(asked: date) -> date:
-    return workdays.add_working_days(asked, DUE_WORKING_DAYS)
+async def due_on(asked: date) -> date:
+    return await calendar.due_on(asked)
 
 
 def is_overdue(row: Row, today: date) -> bool:
@@ -69,7 +68,7 @@ async def submit(actor: Principal, kind: str, text: str, preference: str = "") -
     async with db.transaction():
         rows = await PrivacyRequest.insert(PrivacyRequest(
             person=actor.user_id, community=actor.community_id, kind=kind, text=text,
-            contact_preference=preference, due_on=due_on(clock.today()),
+            contact_preference=preference, due_on=await due_on(clock.today()),
         )).returning(PrivacyRequest.id)
         request_id = int(rows[0]["id"])
         await audit.record(actor.acting_id, actor.community_id, "privacy_request_made",

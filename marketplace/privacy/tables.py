@@ -100,3 +100,16 @@ class Operator(Table, tablename="privacy_operator"):
     contact = Varchar(length=200)
     updated_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class CalendarDay(Table, tablename="privacy_calendar_day"):
+    """A day that is not what its weekday says, as the State Council's yearly notice
+    sets: a public holiday on a weekday (``working`` false) or a make-up working weekend
+    (调休, ``working`` true). Counted by ``workdays`` for the 15-working-day answer."""
+
+    id = Serial(primary_key=True)
+    day = Date(unique=True)
+    working = Boolean(default=False)
+    name = Varchar(length=40, default="")  # 国庆节, 春节调休上班…
+    set_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    set_at = Timestamptz(default=TimestamptzNow())

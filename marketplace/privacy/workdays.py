@@ -2,8 +2,8 @@
 Network Data Security Management Regulations Art. 20).
 
 Pure functions: Saturdays and Sundays are not working days. China's public holidays and
-their make-up working weekends (调休) change every year by State Council notice; callers may
-pass them as ``holidays`` / ``extra_workdays`` sets, and the site passes none yet.
+their make-up working weekends (调休) change every year by State Council notice; callers
+pass them as ``holidays`` / ``extra_workdays`` sets (``calendar`` keeps them).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Set
 from datetime import date, timedelta
 
 SATURDAY = 5
+PRIVACY_ANSWER_DAYS = 15
 
 
 def is_working_day(day: date, holidays: Set[date] = frozenset(),

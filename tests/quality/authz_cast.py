@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -31,7 +31,9 @@ from marketplace.community.tables import Building, Grid, WorkUnit
 from marketplace.ledger import corrections
 from marketplace.ledger import service as ledger
 from marketplace.principal import Principal
+from marketplace.privacy import calendar
 from marketplace.privacy import requests as privacy_requests
+from marketplace.privacy.tables import CalendarDay
 from marketplace.recovery import service as recovery
 from marketplace.reports import register, reportback
 from marketplace.reports.cards import CardPeriod
@@ -110,6 +112,7 @@ async def build() -> AuthzCast:
         people["owner"], "question", "What do you keep about me?")
     values.update(await _reportback(a, people))
     values.update(await _work_units(people))
+    values.update(await _calendar(people["admin"]))
     transfer = await ledger.award(a.community_id, people["owner"].user_id, 200, "award",
                                   "authz", None, "Points to spend", unique("authz:award:"))
     values["transfer"] = int(transfer["id"])
@@ -128,6 +131,27 @@ async def build() -> AuthzCast:
                   day_0=datetime.now(UTC).astimezone(LOCAL).date().isoformat())
     tokens = {name: await session_token(p) for name, p in people.items()}
     return AuthzCast(tokens, values)
+
+
+async def _calendar(admin: Principal) -> dict[str, Any]:
+    """A holiday to remove and a free day to enter, decades off: the calendar is the whole
+    site's, and no request made now may see its due day move."""
+    taken, free = await far_off_days(2)
+    await calendar.set_days(admin, taken, None, False, "authz")
+    [row] = await CalendarDay.select(CalendarDay.id).where(CalendarDay.day == taken)
+    return {"calendar_day": int(row["id"]), "calendar_free": free.isoformat()}
+
+
+async def far_off_days(count: int) -> list[date]:
+    """Days nobody has entered in the calendar, in 2040 and after."""
+    used = {r["day"] for r in await CalendarDay.select(CalendarDay.day).where(
+        CalendarDay.day >= date(2040, 1, 1))}
+    days, day = [], date(2040, 1, 1)
+    while len(days) < count:
+        if day not in used:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
 
 
 async def _work_units(people: dict[str, Principal]) -> dict[str, Any]:

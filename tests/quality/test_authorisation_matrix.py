@@ -137,6 +137,11 @@ TABLE: tuple[Case, ...] = (
     Case("privacy-answer", "/staff/privacy-requests/{request_id:int}/answer",
          "/staff/privacy-requests/{privacy_request}/answer", STAFF_A,
          {"answer": "We keep your name, phone and unit/room; nothing else."}),
+    # The working-day calendar: administrators only (far-off days, so no due day moves).
+    Case("calendar-set", "/admin/calendar", "/admin/calendar/", ADMIN,
+         {"first": "{calendar_free}", "kind": "holiday", "name": "authz"}),
+    Case("calendar-remove", "/admin/calendar/{day_id:int}/remove",
+         "/admin/calendar/{calendar_day}/remove", ADMIN, {}),
     Case("helper-apply", "/me/helper", "/me/helper", SIGNED_IN, {"kind": "volunteer"}),
     Case("honour-roll", "/me/honour-roll", "/me/honour-roll", SIGNED_IN, {"listed": ""}),
     # Privacy (issue 16): a copy of one's own data; a verified helper's own details.

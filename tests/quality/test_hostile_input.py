@@ -56,7 +56,9 @@ from marketplace.ledger import corrections
 from marketplace.ledger.tables import Transfer
 from marketplace.piccolo_conf import APP_REGISTRY
 from marketplace.principal import Principal
+from marketplace.privacy import calendar
 from marketplace.privacy import requests as privacy_requests
+from marketplace.privacy.tables import CalendarDay
 from marketplace.recovery import service as recovery
 from marketplace.reports.service import EXPORTS
 from marketplace.rewards import merchants
@@ -65,6 +67,7 @@ from marketplace.web.auth import SESSION_COOKIE
 from marketplace.wishes import service as wishes
 from tests.cast import Cast, build_cast, new_category, open_wish, session_token
 from tests.conftest import PASSWORD, unique
+from tests.quality.authz_cast import far_off_days
 
 # A few examples per (route, kind) in the default run; HYPOTHESIS_PROFILE=thorough for more.
 EXAMPLES = 40 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 3
@@ -108,6 +111,7 @@ PATH_IDS = {
     "request_id": "privacy_request",  # a privacy request, made afresh per request
     "unit_id": "work_unit", "contact_id": "work_unit_contact",
     "district_id": "district", "street_id": "street",
+    "day_id": "calendar_day",  # a far-off holiday, made afresh per request
 }
 # Routes whose path names more than an id: one case each (url, role).
 EXPANSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -235,6 +239,7 @@ VALID: dict[str, str] = {
     "period": "2026-Q3", "grade": "", "id_type": "resident_id",
     "id_number": "3301**********1234", "volunteer_number": "", "notes": "",
     "formal_name": "Peach Garden Committee", "person_in_charge": "Director Wang", "unit": "",
+    "first": "2040-03-02", "last": "2040-03-03",  # calendar days nobody's due day reaches
 }
 
 Value = str | bytes  # bytes: sent as they are, not as UTF-8
@@ -465,6 +470,11 @@ async def fresh(bench: Bench, url: str) -> dict[str, Any]:
         forgetful = bench.cast.people["forgetful"].user_id
         issued = await recovery.issue(None, forgetful)
         made["reset_code"] = (await recovery.slip(None, forgetful, issued)).code
+    if "{calendar_day}" in url:  # a removed one cannot be removed again
+        [day] = await far_off_days(1)
+        await calendar.set_days(bench.cast.people["admin"], day, None, False, "hostile")
+        [row] = await CalendarDay.select(CalendarDay.id).where(CalendarDay.day == day)
+        made["calendar_day"] = int(row["id"])
     if "{privacy_request}" in url:  # an answered one cannot be answered again
         made["privacy_request"] = await privacy_requests.submit(
             bench.cast.people["resident"], "question", "What do you keep about me?")

@@ -58,7 +58,7 @@ class PrivacyRequestController(Controller):
         except DomainError as exc:
             return await _mine_page(request, form.values(), {exc.field or "text": exc.message},
                                     refused(request, exc))
-        due = requests.due_on(clock.today())
+        due = await requests.due_on(clock.today())
         return redirect(request, "/privacy/requests",
                         _("Your request is sent. Community staff will answer by %(day)s.",
                           day=due.isoformat()))

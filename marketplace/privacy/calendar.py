@@ -1,0 +1,122 @@
+"""The working-day calendar: the days that are not what their weekday says.
+
+China's public holidays and their make-up working weekends (调休) are set each year by a
+State Council notice, so an administrator enters them here as the notice comes out. They
+count for the 15-working-day answer to a privacy request: a request made before Golden
+Week is due after it. A change moves the due day of every open request with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from marketplace import clock, db
+from marketplace.audit import service as audit
+from marketplace.errors import DomainError, Forbidden, NotFound
+from marketplace.i18n import _
+from marketplace.principal import Principal
+from marketplace.privacy import workdays
+from marketplace.privacy.tables import CalendarDay, PrivacyRequest
+
+NAME_MAX = 40
+RANGE_MAX = 15  # one entry: the longest holiday with its weekends is 9 days
+# 15 working days fit in five calendar weeks even across the Spring Festival.
+LOOKAHEAD = timedelta(days=70)
+
+Row = dict[str, Any]
+
+
+def _admin(actor: Principal) -> None:
+    if not actor.is_admin:
+        raise Forbidden(_("Only administrators keep the working-day calendar."))
+
+
+async def exceptions(first: date, last: date) -> tuple[frozenset[date], frozenset[date]]:
+    """The holidays and the make-up working days from ``first`` to ``last``."""
+    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.working).where(
+        (CalendarDay.day >= first) & (CalendarDay.day <= last))
+    return (frozenset(r["day"] for r in rows if not r["working"]),
+            frozenset(r["day"] for r in rows if r["working"]))
+
+
+async def due_on(asked: date) -> date:
+    """The day a privacy request made on ``asked`` must be answered by."""
+    holidays, extra = await exceptions(asked, asked + LOOKAHEAD)
+    return workdays.add_working_days(asked, workdays.PRIVACY_ANSWER_DAYS, holidays, extra)
+
+
+async def days(actor: Principal, since: date) -> list[Row]:
+    """The entered days from ``since`` on, in order, for the administrators' page."""
+    _admin(actor)
+    return await CalendarDay.select(
+        CalendarDay.id, CalendarDay.day, CalendarDay.working, CalendarDay.name,
+        CalendarDay.set_by.display_name.as_alias("set_by_name"), CalendarDay.set_at,
+    ).where(CalendarDay.day >= since).order_by(CalendarDay.day)
+
+
+def _checked(first: date | None, last: date | None, name: str) -> tuple[date, date, str]:
+    if first is None:
+        raise DomainError(_("Please give the first day."), "first")
+    last = last or first
+    if last < first:
+        raise DomainError(_("The last day cannot be before the first."), "last")
+    if (last - first).days >= RANGE_MAX:
+        raise DomainError(_("Please enter at most %(n)s days at a time.", n=RANGE_MAX), "last")
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise DomainError(_("Please keep it to %(n)s characters.", n=NAME_MAX), "name")
+    return first, last, name
+
+
+async def set_days(actor: Principal, first: date | None, last: date | None, working: bool,
+                   name: str) -> int:
+    """Mark every day from ``first`` to ``last`` a holiday (or a make-up working day),
+    replacing what was entered for them; returns how many days. One transaction: the
+    days, the open requests' due days and the audit line."""
+    _admin(actor)
+    first, last, name = _checked(first, last, name)
+    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    async with db.transaction():
+        await CalendarDay.delete().where(CalendarDay.day.is_in(span))
+        await CalendarDay.insert(*[CalendarDay(day=d, working=working, name=name,
+                                               set_by=actor.user_id) for d in span])
+        await _redate_open_requests()
+        await audit.record(actor.user_id, None, "calendar_days_set", "calendar", 0,
+                           f"{first.isoformat()}..{last.isoformat()} "
+                           f"{'working' if working else 'holiday'} {name}")
+    return len(span)
+
+
+async def remove(actor: Principal, day_id: int) -> date:
+    """Take one entered day out: it counts as its weekday says again."""
+    _admin(actor)
+    async with db.transaction():
+        found = await CalendarDay.select(CalendarDay.day).where(CalendarDay.id == day_id)
+        if not found:
+            raise NotFound(_("That day is not in the calendar (any more)."))
+        await CalendarDay.delete().where(CalendarDay.id == day_id)
+        await _redate_open_requests()
+        day = found[0]["day"]
+        await audit.record(actor.user_id, None, "calendar_day_removed", "calendar", day_id,
+                           day.isoformat())
+    return day
+
+
+async def _redate_open_requests() -> None:
+    """An open request's due day, counted again from the day it was made: the law counts
+    the days as they fall, whenever the notice came out. Only the ones that move are
+    written."""
+    open_rows = await PrivacyRequest.select(
+        PrivacyRequest.id, PrivacyRequest.created_at, PrivacyRequest.due_on,
+    ).where(PrivacyRequest.status == "open")
+    if not open_rows:
+        return
+    asked = {row["id"]: clock.local_date(row["created_at"]) for row in open_rows}
+    holidays, extra = await exceptions(min(asked.values()), max(asked.values()) + LOOKAHEAD)
+    for row in open_rows:
+        due = workdays.add_working_days(asked[row["id"]], workdays.PRIVACY_ANSWER_DAYS,
+                                        holidays, extra)
+        if due != row["due_on"]:
+            await PrivacyRequest.update({PrivacyRequest.due_on: due}).where(
+                PrivacyRequest.id == row["id"])

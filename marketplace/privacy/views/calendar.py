@@ -1,0 +1,69 @@
+"""The working-day calendar page (/admin/calendar): administrators enter the year's public
+holidays and make-up working days as the State Council's notice gives them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, get, post
+
+from marketplace import clock
+from marketplace.errors import DomainError
+from marketplace.i18n import N_, _
+from marketplace.privacy import calendar
+from marketplace.web import auth
+from marketplace.web.forms import Form
+from marketplace.web.params import PathId
+from marketplace.web.render import page, redirect, refused
+from marketplace.web.request import AppRequest
+
+HOME = "/admin/calendar"
+KINDS = (("holiday", N_("Public holiday (no work)")),
+         ("working", N_("Make-up working day (调休)")))
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+            N_("Saturday"), N_("Sunday"))
+
+
+async def _page(request: AppRequest, values: dict[str, str] | None = None,
+                errors: dict[str, str] | None = None, status_code: int = 200) -> Any:
+    since = date(clock.today().year - 1, 1, 1)  # last year's too: requests made then
+    days = [{**d, "weekday": _(WEEKDAYS[d["day"].weekday()])}
+            for d in await calendar.days(request.principal, since)]
+    return page(request, "privacy/calendar.html", status_code=status_code, days=days,
+                kinds=[(code, _(label)) for code, label in KINDS],
+                values=values or {"kind": "holiday"}, errors=errors or {},
+                range_max=calendar.RANGE_MAX, name_max=calendar.NAME_MAX)
+
+
+class CalendarController(Controller):
+    path = HOME
+    guards = [auth.login_required]  # administrators only: the service checks
+
+    @get("/", name="working_day_calendar")
+    async def index(self, request: AppRequest) -> Any:
+        return await _page(request)
+
+    @post("/", name="working_day_calendar_set")
+    async def set_days(self, request: AppRequest) -> Any:
+        form = await Form.read(request)
+        try:
+            first = form.date("first", label=_("First day"))
+            last = form.date("last", label=_("Last day"))
+            kind = form.str("kind")
+            if kind not in dict(KINDS):
+                raise DomainError(_("Please choose what kind of day it is."), "kind")
+            count = await calendar.set_days(request.principal, first, last,
+                                            kind == "working",
+                                            form.str("name", max_length=calendar.NAME_MAX * 2))
+        except DomainError as exc:
+            return await _page(request, form.values(), {exc.field or "first": exc.message},
+                               refused(request, exc))
+        return redirect(request, HOME, _("%(n)s days saved; open privacy requests' due days "
+                                         "follow them.", n=count))
+
+    @post("/{day_id:int}/remove", name="working_day_calendar_remove")
+    async def remove(self, request: AppRequest, day_id: PathId) -> Any:
+        day = await calendar.remove(request.principal, day_id)
+        return redirect(request, HOME, _("%(day)s counts as its weekday again.",
+                                         day=day.isoformat()))
