@@ -20,7 +20,7 @@ from marketplace.privacy.workdays import add_working_days
 from tests.conftest import World, login, post, text_of
 
 EN = {"accept-language": "en"}
-# National Day 2026 as the notice set it: 1-7 October off, Sunday 20 September and
+# A National Day week as a notice sets one: 1-7 October off, Sunday 20 September and
 # Saturday 10 October worked.
 GOLDEN_WEEK = (date(2026, 10, 1), date(2026, 10, 7))
 MADE_UP = (date(2026, 9, 20), date(2026, 10, 10))
