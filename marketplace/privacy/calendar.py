@@ -8,6 +8,7 @@ Week is due after it. A change moves the due day of every open request with it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -55,7 +56,8 @@ async def days(actor: Principal, since: date) -> list[Row]:
     ).where(CalendarDay.day >= since).order_by(CalendarDay.day)
 
 
-def _checked(first: date | None, last: date | None, name: str) -> tuple[date, date, str]:
+def _checked(first: date | None, last: date | None, working: bool,
+             name: str) -> tuple[list[date], str]:
     if first is None:
         raise DomainError(_("Please give the first day."), "first")
     last = last or first
@@ -63,29 +65,45 @@ def _checked(first: date | None, last: date | None, name: str) -> tuple[date, da
         raise DomainError(_("The last day cannot be before the first."), "last")
     if (last - first).days >= RANGE_MAX:
         raise DomainError(_("Please enter at most %(n)s days at a time.", n=RANGE_MAX), "last")
+    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    weekday = next((d for d in span if workdays.is_working_day(d)), None)
+    if working and weekday is not None:
+        # Saying so beats saving a day that changes nothing.
+        raise DomainError(_("%(day)s is a weekday, a working day anyway: make-up working days "
+                            "are Saturdays and Sundays.", day=weekday.isoformat()),
+                          "first" if weekday == first else "last")
     name = name.strip()
     if len(name) > NAME_MAX:
         raise DomainError(_("Please keep it to %(n)s characters.", n=NAME_MAX), "name")
-    return first, last, name
+    return span, name
+
+
+@dataclass(frozen=True)
+class Saved:
+    days: int
+    replaced: int  # entered before as something else (the other kind or another name)
+    moved: int  # open privacy requests whose due day changed
 
 
 async def set_days(actor: Principal, first: date | None, last: date | None, working: bool,
-                   name: str) -> int:
+                   name: str) -> Saved:
     """Mark every day from ``first`` to ``last`` a holiday (or a make-up working day),
-    replacing what was entered for them; returns how many days. One transaction: the
-    days, the open requests' due days and the audit line."""
+    replacing what was entered for them. One transaction: the days, the open requests'
+    due days and the audit line."""
     _admin(actor)
-    first, last, name = _checked(first, last, name)
-    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    span, name = _checked(first, last, working, name)
     async with db.transaction():
+        before = await CalendarDay.select(CalendarDay.working, CalendarDay.name).where(
+            CalendarDay.day.is_in(span))
+        replaced = sum(1 for r in before if (r["working"], r["name"]) != (working, name))
         await CalendarDay.delete().where(CalendarDay.day.is_in(span))
         await CalendarDay.insert(*[CalendarDay(day=d, working=working, name=name,
                                                set_by=actor.user_id) for d in span])
-        await _redate_open_requests()
+        moved = await _redate_open_requests()
         await audit.record(actor.user_id, None, "calendar_days_set", "calendar", 0,
-                           f"{first.isoformat()}..{last.isoformat()} "
+                           f"{span[0].isoformat()}..{span[-1].isoformat()} "
                            f"{'working' if working else 'holiday'} {name}")
-    return len(span)
+    return Saved(len(span), replaced, moved)
 
 
 async def remove(actor: Principal, day_id: int) -> date:
@@ -103,20 +121,23 @@ async def remove(actor: Principal, day_id: int) -> date:
     return day
 
 
-async def _redate_open_requests() -> None:
+async def _redate_open_requests() -> int:
     """An open request's due day, counted again from the day it was made: the law counts
     the days as they fall, whenever the notice came out. Only the ones that move are
-    written."""
+    written; returns how many."""
     open_rows = await PrivacyRequest.select(
         PrivacyRequest.id, PrivacyRequest.created_at, PrivacyRequest.due_on,
     ).where(PrivacyRequest.status == "open")
     if not open_rows:
-        return
+        return 0
     asked = {row["id"]: clock.local_date(row["created_at"]) for row in open_rows}
     holidays, extra = await exceptions(min(asked.values()), max(asked.values()) + LOOKAHEAD)
+    moved = 0
     for row in open_rows:
         due = workdays.add_working_days(asked[row["id"]], workdays.PRIVACY_ANSWER_DAYS,
                                         holidays, extra)
         if due != row["due_on"]:
             await PrivacyRequest.update({PrivacyRequest.due_on: due}).where(
                 PrivacyRequest.id == row["id"])
+            moved += 1
+    return moved

@@ -107,7 +107,8 @@ async def staff_queue(community_id: int, status: str, after: int | None = None,
     if after is not None:
         where &= Wish.id > after
     return await Wish.select(*CARD_COLUMNS, Wish.owner.display_name, Wish.escalated_at,
-                             Wish.dispute_reason).where(where).order_by(Wish.id).limit(size + 1)
+                             Wish.dispute_reason, Wish.description,
+                             ).where(where).order_by(Wish.id).limit(size + 1)
 
 
 async def queue_length(community_id: int, status: str) -> int:

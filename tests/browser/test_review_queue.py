@@ -43,6 +43,7 @@ async def test_an_approved_wish_leaves_the_queue_and_the_count_follows(
     await item.get_by_role("button", name="Approve").click()
     if js:
         await expect(item.get_by_role("status")).to_contain_text("Approved")
+        await expect(item.get_by_role("status")).to_be_focused()  # not lost to <body>
         await expect(item.locator("article.wish-card")).to_have_count(0)
         await expect(item.get_by_role("button")).to_have_count(0)
     else:

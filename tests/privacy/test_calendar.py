@@ -42,13 +42,15 @@ async def test_golden_week_and_its_make_up_day_move_the_answer_day(world: World)
     admin = await world.person(admin=True)
     asked = date(2026, 9, 30)  # the Wednesday before the holiday
     assert await calendar.due_on(asked) == date(2026, 10, 21)  # weekends alone
-    assert await calendar.set_days(admin, *GOLDEN_WEEK, False, "国庆节") == 7
+    saved = await calendar.set_days(admin, *GOLDEN_WEEK, False, "国庆节")
+    assert (saved.days, saved.replaced) == (7, 0)
     for day in MADE_UP:
         await calendar.set_days(admin, day, None, True, "国庆节调休")
     # 8, 9, Saturday 10 (worked), 12-16, 19-23, 26, 27 October.
     assert await calendar.due_on(asked) == date(2026, 10, 27)
-    # Entering a day again replaces it: 10 October a holiday after all.
-    await calendar.set_days(admin, MADE_UP[1], None, False, "")
+    # Entering a day again replaces it (and says so): 10 October a holiday after all.
+    assert (await calendar.set_days(admin, MADE_UP[1], None, False, "")).replaced == 1
+    assert (await calendar.set_days(admin, MADE_UP[1], None, False, "")).replaced == 0
     assert await calendar.due_on(asked) == date(2026, 10, 28)
     rows = await CalendarDay.select(CalendarDay.working).where(CalendarDay.day == MADE_UP[1])
     assert rows == [{"working": False}]
@@ -65,7 +67,7 @@ async def test_open_requests_follow_the_calendar_and_answered_ones_keep_theirs(
     before = add_working_days(today, 15)
     # A holiday on the first working day after today: the answer is due a working day later.
     holiday = add_working_days(today, 1)
-    await calendar.set_days(admin, holiday, None, False, "test")
+    assert (await calendar.set_days(admin, holiday, None, False, "test")).moved >= 1
     due = {r["id"]: r["due_on"] for r in await PrivacyRequest.select(
         PrivacyRequest.id, PrivacyRequest.due_on).where(
         PrivacyRequest.id.is_in([waiting, answered]))}
@@ -106,6 +108,22 @@ async def test_bad_entries_are_refused_at_their_field(world: World, first: date 
     assert await CalendarDay.count().where(CalendarDay.set_by == admin.user_id) == 0
 
 
+@pytest.mark.parametrize(("first", "last", "field"), [
+    (date(2026, 10, 9), None, "first"),  # a Friday
+    (date(2026, 10, 10), date(2026, 10, 12), "last"),  # Saturday to Monday
+])
+async def test_a_make_up_working_day_on_a_weekday_is_refused(
+        world: World, first: date, last: date | None, field: str) -> None:
+    admin = await world.person(admin=True)
+    with pytest.raises(DomainError) as refused:
+        await calendar.set_days(admin, first, last, True, "调休")
+    assert refused.value.field == field and "a working day anyway" in refused.value.message
+    assert await CalendarDay.count() == 0
+    # Saturday and Sunday both: fine.
+    saved = await calendar.set_days(admin, date(2026, 10, 10), date(2026, 10, 11), True, "")
+    assert saved.days == 2
+
+
 async def test_the_page_enters_lists_and_removes_days(client: httpx.AsyncClient,
                                                       world: World) -> None:
     admin = await world.person(admin=True)
@@ -125,8 +143,12 @@ async def test_the_page_enters_lists_and_removes_days(client: httpx.AsyncClient,
     assert r.status_code == 303
     r = await post(client, "/admin/calendar/", {"first": "2026-10-10", "kind": "working",
                                                 "name": "国庆节调休"}, headers=EN)
+    r = await post(client, "/admin/calendar/", {"first": "2026-10-07", "kind": "holiday",
+                                                "name": "中秋节"}, headers=EN)
     shown = text_of((await client.get("/admin/calendar/", headers=EN)).text)
+    assert "Days saved: 1. 1 of them replace what was entered before." in shown
     assert "2026-10-01 Thursday" in shown and "2026-10-07 Wednesday" in shown
+    assert "Public holiday (no work) 中秋节" in shown
     assert "2026-10-10 Saturday · Make-up working day" in shown
     [day] = await CalendarDay.select(CalendarDay.id).where(CalendarDay.day == date(2026, 10, 10))
     r = await post(client, f"/admin/calendar/{day['id']}/remove", {}, headers=EN)

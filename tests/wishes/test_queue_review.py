@@ -17,7 +17,8 @@ HTMX = {**EN, "HX-Request": "true", "HX-Current-URL": "http://testserver/staff/w
 async def _pending(world: World, title: str = "Mend the fence", points: int = 12) -> tuple:
     owner, staff = await world.person(), await world.person(staff=True)
     category = await service.add_category(staff, world.community_id, "Repairs", points)
-    wish_id = await service.post_wish(owner, service.NewWish(category, title))
+    wish_id = await service.post_wish(owner, service.NewWish(
+        category, title, "The gate hinge is broken and it swings in the wind."))
     return staff, wish_id
 
 
@@ -27,8 +28,10 @@ async def test_the_queue_offers_approve_with_the_default_points(client, world: W
     queue = await client.get("/staff/wishes", headers=EN)
     assert f'action="/staff/wishes/{wish_id}/review"' in queue.text
     assert "Approve (12 points)" in queue.text
+    # What staff decide on, without opening the wish: who asks and what for.
+    assert re.search(r'class="queue-detail">Asked by [^<]*: The gate hinge is broken', queue.text)
     r = await post(client, f"/staff/wishes/{wish_id}/review", {"decision": "approve"})
-    assert r.status_code == 303 and r.headers["location"] == "/staff/wishes#pending"
+    assert r.status_code == 303 and r.headers["location"] == "/staff/wishes"
     assert await status(wish_id) == "open"
 
 
@@ -41,6 +44,9 @@ async def test_rejecting_without_a_reason_says_so_at_the_field(client, world: Wo
     assert re.search(rf'id="reason-{wish_id}"[^>]*aria-invalid="true"', r.text)
     assert f'id="reason-{wish_id}-error">Please tell the resident why' in r.text
     assert "<details open>" in r.text  # the reject form stays open
+    # Said at the top too, with the way down to the wish (the page comes back scrolled up).
+    assert re.search(rf'role="alert">Please tell the resident why[^<]*<a href="#pending-{wish_id}">'
+                     r'Go to the wish</a>', r.text)
     assert await status(wish_id) == "pending"
 
 

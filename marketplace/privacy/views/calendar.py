@@ -36,6 +36,15 @@ async def _page(request: AppRequest, values: dict[str, str] | None = None,
                 range_max=calendar.RANGE_MAX, name_max=calendar.NAME_MAX)
 
 
+def _saved_message(saved: calendar.Saved) -> str:
+    said = [_("Days saved: %(n)s.", n=saved.days)]
+    if saved.replaced:
+        said.append(_("%(n)s of them replace what was entered before.", n=saved.replaced))
+    if saved.moved:
+        said.append(_("Open privacy requests with a new due day: %(n)s.", n=saved.moved))
+    return " ".join(said)
+
+
 class CalendarController(Controller):
     path = HOME
     guards = [auth.login_required]  # administrators only: the service checks
@@ -53,14 +62,13 @@ class CalendarController(Controller):
             kind = form.str("kind")
             if kind not in dict(KINDS):
                 raise DomainError(_("Please choose what kind of day it is."), "kind")
-            count = await calendar.set_days(request.principal, first, last,
+            saved = await calendar.set_days(request.principal, first, last,
                                             kind == "working",
                                             form.str("name", max_length=calendar.NAME_MAX * 2))
         except DomainError as exc:
             return await _page(request, form.values(), {exc.field or "first": exc.message},
                                refused(request, exc))
-        return redirect(request, HOME, _("%(n)s days saved; open privacy requests' due days "
-                                         "follow them.", n=count))
+        return redirect(request, HOME, _saved_message(saved))
 
     @post("/{day_id:int}/remove", name="working_day_calendar_remove")
     async def remove(self, request: AppRequest, day_id: PathId) -> Any:

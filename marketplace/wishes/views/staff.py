@@ -57,7 +57,8 @@ class StaffWishController(Controller):
             waiting = await service.pending_count(request.principal, wish["community"])
             return page(request, "wishes/_queue_item.html", w=wish, done=done,
                         pending_total=waiting, count_changed=True)
-        return redirect(request, "/staff/wishes#pending", done)
+        # Not to #pending: the message stands above it, and would be scrolled away.
+        return redirect(request, "/staff/wishes", done)
 
     @post("/categories", name="add_category")
     async def add_category(self, request: AppRequest) -> Any:
