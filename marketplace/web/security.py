@@ -13,13 +13,16 @@ import secrets
 from secrets import compare_digest
 from typing import Any
 
-from litestar.connection import Request
+from litestar.connection import ASGIConnection, Request
+from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
-from litestar.types import Message, Receive, Scope, Send
+from litestar.types import HTTPResponseStartEvent, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
+
+from marketplace.web.cookies import DirectCookie
 
 # htmx runs with allowEval=false and no inline scripts or styles, so the policy needs no
 # 'unsafe-inline' or 'unsafe-eval'. Images may be data: URIs (QR codes).
@@ -116,10 +119,10 @@ class StrictCSRFMiddleware(CSRFMiddleware):
                 exclude_path_pattern=self.exclude):
             await self.app(scope, receive, send)
             return
-        request: Request = scope["litestar_app"].request_class(scope=scope, receive=receive)
-        cookie = request.cookies.get(self.config.cookie_name)
+        # Who is asking read the cookies already (kept in the scope's state).
+        cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
         state = ScopeState.from_scope(scope)
-        if request.method in self.config.safe_methods:
+        if scope["method"] in self.config.safe_methods:
             token = cookie or generate_csrf_token(secret=self.config.secret)
             # Only a valid token is masked (a forged cookie stays as it came).
             valid = cookie is None or self._decode_csrf_token(cookie) is not None
@@ -127,7 +130,8 @@ class StrictCSRFMiddleware(CSRFMiddleware):
             await self.app(scope, receive,
                            self.create_send_wrapper(send=send, csrf_cookie=cookie, token=token))
             return
-        sent = await self._sent_token(request)
+        sent = await self._sent_token(
+            scope["litestar_app"].request_class(scope=scope, receive=receive))
         if (cookie is None or sent is None or not cookie.isascii()
                 or not (compare_digest(sent, cookie) or compare_digest(
                     unmask_token(sent) or "", cookie))
@@ -143,6 +147,16 @@ class StrictCSRFMiddleware(CSRFMiddleware):
                 RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
             sent = (await request.form()).get("_csrf_token", None)
         return sent if isinstance(sent, str) and sent.isascii() else None
+
+    def _set_cookie_if_needed(self, message: HTTPResponseStartEvent, token: str) -> None:
+        """Litestar's cookie, its header written directly (``web.cookies``): every first
+        visit sets it."""
+        _, value = DirectCookie(
+            key=self.config.cookie_name, value=token, path=self.config.cookie_path,
+            secure=self.config.cookie_secure, httponly=self.config.cookie_httponly,
+            samesite=self.config.cookie_samesite, domain=self.config.cookie_domain,
+        ).to_encoded_header()
+        MutableScopeHeaders.from_message(message).add("set-cookie", value.decode("latin-1"))
 
     def _decode_csrf_token(self, token: Any) -> str | None:
         if not isinstance(token, str) or not token.isascii():

@@ -141,7 +141,8 @@ async def main(n: int, what: str | None) -> None:
 
         steps = {"list": ("signed-in GET /wishes/", get("/wishes/", jar)),
                  "health": ("signed-in GET /health", get("/health", jar)),
-                 "anon": ("anonymous GET /health", get("/health", {})),
+                 "anon": ("anonymous GET /health", get("/health", {"csrftoken": csrf})),
+                 "first": ("first visit GET /health", get("/health", {})),
                  "writes": ("POST claim/fulfil/confirm", write)}
         for key, (label, step) in steps.items():
             if what and key != what:
