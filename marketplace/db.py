@@ -336,8 +336,10 @@ def request_connection(app: Any) -> Any:
     request waits for anything else, and at its end)."""
 
     async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-        pool = DB.pool if isinstance(DB, PostgresEngine) and scope["type"] == "http" else None
-        async with postgres.shared_connection(pool):
+        if scope["type"] != "http" or not isinstance(DB, PostgresEngine):
+            await app(scope, receive, send)  # SQLite: nothing to share
+            return
+        async with postgres.shared_connection(DB.pool):
             await app(scope, receive, send)
 
     return wrapped

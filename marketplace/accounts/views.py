@@ -169,7 +169,7 @@ class AccountController(Controller):
 
 class ProfileController(Controller):
     path = "/me"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     async def _render(self, request: AppRequest, errors: dict[str, str] | None = None,
                       values: dict[str, str] | None = None, status_code: int = 200,
@@ -283,7 +283,7 @@ class ProfileController(Controller):
 
 class HelperQueueController(Controller):
     path = "/staff/helpers"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="helper_queue")
     async def queue(self, request: AppRequest, community_id: FromQuery[str | None] = None) -> Any:

@@ -31,7 +31,7 @@ def checkin_url(request: AppRequest, code: str) -> str:
 
 class CheckInController(Controller):
     path = "/activities"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/checkin", name="activity_checkin_form")
     async def form(self, request: AppRequest, code: FromQuery[str | None] = None) -> Any:
@@ -92,7 +92,7 @@ class StaffActivityController(Controller):
     their own communities (administrators: any)."""
 
     path = "/staff/activities"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     async def _index(self, request: AppRequest, community_id: int, errors: dict[str, str],
                      values: dict[str, str], status_code: int = 200) -> Any:

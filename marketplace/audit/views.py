@@ -37,7 +37,7 @@ def _day(raw: str | None) -> tuple[date | None, bool]:
 
 class AuditController(Controller):
     path = "/staff/audit"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="audit_log")
     async def log(self, request: AppRequest, action: FromQuery[str | None] = None,

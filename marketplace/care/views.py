@@ -30,7 +30,7 @@ async def give_context(me: Principal) -> dict[str, Any]:
 
 class GiveController(Controller):
     path = "/points/give"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     async def _form(self, request: AppRequest, errors: dict[str, str],
                     values: dict[str, str], status_code: int = 200) -> Any:
@@ -67,7 +67,7 @@ class StaffCareController(Controller):
     """The care services decide whose page it is: staff of the community, administrators."""
 
     path = "/staff/care"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     async def _render(self, request: AppRequest, community_id: int,
                       errors: dict[str, str] | None = None,
@@ -134,7 +134,7 @@ class InNeedConsentController(Controller):
     """The resident withdraws the consent to being listed as in need (from Me)."""
 
     path = "/me/in-need"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @post("/withdraw", name="in_need_withdraw")
     async def withdraw(self, request: AppRequest) -> Any:

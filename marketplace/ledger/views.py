@@ -75,7 +75,7 @@ async def _described(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class PointsController(Controller):
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/points", name="points")
     async def points(self, request: AppRequest, kind: FromQuery[str | None] = None,
@@ -112,7 +112,7 @@ class StaffPointsController(Controller):
     member's community, administrators anywhere)."""
 
     path = "/staff/points"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     async def _render(self, request: AppRequest, user_id: int, f: Filters,
                       errors: dict[str, str] | None = None,
@@ -237,7 +237,7 @@ TransferKind = enum.Enum("TransferKind", {k: k for k in rules.TRANSFER_KINDS}, t
 
 class PointsApiController(Controller):
     path = "/api/me"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
     include_in_schema = True  # the app leaves its HTML pages out of the OpenAPI schema
 
     @get("/balance", name="api_balance", responses=API_ERRORS)

@@ -16,7 +16,7 @@ from marketplace.web.request import AppRequest
 
 class NotificationController(Controller):
     path = "/notifications"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="notifications")
     async def index(self, request: AppRequest, before: FromQuery[str | None] = None) -> Any:

@@ -33,7 +33,7 @@ class ManagedAccountController(Controller):
     """Staff-managed accounts (红色代办) and a member's proxies, for staff."""
 
     path = "/staff/members"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     async def _new_form(self, request: AppRequest, community_id: int,
                         values: dict[str, str], errors: dict[str, str],
@@ -117,7 +117,7 @@ async def _is_managed(me: Principal, user_id: int) -> bool:
 class ProxyController(Controller):
     """A resident's own proxies (on the Me page) and ending any link one is part of."""
 
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @post("/me/proxies", name="my_proxies_add")
     async def add(self, request: AppRequest) -> Any:

@@ -100,7 +100,7 @@ class StaffResetController(Controller):
     (``/staff/members/{user_id}``) links here."""
 
     path = "/staff/members"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
     include_in_schema = False
 
     @get("/{user_id:int}/reset-code", name="reset_code_ask")
@@ -135,7 +135,7 @@ class OfficeController(Controller):
     community rules page can link to."""
 
     path = "/staff/community/office"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
     include_in_schema = False
 
     async def _render(self, request: AppRequest, community_id: int,

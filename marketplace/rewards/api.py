@@ -73,7 +73,7 @@ def _code_out(row: dict) -> CodeOut:
 
 class RewardsApiController(Controller):
     path = "/api/rewards"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
     include_in_schema = True  # the app leaves its HTML pages out of the OpenAPI schema
 
     @get("/offers", name="api_rewards_offers", responses=API_ERRORS)

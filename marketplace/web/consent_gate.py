@@ -16,6 +16,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from marketplace.i18n import _
 from marketplace.privacy import consents
+from marketplace.web import auth
 from marketplace.web.api_docs import json_bodies_only
 from marketplace.web.render import redirect
 from marketplace.web.request import AppRequest
@@ -30,7 +31,10 @@ def _open(path: str) -> bool:
 
 
 async def before_request(request: AppRequest) -> Response | None:
-    """The app's ``before_request``: JSON bodies on the API, then the notice."""
+    """The app's ``before_request``: the route's guard, JSON bodies on the API, then the
+    notice. No layer below the app may set its own ``before_request``: it would replace
+    this one, guard included (``tests/web/test_guards.py``)."""
+    await auth.check_guard(request)
     await json_bodies_only(request)
     return await ask_for_new_notice(request)
 

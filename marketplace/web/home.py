@@ -40,7 +40,7 @@ class StaffHubController(Controller):
     The page is only links: the guard is all the authorisation it needs."""
 
     path = "/staff"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="staff_hub")
     async def hub(self, request: AppRequest) -> Any:

@@ -10,12 +10,19 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from secrets import compare_digest
 from typing import Any
 
-from litestar.config.csrf import CSRFConfig
-from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.connection import ASGIConnection, Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import RequestEncodingType, ScopeType
+from litestar.exceptions import PermissionDeniedException
+from litestar.middleware._utils import should_bypass_middleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
+from litestar.types import HTTPResponseStartEvent, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
+
+from marketplace.web.cookies import DirectCookie
 
 # htmx runs with allowEval=false and no inline scripts or styles, so the policy needs no
 # 'unsafe-inline' or 'unsafe-eval'. Images may be data: URIs (QR codes).
@@ -97,38 +104,61 @@ class StrictCSRFMiddleware(CSRFMiddleware):
     on a non-ASCII string, and a form may send a file under the token's name. Pages carry
     the token masked (``mask_token``), anew in every response; the plain cookie value is
     accepted too (API clients). Wired in ``create_app`` as a middleware in place of
-    ``csrf_config``, which takes no subclass."""
+    ``csrf_config``, which takes no subclass.
 
-    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
-        super().__init__(self._pages_get_masked_tokens(app), config)
+    ``__call__`` is Litestar's, with each token's signature checked once: a valid token is
+    its secret followed by that secret's HMAC, so two valid tokens hold the same secret
+    exactly when they are the same text, and the sent token (plain or unmasked) need only
+    equal the cookie's valid one. Litestar's own check computed the HMAC four times per
+    POST and twice more to mask the token for the page (issue 13)."""
 
-    def _pages_get_masked_tokens(self, app: ASGIApp) -> ASGIApp:
-        # The cookie keeps the plain token (Litestar sets it from its own variable); what
-        # the templates read (csrf_input, csrf_token()) is masked. Only a valid token is
-        # masked: after a POST the state holds what was sent, plain or masked.
-        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-            state = ScopeState.from_scope(scope)
-            plain = self._plain_token(state.csrf_token)
-            if plain is not None:
-                state.csrf_token = mask_token(plain)
-            await app(scope, receive, send)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or should_bypass_middleware(
+                scope=scope, scopes=self.scopes,
+                exclude_opt_key=self.config.exclude_from_csrf_key,
+                exclude_path_pattern=self.exclude):
+            await self.app(scope, receive, send)
+            return
+        # Who is asking read the cookies already (kept in the scope's state).
+        cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
+        state = ScopeState.from_scope(scope)
+        if scope["method"] in self.config.safe_methods:
+            token = cookie or generate_csrf_token(secret=self.config.secret)
+            # Only a valid token is masked (a forged cookie stays as it came).
+            valid = cookie is None or self._decode_csrf_token(cookie) is not None
+            state.csrf_token = mask_token(token) if valid else token
+            await self.app(scope, receive,
+                           self.create_send_wrapper(send=send, csrf_cookie=cookie, token=token))
+            return
+        sent = await self._sent_token(
+            scope["litestar_app"].request_class(scope=scope, receive=receive))
+        if (cookie is None or sent is None or not cookie.isascii()
+                or not (compare_digest(sent, cookie) or compare_digest(
+                    unmask_token(sent) or "", cookie))
+                or self._decode_csrf_token(cookie) is None):
+            raise PermissionDeniedException("CSRF token verification failed")
+        state.csrf_token = mask_token(cookie)
+        await self.app(scope, receive, send)
 
-        return wrapped
+    async def _sent_token(self, request: Request) -> str | None:
+        """The header's token, else the form field's; None unless it is ASCII text."""
+        sent: Any = request.headers.get(self.config.header_name)
+        if not sent and request.content_type[0] in {
+                RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}:
+            sent = (await request.form()).get("_csrf_token", None)
+        return sent if isinstance(sent, str) and sent.isascii() else None
 
-    def _plain_token(self, token: Any) -> str | None:
-        """The valid plain token that ``token`` is or masks, else None."""
-        if isinstance(token, str) and self._decode_csrf_token(token) is not None:
-            return token  # plain: the cookie's, on every page view
-        candidate = unmask_token(token)
-        if candidate is not None and self._decode_csrf_token(candidate) is not None:
-            return candidate
-        return None
+    def _set_cookie_if_needed(self, message: HTTPResponseStartEvent, token: str) -> None:
+        """Litestar's cookie, its header written directly (``web.cookies``): every first
+        visit sets it."""
+        _, value = DirectCookie(
+            key=self.config.cookie_name, value=token, path=self.config.cookie_path,
+            secure=self.config.cookie_secure, httponly=self.config.cookie_httponly,
+            samesite=self.config.cookie_samesite, domain=self.config.cookie_domain,
+        ).to_encoded_header()
+        MutableScopeHeaders.from_message(message).add("set-cookie", value.decode("latin-1"))
 
     def _decode_csrf_token(self, token: Any) -> str | None:
         if not isinstance(token, str) or not token.isascii():
             return None
         return super()._decode_csrf_token(token)
-
-    def _csrf_tokens_match(self, request_csrf_token: str, cookie_csrf_token: str) -> bool:
-        token = self._plain_token(request_csrf_token)
-        return token is not None and super()._csrf_tokens_match(token, cookie_csrf_token)

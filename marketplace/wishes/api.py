@@ -147,7 +147,7 @@ async def wish_out(me: Principal, wish_id: int) -> WishOut:
 
 class WishApiController(Controller):
     path = "/api/wishes"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
     include_in_schema = True  # the app leaves its HTML pages out of the OpenAPI schema
     tags = ["wishes"]
 

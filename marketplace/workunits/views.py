@@ -44,7 +44,7 @@ def _district_choice(raw: str) -> tuple[int | None, bool]:
 
 class RegistryController(Controller):
     path = REGISTRY
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     async def _list(self, request: AppRequest, district: str = "", q: str = "",
                     status: str = "", errors: dict[str, str] | None = None,
@@ -152,7 +152,7 @@ def _period(raw: str | None) -> portal.Period:
 
 class PortalController(Controller):
     path = "/unit"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="unit_portal_choose")
     async def choose(self, request: AppRequest) -> Any:

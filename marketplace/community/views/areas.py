@@ -24,7 +24,7 @@ HOME = "/admin/areas"
 class AreasAdminController(Controller):
     path = HOME
     include_in_schema = False
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="areas_admin")
     async def index(self, request: AppRequest) -> Any:

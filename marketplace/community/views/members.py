@@ -50,7 +50,7 @@ async def _in_need_ids(community_id: int) -> frozenset[int]:
 
 class MemberController(Controller):
     path = "/staff/members"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="staff_members")
     async def index(self, request: AppRequest, q: FromQuery[str | None] = None,

@@ -22,7 +22,7 @@ from marketplace.web.request import AppRequest
 
 class CommunityController(Controller):
     path = "/manage"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="manage_home")
     async def index(self, request: AppRequest) -> Any:

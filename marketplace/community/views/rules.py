@@ -43,7 +43,7 @@ async def _render(request: AppRequest, community_id: int, *, errors: dict[str, s
 
 class RulesController(Controller):
     path = "/staff/rules"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="community_rules")
     async def index(self, request: AppRequest, community: FromQuery[str | None] = None) -> Any:

@@ -33,7 +33,7 @@ def _render(request: AppRequest, preview: closure.Preview, action: str, *,
 
 class CloseAccountController(Controller):
     path = "/me/close"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="close_account")
     async def show(self, request: AppRequest) -> Any:
@@ -58,7 +58,7 @@ class CloseAccountController(Controller):
 
 class StaffCloseAccountController(Controller):
     path = "/staff/members/{user_id:int}/close"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="staff_close_account")
     async def show(self, request: AppRequest, user_id: PathId) -> Any:

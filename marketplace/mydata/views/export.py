@@ -27,7 +27,7 @@ async def _export(request: AppRequest, user_id: int, back: str) -> Any:
 
 
 class MyDataController(Controller):
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @post("/me/data/export", name="my_data_export", status_code=200,
           opt={"uncompressed": True})
@@ -35,7 +35,7 @@ class MyDataController(Controller):
         return await _export(request, request.principal.user_id, "/me#my-data")
 
     @post("/staff/members/{user_id:int}/data-export", name="member_data_export",
-          guards=[auth.staff_required], status_code=200, opt={"uncompressed": True})
+          status_code=200, opt={auth.GUARD: auth.staff_required, "uncompressed": True})
     async def member(self, request: AppRequest, user_id: PathId) -> Any:
         return await _export(request, user_id, f"/staff/members/{user_id}#data")
 

@@ -37,7 +37,7 @@ async def contact_views(actor: Principal, resident_id: int, before: int | None =
 
 class ContactViewController(Controller):
     path = "/privacy/contact-views"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="my_contact_views")
     async def mine(self, request: AppRequest, before: FromQuery[str | None] = None) -> Any:
@@ -49,7 +49,7 @@ class ContactViewController(Controller):
 
 class StaffContactViewController(Controller):
     path = "/staff/members"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/{user_id:int}/contact-views", name="member_contact_views")
     async def member(self, request: AppRequest, user_id: PathId,

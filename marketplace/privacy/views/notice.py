@@ -42,11 +42,11 @@ class NoticeController(Controller):
             chosen = request.principal.community_id
         return page(request, "privacy/notice.html", **await notice_context(chosen))
 
-    @get("/agree", name="privacy_agree_form", guards=[auth.login_required])
+    @get("/agree", name="privacy_agree_form", opt={auth.GUARD: auth.login_required})
     async def agree_form(self, request: AppRequest, next: FromQuery[str | None] = None) -> Any:
         return await self._agree_page(request, safe_path(next), None)
 
-    @post("/agree", name="privacy_agree", guards=[auth.login_required])
+    @post("/agree", name="privacy_agree", opt={auth.GUARD: auth.login_required})
     async def agree(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         if not form.bool("agree"):
@@ -70,7 +70,7 @@ class OperatorController(Controller):
     """Staff of a community (or an administrator) say who runs its site."""
 
     path = "/staff/privacy"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     async def _render(self, request: AppRequest, community_id: int,
                       errors: dict[str, str] | None = None,

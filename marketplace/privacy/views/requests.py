@@ -47,7 +47,7 @@ class PrivacyRequestController(Controller):
     async def index(self, request: AppRequest) -> Any:
         return await _mine_page(request)
 
-    @post("/", guards=[auth.login_required])
+    @post("/", opt={auth.GUARD: auth.login_required})
     async def submit(self, request: AppRequest) -> Any:
         form = await Form.read(request)
         try:
@@ -75,7 +75,7 @@ async def _answer_page(request: AppRequest, request_id: int, values: dict[str, s
 
 class StaffPrivacyRequestController(Controller):
     path = "/staff/privacy-requests"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="staff_privacy_requests")
     async def queue(self, request: AppRequest, community: FromQuery[str | None] = None,

@@ -43,7 +43,7 @@ async def _drill(request: AppRequest, kind: str, area_id: int, community_id: int
 
 class StreetReportsController(Controller):
     path = "/street"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/{street_id:int}", name="street_rollup")
     async def rollup(self, request: AppRequest, street_id: PathId,
@@ -70,7 +70,7 @@ class StreetReportsController(Controller):
 
 class DistrictReportsController(Controller):
     path = "/district"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/{district_id:int}", name="district_rollup")
     async def rollup(self, request: AppRequest, district_id: PathId,

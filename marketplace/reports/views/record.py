@@ -35,7 +35,7 @@ async def render_record(request: AppRequest, user_id: int, period: service.Perio
 
 class ServiceRecordController(Controller):
     path = OWN_RECORD
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="service_record")
     async def record(self, request: AppRequest, date_from: FromQuery[str | None] = None,

@@ -24,7 +24,7 @@ BASE = "/staff/certificates"
 
 class CertificateRegisterController(Controller):
     path = BASE
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="certificate_register")
     async def index(self, request: AppRequest, community_id: FromQuery[str | None] = None,

@@ -43,7 +43,7 @@ def card_url(user_id: int, period: CardPeriod) -> str:
 
 class StaffReportbackController(Controller):
     path = BASE
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="reportback")
     async def overview(self, request: AppRequest, community_id: FromQuery[str | None] = None,
@@ -133,7 +133,7 @@ class UnitCardsController(Controller):
     """The cards sent to a work unit, for its contact persons (the portal links here)."""
 
     path = "/unit/{unit_id:int}/cards"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="unit_cards")
     async def index(self, request: AppRequest, unit_id: PathId) -> Any:

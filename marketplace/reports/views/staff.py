@@ -18,7 +18,7 @@ from marketplace.web.request import AppRequest
 
 class StaffReportsController(Controller):
     path = "/staff/reports"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="reports_dashboard")
     async def dashboard(self, request: AppRequest, community_id: FromQuery[str | None] = None,

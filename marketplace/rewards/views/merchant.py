@@ -39,7 +39,7 @@ async def _offer_input(form: Form) -> offers.OfferInput:
 
 class MerchantController(Controller):
     path = "/merchant"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="merchant_home")
     async def home(self, request: AppRequest) -> Any:

@@ -31,7 +31,7 @@ def redeem_url(request: AppRequest, merchant_id: int, code: str) -> str:
 
 class RewardsController(Controller):
     path = "/rewards"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="rewards_catalogue")
     async def catalogue(self, request: AppRequest, merchant: FromQuery[str | None] = None,

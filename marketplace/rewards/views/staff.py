@@ -35,7 +35,7 @@ def last_month() -> tuple[str, str]:
 
 class StaffMerchantController(Controller):
     path = "/staff/merchants"
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="staff_merchants")
     async def queue(self, request: AppRequest,
@@ -104,7 +104,7 @@ async def _settle_page(request: AppRequest, merchant_id: int,
 
 class SettlementController(Controller):
     path = "/settlements"
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/{settlement_id:int}", name="settlement")
     async def show(self, request: AppRequest, settlement_id: PathId) -> Any:

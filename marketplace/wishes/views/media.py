@@ -21,7 +21,7 @@ from marketplace.wishes import detail, service, uploads
 class WishMediaController(Controller):
     path = "/wishes"
     include_in_schema = False  # HTML pages; the API is documented in the schema
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/{wish_id:int}/photo/{which:str}", name="wish_photo", opt={"uncompressed": True})
     async def photo(self, request: AppRequest, wish_id: PathId,

@@ -21,7 +21,7 @@ from marketplace.wishes import service
 class StaffWishController(Controller):
     path = "/staff/wishes"
     include_in_schema = False  # HTML pages; the API is documented in the schema
-    guards = [auth.staff_required]
+    opt = {auth.GUARD: auth.staff_required}
 
     @get("/", name="staff_wishes")
     async def queues(self, request: AppRequest,

@@ -22,7 +22,7 @@ from marketplace.wishes import street
 class StreetQueueController(Controller):
     path = "/street"
     include_in_schema = False
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/{street_id:int}/queue", name="street_queue")
     async def queue(self, request: AppRequest, street_id: PathId) -> Any:

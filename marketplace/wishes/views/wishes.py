@@ -61,7 +61,7 @@ async def read_form(request: AppRequest) -> Form:
 class WishController(Controller):
     path = "/wishes"
     include_in_schema = False  # HTML pages; the API is documented in the schema
-    guards = [auth.login_required]
+    opt = {auth.GUARD: auth.login_required}
 
     @get("/", name="wish_list")
     async def browse(self, request: AppRequest, grid: FromQuery[str | None] = None,
