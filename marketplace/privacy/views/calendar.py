@@ -47,7 +47,7 @@ def _saved_message(saved: calendar.Saved) -> str:
 
 class CalendarController(Controller):
     path = HOME
-    guards = [auth.login_required]  # administrators only: the service checks
+    opt = {auth.GUARD: auth.login_required}  # administrators only: the service checks
 
     @get("/", name="working_day_calendar")
     async def index(self, request: AppRequest) -> Any:
