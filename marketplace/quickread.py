@@ -30,7 +30,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from piccolo.columns import Boolean, Column, Date, Timestamptz
 from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from marketplace import db, loopwrite
 
@@ -51,6 +53,17 @@ def DATE(value: str) -> date:
 def BOOLEAN(value: int) -> bool:
     return bool(value)
 
+
+def types_of(table: type[Table], prefix: str = "") -> dict[str, Callable[[Any], Any]]:
+    """The ``types`` that read ``table``'s columns (named ``prefix`` + column) as Piccolo
+    reads them: its timestamps, dates and booleans (a plain read gives their stored text
+    and 0/1; integers, reals and text need nothing)."""
+    return {prefix + column._meta.db_column_name: _BY_COLUMN_TYPE[type(column)]
+            for column in table._meta.columns if type(column) in _BY_COLUMN_TYPE}
+
+
+_BY_COLUMN_TYPE: dict[type[Column], Callable[[Any], Any]] = {
+    Timestamptz: TIMESTAMPTZ, Date: DATE, Boolean: BOOLEAN}
 
 _here = threading.local()
 
@@ -142,5 +155,5 @@ async def read(sql: str, *args: Any,
             return read_here(sql, args, types or {}, typed)
         except sqlite3.OperationalError:
             _forget_connection()  # busy, or a broken connection: the ordinary path
-    # In a transaction every column is converted, as Piccolo converts it (``typed``).
+    # In a transaction every column comes back converted, as Piccolo converts it.
     return await run(sql, *args)
