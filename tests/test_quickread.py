@@ -23,7 +23,7 @@ from marketplace.notifications import service as notifications
 from marketplace.web import identity
 from marketplace.wishes import categories, queries, service
 from marketplace.wishes.tables import Category, Wish
-from tests.conftest import World, login
+from tests.conftest import World, login, unique
 
 
 def _typed(rows: list[dict[str, Any]]) -> list[list[tuple[str, type, Any]]]:
@@ -162,6 +162,7 @@ async def test_a_statement_written_once_answers_what_table_raw_answers(
            "ON c.id = w.category WHERE w.id = {}"
     update = "UPDATE wish SET title = {}, updated_at = {} WHERE id = {} RETURNING *"
     insert = "INSERT INTO grid (community, name) VALUES ({}, {})"
+    grid = unique("Grid ")
 
     async def both() -> None:
         on_loop = quickread._loop_connection() is not None
@@ -171,8 +172,8 @@ async def test_a_statement_written_once_answers_what_table_raw_answers(
         moment = clock.now()
         fast = await quickread.run(update, "Carry flour", moment, wish_id)
         assert _typed(fast) == _typed(await Wish.raw(update, "Carry flour", moment, wish_id))
-        assert await quickread.run(insert, world.community_id, "Grid Z") == []
-        assert await Grid.count().where(Grid.name == "Grid Z") == 1
+        assert await quickread.run(insert, world.community_id, grid) == []
+        assert await Grid.count().where(Grid.name == grid) == 1
 
     if path == "alone":
         await both()
@@ -183,4 +184,4 @@ async def test_a_statement_written_once_answers_what_table_raw_answers(
             raise _Undone
     assert (await Wish.select(Wish.title).where(Wish.id == wish_id).first())["title"] == (
         "Carry rice")
-    assert await Grid.count().where(Grid.name == "Grid Z") == 0
+    assert await Grid.count().where(Grid.name == grid) == 0
