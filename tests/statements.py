@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
-from marketplace import db, quickread
+from marketplace import db, loopwrite, quickread
 
 
 @contextmanager
@@ -28,7 +28,15 @@ def statements() -> Iterator[list[str]]:
         seen.append(sql)
         return here(sql, *args, **kwargs)
 
-    # Hot-path reads on SQLite bypass the engine (marketplace/quickread.py): counted too.
+    fetch = loopwrite.LoopConnection.fetch
+
+    async def counted_fetch(connection: Any, sql: str, args: Any = ()) -> Any:
+        seen.append(sql)
+        return await fetch(connection, sql, args)
+
+    # Hot-path reads and a write transaction's statements written once bypass the engine
+    # on SQLite (marketplace/quickread.py): counted too.
     with mock.patch.object(engine_class, "run_querystring", counted), \
-            mock.patch.object(quickread, "read_here", counted_here):
+            mock.patch.object(quickread, "read_here", counted_here), \
+            mock.patch.object(loopwrite.LoopConnection, "fetch", counted_fetch):
         yield seen

@@ -12,7 +12,7 @@ import textwrap
 import aiosqlite
 import pytest
 
-from marketplace import db, loopwrite
+from marketplace import db, loopwrite, quickread
 from marketplace.community.tables import Grid
 from marketplace.settings import ROOT
 from tests.conftest import World, unique
@@ -68,6 +68,25 @@ async def test_a_long_transaction_moves_off_the_loop_and_still_rolls_back(
         for n in range(count):
             await Grid.insert(Grid(community=world.community_id, name=f"{prefix}{n:03}"))
     assert len(await _grids(prefix)) == count
+
+
+async def test_statements_written_once_answer_on_the_loop_and_off_it(world: World) -> None:
+    """``quickread.run`` in a long transaction: rows and RETURNING as before once the
+    statements have gone to a thread, and a rollback still undoes them all."""
+    prefix = unique("once ")
+    count = loopwrite.INLINE_STATEMENTS + 10
+    insert = "INSERT INTO grid (community, name) VALUES ({}, {}) RETURNING name"
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            for n in range(count):
+                name = f"{prefix}{n:03}"
+                assert await quickread.run(insert, world.community_id, name) == [
+                    {"name": name}]
+            found = await quickread.run("SELECT count(*) AS n FROM grid WHERE name LIKE {}",
+                                        f"{prefix}%")
+            assert found == [{"n": count}]
+            raise RuntimeError("fails after its statements went to a thread")
+    assert await _grids(prefix) == []
 
 
 async def test_a_long_transaction_cancelled_in_its_thread_leaves_nothing(

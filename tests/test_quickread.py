@@ -23,7 +23,7 @@ from marketplace.notifications import service as notifications
 from marketplace.web import identity
 from marketplace.wishes import categories, queries, service
 from marketplace.wishes.tables import Category, Wish
-from tests.conftest import World, login
+from tests.conftest import World, login, unique
 
 
 def _typed(rows: list[dict[str, Any]]) -> list[list[tuple[str, type, Any]]]:
@@ -137,3 +137,51 @@ async def test_a_forked_process_opens_its_own_connection(world: World) -> None:
         rows = quickread.read_here(community._ACTIVE_GRIDS, (world.community_id, False), {})
         os._exit(0 if fresh and [r["name"] for r in rows] == ["Grid A"] else 1)
     assert os.waitpid(pid, 0)[1] == 0  # noqa: ASYNC222 (the child exits at once)
+
+
+class _Undone(Exception):
+    pass
+
+
+@pytest.mark.parametrize("path", ["loop", "aiosqlite", "alone"])
+async def test_a_statement_written_once_answers_what_table_raw_answers(
+        world: World, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run`` (the write steps' statements): the same rows, names and value types as
+    ``Table.raw`` — a wide row with dates, booleans and NULLs, an UPDATE … RETURNING, an
+    INSERT without rows — in a write transaction on the loop's thread, on aiosqlite's, or
+    alone; and what it wrote is in the transaction (rolled back with it)."""
+    if path == "aiosqlite":
+        if not db.is_sqlite():
+            pytest.skip("SQLite's two write paths")
+        monkeypatch.setattr(db.DB, "writes_on_loop", False)
+    staff = await world.person(staff=True)
+    category = await categories.add_category(staff, world.community_id, "Errands", 10)
+    wish_id = await service.post_wish(staff, service.NewWish(
+        category, "Carry rice", wished_by=date.today() + timedelta(days=3)))
+    wide = "SELECT w.*, c.active AS c_active FROM wish w JOIN wish_category c " \
+           "ON c.id = w.category WHERE w.id = {}"
+    update = "UPDATE wish SET title = {}, updated_at = {} WHERE id = {} RETURNING *"
+    insert = "INSERT INTO grid (community, name) VALUES ({}, {})"
+    grid = unique("Grid ")
+
+    async def both() -> None:
+        on_loop = quickread._loop_connection() is not None
+        assert on_loop == (path == "loop" and db.is_sqlite())
+        assert _typed(await quickread.run(wide, wish_id)) == _typed(
+            await Wish.raw(wide, wish_id))
+        moment = clock.now()
+        fast = await quickread.run(update, "Carry flour", moment, wish_id)
+        assert _typed(fast) == _typed(await Wish.raw(update, "Carry flour", moment, wish_id))
+        assert await quickread.run(insert, world.community_id, grid) == []
+        assert await Grid.count().where(Grid.name == grid) == 1
+
+    if path == "alone":
+        await both()
+        return
+    with pytest.raises(_Undone):
+        async with db.transaction():
+            await both()
+            raise _Undone
+    assert (await Wish.select(Wish.title).where(Wish.id == wish_id).first())["title"] == (
+        "Carry rice")
+    assert await Grid.count().where(Grid.name == grid) == 0

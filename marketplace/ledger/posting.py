@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace import quickread
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.ledger import rules
-from marketplace.ledger.tables import Account, Transfer
+from marketplace.ledger.tables import Transfer
 
 
 class InsufficientPoints(DomainError):
@@ -45,7 +46,7 @@ async def change_balance(account_id: int, delta: int, limit: str = "",
            + " RETURNING id")
     args = [delta, account_id, *([-delta] if limit else []),
             *([key] if key is not None else [])]
-    return bool(await Account.raw(sql, *args))
+    return bool(await quickread.run(sql, *args))
 
 
 async def debit(account: dict[str, Any], amount: int, key: str | None) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from marketplace import clock, db
+from marketplace import clock, db, quickread
 from marketplace.accounts.tables import HelperProfile, User
 from marketplace.audit import service as audit
 from marketplace.community import areas
@@ -21,7 +21,7 @@ from marketplace.i18n import _
 from marketplace.principal import Principal
 from marketplace.wishes import core, notify
 from marketplace.wishes.rules import Action, IllegalTransition, Role, State
-from marketplace.wishes.tables import Wish, WishClaim
+from marketplace.wishes.tables import Wish
 
 # Claimers of one wish take this advisory lock (db.first_in_line): the first goes on to
 # the conditional update, which decides; the others are refused without waiting.
@@ -73,7 +73,7 @@ VALUES ({}, {}, {}, {}, {})"""
 async def add_claim(wish_id: int, helper_id: int, assigned_by: int | None = None) -> None:
     """The helper's active claim on the wish (its SQL written once: every claim writes
     one)."""
-    await WishClaim.raw(_ADD_CLAIM_SQL, wish_id, helper_id, clock.now(), True, assigned_by)
+    await quickread.run(_ADD_CLAIM_SQL, wish_id, helper_id, clock.now(), True, assigned_by)
 
 
 async def _join(actor: Principal, wish_id: int) -> None:

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import clock, db
+from marketplace import clock, db, quickread
 from marketplace.accounts import proxies
 from marketplace.audit import service as audit
 from marketplace.community import areas
@@ -174,15 +174,15 @@ async def update_if_unchanged(wish_id: int, status: str, street_status: str,
     """Set ``values`` (column → value) on the wish only if its status and street status
     are still those read; True when it did. Of simultaneous steps exactly one wins."""
     columns = tuple(column._meta.db_column_name for column in values)
-    rows = await Wish.raw(_update_sql(columns), *values.values(), wish_id, status,
-                          street_status)
+    rows = await quickread.run(_update_sql(columns), *values.values(), wish_id, status,
+                               street_status)
     return bool(rows)
 
 
 async def event(wish: dict[str, Any], actor_id: int | None, action: str, from_state: str,
                 to_state: str, note: str = "", on_behalf_of: int | None = None) -> None:
     """The one place a wish's history is written (``wish``: its id and community)."""
-    await WishEvent.raw(_EVENT_SQL, wish["id"], wish["community"], actor_id, clock.now(),
+    await quickread.run(_EVENT_SQL, wish["id"], wish["community"], actor_id, clock.now(),
                         action, from_state, to_state, note[:NOTE_MAX], on_behalf_of)
 
 

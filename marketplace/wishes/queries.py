@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marketplace import db, paging, quickread, textsearch
+from marketplace.accounts.tables import User
 from marketplace.db import MAX_ID
 from marketplace.wishes.rules import SEARCH_MAX, State
 from marketplace.wishes.tables import Wish, WishClaim
@@ -144,8 +145,9 @@ class WishFacts:
     """What deciding a step on a wish needs, from one statement: the wish row as
     ``Wish.select()`` gives it, its active claims first joiner first, its owner (the columns
     ``proxies.may_act_for`` reads), whether the owner has named the reader a proxy, the
-    owner's proxies (told when the owner's step is next) and the community's claim
-    deadline."""
+    owner's proxies (told when the owner's step is next), the community's claim
+    deadline, and which claimers' accounts are closed (``closing.closed_among``: a
+    confirmation pays and tells only the others)."""
 
     wish: dict[str, Any]
     claims: list[dict[str, Any]]
@@ -153,6 +155,7 @@ class WishFacts:
     reader_is_proxy: bool
     proxies: list[int]
     claim_deadline_days: int
+    closed_claimers: frozenset[int]
 
 
 _CLAIM_COLUMNS = ("id", "wish", "helper", "joined_at", "active", "assigned_by")
@@ -160,6 +163,7 @@ _OWNER_COLUMNS = ("id", "login", "display_name", "community", "managed_by_staff"
                   "is_active")
 _WISH_FACTS = """
 SELECT w.*, {claim}, {owner}, c.claim_deadline_days AS "community.claim_deadline_days",
+       h.is_active AS "helper_is_active",
        EXISTS(SELECT 1 FROM proxy_link p WHERE p.resident = w.owner AND p.proxy = {{}}
               AND p.active = {{}}) AS "reader_is_proxy",
        (SELECT {proxies} FROM proxy_link p
@@ -168,6 +172,7 @@ FROM wish w
 JOIN community c ON c.id = w.community
 JOIN app_user o ON o.id = w.owner
 LEFT JOIN wish_claim wc ON wc.wish = w.id AND wc.active = {{}}
+LEFT JOIN app_user h ON h.id = wc.helper
 WHERE w.id = {{}}
 ORDER BY wc.joined_at, wc.id"""
 
@@ -181,6 +186,16 @@ def _wish_facts_sql() -> str:
         proxies=db.id_list_sql("p.proxy"))
 
 
+@functools.cache
+def _facts_types() -> dict[str, Any]:
+    # Every converted column of the three tables, as Piccolo converts it (a typed read
+    # converted every integer too: three times the cost of the statement).
+    owner = quickread.types_of(User, "owner.")
+    return {**quickread.types_of(Wish), **quickread.types_of(WishClaim, "claim."),
+            **{k: v for k, v in owner.items() if k[len("owner."):] in _OWNER_COLUMNS},
+            "helper_is_active": quickread.BOOLEAN}
+
+
 def _part(row: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
 
@@ -191,12 +206,12 @@ async def wish_facts(wish_id: int, reader_id: int) -> WishFacts | None:
     if not 0 < wish_id <= MAX_ID:
         return None
     rows = await quickread.read(_wish_facts_sql(), reader_id, True, True, True, wish_id,
-                                typed=True)
+                                types=_facts_types())
     if not rows:
         return None
     first = rows[0]
     wish = {k: v for k, v in first.items() if "." not in k
-            and k not in ("reader_is_proxy", "proxies")}
+            and k not in ("reader_is_proxy", "proxies", "helper_is_active")}
     claims = [_part(r, "claim.") for r in rows if r["claim.id"] is not None]
     for claim in claims:
         claim["active"] = True  # SQLite answers 1 for the joined boolean
@@ -204,4 +219,6 @@ async def wish_facts(wish_id: int, reader_id: int) -> WishFacts | None:
         wish=wish, claims=claims, owner=_part(first, "owner."),
         reader_is_proxy=bool(first["reader_is_proxy"]),
         proxies=sorted(db.parse_id_list(first["proxies"])),
-        claim_deadline_days=int(first["community.claim_deadline_days"]))
+        claim_deadline_days=int(first["community.claim_deadline_days"]),
+        closed_claimers=frozenset(int(r["claim.helper"]) for r in rows
+                                  if r["claim.id"] is not None and not r["helper_is_active"]))

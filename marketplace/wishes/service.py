@@ -194,12 +194,17 @@ def split_points(points: int, helpers: int) -> list[int]:
 
 
 async def _pay(wish: dict[str, Any], actor_id: int | None,
-               helpers: list[int] | None = None) -> None:
+               seen: queries.WishFacts | None = None) -> None:
     """Each helper's share through the ledger, and each is told what they earned.
-    ``helpers``: the active claimers when read in this transaction already."""
-    if helpers is None:
+    ``seen``: the wish's facts when read in this transaction already (its claimers, and
+    which of their accounts are closed)."""
+    if seen is None:
         helpers = await core.active_claimers(wish["id"])
-    closed = await closing.closed_among(helpers)  # told when closing: their share is not paid
+        closed = await closing.closed_among(helpers)
+    else:
+        helpers = [int(c["helper"]) for c in seen.claims]
+        closed = seen.closed_claimers
+    # Those whose account is closed were told when closing: their share is not paid.
     for helper_id, amount in zip(helpers, split_points(wish["points"], len(helpers)),
                                  strict=True):
         if helper_id in closed:
@@ -222,7 +227,7 @@ async def confirm(actor: Principal | None, wish_id: int, rating: int | None = No
         seen = await core.view(actor, wish_id) if actor is not None else None
         wish = await core.move(wish_id, action, actor, note, {
             Wish.rating: rating, Wish.rating_comment: comment}, seen)
-        await _pay(wish, actor.user_id if actor else None, seen.claimers if seen else None)
+        await _pay(wish, actor.user_id if actor else None, seen.facts if seen else None)
         if auto:
             days = (await core.community_of(wish))["auto_confirm_days"]
             await notify.tell([wish["owner"]], "wish_auto_confirmed", wish, days=days)

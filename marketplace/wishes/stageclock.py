@@ -24,8 +24,9 @@ confirmed wish's history (the demo and the tests dating it back) keeps it again.
 
 from __future__ import annotations
 
-from marketplace import db
-from marketplace.wishes.tables import Wish
+import functools
+
+from marketplace import db, quickread
 
 # Each stage: the mark of its start (over the events before each event, window
 # ``before``: the first post or open, the latest claimed or fulfilled), and the event that
@@ -100,6 +101,7 @@ KEEP_SQL = """UPDATE wish SET {sets} FROM ({reduced}) r
 WHERE wish.id = r.wish AND r.confirm IS NOT NULL"""
 
 
+@functools.cache
 def keep_sql(one: bool) -> str:
     where = "w.status = 'confirmed'" + (" AND w.id = {}" if one else "")
     return KEEP_SQL.format(sets=", ".join(f"{column} = r.{stage}"
@@ -110,4 +112,5 @@ def keep_sql(one: bool) -> str:
 async def keep(wish_id: int | None = None) -> None:
     """Write the durations of a confirmed wish (``None``: of every confirmed wish, the
     migration's backfill and bulk loads) from its history: one statement."""
-    await Wish.raw(keep_sql(wish_id is not None), *([wish_id] if wish_id is not None else []))
+    await quickread.run(keep_sql(wish_id is not None),
+                        *([wish_id] if wish_id is not None else []))

@@ -6,9 +6,11 @@ refused debit changes nothing, concurrent posts with one key make one transfer."
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
+from marketplace import clock, db
 from marketplace.errors import Conflict
 from marketplace.ledger import service
 from marketplace.ledger.tables import Account, Transfer
@@ -104,3 +106,60 @@ async def test_an_award_between_existing_accounts_is_four_statements(world: Worl
                             unique("k"))
     assert len(seen) == 4  # the accounts, two balance updates, the transfer
     assert (await service.balance(person.user_id)).balance == 3
+
+
+class _Undone(Exception):
+    pass
+
+
+def _typed(row: dict) -> list[tuple[str, type, object]]:
+    return [(k, type(v), v) for k, v in row.items()]
+
+
+@pytest.fixture(params=["loop", "aiosqlite"])
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """On SQLite both ways a write transaction runs (db.py): on the loop's thread, or on
+    aiosqlite's (another process holding the file)."""
+    if request.param == "aiosqlite":
+        if not db.is_sqlite():
+            pytest.skip("SQLite's two write paths")
+        monkeypatch.setattr(db.DB, "writes_on_loop", False)
+    return str(request.param)
+
+
+async def test_a_transfer_is_the_row_piccolo_wrote(world: World, write_path: str) -> None:
+    """The transfer's insert (SQL written once) writes and answers what Piccolo's insert
+    wrote and answered, each value's type included; a backdated one keeps its moment."""
+    giver, receiver = await world.person(), await world.person()
+    await service.award(world.community_id, giver.user_id, 10, "award", "", None, "",
+                        unique("k"))
+    await service.award(world.community_id, receiver.user_id, 1, "award", "", None, "",
+                        unique("k"))
+    debit, credit = (await service.person_account(giver.user_id),
+                     await service.person_account(receiver.user_id))
+    made = await service.transfer(debit["id"], credit["id"], 3, "donate", "user:1",
+                                  giver.user_id, "A gift", unique("k"))
+    assert _typed(made) == _typed(await Transfer.select().where(
+        Transfer.id == made["id"]).first())
+    values = {c: made[c] for c in service._TRANSFER_COLUMNS}
+    with pytest.raises(_Undone):  # Piccolo's row rolled back: no balance changed for it
+        async with db.transaction():
+            [piccolo] = await Transfer.insert(Transfer(**{
+                **values, "idempotency_key": unique("k")})).returning(*Transfer.all_columns())
+            [again] = await Transfer.select().where(Transfer.id == piccolo["id"])
+            raise _Undone
+    for row in (piccolo, again):
+        assert _typed({**row, "id": 0, "idempotency_key": "", "created_at": None}) == _typed(
+            {**made, "id": 0, "idempotency_key": "", "created_at": None})
+        assert type(row["created_at"]) is type(made["created_at"])
+    at = clock.now() - timedelta(days=40)
+    token = service.backdate.set(at)
+    try:
+        old = await service.transfer(debit["id"], credit["id"], 1, "donate", "user:1",
+                                     None, "", unique("k"))
+    finally:
+        service.backdate.reset(token)
+    assert clock.aware(old["created_at"]) == at and old["actor"] is None
+    assert _typed(old) == _typed(await Transfer.select().where(
+        Transfer.id == old["id"]).first())
+    assert await service.check() == []

@@ -8,6 +8,7 @@ from httpx import AsyncClient
 
 from marketplace import db
 from marketplace.notifications import service
+from marketplace.notifications.tables import Notification
 from tests.conftest import World, login, text_of
 
 
@@ -81,3 +82,47 @@ async def test_older_notifications_page_by_keyset(world: World, client: AsyncCli
     rest, end = await service.recent(person, cursor)
     assert [s.text for s in rest][-1] == "You received 1 points: m0" and end is None
     assert len(rest) == 3
+
+
+class _Undone(Exception):
+    pass
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+async def test_a_sent_notification_is_the_row_piccolo_wrote(world: World,
+                                                           in_transaction: bool) -> None:
+    """``send``'s insert (SQL written once) writes what Piccolo's insert of the same
+    notification wrote, each value's type included; a key says it once, in a transaction
+    or not."""
+    person = await world.person()
+    key = f"once-{person.user_id}-{in_transaction}"
+
+    async def sent() -> None:
+        await service.send(person.user_id, "wish_claimed", "/wishes/7" + "x" * 300,
+                           helper="李明", title="Fix the tap")
+        await service.send(person.user_id, "points_received", dedupe_key=key, points=5)
+        await service.send(person.user_id, "points_received", dedupe_key=key, points=6)
+
+    if in_transaction:
+        async with db.transaction():
+            await sent()
+    else:
+        await sent()
+    rows = await Notification.select().where(Notification.user == person.user_id).order_by(
+        Notification.id)
+    assert [(r["kind"], r["dedupe_key"], r["params"]) for r in rows] == [
+        ("wish_claimed", None, '{"helper": "李明", "title": "Fix the tap"}'),
+        ("points_received", key, '{"points": 5}')]
+    with pytest.raises(_Undone):
+        async with db.transaction():
+            for row in rows:
+                [made] = await Notification.insert(Notification(**{
+                    k: v for k, v in row.items() if k not in ("id", "dedupe_key")}
+                )).returning(*Notification.all_columns())
+                made = await Notification.select().where(
+                    Notification.id == made["id"]).first()
+                assert [(k, type(v), v) for k, v in made.items() if k not in (
+                    "id", "dedupe_key")] == [(k, type(v), v) for k, v in row.items()
+                                             if k not in ("id", "dedupe_key")]
+            raise _Undone
+    assert rows[0]["link"] == ("/wishes/7" + "x" * 300)[:200] and rows[0]["read_at"] is None
