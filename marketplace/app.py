@@ -3,6 +3,7 @@ pool and the timer loop."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -90,9 +91,20 @@ from marketplace.wishes.views.wishes import WishController
 from marketplace.workunits.views import PortalController, RegistryController
 
 
+def freeze_what_started() -> None:
+    """What the process made to start (modules, routes, templates, the pool) lives as long
+    as it does: moved out of the collector's sight, so that a full collection walks only
+    what requests made since. Unfrozen, one took 100-200 ms in the middle of requests (a
+    write's p99). Once per process: the first app to start freezes."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+
+
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     async with db.lifespan_pool(), timers.running(settings.get().tick_seconds):
+        freeze_what_started()
         yield
 
 
