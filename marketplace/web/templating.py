@@ -64,11 +64,6 @@ def age_marks(rows: Iterable[Mapping[str, Any]], column: str = "created_at"
     return [age_mark(row[column], now) for row in rows]
 
 
-def ages(rows: Iterable[Mapping[str, Any]], column: str = "created_at") -> list[str]:
-    """``age`` of each row's ``column``, as of one moment."""
-    return [age_words(mark) for mark in age_marks(rows, column)]
-
-
 def duration(seconds: int | None) -> str:
     """A stage length for the wish timeline: '2 d 3 h', '45 min'."""
     if seconds is None:
@@ -184,7 +179,6 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["day"] = day
     env.filters["unbroken"] = unbroken
     env.filters["age"] = age
-    env.filters["ages"] = ages
     env.filters["age_marks"] = age_marks
     env.filters["age_words"] = age_words
     env.filters["duration"] = duration
