@@ -2,13 +2,15 @@
 for each distinct key, then copied.
 
 The key is everything the piece's markup depends on, written out where it is used (a wish
-card: the row's every value, its age as shown, the flags of the call); the tag adds the
-template, the place in it and the language in force. A change to any of them is another
-key, so a copy is never out of date and never another person's view: there is nothing to
-expire or invalidate. Nothing that differs per response may be inside, with one exception:
-``csrf_field``, the page's CSRF input (masked anew in every response, security.mask_token).
-Inside the tag that name is a marker; the copy is kept with the marker, and each response
-gets the copy with its own CSRF input in the marker's places.
+card: the row's every value, its age as shown as a mark, ``templating.age_mark``, the flags
+of the call); the tag adds the template, the place in it and the language in force. A
+change to any of them is another key, so a copy is never out of date and never another
+person's view: there is nothing to expire or invalidate. Nothing that differs per
+response may be inside, with one exception: ``csrf_field``, the page's CSRF input (masked
+anew in every response, security.mask_token). Inside the tag that name is a marker; the
+copy is kept with the marker, and each response gets the copy with its own CSRF input in
+the marker's places. A piece may hold another (the wish list holds the cards): the inner
+one is made only when the outer is, with the marker for its input.
 
 Each process keeps its own copies (up to ``MAX_CHARACTERS`` in all, the oldest dropped
 first: keeping them in order of use would hash a page's key twice); no other process
@@ -87,7 +89,7 @@ class FragmentCache(Extension):
 
 
 def _frozen(key: Any) -> Hashable:
-    """A list in a key (``rows|ages``) as a tuple, which a dict can hold."""
+    """A list in a key (``rows|age_marks``) as a tuple, which a dict can hold."""
     if isinstance(key, tuple):
         return tuple(tuple(part) if isinstance(part, list) else part for part in key)
     return tuple(key) if isinstance(key, list) else key

@@ -14,31 +14,54 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
 from marketplace import clock, i18n, settings
+from marketplace.i18n import N_
 from marketplace.ledger import rules
 from marketplace.web import fragments
 from marketplace.wishes import labels as wish_labels
 from marketplace.wishes import rules as wish_rules
 
+# An age as a card shows it: the message and its number. Twenty cards' marks are a cheap
+# part of their fragment key (web/fragments.py); the words are looked up only for a card
+# being made, once per language and mark.
+AgeMark = tuple[str, int]
+
+
+def age_mark(value: datetime | None, now: datetime) -> AgeMark | None:
+    """What ``age`` says, before it is put into words (None: nothing to say)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    seconds = int((now - value).total_seconds())
+    if seconds < 3600:
+        return N_("%(n)s min ago"), max(1, seconds // 60)
+    if seconds < 86400:
+        return N_("%(n)s h ago"), seconds // 3600
+    return N_("%(n)s d ago"), seconds // 86400
+
+
+def age_words(mark: AgeMark | None) -> str:
+    """An ``age_mark`` in the reader's language."""
+    return "" if mark is None else _age_words(i18n.current_language.get(), *mark)
+
+
+@functools.lru_cache(maxsize=4096)
+def _age_words(language: str, message: str, n: int) -> str:
+    # ``language`` is only the cache's key: gettext reads the language in force.
+    return i18n.gettext(message, n=n)
+
 
 def age(value: datetime | None, now: datetime | None = None) -> str:
     """'3 days ago' in the reader's language."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
-    if seconds < 3600:
-        return i18n.gettext("%(n)s min ago", n=max(1, seconds // 60))
-    if seconds < 86400:
-        return i18n.gettext("%(n)s h ago", n=seconds // 3600)
-    return i18n.gettext("%(n)s d ago", n=seconds // 86400)
+    return age_words(age_mark(value, now or datetime.now(UTC)))
 
 
-def ages(rows: Iterable[Mapping[str, Any]], column: str = "created_at") -> list[str]:
-    """``age`` of each row's ``column``, as of one moment: the wish cards' key needs all
-    twenty before it can tell whether the page is already made."""
+def age_marks(rows: Iterable[Mapping[str, Any]], column: str = "created_at"
+              ) -> list[AgeMark | None]:
+    """``age_mark`` of each row's ``column``, as of one moment: part of the wish cards'
+    key, which must be known before the page can tell whether the cards are made."""
     now = datetime.now(UTC)
-    return [age(row[column], now) for row in rows]
+    return [age_mark(row[column], now) for row in rows]
 
 
 def duration(seconds: int | None) -> str:
@@ -156,7 +179,8 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["day"] = day
     env.filters["unbroken"] = unbroken
     env.filters["age"] = age
-    env.filters["ages"] = ages
+    env.filters["age_marks"] = age_marks
+    env.filters["age_words"] = age_words
     env.filters["duration"] = duration
     env.filters["attrs"] = attrs
     env.filters["options"] = options

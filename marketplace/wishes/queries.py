@@ -74,6 +74,25 @@ async def open_wishes(f: ListFilter) -> paging.Page:
     return paging.page_of(rows, "id", PAGE_SIZE)
 
 
+# The list's filter choices on every visit: the community's active grids and active
+# categories, each by name, in one statement where it took two (``community.grids``,
+# ``categories.categories``; a test compares them).
+_FILTER_OPTIONS = """
+SELECT 'category' AS kind, id, name FROM wish_category WHERE community = {} AND active = {}
+UNION ALL
+SELECT 'grid' AS kind, id, name FROM grid WHERE community = {} AND archived = {}
+ORDER BY 1, 3, 2"""
+
+Options = list[tuple[int, str]]
+
+
+async def filter_options(community_id: int) -> tuple[Options, Options]:
+    """(grids, categories) of the wish list's filter, as ``(id, name)`` pairs by name."""
+    rows = await quickread.read(_FILTER_OPTIONS, community_id, True, community_id, False)
+    grids = [(r["id"], r["name"]) for r in rows if r["kind"] == "grid"]
+    return grids, [(r["id"], r["name"]) for r in rows if r["kind"] == "category"]
+
+
 async def _search_open_wishes(f: ListFilter, text: str) -> paging.Page:
     query = Wish.select(*CARD_COLUMNS).where(
         (Wish.community == f.community_id) & (Wish.status == State.OPEN))

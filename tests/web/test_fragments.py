@@ -5,6 +5,7 @@ CSRF token."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from jinja2 import Environment
@@ -12,8 +13,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from marketplace import i18n
 from marketplace.community.tables import Grid
-from marketplace.web import fragments
+from marketplace.web import fragments, templating
 from marketplace.web.templating import configure_jinja
+from marketplace.wishes import service
 from marketplace.wishes.tables import Wish
 from tests.conftest import World, login
 from tests.wishes.helpers import open_wish
@@ -155,3 +157,61 @@ def test_two_templates_made_from_strings_keep_their_own_copies() -> None:
     first = env.from_string("{% cached 1 %}first{% endcached %}")
     second = env.from_string("{% cached 1 %}second{% endcached %}")
     assert (first.render(), second.render()) == ("first", "second")
+
+
+async def test_a_claim_a_new_wish_and_the_passage_of_time_show_at_once(
+        client: httpx.AsyncClient, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    first = await open_wish(world, owner, staff, title="Rice")
+    second = await open_wish(world, owner, staff, title="Dog")
+    await Wish.update({Wish.created_at: datetime.now(UTC) - timedelta(minutes=5)}).where(
+        Wish.id == first)
+    await login(client, helper)
+    page = (await client.get("/wishes/", headers=EN)).text
+    assert "5 min ago" in card_of(page, first) and f"/wishes/{second}/claim" in page
+
+    await service.claim(await world.person(helper=True), second)  # claimed by another
+    third = await open_wish(world, owner, staff, title="Fence")  # a new wish approved
+    page = (await client.get("/wishes/", headers=EN)).text
+    assert f'href="/wishes/{second}"' not in page and f'href="/wishes/{third}"' in page
+
+    # Two hours on, nothing else changed: the age as shown is another key.
+    later = datetime.now(UTC) + timedelta(hours=2)
+    monkeypatch.setattr(templating, "datetime", _Frozen.at(later))
+    assert "2 h ago" in card_of((await client.get("/wishes/", headers=EN)).text, first)
+
+
+class _Frozen(datetime):
+    moment: datetime
+
+    @classmethod
+    def at(cls, moment: datetime) -> type[_Frozen]:
+        return type("Frozen", (cls,), {"moment": moment})
+
+    @classmethod
+    def now(cls, tz=None) -> datetime:  # type: ignore[no-untyped-def,override]
+        return cls.moment
+
+
+async def test_an_empty_list_says_what_its_filters_mean(
+        client: httpx.AsyncClient, world: World) -> None:
+    await login(client, await world.person(helper=True))
+    plain = (await client.get("/wishes/", headers=EN)).text
+    filtered = (await client.get(f"/wishes/?grid={world.grid_id}", headers=EN)).text
+    assert "New wishes appear here" in plain and "Clear the filters" not in plain
+    assert "Clear the filters" in filtered and "New wishes appear here" not in filtered
+
+
+async def test_the_htmx_answer_is_the_pages_list(
+        client: httpx.AsyncClient, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    for _ in range(22):  # a second page: the link to older wishes
+        await open_wish(world, owner, staff)
+    await login(client, await world.person(helper=True))
+    page = (await client.get("/wishes/", headers=EN)).text
+    part = (await client.get("/wishes/", headers={**EN, "HX-Request": "true"})).text
+    section = page[page.index('<section id="wish-list"'):page.index("</section>") + 10]
+    assert "Older wishes" in section
+    assert re.sub(r'value="[^"]{40,}"', "", part) == re.sub(r'value="[^"]{40,}"', "", section)
+    assert tokens(part) != tokens(page) and len(tokens(part)) == 1

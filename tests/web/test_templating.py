@@ -3,10 +3,13 @@ templates' own ``_()`` answers what Jinja's gettext would."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from marketplace import i18n
+from marketplace.web import templating
 from marketplace.web.templating import configure_jinja, unbroken
 
 
@@ -43,3 +46,32 @@ def test_the_one_call_gettext_answers_what_jinjas_newstyle_gettext_does() -> Non
             i18n.current_language.reset(token)
     assert "&lt;b&gt;7&lt;/b&gt;" in env.from_string('{{ _("%(n)s points", n="<b>7</b>") }}'
                                                   ).render()
+
+
+def test_an_age_is_worded_from_its_mark_in_the_readers_language() -> None:
+    """The cards' key holds each age's mark; the words made from a mark are what ``age``
+    says, at each boundary and in each language."""
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    cases = [(timedelta(seconds=5), "1 min ago", "1分钟前"),
+             (timedelta(minutes=59, seconds=59), "59 min ago", "59分钟前"),
+             (timedelta(hours=1), "1 h ago", "1小时前"),
+             (timedelta(hours=23, minutes=59), "23 h ago", "23小时前"),
+             (timedelta(days=3, hours=5), "3 d ago", "3天前")]
+    for ago, english, chinese in cases:
+        for language, words in (("en", english), ("zh", chinese)):
+            token = i18n.current_language.set(language)
+            try:
+                mark = templating.age_mark(now - ago, now)
+                assert templating.age_words(mark) == words == templating.age(now - ago, now)
+            finally:
+                i18n.current_language.reset(token)
+    # A naive moment is read as UTC; no moment, no words.
+    naive = templating.age_mark((now - timedelta(hours=2)).replace(tzinfo=None), now)
+    assert naive == templating.age_mark(now - timedelta(hours=2), now)
+    assert templating.age_mark(None, now) is None and templating.age_words(None) == ""
+    # A minute later within the first hour is another mark (another key); an hour's
+    # minutes are not.
+    assert templating.age_mark(now - timedelta(minutes=3), now) != templating.age_mark(
+        now - timedelta(minutes=4), now)
+    assert templating.age_mark(now - timedelta(hours=2, minutes=1), now) == templating.age_mark(
+        now - timedelta(hours=2, minutes=40), now)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from marketplace import paging
-from marketplace.community.tables import Grid
+from marketplace.community import service as community
+from marketplace.community.tables import Community, Grid
 from marketplace.wishes import queries, service
-from marketplace.wishes.tables import Wish
-from tests.conftest import World
+from marketplace.wishes.tables import Category, Wish
+from tests.conftest import World, unique
 
 
 async def _piccolo(f: queries.ListFilter) -> paging.Page:
@@ -54,3 +55,25 @@ async def test_the_written_list_query_matches_the_piccolo_select(world: World) -
         "Wish 24", "Repairs", "Grid B")
     assert newest["building.name"] is None
     assert ids[7] not in [r["id"] for r in first.rows]
+
+
+async def test_the_filter_choices_are_the_active_grids_and_categories_by_name(
+        world: World) -> None:
+    """One statement (``queries.filter_options``) answers what the two reads it replaced
+    answer: active only, this community only, by name."""
+    staff = await world.person(staff=True)
+    for name in ("Repairs", "Errands", "Zebra crossing", "Hidden"):
+        await service.add_category(staff, world.community_id, name, 5)
+    await Category.update({Category.active: False}).where(
+        (Category.name == "Hidden") & (Category.community == world.community_id))
+    for name, archived in (("Grid C", False), ("Grid B", False), ("Old grid", True)):
+        await Grid.insert(Grid(community=world.community_id, name=name, archived=archived))
+    c = await Community.insert(Community(name=unique("Other "))).returning(Community.id)
+    await Grid.insert(Grid(community=int(c[0]["id"]), name="Grid elsewhere"))
+    await Category.insert(Category(community=int(c[0]["id"]), name="Elsewhere",
+                                   default_points=5))
+    grids, cats = await queries.filter_options(world.community_id)
+    assert grids == [(g["id"], g["name"]) for g in await community.grids(world.community_id)]
+    assert cats == [(c["id"], c["name"]) for c in await service.categories(world.community_id)]
+    assert [n for _, n in grids] == ["Grid A", "Grid B", "Grid C"]
+    assert [n for _, n in cats] == ["Errands", "Repairs", "Zebra crossing"]

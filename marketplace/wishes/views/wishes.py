@@ -15,7 +15,6 @@ from litestar.params import FromPath, FromQuery
 
 from marketplace import images, paging
 from marketplace.accounts import proxies
-from marketplace.community import service as community
 from marketplace.community.views.picker import picked, picker_context
 from marketplace.errors import AppError, Conflict, DomainError
 from marketplace.i18n import N_, _
@@ -73,13 +72,11 @@ class WishController(Controller):
                                query_text(q, _("Search")), paging.cursor(before))
         found = await queries.open_wishes(f)
         # The filter form needs only this community's grids (not every place's buildings).
-        grids = await community.grids(me.community_id)
-        cats = await service.categories(me.community_id)
+        grid_options, category_options = await queries.filter_options(me.community_id)
         chosen = {"grid": str(f.grid_id or ""), "category": str(f.category_id or "")}
         return page(request, "wishes/list.html", "wishes/_list.html", rows=found.rows,
                     next_cursor=found.next_before, filters=f, chosen=chosen,
-                    grid_options=[(g["id"], g["name"]) for g in grids],
-                    category_options=[(c["id"], c["name"]) for c in cats])
+                    grid_options=grid_options, category_options=category_options)
 
     @get("/mine", name="my_wishes")
     async def mine(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
