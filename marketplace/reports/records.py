@@ -139,38 +139,59 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
 
 
 # One row per listed helper who served in the period: confirmed wishes and minutes,
-# summed per helper first and named after (joining names and profiles before grouping
-# made PostgreSQL hash every claim of the county). Hand written because it joins the
-# confirmations to the claims, which Piccolo's joins (along the selected table's foreign
-# keys) cannot express; the same text runs on SQLite and PostgreSQL. A wish is confirmed
-# once (a terminal state), so it has one confirmation. The event's own community finds the
-# period's confirmations through its index (community, to_state, at). Each helper's
-# profile is looked up by a sub-select per helper (a hundred or so): as a join or an
-# EXISTS, PostgreSQL overestimated the helpers and read every profile of the county.
-HONOUR_ROLL_SQL = """
+# summed per helper first and named after. The confirmed wishes' helpers are kept as they
+# were at confirmation (``WishService``, written by the confirming step), so the period is
+# read through the index on (community, confirmed_at, helper, minutes) alone, where it
+# joined the period's confirmations to their wishes and claims (``HONOUR_ROLL_SQL``, still
+# the definition: tests/reports/test_honour_roll_kept.py holds the two to the same answer).
+# Each helper's profile is looked up by a sub-select per helper (a hundred or so): as a
+# join or an EXISTS, PostgreSQL overestimated the helpers and read every profile of the
+# county.
+ROLL_NAMED_SQL = """
 SELECT g.helper AS user_id, u.display_name AS name, g.wishes, g.minutes
-FROM (SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
+FROM ({grouped}) g
+JOIN app_user u ON u.id = g.helper
+WHERE (SELECT COUNT(*) FROM helper_profile h WHERE h."user" = g.helper
+         AND h.status = 'verified' AND h.listed_on_honour_roll = {{}}) > 0
+"""
+# Hand written because it joins the confirmations to the claims, which Piccolo's joins
+# (along the selected table's foreign keys) cannot express. A wish is confirmed once (a
+# terminal state), so it has one confirmation.
+HONOUR_ROLL_SQL = ROLL_NAMED_SQL.format(grouped="""
+      SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
       FROM wish_event e
       JOIN wish w ON w.id = e.wish
       JOIN wish_claim c ON c.wish = w.id
       WHERE e.community = {} AND e.to_state = 'confirmed' AND e.at >= {} AND e.at < {}
         AND w.status = 'confirmed' AND c.active = {}
-      GROUP BY c.helper) g
-JOIN app_user u ON u.id = g.helper
-WHERE (SELECT COUNT(*) FROM helper_profile h WHERE h."user" = g.helper
-         AND h.status = 'verified' AND h.listed_on_honour_roll = {}) > 0
-"""
+      GROUP BY c.helper""")
+KEPT_ROLL_SQL = ROLL_NAMED_SQL.format(grouped="""
+      SELECT s.helper, COUNT(*) AS wishes, COALESCE(SUM(s.minutes), 0) AS minutes
+      FROM wish_service s
+      WHERE s.community = {} AND s.confirmed_at >= {} AND s.confirmed_at < {}
+      GROUP BY s.helper""")
+
+
+def _roll(rows: list[dict[str, Any]], limit: int) -> list[figures.RollEntry]:
+    return figures.rank([figures.RollEntry(int(r["user_id"]), r["name"], int(r["wishes"]),
+                                           int(r["minutes"])) for r in rows], limit)
 
 
 async def honour_roll(community_id: int, start: datetime, end: datetime,
                       limit: int = 10) -> list[figures.RollEntry]:
     """Verified helpers who did not opt out, ranked by confirmed wishes and hours.
 
-    Counted and summed in the database; the ranking (ties by name, the way Python sorts
-    them) is done on those few rows, one per helper who served in the period."""
-    rows = await WishClaim.raw(HONOUR_ROLL_SQL, community_id, start, end, True, True)
-    return figures.rank([figures.RollEntry(int(r["user_id"]), r["name"], int(r["wishes"]),
-                                           int(r["minutes"])) for r in rows], limit)
+    Counted and summed in the database from the kept service; the ranking (ties by name,
+    the way Python sorts them) is done on those few rows, one per helper who served."""
+    return _roll(await WishClaim.raw(KEPT_ROLL_SQL, community_id, start, end, True), limit)
+
+
+async def honour_roll_from_history(community_id: int, start: datetime, end: datetime,
+                                   limit: int = 10) -> list[figures.RollEntry]:
+    """The same roll from the confirmations, wishes and claims themselves: the definition
+    the kept service is held to."""
+    return _roll(await WishClaim.raw(HONOUR_ROLL_SQL, community_id, start, end, True, True),
+                 limit)
 
 
 @dataclass

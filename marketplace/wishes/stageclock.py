@@ -107,7 +107,26 @@ def keep_sql(one: bool) -> str:
                            reduced=reduce_sql(where))
 
 
+# A confirmed wish's service (``WishService``): its helpers, from the claims active at
+# confirmation, with the confirmation's moment and the wish's minutes. Rewritten whole, so
+# that keeping a wish again (its history dated back) leaves one row per helper.
+SERVICE_DELETE_SQL = "DELETE FROM wish_service{where}"
+SERVICE_SQL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes)
+SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0)
+FROM wish_event e JOIN wish w ON w.id = e.wish JOIN wish_claim c ON c.wish = w.id
+WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {{}}{where}"""
+
+
+async def keep_service(wish_id: int | None = None) -> None:
+    """Write who served a confirmed wish (``None``: every confirmed wish's)."""
+    one = wish_id is not None
+    args = [wish_id] if one else []
+    await Wish.raw(SERVICE_DELETE_SQL.format(where=" WHERE wish = {}" if one else ""), *args)
+    await Wish.raw(SERVICE_SQL.format(where=" AND w.id = {}" if one else ""), True, *args)
+
+
 async def keep(wish_id: int | None = None) -> None:
     """Write the durations of a confirmed wish (``None``: of every confirmed wish, the
-    migration's backfill and bulk loads) from its history: one statement."""
+    migration's backfill and bulk loads) from its history, and who served it."""
     await Wish.raw(keep_sql(wish_id is not None), *([wish_id] if wish_id is not None else []))
+    await keep_service(wish_id)
