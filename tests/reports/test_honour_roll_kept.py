@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from importlib import import_module
+from itertools import pairwise
 
 from marketplace import clock
 from marketplace.mydata import closure
@@ -87,7 +88,7 @@ async def _history(world: World) -> tuple[list[int], datetime, datetime]:
 def _periods(first: datetime, last: datetime) -> list[tuple[datetime, datetime]]:
     months = [clock.day_start(figures.add_months(MONTH_ENDS[0], k)) for k in range(-1, 5)]
     out = [(first, last)]
-    out += [(a, b) for a, b in zip(months, months[1:], strict=False)]  # local months
+    out += list(pairwise(months))  # local months
     out += [(m - timedelta(minutes=1), m + timedelta(minutes=1)) for m in months]
     out += [(m, m + timedelta(days=20)) for m in months]
     return out
