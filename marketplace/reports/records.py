@@ -16,67 +16,31 @@ from marketplace.accounts.tables import HelperProfile, User
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.reports import figures
 from marketplace.reports.figures import HelperTally
-from marketplace.wishes.tables import WishClaim, WishEvent
+from marketplace.wishes.tables import WishClaim, WishService
+
+# A helper's confirmed service of a period as kept when each wish was confirmed
+# (``WishService``: a row per helper who held its claim, with the confirming action), and
+# the wish's details: one read, where the period's confirmations and the helpers' claims
+# were two matched in Python (tests/reports/test_honour_roll_kept.py holds the two alike).
+_SERVED_COLUMNS = (
+    WishService.wish, WishService.helper, WishService.helper.display_name,
+    WishService.action, WishService.confirmed_at.as_alias("at"), WishService.wish.title,
+    WishService.wish.hours, WishService.wish.rating, WishService.wish.category.name,
+    WishService.wish.grid.name)
+# What a record's line of a wish holds (the confirmation and its wish).
+_DETAIL_KEYS = ("wish", "action", "at", "wish.title", "wish.hours", "wish.rating",
+                "wish.category.name", "wish.grid.name")
 
 
-def _confirmed_in(community_id: int | None, start: datetime, end: datetime) -> Any:
-    """The wishes of the community (None: of any) confirmed in [start, end): a sub-select,
-    so a period's claims are read through it instead of every confirmed claim the
-    community ever had."""
-    return WishEvent.select(WishEvent.wish).where(_confirmations_of(community_id, start, end))
-
-
-def _confirmations_of(community_id: int | None, start: datetime, end: datetime) -> Any:
-    """Read through the index on the event's (community, to_state, at)."""
-    where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
-             & (WishEvent.at < end))
-    if community_id is not None:
-        where &= WishEvent.community == community_id
-    return where
-
-
-def _claimed_by(helper_ids: list[int]) -> Any:
-    return WishClaim.select(WishClaim.wish).where(
-        (WishClaim.active == True) & WishClaim.helper.is_in(helper_ids or [-1]))  # noqa: E712
-
-
-_CONFIRMATION_COLUMNS = (
-    WishEvent.wish, WishEvent.action, WishEvent.at, WishEvent.wish.title,
-    WishEvent.wish.hours, WishEvent.wish.rating, WishEvent.wish.category.name,
-    WishEvent.wish.grid.name)
-
-
-async def _confirmations(community_id: int | None, start: datetime, end: datetime,
-                         helper_ids: list[int] | None) -> dict[int, dict[str, Any]]:
-    where = _confirmations_of(community_id, start, end)
-    if helper_ids is not None:
-        where &= WishEvent.wish.is_in(_claimed_by(helper_ids))
-    rows = await WishEvent.select(*_CONFIRMATION_COLUMNS).where(where)
-    return {r["wish"]: r for r in rows}
-
-
-def _period_claims(community_id: int | None, start: datetime, end: datetime) -> Any:
-    """Active claims of confirmed wishes of the community confirmed in the period."""
-    where = ((WishClaim.active == True) & (WishClaim.wish.status == "confirmed")  # noqa: E712
-             & WishClaim.wish.is_in(_confirmed_in(community_id, start, end)))
-    if community_id is not None:
-        where &= WishClaim.wish.community == community_id
-    return where
-
-
-async def _claims(community_id: int | None, start: datetime, end: datetime,
+async def _served(community_id: int | None, start: datetime, end: datetime,
                   helper_ids: list[int] | None) -> list[dict[str, Any]]:
-    if community_id is None:
-        # Bounded by the helpers (a few hundred claims): all their active claims, matched
-        # below to the period's confirmations (a confirmed wish stays confirmed). Cheaper
-        # than joining every wish or every confirmation of the county to them.
-        where = WishClaim.active == True  # noqa: E712
-    else:
-        where = _period_claims(community_id, start, end)
+    where = (WishService.confirmed_at >= start) & (WishService.confirmed_at < end)
+    if community_id is not None:
+        where &= WishService.community == community_id
     if helper_ids is not None:
-        where &= WishClaim.helper.is_in(helper_ids or [-1])
-    return await WishClaim.select(WishClaim.wish, WishClaim.helper,
-                                  WishClaim.helper.display_name).where(where)
+        where &= WishService.helper.is_in(helper_ids or [-1])
+    return await WishService.select(*_SERVED_COLUMNS).where(where).order_by(
+        WishService.confirmed_at).order_by(WishService.wish)
 
 
 async def _activities(community_id: int | None, start: datetime, end: datetime,
@@ -111,23 +75,21 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
     if community_id is None and helper_ids is None:
         raise ValueError("tallies of every community need the helpers named")
     with db.custom_plans():
-        confirmed = await _confirmations(community_id, start, end, helper_ids)
-        claims = await _claims(community_id, start, end, helper_ids)
-        activities = await _activities(community_id, start, end, helper_ids)
+        served, activities = await db.together(
+            _served(community_id, start, end, helper_ids),
+            _activities(community_id, start, end, helper_ids))
     out: dict[int, HelperTally] = {}
-    for claim in claims:
-        event = confirmed.get(claim["wish"])
-        if event is None:
-            continue
-        helper = int(claim["helper"])
-        tally = out.setdefault(helper, HelperTally(helper, claim["helper.display_name"]))
+    for row in served:
+        helper = int(row["helper"])
+        tally = out.setdefault(helper, HelperTally(helper, row["helper.display_name"]))
         tally.wishes += 1
-        who = figures.CONFIRMED_BY.get(event["action"], "staff")
-        tally.minutes[who] += int(event["wish.hours"] or 0)
-        if event["wish.rating"] is not None:
-            tally.ratings.append(int(event["wish.rating"]))
+        who = figures.CONFIRMED_BY.get(row["action"], "staff")
+        tally.minutes[who] += int(row["wish.hours"] or 0)
+        if row["wish.rating"] is not None:
+            tally.ratings.append(int(row["wish.rating"]))
         if details is not None:
-            details.setdefault(helper, Detail()).wishes.append({**event, "confirmed_by": who})
+            details.setdefault(helper, Detail()).wishes.append(
+                {**{k: row[k] for k in _DETAIL_KEYS}, "confirmed_by": who})
     for row in activities:
         helper = int(row["credit.owner"])
         tally = out.setdefault(helper, HelperTally(helper))

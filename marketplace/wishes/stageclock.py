@@ -108,11 +108,12 @@ def keep_sql(one: bool) -> str:
 
 
 # A confirmed wish's service (``WishService``): its helpers, from the claims active at
-# confirmation, with the confirmation's moment and the wish's minutes. Rewritten whole, so
-# that keeping a wish again (its history dated back) leaves one row per helper.
+# confirmation, with the confirmation's moment and action and the wish's minutes.
+# Rewritten whole, so that keeping a wish again (its history dated back) leaves one row
+# per helper.
 SERVICE_DELETE_SQL = "DELETE FROM wish_service{where}"
-SERVICE_SQL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes)
-SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0)
+SERVICE_SQL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes, action)
+SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0), e.action
 FROM wish_event e JOIN wish w ON w.id = e.wish JOIN wish_claim c ON c.wish = w.id
 WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {{}}{where}"""
 

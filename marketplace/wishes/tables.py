@@ -118,3 +118,4 @@ class WishService(Table, tablename="wish_service"):
                            default=None)
     confirmed_at = Timestamptz()  # the confirmation event's moment
     minutes = Integer(default=0)  # the wish's hours (in minutes), 0 when none were given
+    action = Varchar(length=20, default="")  # the confirming event's: who confirmed

@@ -9,7 +9,7 @@ statements on SQLite and PostgreSQL).
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Timestamptz
+from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 ID = "2026-12-01T00:40:00:000000"
@@ -37,12 +37,13 @@ class WishService(Table, tablename="wish_service"):
                            default=None)
     confirmed_at = Timestamptz()
     minutes = Integer(default=0)
+    action = Varchar(length=20, default="")
 
 
 INDEX = ("CREATE INDEX IF NOT EXISTS wish_service_community_at ON "
          '"wish_service" ("community", "confirmed_at", "helper", "minutes")')
-BACKFILL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes)
-SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0)
+BACKFILL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes, action)
+SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0), e.action
 FROM wish_event e JOIN wish w ON w.id = e.wish JOIN wish_claim c ON c.wish = w.id
 WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {}"""
 

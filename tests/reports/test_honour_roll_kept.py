@@ -128,3 +128,41 @@ async def test_the_backfill_writes_what_the_confirming_step_writes(world: World)
     await stageclock.keep()  # a bulk load's rewrite of every confirmed wish: the same
     assert await _rows() == kept
     assert await WishClaim.count() > len(kept)  # ended claims left out
+
+
+async def _tallies_from_history(community_id: int | None, start: datetime, end: datetime,
+                                helper_ids: list[int]) -> dict[int, tuple]:
+    """What a service record counts, read from the confirmations and the claims."""
+    where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
+             & (WishEvent.at < end))
+    if community_id is not None:
+        where &= WishEvent.community == community_id
+    out: dict[int, tuple] = {}
+    for e in await WishEvent.select(WishEvent.wish, WishEvent.action, WishEvent.wish.hours,
+                                    WishEvent.wish.rating).where(where):
+        for c in await WishClaim.select(WishClaim.helper).where(
+                (WishClaim.wish == e["wish"]) & (WishClaim.active == True)):  # noqa: E712
+            if c["helper"] not in helper_ids:
+                continue
+            wishes, minutes, ratings, ids = out.get(c["helper"], (0, {}, [], []))
+            who = figures.CONFIRMED_BY.get(e["action"], "staff")
+            minutes = {**minutes, who: minutes.get(who, 0) + int(e["wish.hours"] or 0)}
+            rated = [e["wish.rating"]] if e["wish.rating"] is not None else []
+            out[c["helper"]] = (wishes + 1, minutes, ratings + rated, [*ids, e["wish"]])
+    return {h: (n, {k: v for k, v in m.items() if v}, sorted(r), sorted(i))
+            for h, (n, m, r, i) in out.items()}
+
+
+async def test_service_records_count_what_the_history_says(world: World) -> None:
+    helpers, first, last = await _history(world)
+    for community in (world.community_id, None):
+        for start, end in _periods(first, last):
+            details: dict[int, records.Detail] = {}
+            found = await records.tallies(community, start, end, helpers, details)
+            got = {h: (t.wishes, {k: v for k, v in t.minutes.items() if v},
+                       sorted(t.ratings), sorted(w["wish"] for w in details[h].wishes))
+                   for h, t in found.items() if t.wishes}
+            assert got == await _tallies_from_history(community, start, end, helpers)
+    record = await records.service_record(await records.person(helpers[1]), first, last)
+    assert record.tally.minutes["staff"] > 0  # the dispute resolved by staff
+    assert record.tally.minutes["resident"] > 0
