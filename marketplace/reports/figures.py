@@ -30,12 +30,8 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[nearest_rank(p, len(ordered)) - 1]
-
-
-def nearest_rank(p: float, n: int) -> int:
-    """The 1-based rank of the p-th percentile among n values (n > 0)."""
-    return max(1, math.ceil(p / 100 * n))
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
 
 
 class Event(NamedTuple):

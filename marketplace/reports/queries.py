@@ -58,11 +58,11 @@ def _scope_args(scope: Scope) -> list[Any]:
                                                           else [])]
 
 
-async def stage_summaries(scope: Scope) -> list[figures.StageSummary]:
-    """Per stage: count, median and 90th percentile of the seconds each wish posted in the
-    period spent in it, if finished."""
-    return await stages.stage_summaries(scope.community_id, scope.start, scope.end,
-                                        scope.grid_id)
+async def stage_samples(scope: Scope) -> dict[str, list[float]]:
+    """Per stage: the seconds each wish posted in the period spent in it, if finished."""
+    found = await stages.stage_samples([scope.community_id], scope.start, scope.end,
+                                       scope.grid_id)
+    return found[scope.community_id]
 
 
 # The three "right now" counts in one read of the community's open and disputed wishes

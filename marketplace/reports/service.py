@@ -26,6 +26,7 @@ from marketplace.reports import (
     queries,
     records,
     register,
+    stages,
 )
 from marketplace.reports.cache import ShortCache
 from marketplace.reports.certificates import Certificate
@@ -91,12 +92,12 @@ async def grids(community_id: int) -> list[dict[str, Any]]:
 async def key_figures(scope: queries.Scope) -> dict[str, Any]:
     """The figures the public page and the dashboard share (no personal data), and the
     period's wishes by category (the dashboard's; read with those by status)."""
-    counts, clock, points, people, issues = await db.together(
-        queries.wish_counts(scope), queries.stage_summaries(scope), queries.points(scope),
+    counts, samples, points, people, issues = await db.together(
+        queries.wish_counts(scope), queries.stage_samples(scope), queries.points(scope),
         queries.active_people(scope), queries.open_issues(scope.community_id, scope.grid_id))
     return {"status": counts.status, "posted": sum(counts.status.values()),
             "categories": counts.categories,
-            "stages": clock, "points": points, "people": people,
+            "stages": stages.summaries(samples), "points": points, "people": people,
             "issues": issues}
 
 

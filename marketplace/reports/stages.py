@@ -38,72 +38,20 @@ WHERE w.community IN ({ids}) AND w.created_at >= {{}} AND w.created_at < {{}}{gr
 def stages_sql(ids: str, grid: bool, only: Iterable[str] = figures.STAGES) -> str:
     """The clock of the wishes of communities ``ids`` posted in a period (parameters:
     start, end, [grid], start, start, end, [grid])."""
-    # Per community, each stage's seconds as one text ("12.5,3600.001"): a year's clock
-    # is thousands of wishes, and a row each cost more to hand to Python than to read.
-    # Each value has at most 15 significant digits (to the millisecond), so its text reads
-    # back as the very same float on either database.
-    lists = ", ".join(f"{float_list_sql(stage)} AS {stage}" for stage in figures.STAGES)
-    # Only this module's constants and the ids' digits go into the text.
-    return (f"SELECT community, {lists} FROM ({clock_sql(ids, grid, only)}) u "  # noqa: S608
-            f"GROUP BY community")
-
-
-def clock_sql(ids: str, grid: bool, only: Iterable[str] = figures.STAGES) -> str:
-    """Per wish of communities ``ids`` posted in a period, the seconds of each stage
-    (parameters as ``stages_sql``'s)."""
     only = tuple(only)
     grid_sql = " AND w.grid = {}" if grid else ""
     live = stageclock.reduce_sql(LIVE_WHERE.format(ids=ids, grid=grid_sql), only)
     kept = KEPT_SQL.format(ids=ids, grid=grid_sql, columns=", ".join(
         f"w.{column} AS {stage}" if stage in only else f"NULL AS {stage}"
         for stage, column in stageclock.COLUMNS.items()))
+    # Per community, each stage's seconds as one text ("12.5,3600.001"): a year's clock
+    # is thousands of wishes, and a row each cost more to hand to Python than to read.
+    # Each value has at most 15 significant digits (to the millisecond), so its text reads
+    # back as the very same float on either database.
+    lists = ", ".join(f"{float_list_sql(stage)} AS {stage}" for stage in figures.STAGES)
     # Only this module's constants and the ids' digits go into the text.
-    return f"SELECT * FROM ({live}) live UNION ALL {kept}"  # noqa: S608
-
-
-# One community's clock summed up by the database: per stage, its number of values and
-# those at the ranks a median and a 90th percentile can need (``summaries`` picks them as
-# ``figures.median`` and ``figures.percentile`` would from the whole sorted list): a
-# handful of rows where the samples are a value per wish.
-SUMMARY_SQL = """WITH s AS ({clock}),
-v AS ({values}),
-r AS (SELECT stage, seconds, COUNT(*) OVER (PARTITION BY stage) AS n,
-             ROW_NUMBER() OVER (PARTITION BY stage ORDER BY seconds) AS k FROM v)
-SELECT stage, n, k, seconds FROM r
-WHERE k IN ((n + 1) / 2, n / 2 + 1, (9 * n + 9) / 10, (9 * n + 9) / 10 + 1)"""
-
-
-def summary_sql(community_id: int, grid: bool) -> str:
-    """One community's clock over a period (parameters as ``stages_sql``'s)."""
-    # Only this module's constants go into the text.
-    values = " UNION ALL ".join(
-        f"SELECT '{stage}' AS stage, {stage} AS seconds FROM s "  # noqa: S608
-        f"WHERE {stage} IS NOT NULL" for stage in figures.STAGES)
-    return SUMMARY_SQL.format(clock=clock_sql(id_list([community_id]), grid), values=values)
-
-
-async def stage_summaries(community_id: int, start: datetime, end: datetime,
-                          grid_id: int | None = None) -> list[figures.StageSummary]:
-    """``summaries`` of ``stage_samples`` of one community, reduced by the database."""
-    grid = [grid_id] if grid_id else []
-    args: list[Any] = [start, end, *grid, start, start, end, *grid]
-    ranked: dict[str, dict[int, float]] = {s: {} for s in figures.STAGES}
-    counts = dict.fromkeys(figures.STAGES, 0)
-    for r in await Wish.raw(summary_sql(community_id, bool(grid_id)), *args):
-        counts[r["stage"]] = int(r["n"])
-        ranked[r["stage"]][int(r["k"])] = r["seconds"]
-    return [_summary(stage, counts[stage], ranked[stage]) for stage in figures.STAGES]
-
-
-def _summary(stage: str, n: int, at: dict[int, float]) -> figures.StageSummary:
-    """The count, median and 90th percentile from the values at the ranks (1-based) that
-    ``figures.median`` and ``figures.percentile`` read in the sorted list of n."""
-    if n == 0:
-        return figures.StageSummary(stage, 0, None, None)
-    middle = (at[(n + 1) // 2] if n % 2
-              else (at[n // 2] + at[n // 2 + 1]) / 2)  # as statistics.median does
-    p90 = at[figures.nearest_rank(90, n)]
-    return figures.StageSummary(stage, n, middle, p90)
+    return (f"SELECT community, {lists} FROM ("  # noqa: S608
+            f"SELECT * FROM ({live}) live UNION ALL {kept}) u GROUP BY community")
 
 
 def float_list_sql(column: str) -> str:

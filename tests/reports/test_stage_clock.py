@@ -177,9 +177,6 @@ async def check_against_oracle(world: World, grid_b: int, other: int) -> None:
             s: sorted(v) for s, v in expected.items()}, (community, grid)
         assert stages.summaries(got) == figures.summarise_stages(
             [{s: v[i]} for s, v in expected.items() for i in range(len(v))])
-        # Summed up by the database (the dashboard's and the public page's): the same.
-        assert await stages.stage_summaries(community, START, END, grid) == stages.summaries(
-            got)
         # Some stages only (the roll-ups'): those read from their own events alone.
         for only in (("claim", "fulfil"), ("review",), ("confirm",), ("review", "fulfil")):
             some = (await stages.stage_samples([community], START, END, grid, only))[community]
@@ -246,19 +243,3 @@ async def test_the_backfill_migration_keeps_what_the_confirming_step_keeps(
     again = await Wish.select(Wish.id, *stageclock_columns()).where(mine).order_by(Wish.id)
     assert again == kept
     assert sum(1 for w in kept if w["confirm_seconds"] is not None) >= 5
-
-
-def test_the_ranks_the_database_sends_give_the_median_and_percentile() -> None:
-    """The summary's SQL sends, per stage, the values at ranks (n + 1) / 2, n / 2 + 1,
-    (9n + 9) / 10 and one more (integer division): from those alone the median and the
-    nearest-rank 90th percentile come out as from the whole list, for every n (those
-    where 0.9 × n is a whole number included)."""
-    rng = random.Random(5)
-    for n in range(1, 251):
-        values = sorted(round(rng.uniform(0, 90_000), 3) for _ in range(n))
-        ranks = {(n + 1) // 2, n // 2 + 1, (9 * n + 9) // 10, (9 * n + 9) // 10 + 1}
-        at = {k: values[k - 1] for k in ranks if k <= n}
-        got = stages._summary("claim", n, at)
-        rng.shuffle(values)
-        assert got == figures.StageSummary("claim", n, figures.median(values),
-                                           figures.percentile(values, 90)), n
