@@ -108,22 +108,25 @@ def keep_sql(one: bool) -> str:
 
 
 # A confirmed wish's service (``WishService``): its helpers, from the claims active at
-# confirmation, with the confirmation's moment and action and the wish's minutes.
-# Rewritten whole, so that keeping a wish again (its history dated back) leaves one row
-# per helper.
-SERVICE_DELETE_SQL = "DELETE FROM wish_service{where}"
+# confirmation, with the confirmation's moment and action and the wish's minutes. Its
+# helpers never change once it is confirmed, so keeping a wish again (its history dated
+# back) updates its rows in place (the unique index on (wish, helper)): one statement in
+# the confirming transaction.
 SERVICE_SQL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes, action)
 SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0), e.action
 FROM wish_event e JOIN wish w ON w.id = e.wish JOIN wish_claim c ON c.wish = w.id
-WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {{}}{where}"""
+WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {{}}{where}
+ON CONFLICT (wish, helper) DO UPDATE SET community = excluded.community,
+  confirmed_at = excluded.confirmed_at, minutes = excluded.minutes, action = excluded.action"""
 
 
 async def keep_service(wish_id: int | None = None) -> None:
-    """Write who served a confirmed wish (``None``: every confirmed wish's)."""
-    one = wish_id is not None
-    args = [wish_id] if one else []
-    await Wish.raw(SERVICE_DELETE_SQL.format(where=" WHERE wish = {}" if one else ""), *args)
-    await Wish.raw(SERVICE_SQL.format(where=" AND w.id = {}" if one else ""), True, *args)
+    """Write who served a confirmed wish (``None``: every confirmed wish's, anew)."""
+    if wish_id is None:
+        await Wish.raw("DELETE FROM wish_service")
+        await Wish.raw(SERVICE_SQL.format(where=""), True)
+    else:
+        await Wish.raw(SERVICE_SQL.format(where=" AND w.id = {}"), True, wish_id)
 
 
 async def keep(wish_id: int | None = None) -> None:

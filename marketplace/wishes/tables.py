@@ -112,7 +112,8 @@ class WishService(Table, tablename="wish_service"):
     confirmations to their wishes and claims. Names and the opt-in are read with the roll."""
 
     id = Serial(primary_key=True)
-    wish = ForeignKey(references=Wish, on_delete=OnDelete.cascade, index=True)
+    # Unique with the helper (an index in SQL: Piccolo declares no composite ones).
+    wish = ForeignKey(references=Wish, on_delete=OnDelete.cascade)
     helper = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
     community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
                            default=None)

@@ -31,7 +31,7 @@ class Wish(Table, tablename="wish"):
 
 class WishService(Table, tablename="wish_service"):
     id = Serial(primary_key=True)
-    wish = ForeignKey(references=Wish, on_delete=OnDelete.cascade, index=True)
+    wish = ForeignKey(references=Wish, on_delete=OnDelete.cascade)
     helper = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
     community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
                            default=None)
@@ -40,8 +40,11 @@ class WishService(Table, tablename="wish_service"):
     action = Varchar(length=20, default="")
 
 
-INDEX = ("CREATE INDEX IF NOT EXISTS wish_service_community_at ON "
-         '"wish_service" ("community", "confirmed_at", "helper", "minutes")')
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS wish_service_community_at ON "
+    '"wish_service" ("community", "confirmed_at", "helper", "minutes")',
+    "CREATE UNIQUE INDEX IF NOT EXISTS wish_service_wish_helper ON "
+    '"wish_service" ("wish", "helper")')
 BACKFILL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes, action)
 SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0), e.action
 FROM wish_event e JOIN wish w ON w.id = e.wish JOIN wish_claim c ON c.wish = w.id
@@ -50,7 +53,8 @@ WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {}"""
 
 async def create() -> None:
     await WishService.create_table(if_not_exists=True)
-    await WishService.raw(INDEX)
+    for index in INDEXES:
+        await WishService.raw(index)
     await WishService.raw("DELETE FROM wish_service")
     await WishService.raw(BACKFILL, True)
 
