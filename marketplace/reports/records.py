@@ -16,67 +16,31 @@ from marketplace.accounts.tables import HelperProfile, User
 from marketplace.ledger.tables import Account, Transfer
 from marketplace.reports import figures
 from marketplace.reports.figures import HelperTally
-from marketplace.wishes.tables import WishClaim, WishEvent
+from marketplace.wishes.tables import WishClaim, WishService
+
+# A helper's confirmed service of a period as kept when each wish was confirmed
+# (``WishService``: a row per helper who held its claim, with the confirming action), and
+# the wish's details: one read, where the period's confirmations and the helpers' claims
+# were two matched in Python (tests/reports/test_honour_roll_kept.py holds the two alike).
+_SERVED_COLUMNS = (
+    WishService.wish, WishService.helper, WishService.helper.display_name,
+    WishService.action, WishService.confirmed_at.as_alias("at"), WishService.wish.title,
+    WishService.wish.hours, WishService.wish.rating, WishService.wish.category.name,
+    WishService.wish.grid.name)
+# What a record's line of a wish holds (the confirmation and its wish).
+_DETAIL_KEYS = ("wish", "action", "at", "wish.title", "wish.hours", "wish.rating",
+                "wish.category.name", "wish.grid.name")
 
 
-def _confirmed_in(community_id: int | None, start: datetime, end: datetime) -> Any:
-    """The wishes of the community (None: of any) confirmed in [start, end): a sub-select,
-    so a period's claims are read through it instead of every confirmed claim the
-    community ever had."""
-    return WishEvent.select(WishEvent.wish).where(_confirmations_of(community_id, start, end))
-
-
-def _confirmations_of(community_id: int | None, start: datetime, end: datetime) -> Any:
-    """Read through the index on the event's (community, to_state, at)."""
-    where = ((WishEvent.to_state == "confirmed") & (WishEvent.at >= start)
-             & (WishEvent.at < end))
-    if community_id is not None:
-        where &= WishEvent.community == community_id
-    return where
-
-
-def _claimed_by(helper_ids: list[int]) -> Any:
-    return WishClaim.select(WishClaim.wish).where(
-        (WishClaim.active == True) & WishClaim.helper.is_in(helper_ids or [-1]))  # noqa: E712
-
-
-_CONFIRMATION_COLUMNS = (
-    WishEvent.wish, WishEvent.action, WishEvent.at, WishEvent.wish.title,
-    WishEvent.wish.hours, WishEvent.wish.rating, WishEvent.wish.category.name,
-    WishEvent.wish.grid.name)
-
-
-async def _confirmations(community_id: int | None, start: datetime, end: datetime,
-                         helper_ids: list[int] | None) -> dict[int, dict[str, Any]]:
-    where = _confirmations_of(community_id, start, end)
-    if helper_ids is not None:
-        where &= WishEvent.wish.is_in(_claimed_by(helper_ids))
-    rows = await WishEvent.select(*_CONFIRMATION_COLUMNS).where(where)
-    return {r["wish"]: r for r in rows}
-
-
-def _period_claims(community_id: int | None, start: datetime, end: datetime) -> Any:
-    """Active claims of confirmed wishes of the community confirmed in the period."""
-    where = ((WishClaim.active == True) & (WishClaim.wish.status == "confirmed")  # noqa: E712
-             & WishClaim.wish.is_in(_confirmed_in(community_id, start, end)))
-    if community_id is not None:
-        where &= WishClaim.wish.community == community_id
-    return where
-
-
-async def _claims(community_id: int | None, start: datetime, end: datetime,
+async def _served(community_id: int | None, start: datetime, end: datetime,
                   helper_ids: list[int] | None) -> list[dict[str, Any]]:
-    if community_id is None:
-        # Bounded by the helpers (a few hundred claims): all their active claims, matched
-        # below to the period's confirmations (a confirmed wish stays confirmed). Cheaper
-        # than joining every wish or every confirmation of the county to them.
-        where = WishClaim.active == True  # noqa: E712
-    else:
-        where = _period_claims(community_id, start, end)
+    where = (WishService.confirmed_at >= start) & (WishService.confirmed_at < end)
+    if community_id is not None:
+        where &= WishService.community == community_id
     if helper_ids is not None:
-        where &= WishClaim.helper.is_in(helper_ids or [-1])
-    return await WishClaim.select(WishClaim.wish, WishClaim.helper,
-                                  WishClaim.helper.display_name).where(where)
+        where &= WishService.helper.is_in(helper_ids or [-1])
+    return await WishService.select(*_SERVED_COLUMNS).where(where).order_by(
+        WishService.confirmed_at).order_by(WishService.wish)
 
 
 async def _activities(community_id: int | None, start: datetime, end: datetime,
@@ -111,23 +75,21 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
     if community_id is None and helper_ids is None:
         raise ValueError("tallies of every community need the helpers named")
     with db.custom_plans():
-        confirmed = await _confirmations(community_id, start, end, helper_ids)
-        claims = await _claims(community_id, start, end, helper_ids)
-        activities = await _activities(community_id, start, end, helper_ids)
+        served, activities = await db.together(
+            _served(community_id, start, end, helper_ids),
+            _activities(community_id, start, end, helper_ids))
     out: dict[int, HelperTally] = {}
-    for claim in claims:
-        event = confirmed.get(claim["wish"])
-        if event is None:
-            continue
-        helper = int(claim["helper"])
-        tally = out.setdefault(helper, HelperTally(helper, claim["helper.display_name"]))
+    for row in served:
+        helper = int(row["helper"])
+        tally = out.setdefault(helper, HelperTally(helper, row["helper.display_name"]))
         tally.wishes += 1
-        who = figures.CONFIRMED_BY.get(event["action"], "staff")
-        tally.minutes[who] += int(event["wish.hours"] or 0)
-        if event["wish.rating"] is not None:
-            tally.ratings.append(int(event["wish.rating"]))
+        who = figures.CONFIRMED_BY.get(row["action"], "staff")
+        tally.minutes[who] += int(row["wish.hours"] or 0)
+        if row["wish.rating"] is not None:
+            tally.ratings.append(int(row["wish.rating"]))
         if details is not None:
-            details.setdefault(helper, Detail()).wishes.append({**event, "confirmed_by": who})
+            details.setdefault(helper, Detail()).wishes.append(
+                {**{k: row[k] for k in _DETAIL_KEYS}, "confirmed_by": who})
     for row in activities:
         helper = int(row["credit.owner"])
         tally = out.setdefault(helper, HelperTally(helper))
@@ -139,38 +101,59 @@ async def tallies(community_id: int | None, start: datetime, end: datetime,
 
 
 # One row per listed helper who served in the period: confirmed wishes and minutes,
-# summed per helper first and named after (joining names and profiles before grouping
-# made PostgreSQL hash every claim of the county). Hand written because it joins the
-# confirmations to the claims, which Piccolo's joins (along the selected table's foreign
-# keys) cannot express; the same text runs on SQLite and PostgreSQL. A wish is confirmed
-# once (a terminal state), so it has one confirmation. The event's own community finds the
-# period's confirmations through its index (community, to_state, at). Each helper's
-# profile is looked up by a sub-select per helper (a hundred or so): as a join or an
-# EXISTS, PostgreSQL overestimated the helpers and read every profile of the county.
-HONOUR_ROLL_SQL = """
+# summed per helper first and named after. The confirmed wishes' helpers are kept as they
+# were at confirmation (``WishService``, written by the confirming step), so the period is
+# read through the index on (community, confirmed_at, helper, minutes) alone, where it
+# joined the period's confirmations to their wishes and claims (``HONOUR_ROLL_SQL``, still
+# the definition: tests/reports/test_honour_roll_kept.py holds the two to the same answer).
+# Each helper's profile is looked up by a sub-select per helper (a hundred or so): as a
+# join or an EXISTS, PostgreSQL overestimated the helpers and read every profile of the
+# county.
+ROLL_NAMED_SQL = """
 SELECT g.helper AS user_id, u.display_name AS name, g.wishes, g.minutes
-FROM (SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
+FROM ({grouped}) g
+JOIN app_user u ON u.id = g.helper
+WHERE (SELECT COUNT(*) FROM helper_profile h WHERE h."user" = g.helper
+         AND h.status = 'verified' AND h.listed_on_honour_roll = {{}}) > 0
+"""
+# Hand written because it joins the confirmations to the claims, which Piccolo's joins
+# (along the selected table's foreign keys) cannot express. A wish is confirmed once (a
+# terminal state), so it has one confirmation.
+HONOUR_ROLL_SQL = ROLL_NAMED_SQL.format(grouped="""
+      SELECT c.helper, COUNT(*) AS wishes, COALESCE(SUM(w.hours), 0) AS minutes
       FROM wish_event e
       JOIN wish w ON w.id = e.wish
       JOIN wish_claim c ON c.wish = w.id
       WHERE e.community = {} AND e.to_state = 'confirmed' AND e.at >= {} AND e.at < {}
         AND w.status = 'confirmed' AND c.active = {}
-      GROUP BY c.helper) g
-JOIN app_user u ON u.id = g.helper
-WHERE (SELECT COUNT(*) FROM helper_profile h WHERE h."user" = g.helper
-         AND h.status = 'verified' AND h.listed_on_honour_roll = {}) > 0
-"""
+      GROUP BY c.helper""")
+KEPT_ROLL_SQL = ROLL_NAMED_SQL.format(grouped="""
+      SELECT s.helper, COUNT(*) AS wishes, COALESCE(SUM(s.minutes), 0) AS minutes
+      FROM wish_service s
+      WHERE s.community = {} AND s.confirmed_at >= {} AND s.confirmed_at < {}
+      GROUP BY s.helper""")
+
+
+def _roll(rows: list[dict[str, Any]], limit: int) -> list[figures.RollEntry]:
+    return figures.rank([figures.RollEntry(int(r["user_id"]), r["name"], int(r["wishes"]),
+                                           int(r["minutes"])) for r in rows], limit)
 
 
 async def honour_roll(community_id: int, start: datetime, end: datetime,
                       limit: int = 10) -> list[figures.RollEntry]:
     """Verified helpers who did not opt out, ranked by confirmed wishes and hours.
 
-    Counted and summed in the database; the ranking (ties by name, the way Python sorts
-    them) is done on those few rows, one per helper who served in the period."""
-    rows = await WishClaim.raw(HONOUR_ROLL_SQL, community_id, start, end, True, True)
-    return figures.rank([figures.RollEntry(int(r["user_id"]), r["name"], int(r["wishes"]),
-                                           int(r["minutes"])) for r in rows], limit)
+    Counted and summed in the database from the kept service; the ranking (ties by name,
+    the way Python sorts them) is done on those few rows, one per helper who served."""
+    return _roll(await WishClaim.raw(KEPT_ROLL_SQL, community_id, start, end, True), limit)
+
+
+async def honour_roll_from_history(community_id: int, start: datetime, end: datetime,
+                                   limit: int = 10) -> list[figures.RollEntry]:
+    """The same roll from the confirmations, wishes and claims themselves: the definition
+    the kept service is held to."""
+    return _roll(await WishClaim.raw(HONOUR_ROLL_SQL, community_id, start, end, True, True),
+                 limit)
 
 
 @dataclass

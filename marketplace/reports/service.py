@@ -151,14 +151,17 @@ async def dashboard_figures(community_id: int, grid_id: int | None,
                             period: Period) -> dict[str, Any]:
     """A community's dashboard for a reader already authorised: its staff (``dashboard``)
     or street and district staff drilling down (``areas.community_dashboard``)."""
-    grid_list = await grids(community_id)
-    if grid_id and grid_id not in {g["id"] for g in grid_list}:
+    # The grids are read first only to check a grid asked for; else beside the figures.
+    grid_list = await grids(community_id) if grid_id else None
+    if grid_list is not None and grid_id not in {g["id"] for g in grid_list}:
         grid_id = None
     scope = queries.Scope(community_id, period.start, period.end, grid_id)
     with db.custom_plans():
-        data, (monthly, weekly), row, roll = await db.together(
+        data, (monthly, weekly), row, roll, *found = await db.together(
             key_figures(scope), queries.trends(community_id, grid_id, period.last),
-            community(community_id), records.honour_roll(community_id, period.start, period.end))
+            community(community_id), records.honour_roll(community_id, period.start, period.end),
+            *([] if grid_list is not None else [grids(community_id)]))
+    grid_list = found[0] if found else grid_list
     categories = data["categories"]
     return {
         **data, "community": row, "grids": grid_list,

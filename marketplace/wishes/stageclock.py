@@ -109,8 +109,31 @@ def keep_sql(one: bool) -> str:
                            reduced=reduce_sql(where))
 
 
+# A confirmed wish's service (``WishService``): its helpers, from the claims active at
+# confirmation, with the confirmation's moment and action and the wish's minutes. Its
+# helpers never change once it is confirmed, so keeping a wish again (its history dated
+# back) updates its rows in place (the unique index on (wish, helper)): one statement in
+# the confirming transaction.
+SERVICE_SQL = """INSERT INTO wish_service (wish, helper, community, confirmed_at, minutes, action)
+SELECT w.id, c.helper, e.community, e.at, COALESCE(w.hours, 0), e.action
+FROM wish_event e JOIN wish w ON w.id = e.wish JOIN wish_claim c ON c.wish = w.id
+WHERE e.to_state = 'confirmed' AND w.status = 'confirmed' AND c.active = {{}}{where}
+ON CONFLICT (wish, helper) DO UPDATE SET community = excluded.community,
+  confirmed_at = excluded.confirmed_at, minutes = excluded.minutes, action = excluded.action"""
+
+
+async def keep_service(wish_id: int | None = None) -> None:
+    """Write who served a confirmed wish (``None``: every confirmed wish's, anew)."""
+    if wish_id is None:
+        await Wish.raw("DELETE FROM wish_service")
+        await Wish.raw(SERVICE_SQL.format(where=""), True)
+    else:
+        await quickread.run(SERVICE_SQL.format(where=" AND w.id = {}"), True, wish_id)
+
+
 async def keep(wish_id: int | None = None) -> None:
     """Write the durations of a confirmed wish (``None``: of every confirmed wish, the
-    migration's backfill and bulk loads) from its history: one statement."""
+    migration's backfill and bulk loads) from its history, and who served it."""
     await quickread.run(keep_sql(wish_id is not None),
                         *([wish_id] if wish_id is not None else []))
+    await keep_service(wish_id)

@@ -100,3 +100,23 @@ class WishEvent(Table, tablename="wish_event"):
     # to_state, at) instead of every confirmation of the county joined to its wish.
     community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
                            default=None)
+
+
+class WishService(Table, tablename="wish_service"):
+    """A confirmed wish's service, one row per helper who held its claim when it was
+    confirmed, written by the confirming step (``stageclock.keep``) in its transaction.
+
+    Nothing changes a confirmed wish (a terminal state), so these rows only restate its
+    history and claims: the honour roll sums a community's period from them through the
+    index on (community, confirmed_at, helper, minutes) instead of joining the period's
+    confirmations to their wishes and claims. Names and the opt-in are read with the roll."""
+
+    id = Serial(primary_key=True)
+    # Unique with the helper (an index in SQL: Piccolo declares no composite ones).
+    wish = ForeignKey(references=Wish, on_delete=OnDelete.cascade)
+    helper = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
+                           default=None)
+    confirmed_at = Timestamptz()  # the confirmation event's moment
+    minutes = Integer(default=0)  # the wish's hours (in minutes), 0 when none were given
+    action = Varchar(length=20, default="")  # the confirming event's: who confirmed

@@ -172,9 +172,9 @@ async def test_confirming_twice_at_once_pays_once(world: World) -> None:
 async def test_each_step_runs_a_handful_of_statements(world: World) -> None:
     """Claim, fulfil and confirm each read the wish once: claim 5 statements (6 on
     PostgreSQL: the advisory lock that refuses a storm's losers at once), fulfil 4 (its
-    owner's proxies come with the wish), confirm 9 (the ledger's four and the wish's stage
-    durations kept for the reports included; whether a helper's account was closed comes
-    with the wish)."""
+    owner's proxies come with the wish), confirm 10 (the ledger's four, the wish's stage
+    durations and who served it kept for the reports included; whether a helper's
+    account was closed comes with the wish)."""
     owner, staff = await world.person(), await world.person(staff=True)
     helper = await world.person(helper=True)
     warm = await open_wish(world, owner, staff)  # the person accounts exist from here on
@@ -189,6 +189,6 @@ async def test_each_step_runs_a_handful_of_statements(world: World) -> None:
         with statements() as seen:
             await step()
         counts.append(len(seen))
-    assert counts == [5 if db.is_sqlite() else 6, 4, 9]
+    assert counts == [5 if db.is_sqlite() else 6, 4, 10]
     assert await status(wish_id) == State.CONFIRMED
     assert await WishClaim.count().where(WishClaim.wish == wish_id) == 1
