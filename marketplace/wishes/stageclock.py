@@ -125,8 +125,8 @@ ON CONFLICT (wish, helper) DO UPDATE SET community = excluded.community,
 async def keep_service(wish_id: int | None = None) -> None:
     """Write who served a confirmed wish (``None``: every confirmed wish's, anew)."""
     if wish_id is None:
-        await Wish.raw("DELETE FROM wish_service")
-        await Wish.raw(SERVICE_SQL.format(where=""), True)
+        await quickread.run("DELETE FROM wish_service")
+        await quickread.run(SERVICE_SQL.format(where=""), True)
     else:
         await quickread.run(SERVICE_SQL.format(where=" AND w.id = {}"), True, wish_id)
 
