@@ -5,13 +5,26 @@ took 100-200 ms: a write's p99)."""
 from __future__ import annotations
 
 import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import pytest
 from litestar.testing import AsyncTestClient
 
+from marketplace import db, timers
 from marketplace.app import create_app, freeze_what_started
 
 
-async def test_starting_the_app_freezes_what_started() -> None:
+@asynccontextmanager
+async def _nothing(*_args: object) -> AsyncIterator[None]:
+    yield
+
+
+async def test_starting_the_app_freezes_what_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test session's pool and timers stay as they are (closing the pool at the end
+    # would leave the following tests without a database).
+    monkeypatch.setattr(db, "lifespan_pool", _nothing)
+    monkeypatch.setattr(timers, "running", _nothing)
     gc.unfreeze()
     made_before = [object()]  # a container the collector tracks
     assert any(o is made_before for o in gc.get_objects())
