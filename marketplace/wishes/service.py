@@ -42,6 +42,7 @@ from marketplace.wishes.rules import (
     TITLE_MAX,
     TITLE_MIN,
     Action,
+    Role,
     State,
     check_minutes,
 )
@@ -317,6 +318,20 @@ async def staff_queues(actor: Principal, community_id: int | None = None,
         escalated=await queries.escalated(cid),
         categories=await categories(cid, active_only=False),
     )
+
+
+async def repost_values(actor: Principal, wish_id: int) -> tuple[dict[str, str], int]:
+    """A rejected or withdrawn wish's title, category and description, to post it again
+    changed (its owner, or who acts for them): nobody types it all anew. With the owner's
+    id (whom a proxy posts for)."""
+    wish, roles = await core.visible(actor, wish_id)
+    if Role.OWNER not in roles:
+        raise Forbidden(_("Only the wish's owner can post it again."))
+    if wish["status"] not in (State.REJECTED, State.CANCELLED):
+        raise DomainError(_("Only a wish that was not accepted or was withdrawn is posted "
+                            "again."))
+    return ({"title": wish["title"], "category": str(wish["category"]),
+             "description": wish["description"]}, int(wish["owner"]))
 
 
 async def pending_count(actor: Principal, community_id: int) -> int:

@@ -125,3 +125,67 @@ async def test_staff_tools_sit_behind_one_nav_entry_with_a_hub(client, world: Wo
     client.cookies.clear()
     await login(client, resident)
     assert (await client.get("/staff")).status_code == 403
+
+
+async def test_wishes_waiting_for_the_owners_word_come_first(client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    done = await open_wish(world, owner, staff, title="Fix the tap")
+    await service.claim(helper, done)
+    await service.fulfil(helper, done, "New washer fitted.", 60)
+    newer = await open_wish(world, owner, staff, title="Carry the rice")  # newer, open
+    await login(client, owner)
+    html = (await client.get("/wishes/mine", headers=EN)).text
+    page = text_of(html)
+    assert "Waiting for your word (1)" in page
+    # Above every other wish, even a newer one, and listed once.
+    first = html.index('id="to-confirm"')
+    assert first < html.index(f'href="/wishes/{done}"') < html.index(f'href="/wishes/{newer}"')
+    assert html.count(f'<a href="/wishes/{done}">') == 1
+    home = (await client.get("/", headers=EN)).text
+    assert 'href="/wishes/mine#to-confirm"' in home
+    await service.confirm(owner, done, 5)
+    page = text_of((await client.get("/wishes/mine", headers=EN)).text)
+    assert "Waiting for your word" not in page
+
+
+async def test_a_rejected_wish_is_posted_again_without_typing_it_anew(
+        client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    category = await service.add_category(staff, world.community_id, "Errands", 5)
+    wish_id = await service.post_wish(owner, service.NewWish(
+        category, "Buy a schoolbag", "For my grandson, size M, blue if there is one."))
+    await service.review(staff, wish_id, False, reason="Please say which shop.")
+    await login(client, owner)
+    html = (await client.get(f"/wishes/{wish_id}", headers=EN)).text
+    assert f'href="/wishes/new?again={wish_id}">Change it and post it again' in html
+    form = (await client.get(f"/wishes/new?again={wish_id}", headers=EN)).text
+    assert 'value="Buy a schoolbag"' in form
+    assert "For my grandson, size M, blue if there is one.</textarea>" in form
+    assert f'<option value="{category}" selected>' in form
+    # Posted again, it is a new wish waiting for review; the old one stays as it was.
+    r = await post(client, "/wishes/new", {"title": "Buy a schoolbag", "category": category,
+                                           "description": "From the shop at the gate."})
+    assert r.status_code == 303 and r.headers["location"] != f"/wishes/{wish_id}"
+    assert await status(wish_id) == "rejected"
+
+
+async def test_only_its_owner_posts_a_wish_again_and_only_once_it_ended(
+        client, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    wish_id = await open_wish(world, owner, staff)
+    await login(client, owner)
+    r = await client.get(f"/wishes/new?again={wish_id}", headers=EN)  # still open
+    assert r.status_code == 303 and r.headers["location"] == f"/wishes/{wish_id}"
+    page = text_of((await client.get(r.headers["location"], headers=EN)).text)
+    assert "Only a wish that was not accepted or was withdrawn is posted again." in page
+    await service.cancel(owner, wish_id)
+    client.cookies.clear()
+    await login(client, staff)  # staff see it, but it is not theirs
+    assert (await client.get(f"/wishes/new?again={wish_id}", headers=EN)).status_code == 403
+    html = (await client.get(f"/wishes/{wish_id}", headers=EN)).text
+    assert "post it again" not in html
+    client.cookies.clear()
+    await login(client, await world.person())  # a neighbour does not even see it
+    assert (await client.get(f"/wishes/new?again={wish_id}", headers=EN)).status_code in (
+        403, 404)

@@ -99,8 +99,19 @@ class WishController(Controller):
                     acts_for=await proxies.acts_for(request.principal))
 
     @get("/new", name="new_wish")
-    async def new(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
-        return await self._form(request, {}, {}, who=query_id(who, _("Person")))
+    async def new(self, request: AppRequest, who: FromQuery[str | None] = None,
+                  again: FromQuery[str | None] = None) -> Any:
+        """The form; ``?again=<id>``: filled from a wish that was not accepted or was
+        withdrawn, to post it again changed."""
+        again_id = query_id(again, _("Wish"))
+        if again_id is None:
+            return await self._form(request, {}, {}, who=query_id(who, _("Person")))
+        try:
+            values, owner = await service.repost_values(request.principal, again_id)
+        except DomainError as exc:
+            return redirect(request, f"/wishes/{again_id}", exc.message, "error")
+        me = request.principal.user_id
+        return await self._form(request, values, {}, who=owner if owner != me else None)
 
     @post("/new", request_max_body_size=uploads.max_body_bytes())
     async def create(self, request: AppRequest) -> Any:
