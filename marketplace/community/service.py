@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from marketplace import db, quickread
+from marketplace import db, naturalsort, quickread
 from marketplace.audit import service as audit
 from marketplace.community.tables import Building, Community, Grid
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
@@ -28,12 +28,13 @@ async def places(community_id: int | None = None) -> list[dict[str, Any]]:
     if community_id is not None:
         query = query.where(Community.id == community_id)
     communities = await query
-    grids = await Grid.select(Grid.id, Grid.name, Grid.community).where(
+    grids = naturalsort.by_name(await Grid.select(Grid.id, Grid.name, Grid.community).where(
         Grid.archived == False  # noqa: E712
-    ).order_by(Grid.name)
-    buildings = await Building.select(Building.id, Building.name, Building.grid).where(
+    ), _name)
+    buildings = naturalsort.by_name(await Building.select(
+        Building.id, Building.name, Building.grid).where(
         Building.archived == False  # noqa: E712
-    ).order_by(Building.name)
+    ), _name)
     by_grid: dict[int, list[dict[str, Any]]] = {}
     for b in buildings:
         by_grid.setdefault(b["grid"], []).append(b)
@@ -46,13 +47,19 @@ async def places(community_id: int | None = None) -> list[dict[str, Any]]:
     return communities
 
 
-_ACTIVE_GRIDS = "SELECT id, name FROM grid WHERE community = {} AND archived = {} ORDER BY name"
+_ACTIVE_GRIDS = "SELECT id, name FROM grid WHERE community = {} AND archived = {}"
+
+
+def _name(row: dict[str, Any]) -> str:
+    return str(row["name"])
 
 
 async def grids(community_id: int) -> list[dict[str, Any]]:
-    """The community's active grids by name: one query, for filters that need no buildings
-    (the wish list's, on every visit: its SQL is written once)."""
-    return await quickread.read(_ACTIVE_GRIDS, community_id, False)
+    """The community's active grids, in the order people count them (naturalsort): one
+    query, for filters that need no buildings (the wish list's, on every visit: its SQL
+    is written once)."""
+    rows = await quickread.read(_ACTIVE_GRIDS, community_id, False)
+    return naturalsort.by_name(rows, _name)
 
 
 async def get_community(community_id: int) -> dict[str, Any]:
@@ -71,10 +78,10 @@ async def structure(actor: Principal, community_id: int) -> dict[str, Any]:
     """The community with all grids and buildings, archived ones included (for managers)."""
     _require_staff_of(actor, community_id)
     community = await get_community(community_id)
-    grids = await Grid.select().where(Grid.community == community_id).order_by(Grid.name)
-    buildings = await Building.select().where(Building.grid.community == community_id).order_by(
-        Building.name
-    )
+    grids = naturalsort.by_name(
+        await Grid.select().where(Grid.community == community_id), _name)
+    buildings = naturalsort.by_name(
+        await Building.select().where(Building.grid.community == community_id), _name)
     for g in grids:
         g["buildings"] = [b for b in buildings if b["grid"] == g["id"]]
     community["grids"] = grids

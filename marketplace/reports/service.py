@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketplace import clock, db, settings
+from marketplace import clock, db, naturalsort, settings
 from marketplace.community import service as places
 from marketplace.community.tables import Community, Grid
 from marketplace.errors import Forbidden, NotFound
@@ -85,8 +85,9 @@ async def community(community_id: int) -> dict[str, Any]:
 
 
 async def grids(community_id: int) -> list[dict[str, Any]]:
-    return await Grid.select(Grid.id, Grid.name).where(Grid.community == community_id).order_by(
-        Grid.name)
+    return naturalsort.by_name(
+        await Grid.select(Grid.id, Grid.name).where(Grid.community == community_id),
+        lambda row: str(row["name"]))
 
 
 async def key_figures(scope: queries.Scope) -> dict[str, Any]:

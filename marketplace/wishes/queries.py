@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import db, paging, quickread, textsearch
+from marketplace import db, naturalsort, paging, quickread, textsearch
 from marketplace.accounts.tables import User
 from marketplace.db import MAX_ID
 from marketplace.wishes.rules import SEARCH_MAX, State
@@ -89,7 +89,8 @@ Options = list[tuple[int, str]]
 async def filter_options(community_id: int) -> tuple[Options, Options]:
     """(grids, categories) of the wish list's filter, as ``(id, name)`` pairs by name."""
     rows = await quickread.read(_FILTER_OPTIONS, community_id, True, community_id, False)
-    grids = [(r["id"], r["name"]) for r in rows if r["kind"] == "grid"]
+    grids = naturalsort.by_name([(r["id"], r["name"]) for r in rows if r["kind"] == "grid"],
+                                lambda pair: str(pair[1]))
     return grids, [(r["id"], r["name"]) for r in rows if r["kind"] == "category"]
 
 
