@@ -35,6 +35,7 @@ async def test_request_queue_answer_and_notice(client: httpx.AsyncClient, world:
     assert "privacy_request_new" in await notifications.kinds_sent(staff.user_id)
     mine = text_of((await client.get("/privacy/requests", headers=EN)).text)
     assert "Who has my phone number?" in mine and "Waiting for an answer" in mine
+    assert "How to reach you: call me" in mine  # what they asked for, shown back to them
     assert "1 request waiting" in text_of((await client.get("/me", headers=EN)).text)
     client.cookies.clear()
 
