@@ -106,19 +106,44 @@ async def set_days(actor: Principal, first: date | None, last: date | None, work
     return Saved(len(span), replaced, moved)
 
 
-async def remove(actor: Principal, day_id: int) -> date:
-    """Take one entered day out: it counts as its weekday says again."""
+async def remove(actor: Principal, day_id: int, through: date | None = None) -> list[date]:
+    """Take an entered day out, and with ``through`` the days after it up to that day
+    entered alike (same kind and name: one holiday's run); they count as their weekdays
+    say again. Returns the days taken out."""
     _admin(actor)
     async with db.transaction():
-        found = await CalendarDay.select(CalendarDay.day).where(CalendarDay.id == day_id)
-        if not found:
+        found = await CalendarDay.select(
+            CalendarDay.day, CalendarDay.working, CalendarDay.name).where(
+            CalendarDay.id == day_id).first()
+        if found is None:
             raise NotFound(_("That day is not in the calendar (any more)."))
-        await CalendarDay.delete().where(CalendarDay.id == day_id)
+        first = found["day"]
+        last = through or first
+        if last < first:
+            raise DomainError(_("The last day cannot be before the first."), "last")
+        alike = ((CalendarDay.day >= first) & (CalendarDay.day <= last)
+                 & (CalendarDay.working == found["working"])
+                 & (CalendarDay.name == found["name"]))
+        days = [r["day"] for r in await CalendarDay.select(CalendarDay.day).where(alike)]
+        await CalendarDay.delete().where(alike)
         await _redate_open_requests()
-        day = found[0]["day"]
         await audit.record(actor.user_id, None, "calendar_day_removed", "calendar", day_id,
-                           day.isoformat())
-    return day
+                           f"{first.isoformat()}..{max(days).isoformat()}")
+    return sorted(days)
+
+
+def runs(days: list[Row]) -> list[list[Row]]:
+    """Entered days (in order) as runs: next to each other, of one kind and name, as a
+    holiday week is entered; the page shows each run once."""
+    grouped: list[list[Row]] = []
+    for day in days:
+        last = grouped[-1][-1] if grouped else None
+        if (last is not None and day["day"] - last["day"] == timedelta(days=1)
+                and (day["working"], day["name"]) == (last["working"], last["name"])):
+            grouped[-1].append(day)
+        else:
+            grouped.append([day])
+    return grouped
 
 
 async def _redate_open_requests() -> int:

@@ -74,7 +74,7 @@ async def test_open_requests_follow_the_calendar_and_answered_ones_keep_theirs(
     assert due[waiting] == add_working_days(today, 15, holidays={holiday}) > before
     assert due[answered] == before
     [day] = await CalendarDay.select(CalendarDay.id).where(CalendarDay.day == holiday)
-    assert await calendar.remove(admin, day["id"]) == holiday
+    assert await calendar.remove(admin, day["id"]) == [holiday]
     [row] = await PrivacyRequest.select(PrivacyRequest.due_on).where(
         PrivacyRequest.id == waiting)
     assert row["due_on"] == before
@@ -147,8 +147,9 @@ async def test_the_page_enters_lists_and_removes_days(client: httpx.AsyncClient,
                                                 "name": "中秋节"}, headers=EN)
     shown = text_of((await client.get("/admin/calendar/", headers=EN)).text)
     assert "Days saved: 1. 1 of them replace what was entered before." in shown
-    assert "2026-10-01 Thursday" in shown and "2026-10-07 Wednesday" in shown
-    assert "Public holiday (no work) 中秋节" in shown
+    # The week entered at once is one row (the 7th, entered again, is a row of its own).
+    assert "2026-10-01 Thursday – 2026-10-06 Tuesday (6 days)" in shown
+    assert "2026-10-07 Wednesday · Public holiday (no work) 中秋节" in shown
     assert "2026-10-10 Saturday · Make-up working day" in shown
     [day] = await CalendarDay.select(CalendarDay.id).where(CalendarDay.day == date(2026, 10, 10))
     r = await post(client, f"/admin/calendar/{day['id']}/remove", {}, headers=EN)
@@ -158,6 +159,15 @@ async def test_the_page_enters_lists_and_removes_days(client: httpx.AsyncClient,
     assert "2026-10-10 Saturday" not in shown and "2026-10-01 Thursday" in shown
     again = await post(client, f"/admin/calendar/{day['id']}/remove", {}, headers=EN)
     assert again.status_code == 404
+    # The week's row takes the whole run out, and only it.
+    [first] = await CalendarDay.select(CalendarDay.id).where(
+        CalendarDay.day == date(2026, 10, 1))
+    r = await post(client, f"/admin/calendar/{first['id']}/remove", {"last": "2026-10-07"},
+                   headers=EN)
+    shown = text_of((await client.get("/admin/calendar/", headers=EN)).text)
+    assert "2026-10-01 to 2026-10-06 count as their weekdays again" in shown
+    left = [r["day"] for r in await CalendarDay.select(CalendarDay.day)]
+    assert left == [date(2026, 10, 7)]  # another name: not part of the run
 
 
 async def test_staff_who_are_not_administrators_are_refused(client: httpx.AsyncClient,

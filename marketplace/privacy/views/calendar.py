@@ -30,7 +30,8 @@ async def _page(request: AppRequest, values: dict[str, str] | None = None,
     since = date(clock.today().year - 1, 1, 1)  # last year's too: requests made then
     days = [{**d, "weekday": _(WEEKDAYS[d["day"].weekday()])}
             for d in await calendar.days(request.principal, since)]
-    return page(request, "privacy/calendar.html", status_code=status_code, days=days,
+    return page(request, "privacy/calendar.html", status_code=status_code,
+                runs=calendar.runs(days),
                 kinds=[(code, _(label)) for code, label in KINDS],
                 values=values or {"kind": "holiday"}, errors=errors or {},
                 range_max=calendar.RANGE_MAX, name_max=calendar.NAME_MAX)
@@ -72,6 +73,16 @@ class CalendarController(Controller):
 
     @post("/{day_id:int}/remove", name="working_day_calendar_remove")
     async def remove(self, request: AppRequest, day_id: PathId) -> Any:
-        day = await calendar.remove(request.principal, day_id)
-        return redirect(request, HOME, _("%(day)s counts as its weekday again.",
-                                         day=day.isoformat()))
+        """One day, or with ``last`` the run of days it starts (one holiday's week)."""
+        form = await Form.read(request)
+        try:
+            days = await calendar.remove(request.principal, day_id,
+                                         form.date("last", label=_("Last day")))
+        except DomainError as exc:
+            return redirect(request, HOME, exc.message, "error")
+        if len(days) == 1:
+            return redirect(request, HOME, _("%(day)s counts as its weekday again.",
+                                             day=days[0].isoformat()))
+        return redirect(request, HOME, _("%(first)s to %(last)s count as their weekdays "
+                                         "again.", first=days[0].isoformat(),
+                                         last=days[-1].isoformat()))
