@@ -73,11 +73,11 @@ class FragmentCache(Extension):
             return caller(csrf)
         if parts is None:
             parts = tuple(str(caller(MARKER)).split(MARKER))
-            self._keep(full, parts)
+            self.keep(full, parts)
         # The parts are markup already: joined as text (Markup.join would escape each).
         return Markup(str(escape(csrf)).join(parts))  # noqa: S704
 
-    def _keep(self, key: Hashable, parts: tuple[str, ...]) -> None:
+    def keep(self, key: Hashable, parts: tuple[str, ...]) -> None:
         if key in self.copies:  # made twice at once (another thread)
             return
         self.copies[key] = parts
@@ -86,6 +86,13 @@ class FragmentCache(Extension):
             with contextlib.suppress(KeyError, RuntimeError):  # another thread got there
                 dropped = self.copies.pop(next(iter(self.copies)))
                 self.characters -= sum(map(len, dropped))
+
+
+def keeper(environment: Any) -> FragmentCache:
+    """The environment's copies: whole pages (web/kept.py) are kept beside its pieces,
+    within the same budget."""
+    return next(extension for extension in environment.extensions.values()
+                if isinstance(extension, FragmentCache))
 
 
 def _frozen(key: Any) -> Hashable:

@@ -21,9 +21,11 @@ from marketplace.i18n import N_, _
 from marketplace.principal import Principal
 from marketplace.web import auth, confirm
 from marketplace.web.forms import Form
+from marketplace.web.kept import kept_page
 from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import is_htmx, page, redirect, refused
 from marketplace.web.request import AppRequest
+from marketplace.web.templating import age_marks
 from marketplace.wishes import queries, rules, service, street, uploads
 from marketplace.wishes.rules import Action, State
 
@@ -74,9 +76,12 @@ class WishController(Controller):
         # The filter form needs only this community's grids (not every place's buildings).
         grid_options, category_options = await queries.filter_options(me.community_id)
         chosen = {"grid": str(f.grid_id or ""), "category": str(f.category_id or "")}
-        return page(request, "wishes/list.html", "wishes/_list.html", rows=found.rows,
-                    next_cursor=found.next_before, filters=f, chosen=chosen,
-                    grid_options=grid_options, category_options=category_options)
+        # The page people open most: kept whole while its reads and each card's age as
+        # shown (`marks`) come back the same (web/kept.py).
+        return kept_page(request, "wishes/list.html", "wishes/_list.html", rows=found.rows,
+                         marks=age_marks(found.rows), next_cursor=found.next_before,
+                         filters=f, chosen=chosen, grid_options=grid_options,
+                         category_options=category_options)
 
     @get("/mine", name="my_wishes")
     async def mine(self, request: AppRequest, who: FromQuery[str | None] = None) -> Any:
