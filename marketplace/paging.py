@@ -7,7 +7,7 @@ reaches a query (a 64-bit number would overflow the column).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[Row]
+    rows: Sequence[Row]  # a list, or quickread.Rows
     next_before: int | None  # the cursor for the next (older) page; None on the last
 
 
@@ -43,7 +43,7 @@ async def newest_first(query: Select, id_column: Column, before: int | None,
     return page_of(rows, id_column._meta.name, size)
 
 
-def page_of(rows: list[Row], key: str, size: int) -> Page:
+def page_of(rows: Sequence[Row], key: str, size: int) -> Page:
     """Up to ``size + 1`` rows in descending ``key`` order as one page: a row beyond
     ``size`` only says that an older page exists."""
     more = len(rows) > size

@@ -26,9 +26,9 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, overload
 
 from piccolo.columns import Boolean, Column, Date, Timestamptz
 from piccolo.querystring import QueryString
@@ -110,20 +110,94 @@ def _forget_connection() -> None:
             connection.close()
 
 
+class Rows(Sequence[Row]):
+    """A read's rows as the database gave them, each made a dict (its ``types`` columns
+    converted) only when one is looked at. A page kept whole (web/kept.py) needs only the
+    stored values for its key (``key``) and each card's age (``column``): a page already
+    made never builds the dicts (~25 µs for the wish list's twenty-one)."""
+
+    __slots__ = ("_dicts", "_types", "names", "values")
+
+    def __init__(self, names: tuple[str, ...], values: list[tuple[Any, ...]],
+                 types: Mapping[str, Callable[[Any], Any]]) -> None:
+        self.names, self.values, self._types = names, values, types
+        self._dicts: list[Row] | None = None
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> Rows:
+        """Rows already made into dicts (the ordinary path: converted by Piccolo)."""
+        made = cls(tuple(rows[0]) if rows else (), [tuple(row.values()) for row in rows], {})
+        made._dicts = rows
+        return made
+
+    def dicts(self) -> list[Row]:
+        if self._dicts is None:
+            # A cursor's rows are as long as its description: strict=True would check
+            # each of them again (a third of the dicts' cost for the wish list).
+            found = [dict(zip(self.names, row, strict=False)) for row in self.values]
+            for name, convert in self._types.items():
+                for row in found:
+                    if row[name] is not None:
+                        row[name] = convert(row[name])
+            self._dicts = found
+        return self._dicts
+
+    def key(self) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+        """Every column and stored value: the same key as long as the rows are the same."""
+        return self.names, tuple(self.values)
+
+    def column(self, name: str) -> list[Any]:
+        """One column's values, converted, without making the rows' dicts."""
+        if self._dicts is not None:
+            return [row[name] for row in self._dicts]
+        at, convert = self.names.index(name), self._types.get(name)
+        if convert is None:
+            return [row[at] for row in self.values]
+        return [None if row[at] is None else convert(row[at]) for row in self.values]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Rows: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Rows:
+        if isinstance(index, slice):
+            part = Rows(self.names, self.values[index], self._types)
+            if self._dicts is not None:
+                part._dicts = self._dicts[index]
+            return part
+        if self._dicts is None:  # one row (a page's cursor): not all of them
+            return Rows(self.names, [self.values[index]], self._types).dicts()[0]
+        return self._dicts[index]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.dicts())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
+
+    def __repr__(self) -> str:
+        return f"Rows({self.dicts()!r})"
+
+
+def rows_here(sql: str, args: tuple[Any, ...],
+              types: Mapping[str, Callable[[Any], Any]], typed: bool = False) -> Rows:
+    """SQLite: the statement on this thread's connection (raises ``sqlite3.Error``)."""
+    cursor = _connection(typed).execute(_sqlite_sql(sql, len(args)), args)
+    values = cursor.fetchall()
+    return Rows(tuple(column[0] for column in cursor.description), values, types)
+
+
 def read_here(sql: str, args: tuple[Any, ...],
               types: Mapping[str, Callable[[Any], Any]], typed: bool = False) -> list[Row]:
     """SQLite: the statement on this thread's connection (raises ``sqlite3.Error``)."""
-    cursor = _connection(typed).execute(_sqlite_sql(sql, len(args)), args)
-    rows = cursor.fetchall()
-    names = [column[0] for column in cursor.description]
-    # A cursor's rows are as long as its description: strict=True would check each of
-    # them again (a third of the dicts' cost for the wish list).
-    found = [dict(zip(names, row, strict=False)) for row in rows]
-    for name, convert in types.items():
-        for row in found:
-            if row[name] is not None:
-                row[name] = convert(row[name])
-    return found
+    return rows_here(sql, args, types, typed).dicts()
 
 
 def _loop_connection() -> loopwrite.LoopConnection | None:
@@ -162,3 +236,14 @@ async def read(sql: str, *args: Any,
             _forget_connection()  # busy, or a broken connection: the ordinary path
     # In a transaction every column comes back converted, as Piccolo converts it.
     return await run(sql, *args)
+
+
+async def read_rows(sql: str, *args: Any,
+                    types: Mapping[str, Callable[[Any], Any]] | None = None) -> Rows:
+    """``read``, as ``Rows``: the dicts are made only when the rows are looked at."""
+    if db.is_sqlite() and not db.in_transaction():
+        try:
+            return rows_here(sql, args, types or {})
+        except sqlite3.OperationalError:
+            _forget_connection()  # busy, or a broken connection: the ordinary path
+    return Rows.of(await run(sql, *args))

@@ -184,3 +184,32 @@ async def test_a_statement_written_once_answers_what_table_raw_answers(
     assert (await Wish.select(Wish.title).where(Wish.id == wish_id).first())["title"] == (
         "Carry rice")
     assert await Grid.count().where(Grid.name == grid) == 0
+
+
+async def test_rows_made_on_demand_are_the_rows_read(world: World) -> None:
+    """``read_rows`` (the wish list's): its dicts, one row, a slice and a column are what
+    ``read`` answers, types included; its key is the same while the rows are, and another
+    when any value changes."""
+    owner, staff = await world.person(), await world.person(staff=True)
+    category = await service.add_category(staff, world.community_id, "Errands", 10)
+    for title in ("Rice", "Dog", "Fence"):
+        wish_id = await service.post_wish(owner, service.NewWish(
+            category, title, "", clock.today() + timedelta(days=3)))
+        await service.review(staff, wish_id, True)
+    sql = queries._open_wishes_sql(False, False, False)
+    args = (world.community_id, "open", 10)
+    read = await quickread.read(sql, *args, types=queries._CARD_TYPES)
+    lazy = await quickread.read_rows(sql, *args, types=queries._CARD_TYPES)
+    assert len(lazy) == 3 and _typed([lazy[1]]) == _typed([read[1]])  # one row alone
+    assert [m.isoformat() for m in lazy.column("created_at")] == [
+        r["created_at"].isoformat() for r in read]
+    assert _typed(list(lazy[:2])) == _typed(read[:2]) and _typed(list(lazy)) == _typed(read)
+    assert lazy == read and lazy[:2] != read
+    again = await quickread.read_rows(sql, *args, types=queries._CARD_TYPES)
+    assert again.key() == lazy.key()
+    await Wish.update({Wish.title: "Rice, 5 kg"}).where(
+        (Wish.title == "Rice") & (Wish.community == world.community_id))
+    changed = await quickread.read_rows(sql, *args, types=queries._CARD_TYPES)
+    assert changed.key() != lazy.key()
+    made = quickread.Rows.of(read)  # the ordinary path's dicts
+    assert made == read and made.column("title") == [r["title"] for r in read]

@@ -31,7 +31,7 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup, escape
 
-from marketplace import i18n
+from marketplace import i18n, quickread
 
 # A page of twenty wish cards is ~14,000 characters, a footer ~600: a few thousand copies.
 MAX_CHARACTERS = 16_000_000
@@ -109,6 +109,8 @@ def row_key(rows: Any) -> tuple[Any, ...]:
     row whose columns differ keeps its own names."""
     if isinstance(rows, Mapping):
         rows = [rows]
+    if isinstance(rows, quickread.Rows):
+        return rows.key()
     columns = tuple(rows[0]) if rows else ()
     return columns, tuple(tuple(row.values()) if tuple(row) == columns
                           else tuple(row.items()) for row in rows)

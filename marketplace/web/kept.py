@@ -31,7 +31,7 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from markupsafe import escape
 
-from marketplace import i18n
+from marketplace import i18n, quickread
 from marketplace.principal import Principal
 from marketplace.web import fragments
 from marketplace.web.render import is_htmx, layout_context, page
@@ -78,6 +78,8 @@ def freeze(value: Any) -> Hashable:
     anything deeper that no dict can hold (a list in a list) makes the key fail to hash,
     and the page is then made each time."""
     kind = type(value)
+    if kind is quickread.Rows:
+        return value.key()
     if kind is list:
         return fragments.row_key(value) if value and type(value[0]) is dict else tuple(value)
     if kind is dict:

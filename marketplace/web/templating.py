@@ -13,7 +13,7 @@ from jinja2.nodes import EvalContext
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
-from marketplace import clock, i18n, settings
+from marketplace import clock, i18n, quickread, settings
 from marketplace.i18n import N_
 from marketplace.ledger import rules
 from marketplace.web import fragments
@@ -61,6 +61,8 @@ def age_marks(rows: Iterable[Mapping[str, Any]], column: str = "created_at"
     """``age_mark`` of each row's ``column``, as of one moment: part of the wish cards'
     key, which must be known before the page can tell whether the cards are made."""
     now = datetime.now(UTC)
+    if isinstance(rows, quickread.Rows):  # without making the rows' dicts
+        return [age_mark(value, now) for value in rows.column(column)]
     return [age_mark(row[column], now) for row in rows]
 
 

@@ -69,8 +69,8 @@ async def open_wishes(f: ListFilter) -> paging.Page:
         before = min(before, MAX_ID)  # the column is 32-bit; no id reaches MAX_ID anyway
     args = [n for n in (before, f.grid_id, f.category_id) if n]
     sql = _open_wishes_sql(bool(before), bool(f.grid_id), bool(f.category_id))
-    rows = await quickread.read(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1,
-                                types=_CARD_TYPES)
+    rows = await quickread.read_rows(sql, f.community_id, State.OPEN, *args, PAGE_SIZE + 1,
+                                     types=_CARD_TYPES)
     return paging.page_of(rows, "id", PAGE_SIZE)
 
 
