@@ -51,6 +51,8 @@ ACTIONS: dict[str, str] = {
     "helper_details_corrected": N_("Helper's work unit corrected"),
     "privacy_request_made": N_("Privacy request made"),
     "privacy_request_answered": N_("Privacy request answered"),
+    "calendar_days_set": N_("Working days entered"),
+    "calendar_day_removed": N_("Working days removed"),
     "service_card_sent": N_("Service card sent to the work unit"),
     "certificate_issued": N_("Service certificate issued"),
     "certificate_revoked": N_("Service certificate revoked"),

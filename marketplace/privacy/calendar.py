@@ -8,6 +8,7 @@ Week is due after it. A change moves the due day of every open request with it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -41,10 +42,20 @@ async def exceptions(first: date, last: date) -> tuple[frozenset[date], frozense
             frozenset(r["day"] for r in rows if r["working"]))
 
 
+async def due_days(asked: Collection[date]) -> dict[date, date]:
+    """The day a privacy request made on each of these days must be answered by: the one
+    place the 15 working days are counted, for a new request and for the open ones the
+    calendar moves. The calendar is read once for them all."""
+    if not asked:
+        return {}
+    holidays, extra = await exceptions(min(asked), max(asked) + LOOKAHEAD)
+    return {day: workdays.add_working_days(day, workdays.PRIVACY_ANSWER_DAYS, holidays, extra)
+            for day in asked}
+
+
 async def due_on(asked: date) -> date:
     """The day a privacy request made on ``asked`` must be answered by."""
-    holidays, extra = await exceptions(asked, asked + LOOKAHEAD)
-    return workdays.add_working_days(asked, workdays.PRIVACY_ANSWER_DAYS, holidays, extra)
+    return (await due_days({asked}))[asked]
 
 
 async def days(actor: Principal, since: date) -> list[Row]:
@@ -156,11 +167,10 @@ async def _redate_open_requests() -> int:
     if not open_rows:
         return 0
     asked = {row["id"]: clock.local_date(row["created_at"]) for row in open_rows}
-    holidays, extra = await exceptions(min(asked.values()), max(asked.values()) + LOOKAHEAD)
+    due_by_day = await due_days(set(asked.values()))
     moved = 0
     for row in open_rows:
-        due = workdays.add_working_days(asked[row["id"]], workdays.PRIVACY_ANSWER_DAYS,
-                                        holidays, extra)
+        due = due_by_day[asked[row["id"]]]
         if due != row["due_on"]:
             await PrivacyRequest.update({PrivacyRequest.due_on: due}).where(
                 PrivacyRequest.id == row["id"])

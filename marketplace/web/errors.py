@@ -32,12 +32,14 @@ def _is_api(request: AppRequest) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: AppRequest, status: int, title: str, message: str) -> Response:
+def _error(request: AppRequest, status: int, title: str, message: str,
+           headers: dict[str, str] | None = None) -> Response:
     if _is_api(request):
         return Response(
             content={"error": {"status": status, "message": message}},
             status_code=status,
             media_type=MediaType.JSON,
+            headers=headers,
         )
     context = {**layout_context(request), "status": status, "title": title, "message": message}
     if is_htmx(request):
@@ -46,7 +48,7 @@ def _error(request: AppRequest, status: int, title: str, message: str) -> Respon
                             status_code=200, media_type=MediaType.HTML,
                             re_target="#flash-area", re_swap="innerHTML")
     return Template(template_name="errors/error.html", context=context,
-                    status_code=status, media_type=MediaType.HTML)
+                    status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 def not_authorized(request: AppRequest, exc: NotAuthorizedException) -> Response:
@@ -107,7 +109,7 @@ def _polite(error: object) -> str | None:
 
 def http_error(request: AppRequest, exc: HTTPException) -> Response:
     if exc.status_code == 405:
-        return _error(request, 405, _("Not allowed"), _("That action is not available here."))
+        return method_not_allowed(request, exc)
     if exc.status_code >= 500:
         return server_error(request, exc)
     if exc.status_code == 413:
@@ -117,6 +119,17 @@ def http_error(request: AppRequest, exc: HTTPException) -> Response:
                         "Please go back and choose a smaller photo.",
                         n=settings.get().upload_max_bytes // (1024 * 1024)))
     return _error(request, exc.status_code, _("That did not work"), str(exc.detail))
+
+
+def method_not_allowed(request: AppRequest, exc: HTTPException) -> Response:
+    """A page address opened that only takes a form (a form's action typed in, a stale
+    bookmark): to the person it is a page that is not there, so the same 404 page as any
+    unknown address. Programs (/api/, or a method no link makes) get 405 and Allow."""
+    if not _is_api(request) and request.method in ("GET", "HEAD"):
+        return not_found(request, exc)
+    allow = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+    return _error(request, 405, _("Not allowed"), _("That action is not available here."),
+                  headers=allow or None)
 
 
 def server_error(request: AppRequest, exc: Exception) -> Response:

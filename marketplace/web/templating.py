@@ -190,6 +190,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.globals["now"] = lambda: datetime.now(UTC)
     env.globals["ledger_kind_name"] = rules.kind_name  # one list of names: page and CSV
     env.globals["wish_status_name"] = wish_labels.status_name
+    env.globals["wish_event_name"] = wish_labels.event_name
     # maxlength="{{ wish_limits.TITLE_MAX }}": the same limits as the form, API and service.
     env.globals["wish_limits"] = wish_rules
 

@@ -24,7 +24,7 @@ from marketplace.wishes import timers as wish_timers
 from marketplace.wishes.tables import Wish
 from tests.conftest import World, unique
 from tests.rewards.helpers import resident, shop
-from tests.wishes.helpers import open_wish
+from tests.wishes.helpers import age, open_wish
 
 
 async def _texts(principal) -> list[str]:  # type: ignore[no-untyped-def]
@@ -49,7 +49,8 @@ async def test_owner_is_told_when_a_claim_lapses(world: World) -> None:
     helper = await world.person(helper=True)
     wish_id = await open_wish(world, owner, staff, title="Fix the light")
     await wishes.claim(helper, wish_id)
-    await wish_timers.lapse_claims(datetime.now(UTC) + timedelta(days=30))
+    await age(wish_id, timedelta(days=30))
+    await wish_timers.lapse_claims(datetime.now(UTC))
     assert (await notifications.kinds_sent(owner.user_id))[-1] == "wish_claim_lapsed"
     assert await notifications.kinds_sent(helper.user_id) == ["claim_lapsed"]
     shown, _next = await notifications.recent(owner)

@@ -195,3 +195,34 @@ async def test_the_calendar_reaches_the_request_page(client: httpx.AsyncClient,
     assert row["due_on"] == expected
     page = text_of((await client.get("/privacy/requests", headers=EN)).text)
     assert expected.isoformat() in page
+
+
+def _entered(html: str) -> str:
+    """The list of entered days as read (the header names the signed-in administrator)."""
+    return text_of(html.split("Days entered", 1)[1])
+
+
+async def test_who_entered_the_days_is_said_once_and_where_it_differs(
+        client: httpx.AsyncClient, world: World) -> None:
+    usual, other = await world.person(admin=True), await world.person(admin=True)
+    await calendar.set_days(usual, *GOLDEN_WEEK, False, "国庆节")
+    await calendar.set_days(usual, MADE_UP[0], None, True, "国庆节调休")
+    await login(client, usual)
+    shown = _entered((await client.get("/admin/calendar/", headers=EN)).text)
+    assert f"All entered by {usual.display_name}." in shown
+    assert shown.count(usual.display_name) == 1 and shown.count("entered by") == 1
+
+    await calendar.set_days(other, MADE_UP[1], None, True, "国庆节调休")
+    page = (await client.get("/admin/calendar/", headers=EN)).text
+    shown = _entered(page)
+    assert f"Entered by {usual.display_name}, unless a row names someone else." in shown
+    assert shown.count(usual.display_name) == 1
+    # Only the row the other administrator entered names them, with the day they did.
+    assert (f"2026-10-10 Saturday · Make-up working day (调休) 国庆节调休 entered by "
+            f"{other.display_name} on {clock.today().isoformat()}") in shown
+    assert shown.count("entered by") == 1
+    # Who entered what and when stays one tap away, named in words.
+    audit = await client.get("/staff/audit/?action=calendar_days_set", headers=EN)
+    assert audit.status_code == 200 and '/staff/audit/?action=calendar_days_set' in page
+    log = text_of(audit.text)
+    assert "Working days entered" in log and other.display_name in log

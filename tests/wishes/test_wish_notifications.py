@@ -15,7 +15,7 @@ from marketplace.wishes import service
 from marketplace.wishes import timers as wish_timers
 from marketplace.wishes.tables import Wish
 from tests.conftest import World, unique
-from tests.wishes.helpers import open_wish
+from tests.wishes.helpers import age, open_wish
 
 
 async def kinds(principal) -> list[str]:  # type: ignore[no-untyped-def]
@@ -50,7 +50,8 @@ async def test_release_lapse_and_cancel_tell_who_is_affected(world: World) -> No
     await service.claim(first, wish_id)
     await service.release(first, wish_id, "No time")
     await service.claim(second, wish_id)
-    await wish_timers.lapse_claims(datetime.now(UTC) + timedelta(days=30))
+    await age(wish_id, timedelta(days=30))
+    await wish_timers.lapse_claims(datetime.now(UTC))
     await service.claim(third, wish_id)
     await service.cancel(owner, wish_id, "Solved")
     assert await kinds(first) == []
@@ -93,7 +94,8 @@ async def test_auto_confirm_pays_and_tells_helper_and_resident(world: World) -> 
     wish_id = await open_wish(world, owner, staff)
     await service.claim(helper, wish_id)
     await service.fulfil(helper, wish_id, "Done", 30)
-    await wish_timers.auto_confirm(datetime.now(UTC) + timedelta(days=30))
+    await age(wish_id, timedelta(days=30))
+    await wish_timers.auto_confirm(datetime.now(UTC))
     assert (await kinds(owner))[-1] == "wish_auto_confirmed"
     assert await kinds(helper) == ["wish_confirmed"]
 
@@ -102,7 +104,8 @@ async def test_assign_decline_and_escalation(world: World) -> None:
     owner, staff = await world.person(), await world.person(staff=True)
     helper = await world.person(helper=True)
     wish_id = await open_wish(world, owner, staff)
-    await wish_timers.escalate(datetime.now(UTC) + timedelta(days=30))
+    await age(wish_id, timedelta(days=30))
+    await wish_timers.escalate(datetime.now(UTC))
     assert (await kinds(owner))[-1] == "wish_escalated"
     assert await kinds(staff) == ["wish_escalated_staff"]
     await service.assign(staff, wish_id, helper.user_id)
@@ -121,9 +124,11 @@ async def test_deadline_reminder_is_sent_once_per_claim(world: World) -> None:
     await service.claim(helper, wish_id)
     await wish_timers.remind_due_claims(datetime.now(UTC))
     assert await kinds(helper) == []  # seven days left: not due yet
-    soon = datetime.now(UTC) + timedelta(days=6, hours=12)
-    await asyncio.gather(*(wish_timers.remind_due_claims(soon) for _ in range(3)))
-    await wish_timers.remind_due_claims(soon + timedelta(hours=1))
+    await age(wish_id, timedelta(days=6, hours=12))
+    now = datetime.now(UTC)
+    await asyncio.gather(*(wish_timers.remind_due_claims(now) for _ in range(3)))
+    await age(wish_id, timedelta(hours=1))
+    await wish_timers.remind_due_claims(datetime.now(UTC))
     assert await kinds(helper) == ["claim_due_soon"]
 
 

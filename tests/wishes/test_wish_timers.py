@@ -11,6 +11,7 @@ from marketplace.wishes import service
 from marketplace.wishes import timers as wish_timers
 from marketplace.wishes.tables import Wish, WishEvent
 from tests.conftest import World
+from tests.wishes.helpers import age
 
 
 async def _open(world: World, points: int = 10) -> tuple[int, object, object]:
@@ -29,11 +30,12 @@ async def test_claim_lapses_after_deadline_once(world: World) -> None:
     wish_id, _, _ = await _open(world)
     helper = await world.person(helper=True)
     await service.claim(helper, wish_id)
-    later = datetime.now(UTC) + timedelta(days=8)
     await wish_timers.lapse_claims(datetime.now(UTC))
     assert await _status(wish_id) == "claimed"  # not due yet
-    results = await asyncio.gather(wish_timers.lapse_claims(later),
-                                   wish_timers.lapse_claims(later))
+    await age(wish_id, timedelta(days=8))
+    now = datetime.now(UTC)
+    results = await asyncio.gather(wish_timers.lapse_claims(now),
+                                   wish_timers.lapse_claims(now))
     assert await _status(wish_id) == "open"
     assert await WishEvent.count().where(
         (WishEvent.wish == wish_id) & (WishEvent.action == "lapse")) == 1
@@ -45,8 +47,9 @@ async def test_fulfilment_confirms_itself_after_n_days_and_pays_once(world: Worl
     helper = await world.person(helper=True)
     await service.claim(helper, wish_id)
     await service.fulfil(helper, wish_id, "done", 20)
-    later = datetime.now(UTC) + timedelta(days=8)
-    await asyncio.gather(*(timers.run_all(later) for _ in range(3)))
+    await age(wish_id, timedelta(days=8))
+    now = datetime.now(UTC)
+    await asyncio.gather(*(timers.run_all(now) for _ in range(3)))
     assert await _status(wish_id) == "confirmed"
     assert (await ledger.balance(helper.user_id)).balance == 9
     events = await WishEvent.select().where(WishEvent.wish == wish_id)
@@ -58,12 +61,14 @@ async def test_unclaimed_wish_escalates_once(world: World) -> None:
     await wish_timers.escalate(datetime.now(UTC))
     assert (await Wish.select(Wish.escalated_at).where(Wish.id == wish_id).first())[
         "escalated_at"] is None  # not due yet
-    later = datetime.now(UTC) + timedelta(days=4)
-    assert sum(await asyncio.gather(wish_timers.escalate(later),
-                                    wish_timers.escalate(later))) >= 1
+    await age(wish_id, timedelta(days=4))
+    now = datetime.now(UTC)
+    assert sum(await asyncio.gather(wish_timers.escalate(now),
+                                    wish_timers.escalate(now))) >= 1
     row = await Wish.select(Wish.escalated_at).where(Wish.id == wish_id).first()
     assert row["escalated_at"] is not None
-    await wish_timers.escalate(later + timedelta(days=1))
+    await age(wish_id, timedelta(days=1))
+    await wish_timers.escalate(datetime.now(UTC))
     again = await Wish.select(Wish.escalated_at).where(Wish.id == wish_id).first()
     assert again["escalated_at"] == row["escalated_at"]  # escalated once, not re-stamped
 

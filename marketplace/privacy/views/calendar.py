@@ -3,6 +3,7 @@ holidays and make-up working days as the State Council's notice gives them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -30,11 +31,31 @@ async def _page(request: AppRequest, values: dict[str, str] | None = None,
     since = date(clock.today().year - 1, 1, 1)  # last year's too: requests made then
     days = [{**d, "weekday": _(WEEKDAYS[d["day"].weekday()])}
             for d in await calendar.days(request.principal, since)]
+    runs = calendar.runs(days)
+    usual, others = _enterers(runs)
     return page(request, "privacy/calendar.html", status_code=status_code,
-                runs=calendar.runs(days),
+                runs=list(zip(runs, others, strict=True)), usual_enterer=usual,
+                several_enterers=any(others),
                 kinds=[(code, _(label)) for code, label in KINDS],
                 values=values or {"kind": "holiday"}, errors=errors or {},
                 range_max=calendar.RANGE_MAX, name_max=calendar.NAME_MAX)
+
+
+def _enterers(runs: list[list[dict[str, Any]]]) -> tuple[str | None, list[list[Any]]]:
+    """Who entered most of the days (said once above the list: "entered by X" on every
+    row was one name repeated down a phone's screen), and for each row the others who
+    entered some of its days, with the day they last did, to say on that row only."""
+    counts = Counter(d["set_by_name"] for run in runs for d in run if d["set_by_name"])
+    usual = counts.most_common(1)[0][0] if counts else None
+    others: list[list[Any]] = []
+    for run in runs:
+        latest: dict[str, Any] = {}
+        for d in run:
+            name = d["set_by_name"]
+            if name and name != usual:
+                latest[name] = max(latest.get(name, d["set_at"]), d["set_at"])
+        others.append(sorted(latest.items()))
+    return usual, others
 
 
 def _saved_message(saved: calendar.Saved) -> str:
