@@ -14,15 +14,14 @@ from typing import Any
 from piccolo.query.methods.select import Count
 
 from marketplace import db, textsearch
-from marketplace.accounts import members
-from marketplace.accounts.sessions import normalise_login
-from marketplace.accounts.tables import HelperProfile, User, WorkUnitContact
+from marketplace.accounts.tables import HelperProfile, WorkUnitContact
 from marketplace.audit import service as audit
 from marketplace.community import registry
 from marketplace.community.tables import District, WorkUnit
 from marketplace.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.i18n import _
 from marketplace.principal import Principal
+from marketplace.workunits import appointing
 
 STATUSES = ("active", "requested")
 MEMBERS_MAX = 1_000_000
@@ -221,21 +220,10 @@ async def contacts(actor: Principal, unit_id: int) -> list[dict[str, Any]]:
     ).order_by(WorkUnitContact.created_at)
 
 
-async def _person(actor: Principal, text: str, chosen: int | None) -> int:
-    """The person to appoint. Administrators use the person picker (anyone, by name);
-    district staff name an account exactly, by login or phone: they see nobody's list."""
-    if actor.is_admin:
-        return await members.resolve(actor, None, text, chosen)
-    text = text.strip()[:64]
-    if not text:
-        raise DomainError(_("Please type the person's login or phone."), "person")
-    found = await User.select(User.id).where(
-        (User.is_active == True)  # noqa: E712
-        & ((User.login == normalise_login(text)) | (User.phone == text))).limit(2)
-    if len(found) != 1:
-        raise DomainError(_("Nobody has that login or phone: ask them to register first."),
-                          "person")
-    return int(found[0]["id"])
+async def choices(actor: Principal, unit_id: int, text: str) -> list[dict[str, Any]]:
+    """The people a search for the unit's contact finds (see ``appointing``)."""
+    row = await unit(actor, unit_id)
+    return await appointing.search(actor, await appointing.scope(actor, row), text)
 
 
 async def appoint(actor: Principal, unit_id: int, text: str, chosen: int | None) -> int:
@@ -243,7 +231,8 @@ async def appoint(actor: Principal, unit_id: int, text: str, chosen: int | None)
         row = await unit(actor, unit_id)
         if row["status"] != "active":
             raise Conflict(_("Accept the work unit before appointing its contact."))
-        user_id = await _person(actor, text, chosen)
+        user_id = await appointing.person(actor, await appointing.scope(actor, row), text,
+                                          chosen)
         if await WorkUnitContact.exists().where(
                 (WorkUnitContact.user == user_id) & (WorkUnitContact.work_unit == unit_id)
                 & (WorkUnitContact.active == True)):  # noqa: E712

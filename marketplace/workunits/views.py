@@ -10,7 +10,6 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery
 
 from marketplace import clock, csvfile
-from marketplace.community.views.picker import picker_context
 from marketplace.errors import DomainError
 from marketplace.i18n import _
 from marketplace.reports import figures
@@ -19,7 +18,7 @@ from marketplace.web.forms import Form
 from marketplace.web.params import PathId, query_id, query_text
 from marketplace.web.render import csv_download, page, redirect, refused
 from marketplace.web.request import AppRequest
-from marketplace.workunits import portal, service
+from marketplace.workunits import appointing, portal, service
 from marketplace.workunits.service import UnitFields, UnitFilter
 
 REGISTRY = "/admin/work-units"
@@ -123,6 +122,19 @@ class RegistryController(Controller):
         return redirect(request, f"{REGISTRY}/{into}",
                         _("Merged: %(n)s members moved to this work unit.", n=moved))
 
+    @get("/{unit_id:int}/pick", name="work_unit_contact_pick")
+    async def pick(self, request: AppRequest, unit_id: PathId,
+                   person: FromQuery[str | None] = None) -> Any:
+        """The people the contact search finds (htmx swaps them under the input as it is
+        typed); the same markup the unit's page shows after a search without JavaScript."""
+        text = query_text(person, _("Person"))
+        found = await service.choices(request.principal, unit_id, text)
+        nobody = appointing.nobody(request.principal, text.strip()) if (
+            text.strip() and not found) else ""
+        return page(request, "workunits/_contact_choices.html",
+                    "workunits/_contact_choices.html", contact_choices=found,
+                    contact_message=nobody)
+
     @post("/{unit_id:int}/contacts", name="work_unit_contact_add")
     async def appoint(self, request: AppRequest, unit_id: PathId) -> Any:
         form = await Form.read(request)
@@ -131,9 +143,10 @@ class RegistryController(Controller):
             await service.appoint(request.principal, unit_id,
                                   form.str("person", max_length=64), chosen)
         except DomainError as exc:
-            return await self._unit(request, unit_id, {exc.field or "person": exc.message},
+            found = exc.choices if isinstance(exc, appointing.Choose) else []
+            return await self._unit(request, unit_id, {"person": exc.message},
                                     form.values(), refused(request, exc),
-                                    await picker_context(exc))
+                                    {"contact_choices": found})
         return redirect(request, f"{REGISTRY}/{unit_id}", _("The contact is appointed."))
 
     @post("/contacts/{contact_id:int}/end", name="work_unit_contact_end")
