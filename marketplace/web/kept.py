@@ -96,7 +96,8 @@ def kept_page(request: AppRequest, template: str, partial: str | None = None,
     if layout["flashes"] or state.get("clear_flash") or engine.auto_reload:
         return page(request, template, partial, **context)
     name = partial if partial and is_htmx(request) else template
-    full = {**layout, **context, "me": Viewer.of(layout["me"])}
+    me = layout["me"]
+    full = {**layout, **context, "me": None if me is None else Viewer.of(me)}
     key = ("page", name, i18n.current_language.get(),
            tuple([(item, freeze(value)) for item, value in full.items()]))
     keeper = fragments.keeper(engine)
