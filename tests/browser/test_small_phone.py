@@ -1,0 +1,105 @@
+"""What got in the way on a 360 px phone in Chinese (a walk through each role's journey):
+a long choice's text fell under its radio button, a claim's deadline stood a part a line,
+a shop owner's menu took two rows, the exchange code ran past its frame in elder mode,
+the dashboard's stage times and a holiday week's dates broke in the middle."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Page
+
+from marketplace.web.auth import ELDER_COOKIE, SESSION_COOKIE
+from tests.browser.conftest import PageFactory, scroll_width, visit
+from tests.cast import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
+
+# Lines an element's text takes on screen (one per distinct top of its text boxes).
+LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].filter(b => b.width > 0)
+                 .map(b => Math.round(b.top))).size; }"""
+
+
+async def _lines(page: Page, selector: str) -> list[int]:
+    return list(await page.locator(selector).evaluate_all(f"els => els.map({LINES})"))
+
+
+async def test_a_long_choice_wraps_beside_its_radio_button(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await visit(make_page, live_server, cast, "resident", "/me/", "zh")
+    label = page.locator("#helper label.check").filter(has_text="党员")
+    radio = await label.locator("input").bounding_box()
+    text = await label.locator(".check-text").bounding_box()
+    assert radio and text
+    assert await _lines(page, "#helper label.check:has([value=party_member]) .check-text") == [2]
+    # beside the radio, starting on its line, not on a line of its own below it
+    assert text["x"] >= radio["x"] + radio["width"]
+    assert text["y"] <= radio["y"] + radio["height"] and radio["y"] <= text["y"] + text["height"]
+
+
+async def test_a_claims_deadline_stays_on_the_line_of_its_wish(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await visit(make_page, live_server, cast, "helper", "/", "zh")
+    claim = page.locator(".tile > span").filter(has_text="前完成")
+    assert await claim.count() >= 1
+    # title · date time 前完成: two lines at most, the date and the time each whole
+    assert await claim.first.evaluate(LINES) <= 2
+    assert await claim.first.locator(".nowrap").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).display)") == ["inline", "inline"]
+
+
+async def test_a_shop_owners_menu_keeps_one_row(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await visit(make_page, live_server, cast, "merchant", "/merchant/", "zh")
+    tops = await page.locator(".nav li").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(tops) == 6 and len(set(tops)) == 1, tops
+    assert await page.locator(".nav a[aria-current=page]").inner_text() == "店铺"
+
+
+async def test_the_exchange_code_stays_inside_its_frame_in_elder_mode(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await make_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    await page.context.add_cookies([
+        {"name": SESSION_COOKIE, "value": cast.tokens["resident"], "url": live_server},
+        {"name": ELDER_COOKIE, "value": "1", "url": live_server}])
+    await page.goto("/rewards/codes/{code_active}".format(**cast.ids))
+    assert await page.evaluate("document.documentElement.classList.contains('elder')")
+    box = await page.evaluate("""() => {
+      const code = document.querySelector('.till .code-text'), r = document.createRange();
+      r.selectNodeContents(code);
+      const text = r.getBoundingClientRect(), till = code.closest('.till').getBoundingClientRect();
+      return {left: text.left - till.left, right: till.right - text.right,
+              size: parseFloat(getComputedStyle(code).fontSize)};
+    }""")
+    assert box["left"] >= 2 and box["right"] >= 2, box  # not over the black frame
+    assert box["size"] >= 40
+
+
+async def test_the_dashboards_stage_times_are_rows_with_whole_figures(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await visit(make_page, live_server, cast, "staff", "/staff/reports", "zh")
+    figures = "table.rows tr[data-stage] td.num"
+    assert await page.locator(figures).count() == 12
+    assert set(await _lines(page, figures)) == {1}
+    assert await page.locator("tr[data-stage=claim] td.num").first.get_attribute(
+        "data-label") == "中位数"
+    assert await scroll_width(page) <= 360
+
+
+async def test_a_holiday_weeks_dates_stay_whole(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    page = await visit(make_page, live_server, cast, "admin", "/admin/calendar/", "zh")
+    await page.fill("#first", "2099-10-01")
+    await page.fill("#last", "2099-10-07")
+    await page.fill("#name", "国庆节")
+    await page.get_by_role("button", name="保存日期").click()
+    week = page.locator("main li").filter(has_text="2099-10-01")
+    try:
+        assert "（共 7 天）" in await week.inner_text()
+        parts = week.locator(".nowrap")
+        assert await parts.count() == 2
+        assert await parts.evaluate_all(f"els => els.map({LINES})") == [1, 1]
+    finally:  # other tests count working days: leave the calendar as it was
+        await week.get_by_role("button", name="移除").click()
+    assert await page.locator("main li").filter(has_text="2099-10-01").count() == 0
