@@ -1,16 +1,20 @@
 """What got in the way on a 360 px phone in Chinese (a walk through each role's journey):
 a long choice's text fell under its radio button, a claim's deadline stood a part a line,
 a shop owner's menu took two rows, the exchange code ran past its frame in elder mode,
-the dashboard's stage times and a holiday week's dates broke in the middle."""
+the dashboard's stage times, a holiday week's dates and a wish card's "第一网格" broke in the
+middle."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.async_api import Page
 
+from marketplace.community.tables import Building, Community, Grid
 from marketplace.web.auth import ELDER_COOKIE, SESSION_COOKIE
+from marketplace.wishes import service as wishes
 from tests.browser.conftest import PageFactory, scroll_width, visit
-from tests.cast import Cast
+from tests.cast import Cast, session_token
+from tests.conftest import World, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
@@ -103,3 +107,42 @@ async def test_a_holiday_weeks_dates_stay_whole(
     finally:  # other tests count working days: leave the calendar as it was
         await week.get_by_role("button", name="移除").click()
     assert await page.locator("main li").filter(has_text="2099-10-01").count() == 0
+
+
+async def test_a_wish_cards_place_names_stay_whole_in_elder_mode(
+        make_page: PageFactory, live_server: str) -> None:
+    c = await Community.insert(Community(name=unique("悦河社区"))).returning(Community.id)
+    g = await Grid.insert(Grid(community=c[0]["id"], name="第一网格")).returning(Grid.id)
+    b = await Building.insert(Building(grid=g[0]["id"], name="12号楼")).returning(Building.id)
+    world = World(int(c[0]["id"]), int(g[0]["id"]), int(b[0]["id"]))
+    staff, owner = await world.person(staff=True), await world.person()
+    helper = await world.person(helper=True)
+    # categories of every length from one to eight characters: at least one card's line
+    # ends inside the grid's or the building's name
+    for n in range(1, 9):
+        category = await wishes.add_category(staff, world.community_id, "修" * n, 5)
+        await wishes.review(staff, await wishes.post_wish(
+            owner, wishes.NewWish(category, "换灯泡")), True)
+    page = await make_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    await page.context.add_cookies([
+        {"name": SESSION_COOKIE, "value": await session_token(helper), "url": live_server},
+        {"name": ELDER_COOKIE, "value": "1", "url": live_server}])
+    await page.goto(f"/wishes?grid={world.grid_id}")
+    split = await page.evaluate("""() => {
+      const split = [];
+      for (const meta of document.querySelectorAll('.wish-card .meta')) {
+        const walk = document.createTreeWalker(meta, NodeFilter.SHOW_TEXT);
+        for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+          for (const name of ['第一网格', '12号楼']) {
+            const at = t.data.indexOf(name);
+            if (at < 0) continue;
+            const r = document.createRange(); r.setStart(t, at); r.setEnd(t, at + name.length);
+            const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+            if (tops.size > 1) split.push(name);
+          }
+        }
+      }
+      return split;
+    }""")
+    assert await page.locator(".wish-card").count() == 8
+    assert split == []
