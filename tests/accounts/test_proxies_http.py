@@ -192,3 +192,15 @@ async def test_what_staff_do_for_a_managed_resident_is_one_link_a_line(
     assert re.findall(r">([^<]+)</a></li>", links[1]) == [
         "TA的心愿", "TA的兑换码", "代TA领取兑换码（先选一项兑换）"]
     assert "代TA发布心愿" in page and "其兑换码" not in text_of(page)
+
+
+async def test_on_me_the_proxy_section_speaks_to_the_resident(client, world: World) -> None:
+    me, staff = await world.person(), await world.person(staff=True)
+    await login(client, me)
+    mine = text_of((await client.get("/me/", headers={"accept-language": "zh-CN"})).text)
+    assert "代办人是可以替您办事的家人或邻居" in mine and "替这位居民办事" not in mine
+    client.cookies.clear()
+    await login(client, staff)
+    theirs = text_of((await client.get(f"/staff/members/{me.user_id}/proxies",
+                                       headers={"accept-language": "zh-CN"})).text)
+    assert "替这位居民办事" in theirs
