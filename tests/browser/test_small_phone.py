@@ -158,3 +158,26 @@ async def test_a_wish_cards_place_names_stay_whole_in_elder_mode(
     }""")
     assert await page.locator(".wish-card").count() == 8
     assert split == []
+
+
+async def test_where_the_points_go_on_closing_is_readable_in_its_box(
+        make_page: PageFactory, live_server: str, cast: Cast) -> None:
+    """Elder mode, 360 px: the closed select showed "退回社区（社区可以再奖励给别" and no more."""
+    page = await make_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    await page.context.add_cookies([
+        {"name": SESSION_COOKIE, "value": cast.tokens["helper"], "url": live_server},
+        {"name": ELDER_COOKIE, "value": "1", "url": live_server}])
+    await page.goto("/me/close")
+    fits = await page.locator("#gift_to").evaluate("""select => {
+      const probe = document.createElement('span'), s = getComputedStyle(select);
+      probe.style.font = s.font; probe.style.whiteSpace = 'nowrap';
+      probe.textContent = select.options[select.selectedIndex].text;
+      document.body.append(probe);
+      const text = probe.getBoundingClientRect().width; probe.remove();
+      // room for the text: the box less its padding and the arrow (about 1.5em)
+      const room = select.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)
+                   - 1.5 * parseFloat(s.fontSize);
+      return [select.options[select.selectedIndex].text, text <= room];
+    }""")
+    assert fits == ["退回社区", True]
+    assert "退回后社区可以再奖励给别人" in await page.locator("#gift_to-hint").inner_text()
