@@ -72,6 +72,8 @@ ACTIONS: dict[str, str] = {
     "area_staff_revoked": N_("Street or district staff appointment ended"),
     "wish_escalated_street": N_("Wish escalated to the street"),
     "wish_sent_back": N_("Wish sent back to the community"),
+    "calendar_days_set": N_("Days entered in the working-day calendar"),
+    "calendar_day_removed": N_("Days removed from the working-day calendar"),
 }
 
 
