@@ -5,6 +5,7 @@ screen reader can say ("4星（满分5星）") rather than five "black star" cha
 from __future__ import annotations
 
 from marketplace.wishes import service
+from marketplace.wishes.tables import Wish
 from tests.conftest import World, login, text_of
 from tests.wishes.helpers import open_wish
 
@@ -36,3 +37,8 @@ async def test_the_work_done_and_the_rating_read_naturally(client, world: World)
     assert '<span role="img" aria-label="4星（满分5星）">★★★★☆</span>' in zh
     en = (await client.get(f"/wishes/{wish_id}", headers=EN)).text
     assert "换了内胎 (2 hours)" in text_of(en) and 'aria-label="4 of 5 stars"' in en
+    await Wish.update({Wish.hours: 60}).where(Wish.id == wish_id)  # one hour, not "1 hours"
+    en = text_of((await client.get(f"/wishes/{wish_id}", headers=EN)).text)
+    assert "换了内胎 (1 hour)" in en
+    zh = text_of((await client.get(f"/wishes/{wish_id}", headers=ZH)).text)
+    assert "换了内胎 （1小时）" in zh
