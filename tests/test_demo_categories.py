@@ -47,7 +47,11 @@ def test_the_demo_is_in_one_language_and_the_resident_has_a_few_unread(
         resident = next(user_id for user_id, login, _name in people if login == "resident")
         (unread,) = con.execute("SELECT count(*) FROM notification WHERE user = ? AND "
                                 "read_at IS NULL", (resident,)).fetchone()
+        # What Auntie Wang reads under Me, "Listed as in need": all Chinese, as staff wrote it
+        (purpose,) = con.execute("SELECT purpose FROM privacy_consent WHERE user = ? AND "
+                                 "kind = 'in_need'", (resident,)).fetchone()
     assert "第一网格" in grids
     assert len(people) == len(logins)
     assert all(not re.search(r"[A-Za-z]", name) for _id, _login, name in people)
     assert 0 < unread <= 3
+    assert purpose == "独居老人 — 独居老人，退休金低"

@@ -51,8 +51,6 @@ ACTIONS: dict[str, str] = {
     "helper_details_corrected": N_("Helper's work unit corrected"),
     "privacy_request_made": N_("Privacy request made"),
     "privacy_request_answered": N_("Privacy request answered"),
-    "calendar_days_set": N_("Working days entered"),
-    "calendar_day_removed": N_("Working days removed"),
     "service_card_sent": N_("Service card sent to the work unit"),
     "certificate_issued": N_("Service certificate issued"),
     "certificate_revoked": N_("Service certificate revoked"),
@@ -74,6 +72,8 @@ ACTIONS: dict[str, str] = {
     "area_staff_revoked": N_("Street or district staff appointment ended"),
     "wish_escalated_street": N_("Wish escalated to the street"),
     "wish_sent_back": N_("Wish sent back to the community"),
+    "calendar_days_set": N_("Days entered in the working-day calendar"),
+    "calendar_day_removed": N_("Days removed from the working-day calendar"),
 }
 
 

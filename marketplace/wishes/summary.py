@@ -21,6 +21,9 @@ class PersonCounts:
     open_near: int  # open wishes in the person's grid (or community): helpers only
     near_grid_id: int | None
     claims: list[dict[str, Any]] = field(default_factory=list)  # own active claims
+    # open wishes elsewhere in the community, counted only when none is near: "0 near you"
+    # alone sent helpers away while neighbours two grids off waited
+    open_elsewhere: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,13 @@ async def for_person(actor: Principal) -> PersonCounts:
         return PersonCounts(to_confirm=to_confirm, open_near=0, near_grid_id=None)
     me = await User.select(User.grid).where(User.id == actor.user_id).first()
     grid_id = me["grid"] if me else None
-    near = (Wish.community == actor.community_id) & (Wish.status == State.OPEN)
-    if grid_id:
-        near = near & (Wish.grid == grid_id)
-    return PersonCounts(to_confirm=to_confirm, open_near=await Wish.count().where(near),
-                        near_grid_id=grid_id,
-                        claims=(await queries.claimed_by(actor.user_id))[:3])
+    community = (Wish.community == actor.community_id) & (Wish.status == State.OPEN)
+    near = community & (Wish.grid == grid_id) if grid_id else community
+    open_near = await Wish.count().where(near)
+    elsewhere = await Wish.count().where(community) if grid_id and not open_near else 0
+    return PersonCounts(to_confirm=to_confirm, open_near=open_near, near_grid_id=grid_id,
+                        claims=(await queries.claimed_by(actor.user_id))[:3],
+                        open_elsewhere=elsewhere)
 
 
 async def for_staff(actor: Principal) -> StaffCounts | None:

@@ -175,3 +175,32 @@ async def test_a_proxy_sees_the_residents_wishes_and_a_stranger_does_not(client,
     await post(client, "/logout")
     await login(client, stranger)
     assert (await client.get(f"/wishes/mine?who={resident.user_id}")).status_code == 404
+
+
+async def test_what_staff_do_for_a_managed_resident_is_one_link_a_line(
+        client, world: World) -> None:
+    """On a phone the links ran together with "·" and broke mid-word; in Chinese they now
+    say TA throughout (not a mix of 其 and TA)."""
+    staff = await world.person(staff=True)
+    resident = await managed.create(staff, managed.ManagedAccount(
+        "钱爷爷", world.community_id, world.grid_id, world.building_id))
+    await login(client, staff)
+    page = (await client.get(f"/staff/members/{resident}/proxies",
+                             headers={"accept-language": "zh-CN"})).text
+    links = re.search(r'<ul class="link-list">(.*?)</ul>', page, re.S)
+    assert links, "the resident's links are a list"
+    assert re.findall(r">([^<]+)</a></li>", links[1]) == [
+        "TA的心愿", "TA的兑换码", "代TA领取兑换码（先选一项兑换）"]
+    assert "代TA发布心愿" in page and "其兑换码" not in text_of(page)
+
+
+async def test_on_me_the_proxy_section_speaks_to_the_resident(client, world: World) -> None:
+    me, staff = await world.person(), await world.person(staff=True)
+    await login(client, me)
+    mine = text_of((await client.get("/me/", headers={"accept-language": "zh-CN"})).text)
+    assert "代办人是可以替您办事的家人或邻居" in mine and "替这位居民办事" not in mine
+    client.cookies.clear()
+    await login(client, staff)
+    theirs = text_of((await client.get(f"/staff/members/{me.user_id}/proxies",
+                                       headers={"accept-language": "zh-CN"})).text)
+    assert "替这位居民办事" in theirs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -91,6 +92,9 @@ async def test_http_give_errors_keep_input_and_success(client, world: World) -> 
     # Givers see the first name and the category only (PIPL Art. 28-30).
     assert "Auntie · Elderly, living alone" in r.text
     assert "Auntie Needy" not in r.text and "low pension" not in r.text
+    # Whom the points go to, in Chinese "赠送给" (not "至", which reads as a date range's end)
+    zh = await client.get("/points", headers={"accept-language": "zh-CN"})
+    assert re.search(r'<label for="to_user">赠送给</label>', zh.text)
     r = await post(client, "/points/give/", {"to_user": str(needy.user_id), "amount": "25",
                                              "memo": "keep warm", "key": unique()},
                    headers=EN)

@@ -136,3 +136,15 @@ async def test_staff_of_another_community_cannot_correct(client: httpx.AsyncClie
     r = await post(client, f"/staff/members/{granny}/profile", {"display_name": "Changed"})
     assert r.status_code == 404
     assert (await _user(granny))["display_name"] == "Granny Li"
+
+
+async def test_the_data_section_points_to_the_details_by_their_heading(
+        client: httpx.AsyncClient, world: World) -> None:
+    """Under "Download my data" the way to correct it names the section as it is headed on
+    the page ("我的资料", not a "关于我" no heading says) and links to it."""
+    me = await world.person()
+    await login(client, me)
+    page = (await client.get("/me/", headers={"accept-language": "zh-CN"})).text
+    assert '<section class="card" id="about-me">\n  <h2>我的资料</h2>' in page
+    assert "请在上方“我的资料”中更正" in page and "关于我" not in page
+    assert '<a href="#about-me">更正我的资料</a>' in page

@@ -197,3 +197,14 @@ async def test_json_api(client, world: World) -> None:
     assert redeemed.status_code == 200 and redeemed.json()["points"] == 20
     schema = (await client.get("/api/schema/openapi.json")).json()
     assert "CodeOut" in str(schema["components"]["schemas"])
+
+
+async def test_a_shops_address_is_an_address_not_a_home(client, world: World) -> None:
+    """住址 is where a person lives; a shop has a 地址 (offer page and the application)."""
+    s = await shop(world)
+    await login(client, await resident(world))
+    zh = {"accept-language": "zh-CN"}
+    offer = (await client.get(f"/rewards/offers/{s.offer_id}", headers=zh)).text
+    assert "<dt>地址</dt><dd>1 River Road</dd>" in offer and "住址" not in offer
+    form = (await client.get("/merchant/apply", headers=zh)).text
+    assert '<label for="address">地址</label>' in form

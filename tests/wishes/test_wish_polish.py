@@ -189,3 +189,22 @@ async def test_only_its_owner_posts_a_wish_again_and_only_once_it_ended(
     await login(client, await world.person())  # a neighbour does not even see it
     assert (await client.get(f"/wishes/new?again={wish_id}", headers=EN)).status_code in (
         403, 404)
+
+
+async def test_staff_take_a_claim_back_rather_than_say_they_cannot_do_it(
+        client, world: World) -> None:
+    """Staff saw the helper's "Release (I can't do it)" / 放弃认领（我做不了）."""
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    wish_id = await open_wish(world, owner, staff, title="Water the plants")
+    await service.claim(helper, wish_id)
+    await login(client, staff)
+    zh = (await client.get(f"/wishes/{wish_id}", headers={"accept-language": "zh-CN"})).text
+    assert "收回认领（重新开放）" in zh and "我做不了" not in zh
+    page = (await client.get(f"/wishes/{wish_id}", headers=EN)).text
+    assert "Take it back from the helper" in page and "I can't do it" not in page
+    r = await post(client, f"/wishes/{wish_id}/release", headers=EN)
+    assert r.status_code == 200
+    assert "Take “Water the plants” back from the helper?" in r.text
+    r = await post(client, f"/wishes/{wish_id}/release", {"confirm": "yes"})
+    assert r.status_code == 303 and await status(wish_id) == "open"

@@ -27,7 +27,7 @@ from marketplace.web.render import is_htmx, page, redirect, refused
 from marketplace.web.request import AppRequest
 from marketplace.web.templating import age_marks
 from marketplace.wishes import queries, rules, service, street, uploads
-from marketplace.wishes.rules import Action, State
+from marketplace.wishes.rules import Action, Role, State
 
 MESSAGES = {
     "claim": N_("You claimed this wish. The resident's contact details are now shown to you."),
@@ -192,6 +192,9 @@ async def _question(me: Principal, wish_id: int, action: str) -> str | None:
         return None
     if action == "cancel":
         return _("Cancel the wish “%(title)s”?", title=wish["title"])
+    if Role.CLAIMER not in roles:  # staff take it back from the helper: not "your claim"
+        return _("Take “%(title)s” back from the helper? It becomes open for other helpers.",
+                 title=wish["title"])
     return _("Release your claim on “%(title)s”? It becomes open for other helpers.",
              title=wish["title"])
 
