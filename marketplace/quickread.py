@@ -191,7 +191,7 @@ def rows_here(sql: str, args: tuple[Any, ...],
     """SQLite: the statement on this thread's connection (raises ``sqlite3.Error``)."""
     cursor = _connection(typed).execute(_sqlite_sql(sql, len(args)), args)
     values = cursor.fetchall()
-    return Rows(tuple(column[0] for column in cursor.description), values, types)
+    return Rows(tuple([column[0] for column in cursor.description]), values, types)
 
 
 def read_here(sql: str, args: tuple[Any, ...],
