@@ -225,4 +225,4 @@ async def test_who_entered_the_days_is_said_once_and_where_it_differs(
     audit = await client.get("/staff/audit/?action=calendar_days_set", headers=EN)
     assert audit.status_code == 200 and '/staff/audit/?action=calendar_days_set' in page
     log = text_of(audit.text)
-    assert "Working days entered" in log and other.display_name in log
+    assert "Days entered in the working-day calendar" in log and other.display_name in log
