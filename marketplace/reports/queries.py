@@ -156,11 +156,13 @@ async def points(scope: Scope) -> Points:
     )
 
 
-# Helpers who took a wish of the community in the period, residents who posted one, and
-# the community's active members, in one statement.
+# Helpers who took a wish of the community in the period (the claim carries its wish's
+# community: the index on (community, joined_at, helper), not the county's claims of the
+# period joined to the community's wishes), residents who posted one, and the
+# community's active members, in one statement.
 PEOPLE_SQL = """
-SELECT (SELECT COUNT(DISTINCT c.helper) FROM wish_claim c JOIN wish w ON w.id = c.wish
-        WHERE w.community = {{}} AND c.joined_at >= {{}} AND c.joined_at < {{}}{grid})
+SELECT (SELECT COUNT(DISTINCT c.helper) FROM wish_claim c{claim_join}
+        WHERE c.community = {{}} AND c.joined_at >= {{}} AND c.joined_at < {{}}{grid})
          AS helpers,
        (SELECT COUNT(DISTINCT w.owner) FROM wish w
         WHERE w.community = {{}} AND w.created_at >= {{}} AND w.created_at < {{}}{grid})
@@ -173,6 +175,7 @@ async def active_people(scope: Scope) -> dict[str, int]:
     """Helpers who took a wish, residents who posted one, in the period; members now."""
     grid = bool(scope.grid_id)
     sql = PEOPLE_SQL.format(grid=" AND w.grid = {}" if grid else "",
+                            claim_join=" JOIN wish w ON w.id = c.wish" if grid else "",
                             members=" AND u.grid = {}" if grid else "")
     g = [scope.grid_id] if grid else []
     row = (await User.raw(sql, *_scope_args(scope), *_scope_args(scope),
@@ -198,9 +201,14 @@ TREND_SOURCES = {
     "confirmed": ("e.at", "1", "wish_event e",
                   "e.community = {} AND e.to_state = 'confirmed' AND e.at >= {}",
                   " JOIN wish w ON w.id = e.wish", " AND w.grid = {}"),
-    "issued": ("t.created_at", "t.amount", "ledger_transfer t",
-               "t.community = {} AND t.created_at >= {} AND t.debit = "
-               "(SELECT id FROM ledger_account WHERE key = {})",
+    # Issued: the community's transfers since the moment (the index on (community,
+    # created_at, debit, credit, kind, amount) alone), each weighing its amount if paid
+    # by the issuance account, else nothing. As a condition on the debit, PostgreSQL
+    # could not know the account (a sub-select) and read every transfer it ever paid.
+    "issued": ("t.created_at",
+               "CASE WHEN t.debit = (SELECT id FROM ledger_account WHERE key = {}) "
+               "THEN t.amount ELSE 0 END", "ledger_transfer t",
+               "t.community = {} AND t.created_at >= {}",
                " JOIN ledger_account a ON a.id = t.credit JOIN app_user u ON u.id = a.owner",
                " AND u.grid = {}"),
 }
@@ -231,9 +239,10 @@ async def bucket_totals(community_id: int, grid_id: int | None, since: datetime,
     sql, args = [], []
     for source in TREND_SOURCES:
         sql.append(bucket_sql(source, edge_sets, bool(grid_id)))
-        args += [e for edges in edge_sets for e in edges] + [community_id, since]
-        if source == "issued":
+        args += [e for edges in edge_sets for e in edges]
+        if source == "issued":  # its weight's parameter comes before the conditions'
             args.append(rules.account_key(rules.ISSUANCE, community_id))
+        args += [community_id, since]
         if grid_id:
             args.append(grid_id)
     out = {source: [[0] * (len(edges) - 1) for edges in edge_sets]

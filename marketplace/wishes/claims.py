@@ -66,14 +66,17 @@ async def claim(actor: Principal, wish_id: int) -> None:
         await notify.tell([wish["owner"]], "wish_claimed", wish, helper=actor.display_name)
 
 
-_ADD_CLAIM_SQL = """INSERT INTO wish_claim (wish, helper, joined_at, active, assigned_by)
-VALUES ({}, {}, {}, {}, {})"""
+# The claim carries its wish's community (a wish never moves): the reports count a
+# community's helpers of a period through the index on (community, joined_at, helper).
+_ADD_CLAIM_SQL = """INSERT INTO wish_claim (wish, community, helper, joined_at, active,
+  assigned_by)
+SELECT id, community, {}, {}, {}, {} FROM wish WHERE id = {}"""
 
 
 async def add_claim(wish_id: int, helper_id: int, assigned_by: int | None = None) -> None:
     """The helper's active claim on the wish (its SQL written once: every claim writes
     one)."""
-    await quickread.run(_ADD_CLAIM_SQL, wish_id, helper_id, clock.now(), True, assigned_by)
+    await quickread.run(_ADD_CLAIM_SQL, helper_id, clock.now(), True, assigned_by, wish_id)
 
 
 async def _join(actor: Principal, wish_id: int) -> None:

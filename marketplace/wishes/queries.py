@@ -178,7 +178,7 @@ class WishFacts:
     closed_claimers: frozenset[int]
 
 
-_CLAIM_COLUMNS = ("id", "wish", "helper", "joined_at", "active", "assigned_by")
+_CLAIM_COLUMNS = ("id", "wish", "helper", "joined_at", "active", "assigned_by", "community")
 _OWNER_COLUMNS = ("id", "login", "display_name", "community", "managed_by_staff",
                   "is_active")
 _WISH_FACTS = """

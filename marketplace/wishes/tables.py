@@ -78,6 +78,11 @@ class WishClaim(Table, tablename="wish_claim"):
     active = Boolean(default=True)
     assigned_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True,
                              default=None)
+    # The wish's community (a wish never moves), copied when the claim is written: reports
+    # count a community's helpers of a period through the index on (community,
+    # joined_at, helper) instead of every claim of the county joined to its wish.
+    community = ForeignKey(references=Community, on_delete=OnDelete.restrict, null=True,
+                           default=None)
 
 
 class WishEvent(Table, tablename="wish_event"):

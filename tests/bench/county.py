@@ -236,9 +236,10 @@ class Seeder:
             f"END, 'fulfilled', 'confirmed' FROM {wishes} WHERE status = 'confirmed' "
             f"ORDER BY 1, 4")
         await _sql(
-            f"INSERT INTO wish_claim (wish, helper, joined_at, active) SELECT id, "
-            f"{self.user0} + {self.helper_of_wish('g')}, created_at + interval '1 day', true "
-            f"FROM {wishes} WHERE status IN ('claimed', 'confirmed') ORDER BY id")
+            f"INSERT INTO wish_claim (wish, community, helper, joined_at, active) SELECT id, "
+            f"community, {self.user0} + {self.helper_of_wish('g')}, "
+            f"created_at + interval '1 day', true FROM {wishes} "
+            f"WHERE status IN ('claimed', 'confirmed') ORDER BY id")
         column, value = await self.transfer_community()
         iss = _array([self.issuance[self.grid_community[i]] for i in range(GRIDS)])
         await _sql(

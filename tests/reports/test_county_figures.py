@@ -19,7 +19,7 @@ from marketplace.privacy import consents
 from marketplace.reports import figures, records, service
 from marketplace.reports.cache import ShortCache
 from marketplace.wishes import service as wishes
-from marketplace.wishes.tables import WishEvent
+from marketplace.wishes.tables import WishClaim, WishEvent
 from tests.conftest import World, login, unique
 from tests.reports.history import days_ago, make_wish
 
@@ -297,3 +297,19 @@ async def test_every_wish_event_carries_its_wishs_community_and_old_ones_are_fil
     migration = _migration("wishes", "wishes_2026_11_30t16_00_01_000000.py")
     await migration.backfill()  # what `marketplace migrate` ran for the rows it found
     assert [r["community"] for r in await events] == [world.community_id] * 5
+
+
+async def test_every_claim_carries_its_wishs_community_and_old_ones_are_filled_in(
+        world: World) -> None:
+    staff, owner = await world.person(staff=True), await world.person()
+    helper = await world.person(helper=True)
+    cat = await wishes.add_category(staff, world.community_id, "Repairs", 10)
+    made = await make_wish(owner, staff, helper, cat, days_ago(3), CONFIRMED)
+    claims = WishClaim.select(WishClaim.community).where(WishClaim.wish == made.wish_id)
+    assert [r["community"] for r in await claims] == [world.community_id]
+
+    await WishClaim.update({WishClaim.community: None}).where(
+        WishClaim.wish == made.wish_id)
+    migration = _migration("wishes", "wishes_2026_12_01t04_30_01_000000.py")
+    await migration.backfill()  # what `marketplace migrate` ran for the rows it found
+    assert [r["community"] for r in await claims] == [world.community_id]

@@ -128,8 +128,10 @@ async def test_wish_and_people_counts_are_the_rows_counted(world: World) -> None
             .returning(Wish.id))[0]["id"])
         if rng.random() < 0.6:
             helper, _ = rng.choice(people)
-            await WishClaim.insert(WishClaim(wish=wish, helper=helper, active=rng.random() < 0.8,
-                                             joined_at=at + timedelta(days=rng.uniform(0, 3))))
+            # The community as the claim step copies it from the wish.
+            await WishClaim.insert(WishClaim(
+                wish=wish, community=world.community_id, helper=helper,
+                active=rng.random() < 0.8, joined_at=at + timedelta(days=rng.uniform(0, 3))))
     names = {c["id"]: c["name"] for c in await Category.select().where(
         Category.community == world.community_id)}
     for grid in (None, world.grid_id, grid_b):
