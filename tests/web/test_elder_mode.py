@@ -6,7 +6,9 @@ from __future__ import annotations
 import httpx
 
 from marketplace.accounts import sessions
+from marketplace.wishes import service as wishes
 from tests.conftest import World, login, post
+from tests.wishes.helpers import open_wish
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
@@ -75,3 +77,24 @@ async def test_turning_it_off_returns_the_role_home(client: httpx.AsyncClient,
     home = await client.get("/", headers=EN)
     assert not is_elder(home.text) and "active codes" in home.text
     assert (await sessions.load_principal(person.user_id)).elder_mode is False
+
+
+async def test_a_helper_in_elder_mode_keeps_the_wishes_near_them_and_their_claims(
+        client: httpx.AsyncClient, world: World) -> None:
+    owner, staff = await world.person(), await world.person(staff=True)
+    helper = await world.person(helper=True)
+    first = await open_wish(world, owner, staff)
+    await open_wish(world, owner, staff)
+    await login(client, helper)
+    await post(client, "/elder-mode", {"elder": "on", "next": "/"})
+    home = (await client.get("/", headers=EN)).text
+    assert is_elder(home) and f'href="/wishes?grid={world.grid_id}">Wishes near you: 2<' in home
+    assert 'href="/wishes/mine">My claims<' not in home  # nothing claimed yet
+    await wishes.claim(helper, first)
+    home = (await client.get("/", headers=EN)).text
+    assert "Wishes near you: 1<" in home and 'href="/wishes/mine">My claims<' in home
+    chinese = (await client.get("/", headers={"Accept-Language": "zh-CN"})).text
+    assert "附近待认领的心愿：1 个" in chinese
+    await login(client, owner)  # a resident who does not help: not shown
+    await post(client, "/elder-mode", {"elder": "on", "next": "/"})
+    assert "Wishes near you" not in (await client.get("/", headers=EN)).text
