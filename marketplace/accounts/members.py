@@ -58,7 +58,7 @@ def _check(actor: Principal, community_id: int | None, among: tuple[int, ...] | 
         require_staff(actor, community_id)
 
 
-def _text_condition(text: str) -> Any:
+def text_condition(text: str) -> Any:
     """Name or login containing the text; digits also match the end of the phone number
     (staff ask "the last four digits?" on the phone)."""
     like = textsearch.contains(text)
@@ -90,7 +90,7 @@ async def search(actor: Principal, f: MemberFilter) -> paging.Page:
                         User.is_admin, User.managed_by_staff, User.grid.name,
                         User.building.name).where(User.community == f.community_id)
     if f.text.strip():
-        query = query.where(_text_condition(f.text.strip()[:SEARCH_MAX]))
+        query = query.where(text_condition(f.text.strip()[:SEARCH_MAX]))
     if f.grid_id is not None:
         query = query.where(User.grid == f.grid_id)
     if f.building_id is not None:
@@ -153,7 +153,7 @@ async def pick(actor: Principal, community_id: int | None, text: str, *,
     if not text:
         return []
     query = User.select(User.id, User.login, User.display_name, User.grid.name).where(
-        _in(community_id, among) & _text_condition(text))
+        _in(community_id, among) & text_condition(text))
     if helpers_only:
         query = query.where(User.id.is_in(HelperProfile.select(HelperProfile.user).where(
             HelperProfile.status == "verified")))

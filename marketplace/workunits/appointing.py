@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace import textsearch
 from marketplace.accounts import members
 from marketplace.accounts.managed import mask_phone
 from marketplace.accounts.sessions import normalise_login
@@ -50,17 +49,6 @@ def _within(among: tuple[int, ...] | None) -> Any:
     return active if among is None else active & User.community.is_in(list(among) or [0])
 
 
-def _matching(text: str) -> Any:
-    """Name or login containing the text; digits also match the end of the phone (staff
-    ask "the last four digits?")."""
-    like = textsearch.contains(text)
-    condition = User.display_name.ilike(like) | User.login.ilike(like)
-    digits = text.replace(" ", "").replace("-", "")
-    if digits.isdigit():
-        condition = condition | User.phone.ilike("%" + digits)
-    return condition
-
-
 async def search(actor: Principal, among: tuple[int, ...] | None, text: str
                  ) -> list[dict[str, Any]]:
     """At most ``PICK_MAX`` + 1 people matching ``text`` (one more says "type more"), by
@@ -70,7 +58,7 @@ async def search(actor: Principal, among: tuple[int, ...] | None, text: str
         return []
     rows = await User.select(
         User.id, User.display_name, User.login, User.phone, User.community.name,
-        User.grid.name).where(_within(among) & _matching(text)).order_by(
+        User.grid.name).where(_within(among) & members.text_condition(text)).order_by(
         User.display_name).order_by(User.id).limit(PICK_MAX + 1)
     return [{"id": r["id"], "display_name": r["display_name"],
              "login": r["login"] if actor.is_admin else "",
